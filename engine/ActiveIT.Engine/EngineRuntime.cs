@@ -1,0 +1,28 @@
+namespace ActiveIT.Engine;
+
+/// <summary>Process-wide engine settings and facts: threads, CUDA, libtorch version, the machine's matmul rate.</summary>
+public static unsafe class EngineRuntime
+{
+    /// <summary>Sets libtorch's intra-op threads and OpenBLAS's pool to the same count.</summary>
+    public static void SetThreads(int threads) => NativeMethods.Check(NativeMethods.ait_runtime_set_threads(threads));
+
+    public static RuntimeInfo Info
+    {
+        get
+        {
+            NativeMethods.Check(NativeMethods.ait_runtime_get_info(out var info));
+            var version = new string((sbyte*)info.TorchVersion);
+            return new RuntimeInfo(info.NumThreads, info.CudaAvailable != 0, info.CudaDeviceCount, version);
+        }
+    }
+
+    /// <summary>The default device: cuda when libtorch sees a GPU, else cpu.</summary>
+    public static string DefaultDevice => Info.CudaAvailable ? "cuda" : "cpu";
+
+    /// <summary>Measured float32 GEMM rate (GFLOP/s) for an n×n×n product: the peak the benchmarks compare against.</summary>
+    public static double MeasureMatmulGflops(int n = 1024, int iterations = 20)
+    {
+        NativeMethods.Check(NativeMethods.ait_runtime_matmul_gflops(n, n, n, iterations, out var gflops));
+        return gflops;
+    }
+}

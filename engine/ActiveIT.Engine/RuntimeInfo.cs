@@ -1,0 +1,3 @@
+namespace ActiveIT.Engine;
+
+public sealed record RuntimeInfo(int Threads, bool CudaAvailable, int CudaDeviceCount, string TorchVersion);

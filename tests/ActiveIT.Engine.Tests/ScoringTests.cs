@@ -1,0 +1,55 @@
+using ActiveIT.Engine;
+
+namespace ActiveIT.Engine.Tests;
+
+public sealed class ScoringTests
+{
+    [Fact]
+    public void Score_MatchesManualLogSoftmaxSumOverNextLogits()
+    {
+        using var model = Models.CreateTiny();
+        var batch = Models.Batch(("abc", "xy"), ("hello world", "z"), ("q", "longer target"));
+        var scores = model.Score(batch);
+
+        for (var b = 0; b < batch.Batch; b++)
+        {
+            var row = batch.Tokens.AsSpan(b * batch.SeqLen, batch.SeqLen).ToArray();
+            var mask = batch.Mask.AsSpan(b * batch.SeqLen, batch.SeqLen).ToArray();
+            double expected = 0;
+            var count = 0;
+            for (var t = 1; t < row.Length; t++)
+            {
+                if (mask[t] == 0)
+                {
+                    continue;
+                }
+                var logits = model.NextLogits([row[..t]])[0];
+                var max = logits.Max();
+                var logZ = max + Math.Log(logits.Sum(l => Math.Exp(l - max)));
+                expected += logits[row[t]] - logZ;
+                count++;
+            }
+            Assert.Equal(count, scores[b].TokenCount);
+            Assert.Equal(expected, scores[b].LogProbSum, 1e-4);
+        }
+    }
+
+    [Fact]
+    public void Score_IsIndependentOfBatchCompanionsAndPadding()
+    {
+        using var model = Models.CreateTiny();
+        var alone = model.Score(Models.Batch(("abc", "xy")))[0];
+        var together = model.Score(Models.Batch(("a much longer prompt here", "tail"), ("abc", "xy")))[1];
+        Assert.Equal(alone.TokenCount, together.TokenCount);
+        Assert.Equal(alone.LogProbSum, together.LogProbSum, 1e-4);
+    }
+
+    [Fact]
+    public void Score_UntrainedModelIsNearUniform()
+    {
+        using var model = Models.CreateTiny();
+        var score = model.Score(Models.Batch(("abc", "defgh")))[0];
+        Assert.Equal(6, score.TokenCount);
+        Assert.InRange(score.LogProbSum / score.TokenCount, -Math.Log(260) - 0.2, -Math.Log(260) + 0.2);
+    }
+}
