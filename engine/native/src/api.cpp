@@ -42,6 +42,10 @@ int guarded(F&& body) {
     return AIT_ERROR;
 }
 
+void require_batch(int32_t batch) {
+    if (batch <= 0) throw std::invalid_argument("empty batch (batch = " + std::to_string(batch) + ")");
+}
+
 void require_arg(const void* p, const char* name) {
     if (p == nullptr) throw std::invalid_argument(std::string("argument '") + name + "' is null");
 }
@@ -168,6 +172,7 @@ int ait_model_get_metadata(ait_model* model, const char* key, char* buf, int32_t
 int ait_model_score(ait_model* model, const int32_t* tokens, const uint8_t* target_mask, int32_t batch, int32_t seq_len,
                     double* out_logprob_sum, int32_t* out_token_count) {
     return guarded([&] {
+        require_batch(batch);
         require_arg(model, "model");
         require_arg(tokens, "tokens");
         require_arg(target_mask, "target_mask");
@@ -180,6 +185,7 @@ int ait_model_score(ait_model* model, const int32_t* tokens, const uint8_t* targ
 int ait_model_next_logits(ait_model* model, const int32_t* tokens, const int32_t* lengths, int32_t batch, int32_t seq_len,
                           float* out_logits) {
     return guarded([&] {
+        require_batch(batch);
         require_arg(model, "model");
         require_arg(tokens, "tokens");
         require_arg(lengths, "lengths");
@@ -191,8 +197,8 @@ int ait_model_next_logits(ait_model* model, const int32_t* tokens, const int32_t
 int ait_model_generate(ait_model* model, const int32_t* prompts, const int32_t* prompt_lengths, int32_t batch,
                        const ait_generate_config* config, int32_t* out_tokens, int32_t* out_lengths) {
     return guarded([&] {
+        require_batch(batch);
         require_arg(model, "model");
-        require_arg(prompts, "prompts");
         require_arg(prompt_lengths, "prompt_lengths");
         require_arg(config, "config");
         require_arg(out_tokens, "out_tokens");
@@ -216,6 +222,7 @@ void ait_trainer_free(ait_trainer* trainer) { delete trainer; }
 int ait_trainer_step(ait_trainer* trainer, const int32_t* tokens, const uint8_t* target_mask, int32_t batch, int32_t seq_len,
                      ait_step_result* out) {
     return guarded([&] {
+        require_batch(batch);
         require_arg(trainer, "trainer");
         require_arg(tokens, "tokens");
         require_arg(target_mask, "target_mask");

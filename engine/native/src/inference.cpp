@@ -146,6 +146,7 @@ void generate(const Gpt& model, const int32_t* prompts, const int32_t* lengths, 
         total += lengths[b];
         L = std::max<int64_t>(L, lengths[b]);
     }
+    require(prompts != nullptr, "argument 'prompts' is null");
     require(L < S, "prompt of " + std::to_string(L) + " tokens leaves no room to generate (max_seq_len " + std::to_string(S) + ")");
     check_tokens(model, prompts, total, static_cast<int32_t>(total));
     const int64_t new_tokens = std::min<int64_t>(cfg.max_new_tokens, S - L);  // generation stops at the context limit

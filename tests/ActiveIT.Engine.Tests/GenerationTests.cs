@@ -1,0 +1,76 @@
+using ActiveIT.Engine;
+
+namespace ActiveIT.Engine.Tests;
+
+public sealed class GenerationTests
+{
+    private static readonly int[][] Prompts =
+    [
+        [ByteTokenizer.Bos, .. ByteTokenizer.Encode("abc"), ByteTokenizer.Sep],
+        [ByteTokenizer.Bos, .. ByteTokenizer.Encode("a longer prompt"), ByteTokenizer.Sep],
+        [ByteTokenizer.Bos],
+    ];
+
+    private static int[] StepByStepArgmax(GptModel model, int[] prompt, int steps, int stop)
+    {
+        var sequence = prompt.ToList();
+        var generated = new List<int>();
+        for (var i = 0; i < steps; i++)
+        {
+            var logits = model.NextLogits([sequence.ToArray()])[0];
+            var next = Array.IndexOf(logits, logits.Max());
+            generated.Add(next);
+            sequence.Add(next);
+            if (next == stop)
+            {
+                break;
+            }
+        }
+        return generated.ToArray();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void GreedyGenerate_EqualsStepByStepArgmax(bool useCache)
+    {
+        using var model = TrainedModels.Memoriser();
+        var options = new GenerationOptions(MaxNewTokens: 12, StopTokens: [ByteTokenizer.Eos], UseCache: useCache);
+        var generated = model.Generate(Prompts, options);
+        for (var b = 0; b < Prompts.Length; b++)
+        {
+            Assert.Equal(StepByStepArgmax(model, Prompts[b], 12, ByteTokenizer.Eos), generated[b]);
+        }
+    }
+
+    [Fact]
+    public void GreedyGenerate_UntrainedModelWithAndWithoutCacheAgree()
+    {
+        using var model = Models.CreateTiny(seed: 3);
+        var withCache = model.Generate(Prompts, new GenerationOptions(20, [], UseCache: true));
+        var without = model.Generate(Prompts, new GenerationOptions(20, [], UseCache: false));
+        Assert.Equal(without, withCache);
+        Assert.All(withCache, row => Assert.Equal(20, row.Length));
+    }
+
+    [Fact]
+    public void SampledGenerate_SameSeedSameTokens_DifferentSeedDiffers()
+    {
+        using var model = Models.CreateTiny();
+        GenerationOptions Options(ulong seed) => new(30, [], Temperature: 1.0f, TopK: 50, TopP: 0.95f, Seed: seed);
+        var a = model.Generate(Prompts, Options(1));
+        var b = model.Generate(Prompts, Options(1));
+        var c = model.Generate(Prompts, Options(2));
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void Generate_StopsAtContextLimit()
+    {
+        using var model = Models.CreateTiny();
+        var prompt = Enumerable.Repeat((int)'a', Models.Tiny.MaxSeqLen - 5).ToArray();
+        var result = model.Generate([prompt], new GenerationOptions(50, []));
+        Assert.Equal(5, result[0].Length);
+    }
+}
