@@ -1,0 +1,3 @@
+namespace ActiveIT.Core.Rewriting;
+
+public sealed record MarkovResult(string Output, int Steps, MarkovHalt Halt);
