@@ -13,8 +13,8 @@
 
 namespace ait {
 
-// One block. q, k, v and fc_in share the LayerNorm output, so their weights live in one matrix and the
-// block does one GEMM for all four; save() and load() split and join it under GPT-J's parameter names.
+// One block. q, k, v and fc_in read the same LayerNorm output; their weights live in one matrix (one optimizer
+// tensor); save() and load() split and join it under GPT-J's parameter names.
 struct Block {
     at::Tensor ln_w, ln_b;   // (d)
     at::Tensor w_in;         // (3d + F, d): rows [q; k; v; fc_in]

@@ -1,0 +1,10 @@
+namespace ActiveIT.Client;
+
+/// <summary>Process exit codes of the CLI.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int InvalidInput = 2;
+    public const int Cancelled = 130;
+}

@@ -1,0 +1,29 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using ActiveIT.Engine;
+
+namespace ActiveIT.Client;
+
+/// <summary>What every result records about the code and the machine that produced it.</summary>
+internal sealed record RunEnvironment(
+    string CodeVersion,
+    string DotnetVersion,
+    string TorchVersion,
+    string Device,
+    int Threads,
+    int ProcessorCount,
+    string OmpWaitPolicy,
+    string Os,
+    DateTimeOffset StartedAt)
+{
+    public static string Version =>
+        typeof(RunEnvironment).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    public static RunEnvironment Capture(string device)
+    {
+        var info = EngineRuntime.Info;
+        return new RunEnvironment(Version, RuntimeInformation.FrameworkDescription, info.TorchVersion, device, info.Threads,
+            Environment.ProcessorCount, Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE (set by the engine)",
+            RuntimeInformation.OSDescription, DateTimeOffset.UtcNow);
+    }
+}
