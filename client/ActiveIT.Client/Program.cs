@@ -3,6 +3,8 @@ using ActiveIT.Client.Commands;
 // activeit: the ActiveIT command line. Each command is one class under Commands/.
 var root = new System.CommandLine.RootCommand("ActiveIT: choose, prepare and study instruction-tuning tasks.")
 {
+    new DiversityCommand(),
+    new DemoCommand(),
     new BenchCommand(),
 };
 return await root.Parse(args).InvokeAsync();

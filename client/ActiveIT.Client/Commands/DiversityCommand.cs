@@ -1,0 +1,148 @@
+using System.CommandLine;
+using ActiveIT.Client.Diversity;
+using ActiveIT.Core.Rewriting;
+using ActiveIT.Engine;
+
+namespace ActiveIT.Client.Commands;
+
+/// <summary>`activeit diversity`: the string-rewrite instruction-diversity experiment (methods.md §3).</summary>
+internal class DiversityCommand : Command
+{
+    private readonly Option<string> _scale = new("--scale")
+    {
+        Description = "Preset sizes: demo (minutes on 2 cores), small (about an hour), paper (methods.md §3; needs a GPU)",
+        DefaultValueFactory = _ => "demo",
+    };
+
+    private readonly Option<int[]> _instructions = new("--instructions") { Description = "Instruction counts to train, e.g. 4,16,64", CustomParser = ParseInts };
+    private readonly Option<int?> _budget = new("--budget") { Description = "Training examples per model (fixed across instruction counts)" };
+    private readonly Option<int[]> _seeds = new("--seeds") { Description = "Seeds, e.g. 1,2,3 (each seed redraws rules, data and weights)", CustomParser = ParseInts };
+    private readonly Option<int?> _testRules = new("--test-rules") { Description = "Unseen rules held out for testing" };
+    private readonly Option<int?> _testExamples = new("--test-examples") { Description = "Test examples per split (seen and unseen)" };
+    private readonly Option<int?> _alphabet = new("--alphabet") { Description = "Alphabet size (2..26)" };
+    private readonly Option<int?> _inputLength = new("--input-length") { Description = "Length of the input string z" };
+    private readonly Option<int?> _maxPattern = new("--max-pattern") { Description = "Longest pattern x" };
+    private readonly Option<int?> _maxReplacement = new("--max-replacement") { Description = "Longest replacement y" };
+    private readonly Option<double?> _noOp = new("--no-op-share") { Description = "Share of examples whose pattern does not occur (0..1)" };
+    private readonly Option<PatternShape?> _shape = new("--shape") { Description = "Pattern constraint: random, repeated, periodic, mirrored" };
+    private readonly Option<InstructionFrequency?> _frequency = new("--frequency") { Description = "Examples per instruction: uniform, power-law-index (⌊I·U^(1/α)⌋), power-law-weight (U^(1/α) weights)", CustomParser = ParseFrequency };
+    private readonly Option<double?> _alpha = new("--alpha") { Description = "Power-law shape α" };
+    private readonly Option<int?> _layers = new("--layers") { Description = "Model layers" };
+    private readonly Option<int?> _heads = new("--heads") { Description = "Attention heads" };
+    private readonly Option<int?> _dModel = new("--d-model") { Description = "Model width" };
+    private readonly Option<int?> _epochs = new("--epochs") { Description = "Passes over the training examples" };
+    private readonly Option<int?> _batch = new("--batch-size") { Description = "Examples per optimiser step" };
+    private readonly Option<float?> _lr = new("--lr") { Description = "Peak learning rate (AdamW, warm-up then linear decay)" };
+    private readonly Option<string> _out;
+    private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per model instead of a table" };
+    private readonly EngineOptions _engine = new();
+
+    public DiversityCommand() : this("diversity", "Train one model per instruction count at a fixed example budget; exact match on seen and unseen rules",
+        "runs/diversity")
+    {
+    }
+
+    private protected DiversityCommand(string name, string description, string defaultOut) : base(name, description)
+    {
+        _out = new("--out") { Description = "Output directory", DefaultValueFactory = _ => defaultOut };
+        _scale.AcceptOnlyFromAmong(DiversityScale.Names);
+        foreach (var option in new Option[] { _scale, _instructions, _budget, _seeds, _testRules, _testExamples, _alphabet, _inputLength, _maxPattern,
+                     _maxReplacement, _noOp, _shape, _frequency, _alpha, _layers, _heads, _dModel, _epochs, _batch, _lr, _out, _json })
+        {
+            Options.Add(option);
+        }
+        _engine.AddTo(this);
+        SetAction((parse, cancellationToken) => Task.FromResult(Run(parse, cancellationToken)));
+    }
+
+    private int Run(ParseResult parse, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var config = BuildConfig(parse, _engine.Apply(parse));
+            DiversityExperiment.Execute(config, parse.GetValue(_out)!, parse.GetValue(_json), Console.Out, cancellationToken);
+            return ExitCodes.Success;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"activeit {Name}: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine($"activeit {Name}: cancelled; results.csv holds the models that finished");
+            return ExitCodes.Cancelled;
+        }
+    }
+
+    internal DiversityConfig BuildConfig(ParseResult parse, string device)
+    {
+        var c = DiversityScale.Preset(parse.GetValue(_scale)!, device);
+        var g = c.Generator;
+        g = g with
+        {
+            AlphabetSize = parse.GetValue(_alphabet) ?? g.AlphabetSize,
+            InputLength = parse.GetValue(_inputLength) ?? g.InputLength,
+            MaxPatternLength = parse.GetValue(_maxPattern) ?? g.MaxPatternLength,
+            MaxReplacementLength = parse.GetValue(_maxReplacement) ?? g.MaxReplacementLength,
+            NoOpShare = parse.GetValue(_noOp) ?? g.NoOpShare,
+            Shape = parse.GetValue(_shape) ?? g.Shape,
+        };
+        var model = c.Model with
+        {
+            Layers = parse.GetValue(_layers) ?? c.Model.Layers,
+            Heads = parse.GetValue(_heads) ?? c.Model.Heads,
+            DModel = parse.GetValue(_dModel) ?? c.Model.DModel,
+            MaxSeqLen = DiversityScale.RoundUp(DiversityConfig.SequenceLength(g), 8),
+        };
+        return c with
+        {
+            Generator = g,
+            InstructionCounts = Given(parse, _instructions) ?? c.InstructionCounts,
+            ExampleBudget = parse.GetValue(_budget) ?? c.ExampleBudget,
+            Seeds = Given(parse, _seeds)?.Select(s => (ulong)s).ToArray() ?? c.Seeds,
+            TestRules = parse.GetValue(_testRules) ?? c.TestRules,
+            TestExamples = parse.GetValue(_testExamples) ?? c.TestExamples,
+            Frequency = parse.GetValue(_frequency) ?? c.Frequency,
+            Alpha = parse.GetValue(_alpha) ?? c.Alpha,
+            Model = model,
+            Epochs = parse.GetValue(_epochs) ?? c.Epochs,
+            BatchSize = parse.GetValue(_batch) ?? c.BatchSize,
+            Training = c.Training with { LearningRate = parse.GetValue(_lr) ?? c.Training.LearningRate },
+        };
+    }
+
+    private static int[]? Given(ParseResult parse, Option<int[]> option) => parse.GetResult(option) is null ? null : parse.GetValue(option);
+
+    private static int[]? ParseInts(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var values = new List<int>();
+        foreach (var token in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!int.TryParse(token, out var v) || v < 0)
+            {
+                result.AddError($"'{token}' is not a non-negative integer");
+                return null;
+            }
+            values.Add(v);
+        }
+        return [.. values];
+    }
+
+    private static InstructionFrequency? ParseFrequency(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var value = result.Tokens.Single().Value;
+        InstructionFrequency? parsed = value switch
+        {
+            "uniform" => InstructionFrequency.Uniform,
+            "power-law-index" => InstructionFrequency.PowerLawIndex,
+            "power-law-weight" => InstructionFrequency.PowerLawWeight,
+            _ => null,
+        };
+        if (parsed is null)
+        {
+            result.AddError($"--frequency '{value}': use uniform, power-law-index or power-law-weight");
+        }
+        return parsed;
+    }
+}

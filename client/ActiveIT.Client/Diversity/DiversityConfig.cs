@@ -1,0 +1,49 @@
+using ActiveIT.Core.Rewriting;
+using ActiveIT.Engine;
+
+namespace ActiveIT.Client.Diversity;
+
+/// <summary>Everything that determines an instruction-diversity run; written whole into run.json.</summary>
+internal sealed record DiversityConfig(
+    string Scale,
+    RewriteGeneratorOptions Generator,
+    IReadOnlyList<int> InstructionCounts,
+    int ExampleBudget,
+    int TestRules,
+    int TestExamples,
+    IReadOnlyList<ulong> Seeds,
+    InstructionFrequency Frequency,
+    double Alpha,
+    ModelConfig Model,
+    TrainingConfig Training,
+    int BatchSize,
+    int Epochs,
+    string Device)
+{
+    /// <summary>Longest prompt + target a run can produce: sizes the model's context.</summary>
+    public static int SequenceLength(RewriteGeneratorOptions g) =>
+        1 + (g.MaxPatternLength + 1 + g.MaxReplacementLength + 1 + g.InputLength + 1) + MaxOutputTokens(g);
+
+    /// <summary>Output tokens including EOS: the input can grow by at most |y| − |x|.</summary>
+    public static int MaxOutputTokens(RewriteGeneratorOptions g) =>
+        g.InputLength + Math.Max(0, g.MaxReplacementLength - g.MinPatternLength) + 1;
+
+    public void Validate()
+    {
+        Generator.Validate();
+        Require(InstructionCounts.Count > 0 && InstructionCounts.All(c => c > 0), "instructions", "needs at least one positive count");
+        Require(InstructionCounts.All(c => c <= ExampleBudget), "budget", $"({ExampleBudget}) must be at least the largest instruction count ({InstructionCounts.Max()})");
+        Require(TestRules > 0 && TestExamples > 0, "test-rules/test-examples", "must be positive");
+        Require(Seeds.Count > 0, "seeds", "needs at least one seed");
+        Require(BatchSize > 0 && Epochs > 0, "batch-size/epochs", "must be positive");
+        Require(Frequency == InstructionFrequency.Uniform || Alpha > 0, "alpha", "must be positive for a power law");
+    }
+
+    private static void Require(bool ok, string option, string what)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"--{option} {what}");
+        }
+    }
+}

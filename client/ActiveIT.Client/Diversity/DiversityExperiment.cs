@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ActiveIT.Client.Output;
+using ActiveIT.Engine;
+
+namespace ActiveIT.Client.Diversity;
+
+/// <summary>
+/// Runs the grid and writes its record to <c>outDir</c>: results.csv (one row per model), run.json (config,
+/// environment, timings, results, summary) and accuracy.svg. Rows print as each model finishes.
+/// </summary>
+internal static class DiversityExperiment
+{
+    public static void Execute(DiversityConfig config, string outDir, bool json, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        config.Validate();
+        Directory.CreateDirectory(outDir);
+        var environment = RunEnvironment.Capture(config.Device);
+        var total = Stopwatch.StartNew();
+        var table = new TextTable("instr", "ex/instr", "seed", "unseen", "has-op", "no-op", "seen", "loss", "steps", "train s", "tok/s");
+        table.Widths = [7, 8, 5, 7, 7, 7, 7, 7, 6, 8, 8];
+        if (!json)
+        {
+            stdout.WriteLine($"instruction diversity — scale '{config.Scale}': alphabet {config.Generator.AlphabetSize}, |z| = {config.Generator.InputLength}, " +
+                $"|x| {config.Generator.MinPatternLength}..{config.Generator.MaxPatternLength}, |y| {config.Generator.MinReplacementLength}..{config.Generator.MaxReplacementLength}, " +
+                $"no-op {config.Generator.NoOpShare:P0}, budget {config.ExampleBudget} examples × {config.Epochs} epochs; model {config.Model.Layers}L/{config.Model.Heads}H/d{config.Model.DModel} " +
+                $"({environment.Device}, {environment.Threads} threads); accuracy = exact match on {config.TestExamples} examples");
+            stdout.WriteLine(table.Header);
+        }
+
+        var progress = new ProgressLine();
+        var results = new List<DiversityPointResult>();
+        var runner = new DiversityRunner(config);
+        var point = 0;
+        var points = config.Seeds.Count * config.InstructionCounts.Count;
+        IProgress<TrainingProgress> report = new SyncProgress(p => progress.Update(
+            $"[{point + 1}/{points}] step {p.Step}/{p.TotalSteps} epoch {p.Epoch + 1}/{config.Epochs} loss {p.Result.Loss:F4} " +
+            $"{p.TargetTokens / Math.Max(p.ElapsedSeconds, 1e-9):F0} target tok/s, {total.Elapsed.TotalMinutes:F1} min elapsed"));
+        foreach (var r in runner.Run(report, cancellationToken))
+        {
+            point++;
+            progress.Clear();
+            results.Add(r);
+            if (json)
+            {
+                stdout.WriteLine(Json.Line(r));
+            }
+            else
+            {
+                stdout.WriteLine(table.Line([$"{r.Instructions}", Fmt(r.ExamplesPerInstruction), $"{r.Seed}", Fmt(r.Unseen.Value), Fmt(r.UnseenHasOp.Value),
+                    Fmt(r.UnseenNoOp.Value), Fmt(r.Seen.Value), Fmt(r.FinalLoss), $"{r.Steps}", Fmt(r.TrainSeconds), $"{r.TrainTokensPerSecond:F0}"]));
+            }
+            WriteCsv(Path.Combine(outDir, "results.csv"), results);
+        }
+
+        var summary = DiversitySummary.From(results);
+        if (!json)
+        {
+            var s = new TextTable("instr", "ex/instr", "seeds", "unseen mean", "± std", "seen mean", "± std");
+            foreach (var row in summary)
+            {
+                s.Add(row.Instructions, Fmt(row.ExamplesPerInstruction), row.Seeds, Fmt(row.UnseenMean), Fmt(row.UnseenStd), Fmt(row.SeenMean), Fmt(row.SeenStd));
+            }
+            s.FitToRows();
+            stdout.WriteLine();
+            stdout.WriteLine(s);
+        }
+        File.WriteAllText(Path.Combine(outDir, "accuracy.svg"), Plot(config, summary));
+        var record = new { Command = "activeit diversity", Config = config, Environment = environment, TotalSeconds = total.Elapsed.TotalSeconds, Results = results, Summary = summary };
+        File.WriteAllText(Path.Combine(outDir, "run.json"), JsonSerializer.Serialize(record, Json.Indented));
+        if (!json)
+        {
+            stdout.WriteLine($"\n{points} models in {total.Elapsed.TotalMinutes:F1} min; wrote {Path.Combine(outDir, "results.csv")}, run.json, accuracy.svg");
+        }
+    }
+
+    private static string Fmt(double v) => double.IsNaN(v) ? "-" : v.ToString(v >= 100 ? "F0" : "F3", CultureInfo.InvariantCulture);
+
+    private static string Plot(DiversityConfig config, IReadOnlyList<DiversitySummary> summary)
+    {
+        var plot = new SvgPlot("Generalisation vs number of instructions", "distinct instructions (rules) in training", "exact-match accuracy", logX: true)
+        {
+            Note = $"scale '{config.Scale}', fixed budget {config.ExampleBudget} examples, {config.Seeds.Count} seed(s); bars = ±1 std over seeds",
+        };
+        plot.Add("unseen rules", summary.Select(s => ((double)s.Instructions, s.UnseenMean, s.UnseenStd)).ToArray());
+        plot.Add("seen rules", summary.Select(s => ((double)s.Instructions, s.SeenMean, s.SeenStd)).ToArray());
+        return plot.Render();
+    }
+
+    private static void WriteCsv(string path, IReadOnlyList<DiversityPointResult> results)
+    {
+        var csv = new StringBuilder("instructions,examples_per_instruction,seed,unseen_acc,unseen_hasop_acc,unseen_noop_acc,seen_acc,seen_hasop_acc,seen_noop_acc," +
+            "unseen_n,seen_n,final_loss,steps,train_s,eval_s,train_tok_s\n");
+        foreach (var r in results)
+        {
+            csv.AppendLine(string.Join(',', new object[]
+            {
+                r.Instructions, r.ExamplesPerInstruction, r.Seed, r.Unseen.Value, r.UnseenHasOp.Value, r.UnseenNoOp.Value, r.Seen.Value, r.SeenHasOp.Value,
+                r.SeenNoOp.Value, r.Unseen.Total, r.Seen.Total, r.FinalLoss, r.Steps, r.TrainSeconds, r.EvalSeconds, r.TrainTokensPerSecond,
+            }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
+        }
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, csv.ToString());
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

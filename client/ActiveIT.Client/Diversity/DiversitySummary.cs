@@ -1,0 +1,27 @@
+namespace ActiveIT.Client.Diversity;
+
+/// <summary>Mean and sample standard deviation over seeds, per instruction count.</summary>
+internal sealed record DiversitySummary(int Instructions, double ExamplesPerInstruction, int Seeds,
+    double UnseenMean, double UnseenStd, double SeenMean, double SeenStd, double UnseenHasOpMean, double UnseenNoOpMean)
+{
+    public static IReadOnlyList<DiversitySummary> From(IEnumerable<DiversityPointResult> results) => results
+        .GroupBy(r => r.Instructions)
+        .OrderBy(g => g.Key)
+        .Select(g => new DiversitySummary(g.Key, g.First().ExamplesPerInstruction, g.Count(),
+            Mean(g, r => r.Unseen.Value), Std(g, r => r.Unseen.Value), Mean(g, r => r.Seen.Value), Std(g, r => r.Seen.Value),
+            Mean(g, r => r.UnseenHasOp.Value), Mean(g, r => r.UnseenNoOp.Value)))
+        .ToArray();
+
+    private static double Mean(IEnumerable<DiversityPointResult> g, Func<DiversityPointResult, double> f) => g.Select(f).Average();
+
+    private static double Std(IEnumerable<DiversityPointResult> g, Func<DiversityPointResult, double> f)
+    {
+        var values = g.Select(f).ToArray();
+        if (values.Length < 2)
+        {
+            return 0;
+        }
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+    }
+}
