@@ -10,7 +10,7 @@ internal class DiversityCommand : Command
 {
     private readonly Option<string> _scale = new("--scale")
     {
-        Description = "Preset sizes: demo (minutes on 2 cores), small (about an hour), paper (methods.md §3; needs a GPU)",
+        Description = "Preset sizes: demo (about 4 min on 2 cores), small (about 40 min), paper (methods.md §3; needs a GPU)",
         DefaultValueFactory = _ => "demo",
     };
 

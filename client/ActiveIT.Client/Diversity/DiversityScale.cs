@@ -5,7 +5,7 @@ namespace ActiveIT.Client.Diversity;
 
 /// <summary>
 /// Named scales of the experiment. "paper" is methods.md §3 at full size (~10^17 FLOPs a point: a GPU job);
-/// "small" fits an hour on two cores; "demo" a few minutes. Every option can still be overridden.
+/// "small" about 40 minutes on two cores; "demo" about four. Every option can still be overridden.
 /// </summary>
 internal static class DiversityScale
 {
@@ -16,10 +16,10 @@ internal static class DiversityScale
         var training = new TrainingConfig(LearningRate: 1e-3f, WarmupSteps: 50, Schedule: LrSchedule.Linear, WeightDecay: 0.01f);
         return scale switch
         {
-            "demo" => Build(scale, RewriteGeneratorOptions.Demo, [4, 16, 64, 256, 1024], budget: 4096, testRules: 200, testExamples: 500,
-                seeds: [1], layers: 3, heads: 4, dModel: 64, training with { LearningRate = 2e-3f }, batch: 64, epochs: 8, device),
+            "demo" => Build(scale, RewriteGeneratorOptions.Demo, [4, 32, 256, 2048, 8192], budget: 8192, testRules: 200, testExamples: 500,
+                seeds: [1], layers: 3, heads: 4, dModel: 64, training with { LearningRate = 3e-3f }, batch: 64, epochs: 10, device),
             "small" => Build(scale, RewriteGeneratorOptions.Demo with { AlphabetSize = 8, InputLength = 16, MaxPatternLength = 4, MaxReplacementLength = 4 },
-                [10, 30, 100, 300, 1000, 3000, 10000], budget: 20_000, testRules: 500, testExamples: 1000, seeds: [1, 2, 3],
+                [10, 100, 1000, 10_000], budget: 10_000, testRules: 500, testExamples: 1000, seeds: [1, 2, 3],
                 layers: 4, heads: 4, dModel: 128, training, batch: 64, epochs: 10, device),
             "paper" => Build(scale, RewriteGeneratorOptions.Paper, [10, 100, 1000, 10_000, 100_000, 1_000_000], budget: 1_000_000,
                 testRules: 10_000, testExamples: 100_000, seeds: [1], layers: 6, heads: 4, dModel: 256, training, batch: 128, epochs: 50, device),

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# setup.sh - makes this checkout runnable: system packages (apt), then the native engine and .NET projects in
+# Release. Idempotent and cheap when nothing changed; ./activeit and infra/test.sh call it.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+packages=(cmake g++ libtorch-dev libopenblas0-pthread)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "activeit: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "activeit: installing ${missing[*]} (apt)..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || {
+    $sudo apt-get update -q >/dev/null
+    $sudo apt-get install -y -q "${missing[@]}" >/dev/null
+  }
+fi
+
+command -v dotnet >/dev/null || { echo "activeit: the .NET 10 SDK (dotnet) is required: https://dot.net" >&2; exit 1; }
+
+# Rebuild when any source is newer than the last successful build.
+stamp=".activeit/build.stamp"
+if [[ -f "$stamp" ]] && [[ -z "$(find core engine client grains silo Directory.Build.props Directory.Packages.props -newer "$stamp" -type f \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.cpp' -o -name '*.h' -o -name 'CMakeLists.txt' \) \
+      -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/build/*' 2>/dev/null | head -1)" ]]; then
+  exit 0
+fi
+echo "activeit: building (native engine + .NET, Release)..." >&2
+mkdir -p .activeit
+log=".activeit/build.log"
+if ! dotnet build client/ActiveIT.Client/ActiveIT.Client.csproj -c Release -nologo -v:q >"$log" 2>&1; then
+  grep -E "error|Error" "$log" | head -20 >&2
+  echo "activeit: build failed; full log in $log" >&2
+  exit 1
+fi
+touch "$stamp"

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# test.sh - the test command (README, .ci/run): set up a fresh checkout, then run every test project in Release.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+infra/setup.sh
+dotnet test ActiveIT.sln -c Release -nologo "$@"
