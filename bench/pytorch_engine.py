@@ -27,9 +27,10 @@ def rotate_every_two(x):
 
 
 class Block(nn.Module):
-    def __init__(self, d, heads, seq_len):
+    def __init__(self, d, heads, seq_len, rotary_dim=None):
         super().__init__()
         self.heads, self.hd = heads, d // heads
+        self.rd = rotary_dim or self.hd
         self.ln_1 = nn.LayerNorm(d)
         self.q_proj = nn.Linear(d, d, bias=False)
         self.k_proj = nn.Linear(d, d, bias=False)
@@ -37,11 +38,16 @@ class Block(nn.Module):
         self.out_proj = nn.Linear(d, d, bias=False)
         self.fc_in = nn.Linear(d, 4 * d)
         self.fc_out = nn.Linear(4 * d, d)
-        inv = 1.0 / (10000 ** (torch.arange(0, self.hd, 2).float() / self.hd))
+        inv = 1.0 / (10000 ** (torch.arange(0, self.rd, 2).float() / self.rd))
         ang = torch.outer(torch.arange(seq_len).float(), inv)
         self.register_buffer("sin", ang.sin().repeat_interleave(2, -1)[None, :, None, :])
         self.register_buffer("cos", ang.cos().repeat_interleave(2, -1)[None, :, None, :])
         self.register_buffer("mask", torch.full((seq_len, seq_len), float("-inf")).triu(1))
+
+    def rotary(self, x, T):  # GPT-J: rotate the first rotary_dim dims of each head, interleaved pairs
+        r, rest = x[..., : self.rd], x[..., self.rd :]
+        r = r * self.cos[:, :T] + rotate_every_two(r) * self.sin[:, :T]
+        return torch.cat([r, rest], dim=-1)
 
     def forward(self, x):  # (B, T, d)
         B, T, d = x.shape
@@ -49,19 +55,17 @@ class Block(nn.Module):
         q = self.q_proj(h).view(B, T, self.heads, self.hd)
         k = self.k_proj(h).view(B, T, self.heads, self.hd)
         v = self.v_proj(h).view(B, T, self.heads, self.hd).transpose(1, 2)
-        sin, cos = self.sin[:, :T], self.cos[:, :T]
-        q = (q * cos + rotate_every_two(q) * sin).transpose(1, 2)
-        k = (k * cos + rotate_every_two(k) * sin).transpose(1, 2)
+        q, k = self.rotary(q, T).transpose(1, 2), self.rotary(k, T).transpose(1, 2)
         att = (q @ k.transpose(-1, -2)) / math.sqrt(self.hd) + self.mask[:T, :T]
         a = (att.softmax(-1) @ v).transpose(1, 2).reshape(B, T, d)
         return x + self.out_proj(a) + self.fc_out(F.gelu(self.fc_in(h), approximate="tanh"))
 
 
 class GPTJ(nn.Module):
-    def __init__(self, layers, heads, d, seq_len):
+    def __init__(self, layers, heads, d, seq_len, rotary_dim=None):
         super().__init__()
         self.wte = nn.Embedding(VOCAB, d)
-        self.h = nn.ModuleList(Block(d, heads, seq_len) for _ in range(layers))
+        self.h = nn.ModuleList(Block(d, heads, seq_len, rotary_dim) for _ in range(layers))
         self.ln_f = nn.LayerNorm(d)
         self.lm_head = nn.Linear(d, VOCAB)
 
