@@ -12,7 +12,7 @@ internal sealed record RunEnvironment(
     string Device,
     int Threads,
     int ProcessorCount,
-    string OmpWaitPolicy,
+    string ThreadSettings,
     string Os,
     DateTimeOffset StartedAt)
 {
@@ -23,7 +23,7 @@ internal sealed record RunEnvironment(
     {
         var info = EngineRuntime.Info;
         return new RunEnvironment(Version, RuntimeInformation.FrameworkDescription, info.TorchVersion, device, info.Threads,
-            Environment.ProcessorCount, Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE (set by the engine)",
+            Environment.ProcessorCount, EngineRuntime.ThreadSettings,
             RuntimeInformation.OSDescription, DateTimeOffset.UtcNow);
     }
 }

@@ -6,6 +6,9 @@ public static unsafe class EngineRuntime
     /// <summary>Sets libtorch's intra-op threads and OpenBLAS's pool to the same count.</summary>
     public static void SetThreads(int threads) => NativeMethods.Check(NativeMethods.ait_runtime_set_threads(threads));
 
+    /// <summary>Turns the fused CPU kernels (attention, GELU) on or off; off runs plain ATen ops, the reference they are tested against.</summary>
+    public static void SetFusedKernels(bool enabled) => NativeMethods.Check(NativeMethods.ait_runtime_set_fused_kernels(enabled ? 1 : 0));
+
     public static RuntimeInfo Info
     {
         get
@@ -13,6 +16,16 @@ public static unsafe class EngineRuntime
             NativeMethods.Check(NativeMethods.ait_runtime_get_info(out var info));
             var version = new string((sbyte*)info.TorchVersion);
             return new RuntimeInfo(info.NumThreads, info.CudaAvailable != 0, info.CudaDeviceCount, version);
+        }
+    }
+
+    /// <summary>Thread-pool environment in effect for libtorch's OpenMP and OpenBLAS (see NativeLoader).</summary>
+    public static string ThreadSettings
+    {
+        get
+        {
+            _ = Info;  // loads the engine, which sets the defaults
+            return NativeLoader.ThreadSettings;
         }
     }
 

@@ -46,7 +46,7 @@ internal sealed class BenchEngineCommand : Command
         if (!json)
         {
             Console.WriteLine($"engine benchmark — {environment.CodeVersion}, libtorch {environment.TorchVersion}, {device}, {environment.Threads} threads, " +
-                $"OMP_WAIT_POLICY={environment.OmpWaitPolicy}; peak = measured 1024³ float32 matmul");
+                $"{environment.ThreadSettings}; peak = measured 1024³ float32 matmul");
             Console.WriteLine(table.Header);
         }
         foreach (var preset in parse.GetValue(_configs)!)

@@ -73,6 +73,9 @@ AIT_API const char* ait_last_error(void);
 
 AIT_API int ait_runtime_set_threads(int32_t num_threads);
 AIT_API int ait_runtime_get_info(ait_runtime_info* out);
+// Fused CPU kernels (causal attention, GELU) on (1, the default) or off (0: plain ATen ops, the reference they are
+// tested against). Process-wide.
+AIT_API int ait_runtime_set_fused_kernels(int32_t enabled);
 // C[m,n] = A[m,k] B[k,n] repeated `iterations` times on random float32 data; the matmul-peak reference.
 AIT_API int ait_runtime_matmul_gflops(int32_t m, int32_t n, int32_t k, int32_t iterations, double* out_gflops);
 

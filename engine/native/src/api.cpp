@@ -2,13 +2,14 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <torch/version.h>
-#include <dlfcn.h>
 
 #include <chrono>
 #include <cstring>
 #include <string>
 
 #include "activeit_engine.h"
+#include "blas.h"
+#include "fused.h"
 #include "inference.h"
 #include "model.h"
 #include "trainer.h"
@@ -61,9 +62,12 @@ int ait_runtime_set_threads(int32_t num_threads) {
         if (num_threads < 1) throw std::invalid_argument("num_threads must be at least 1");
         at::set_num_threads(num_threads);
         // OpenBLAS keeps its own pool; size it the same so the two never oversubscribe the cores.
-        using SetThreads = void (*)(int);
-        if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(num_threads);
+        if (ait::blas().set_threads) ait::blas().set_threads(num_threads);
     });
+}
+
+int ait_runtime_set_fused_kernels(int32_t enabled) {
+    return guarded([&] { ait::set_fused_kernels(enabled != 0); });
 }
 
 int ait_runtime_get_info(ait_runtime_info* out) {

@@ -95,8 +95,7 @@ TargetBatch make_target_batch(const Gpt& model, const int32_t* tokens, const uin
 }
 
 at::Tensor target_logits(const Gpt& model, const TargetBatch& batch) {
-    const int64_t T = batch.tokens.size(1);
-    auto hidden = model.forward(batch.tokens, at::Tensor(), model.causal_bias(T), nullptr);  // (B, T, d)
+    auto hidden = model.forward(batch.tokens, at::Tensor(), at::Tensor(), nullptr);  // (B, T, d)
     auto rows = hidden.view({-1, model.config().d_model}).index_select(0, batch.positions);  // (M, d)
     return model.head(rows);                                                                 // (M, V)
 }
@@ -127,7 +126,7 @@ void next_logits(const Gpt& model, const int32_t* tokens, const int32_t* lengths
                                                               " is outside 1.." + std::to_string(seq_len));
         last[b] = b * seq_len + lengths[b] - 1;
     }
-    auto hidden = model.forward(to_device_long(model, tokens, {batch, seq_len}), at::Tensor(), model.causal_bias(seq_len), nullptr);
+    auto hidden = model.forward(to_device_long(model, tokens, {batch, seq_len}), at::Tensor(), at::Tensor(), nullptr);
     auto idx = at::tensor(last, at::TensorOptions().dtype(at::kLong)).to(model.device());
     auto logits = model.head(hidden.view({-1, model.config().d_model}).index_select(0, idx)).to(at::kCPU).contiguous();
     std::copy(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel(), out);

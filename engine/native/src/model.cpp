@@ -7,6 +7,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "attention.h"
+#include "gelu.h"
 #include "safetensors.h"
 
 namespace ait {
@@ -207,31 +209,38 @@ at::Tensor Gpt::forward(const at::Tensor& tokens, const at::Tensor& positions, c
         }
     }
 
+    // Plain causal attention (no padding, no cache) on the CPU takes the fused kernel in attention.cpp.
+    const bool fast_causal = !bias.defined() && cache == nullptr && !positions.defined() && causal_attention_available(wte_);
+    const at::Tensor mask = bias.defined() ? bias : causal_bias(T);
+
     auto x = wte_.index_select(0, tokens.reshape({-1}));  // (B*T, d)
     for (size_t l = 0; l < blocks_.size(); l++) {
         const Block& b = blocks_[l];
         auto h = at::layer_norm(x, {d}, b.ln_w, b.ln_b, cfg_.layer_norm_eps);  // (B*T, d)
         // Separate GEMMs over row slices of the fused weight: slicing the (B*T, 3d+F) product instead would
         // make backward assemble a full-size gradient with cat (measured at a quarter of step time).
-        auto q = rotary(at::mm(h, b.w_in.narrow(0, 0, d).t()).view({B, T, H, hd}), cos, sin).transpose(1, 2);  // (B, H, T, hd)
-        auto k = rotary(at::mm(h, b.w_in.narrow(0, d, d).t()).view({B, T, H, hd}), cos, sin).transpose(1, 2);
-        auto v = at::mm(h, b.w_in.narrow(0, 2 * d, d).t()).view({B, T, H, hd}).transpose(1, 2);
-        auto ff = at::gelu(at::addmm(b.b_fc_in, h, b.w_in.narrow(0, 3 * d, F).t()), "tanh");  // (B*T, F)
-        int64_t Tk = T;
-        if (cache != nullptr) {
-            const int64_t start = cache->length;
-            cache->k[l].narrow(2, start, T).copy_(k);
-            cache->v[l].narrow(2, start, T).copy_(v);
-            Tk = start + T;
-            k = cache->k[l].narrow(2, 0, Tk);
-            v = cache->v[l].narrow(2, 0, Tk);
+        auto q = rotary(at::mm(h, b.w_in.narrow(0, 0, d).t()).view({B, T, H, hd}), cos, sin);  // (B, T, H, hd)
+        auto k = rotary(at::mm(h, b.w_in.narrow(0, d, d).t()).view({B, T, H, hd}), cos, sin);
+        auto v = at::mm(h, b.w_in.narrow(0, 2 * d, d).t()).view({B, T, H, hd});
+        auto ff = gelu_tanh(at::addmm(b.b_fc_in, h, b.w_in.narrow(0, 3 * d, F).t()));  // (B*T, F)
+        at::Tensor attn;
+        if (fast_causal) {
+            attn = causal_attention(q, k, v, scale).view({B * T, d});
+        } else {
+            q = q.transpose(1, 2), k = k.transpose(1, 2), v = v.transpose(1, 2);  // (B, H, T, hd)
+            int64_t Tk = T;
+            if (cache != nullptr) {
+                const int64_t start = cache->length;
+                cache->k[l].narrow(2, start, T).copy_(k);
+                cache->v[l].narrow(2, start, T).copy_(v);
+                Tk = start + T;
+                k = cache->k[l].narrow(2, 0, Tk);
+                v = cache->v[l].narrow(2, 0, Tk);
+            }
+            auto scores = at::baddbmm(mask, q.reshape({B * H, T, hd}), k.reshape({B * H, Tk, hd}).transpose(1, 2), 1.0, scale);  // (B*H, T, Tk)
+            auto probs = at::softmax(scores, -1);
+            attn = at::bmm(probs, v.reshape({B * H, Tk, hd})).view({B, H, T, hd}).transpose(1, 2).reshape({B * T, d});
         }
-        auto q3 = q.reshape({B * H, T, hd});
-        auto k3 = k.reshape({B * H, Tk, hd});
-        auto v3 = v.reshape({B * H, Tk, hd});
-        auto scores = at::baddbmm(bias, q3, k3.transpose(1, 2), 1.0, scale);  // (B*H, T, Tk)
-        auto probs = at::softmax(scores, -1);
-        auto attn = at::bmm(probs, v3).view({B, H, T, hd}).transpose(1, 2).reshape({B * T, d});
         auto y = at::addmm(at::addmm(b.b_fc_out, ff, b.w_fc_out.t()), attn, b.w_o.t());
         x = x + y;
     }

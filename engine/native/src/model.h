@@ -44,7 +44,8 @@ public:
     std::vector<bool> decay_mask() const;
 
     // tokens (B, T) int64; positions (B, T) or undefined for 0..T-1; bias broadcastable to (B*H, T, Tk),
-    // 0 where attending is allowed and -1e9 where not. Returns hidden states before ln_f: (B, T, d).
+    // 0 where attending is allowed and -1e9 where not, or undefined for plain causal attention.
+    // Returns hidden states before ln_f: (B, T, d).
     at::Tensor forward(const at::Tensor& tokens, const at::Tensor& positions, const at::Tensor& bias, KvCache* cache) const;
     // rows (M, d) -> logits (M, V): ln_f and lm_head.
     at::Tensor head(const at::Tensor& rows) const;
