@@ -11,7 +11,9 @@ out=$(mktemp)
 for ((i = 0; i < rounds; i++)); do
   dotnet "$root/client/ActiveIT.Client/bin/Release/net10.0/activeit.dll" bench engine --json --seconds "$seconds" | sed 's/^{/{"impl":"activeit",/' | tee -a "$out"
   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$root/bench/pytorch_engine.py" --seconds "$seconds" | sed 's/"impl": "pytorch"/"impl": "pytorch (OMP_WAIT_POLICY=PASSIVE)"/' | tee -a "$out"
-  /usr/bin/python3 "$root/bench/pytorch_engine.py" --seconds "$seconds" | tee -a "$out"
+  OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 /usr/bin/python3 "$root/bench/pytorch_engine.py" --seconds "$seconds" \
+    | sed 's/"impl": "pytorch"/"impl": "pytorch (both, as the engine sets)"/' | tee -a "$out"
+  /usr/bin/python3 "$root/bench/pytorch_engine.py" --seconds "$seconds" | sed 's/"impl": "pytorch"/"impl": "pytorch (defaults)"/' | tee -a "$out"
 done
 /usr/bin/python3 - "$out" <<'PY'
 import json, statistics, sys
@@ -20,10 +22,10 @@ groups = {}
 for r in rows:
     groups.setdefault((r["config"], r["impl"]), []).append(r)
 print(f"\nmedians over {len(rows) // max(1, len(groups))} rounds")
-print(f"{'config':7} {'implementation':36} {'train tok/s':>12} {'score tok/s':>12} {'train GFLOP/s':>14} {'% of peak':>10}")
+print(f"{'config':7} {'implementation':40} {'train tok/s':>12} {'score tok/s':>12} {'train GFLOP/s':>14} {'% of peak':>10}")
 for (config, impl), rs in sorted(groups.items(), key=lambda kv: (["tiny", "small", "medium"].index(kv[0][0]), kv[0][1])):
     med = lambda k: statistics.median(r[k] for r in rs)
-    print(f"{config:7} {impl:36} {med('train_tokens_per_s'):12.0f} {med('score_tokens_per_s'):12.0f} {med('train_gflops'):14.1f} "
+    print(f"{config:7} {impl:40} {med('train_tokens_per_s'):12.0f} {med('score_tokens_per_s'):12.0f} {med('train_gflops'):14.1f} "
           f"{100 * med('train_gflops') / med('matmul_peak_gflops'):9.1f}%")
 PY
 rm -f "$out"
