@@ -98,8 +98,7 @@ public sealed unsafe class GptModel : IDisposable
     public float[][] NextLogits(IReadOnlyList<int[]> sequences)
     {
         var seqLen = sequences.Count == 0 ? 0 : sequences.Max(s => s.Length);
-        var tokens = new int[sequences.Count * seqLen];
-        Array.Fill(tokens, ByteTokenizer.Pad % Config.VocabSize);
+        var tokens = new int[sequences.Count * seqLen];  // padding after a row's length cannot reach its logits (causal attention)
         var lengths = new int[sequences.Count];
         for (var b = 0; b < sequences.Count; b++)
         {

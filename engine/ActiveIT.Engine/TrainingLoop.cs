@@ -48,7 +48,7 @@ public static class TrainingLoop
         return new TrainingRun(step, epochs, (float)epochLoss, targetTokens, tokens, started.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Greedy continuations of many prompts, in batches; each result excludes nothing (stop token kept).</summary>
+    /// <summary>Continuations of many prompts, generated in batches of <paramref name="batchSize"/>; each keeps its stop token.</summary>
     public static int[][] GenerateAll(GptModel model, IReadOnlyList<int[]> prompts, GenerationOptions options, int batchSize)
     {
         var outputs = new int[prompts.Count][];

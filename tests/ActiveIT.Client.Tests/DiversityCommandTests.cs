@@ -34,6 +34,7 @@ public sealed class DiversityCommandTests : IDisposable
         var config = run.RootElement.GetProperty("config");
         Assert.Equal(64, config.GetProperty("example_budget").GetInt32());
         Assert.Equal(32, config.GetProperty("model").GetProperty("d_model").GetInt32());
+        Assert.Equal(4, config.GetProperty("training").GetProperty("total_steps").GetInt32());  // 64 examples / batch 16 × 1 epoch
         Assert.Equal([1UL, 2UL], config.GetProperty("seeds").EnumerateArray().Select(e => e.GetUInt64()));
         var environment = run.RootElement.GetProperty("environment");
         Assert.False(string.IsNullOrEmpty(environment.GetProperty("code_version").GetString()));

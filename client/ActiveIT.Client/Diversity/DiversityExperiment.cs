@@ -16,6 +16,8 @@ internal static class DiversityExperiment
     public static void Execute(DiversityConfig config, string outDir, bool json, TextWriter stdout, CancellationToken cancellationToken)
     {
         config.Validate();
+        // Every point trains on exactly the budget, so the schedule's length is the same for all and recorded as such.
+        config = config with { Training = config.Training with { TotalSteps = TrainingLoop.StepCount(config.ExampleBudget, config.BatchSize, config.Epochs) } };
         Directory.CreateDirectory(outDir);
         var environment = RunEnvironment.Capture(config.Device);
         var total = Stopwatch.StartNew();

@@ -27,8 +27,7 @@ internal sealed class DiversityRunner(DiversityConfig config)
         var split = DiversitySplit.Build(generator, instructions, config.ExampleBudget, config.TestRules, config.TestExamples,
             config.Frequency, config.Alpha, seed);
         using var model = GptModel.Create(config.Model, seed, config.Device);
-        var training = config.Training with { TotalSteps = TrainingLoop.StepCount(split.Train.Count, config.BatchSize, config.Epochs) };
-        var run = TrainingLoop.Train(model, split.Train.Select(ToPair).ToArray(), training, config.BatchSize, config.Epochs, seed, progress,
+        var run = TrainingLoop.Train(model, split.Train.Select(ToPair).ToArray(), config.Training, config.BatchSize, config.Epochs, seed, progress,
             cancellationToken);
 
         var evalStart = System.Diagnostics.Stopwatch.StartNew();

@@ -1,0 +1,107 @@
+using System.Text.Json;
+
+namespace ActiveIT.Core.Formats;
+
+/// <summary>Typed access to JSON fields that reports the file, the JSON path and the field on every mismatch.</summary>
+internal sealed class JsonFields(string file, ImportLimits limits)
+{
+    public TaskFormatException Error(string path, string message) => new(file, path, message);
+
+    public JsonDocument Parse(Stream stream)
+    {
+        try
+        {
+            return JsonDocument.Parse(new LimitedStream(stream, limits.MaxBytes, file), new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(e);
+        }
+    }
+
+    public TaskFormatException Malformed(JsonException e, long? line = null) =>
+        new(file, $"line {(line ?? e.LineNumber + 1)}, column {e.BytePositionInLine + 1}", $"malformed JSON: {FirstSentence(e.Message)}", e);
+
+    public JsonElement Object(JsonElement parent, string path)
+    {
+        if (parent.ValueKind != JsonValueKind.Object)
+        {
+            throw Error(path, $"expected an object, found {Kind(parent)}");
+        }
+        return parent;
+    }
+
+    public JsonElement? Optional(JsonElement obj, string path, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    public JsonElement Required(JsonElement obj, string path, string name) =>
+        Optional(obj, path, name) ?? throw Error(Child(path, name), $"missing required field '{name}'");
+
+    public string String(JsonElement value, string path)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw Error(path, $"expected a string, found {Kind(value)}");
+        }
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new TaskFormatException(file, path, "invalid UTF-8 in string", e);
+        }
+        if (text.Length > limits.MaxTextChars)
+        {
+            throw Error(path, $"text of {text.Length} characters exceeds the limit of {limits.MaxTextChars} (ImportLimits.MaxTextChars)");
+        }
+        return text;
+    }
+
+    public string RequiredString(JsonElement obj, string path, string name) => String(Required(obj, path, name), Child(path, name));
+
+    public string? OptionalString(JsonElement obj, string path, string name) =>
+        Optional(obj, path, name) is { } v ? String(v, Child(path, name)) : null;
+
+    /// <summary>A list of strings; a single string is accepted as a one-element list.</summary>
+    public IReadOnlyList<string> StringList(JsonElement value, string path)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return [String(value, path)];
+        }
+        return [.. Array(value, path).Select((item, i) => String(item, $"{path}[{i}]"))];
+    }
+
+    public IReadOnlyList<string> OptionalStringList(JsonElement obj, string path, string name) =>
+        Optional(obj, path, name) is { } v ? StringList(v, Child(path, name)) : [];
+
+    public IEnumerable<JsonElement> Array(JsonElement value, string path)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw Error(path, $"expected a list, found {Kind(value)}");
+        }
+        return value.EnumerateArray();
+    }
+
+    public static string Child(string path, string name) =>
+        name.All(c => char.IsLetterOrDigit(c) || c == '_') ? $"{path}.{name}" : $"{path}['{name}']";
+
+    private static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..cut];
+    }
+}
