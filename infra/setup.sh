@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # setup.sh - makes this checkout runnable: system packages (apt), then the native engine and .NET projects in
 # Release. Idempotent and cheap when nothing changed; ./activeit and infra/test.sh call it.
+#   infra/setup.sh [--with-tests]   (--with-tests also installs PostgreSQL, which the storage tests start)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 packages=(cmake g++ libtorch-dev libopenblas0-pthread)
+[[ "${1:-}" == "--with-tests" ]] && packages+=(postgresql)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,5 +3,5 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-infra/setup.sh
+infra/setup.sh --with-tests
 dotnet test ActiveIT.sln -c Release -nologo "$@"
