@@ -1,7 +1,7 @@
-namespace ActiveIT.Core.Tests;
+namespace ActiveIT.Testing;
 
 /// <summary>../shared/data beside the checkout (see its README); tests that need it fail with this message when it is absent.</summary>
-internal static class SharedData
+public static class SharedData
 {
     public static string Root { get; } = Find();
 

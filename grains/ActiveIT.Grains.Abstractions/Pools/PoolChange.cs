@@ -1,0 +1,6 @@
+namespace ActiveIT.Grains.Pools;
+
+public enum PoolChangeKind { Added, Updated, Removed }
+
+/// <summary>One entry of a pool's change log: pool version after the change, what happened to which task, and which import did it.</summary>
+public sealed record PoolChange(long Version, PoolChangeKind Kind, string TaskId, string? ContentHash, string Origin, DateTimeOffset At);

@@ -1,0 +1,71 @@
+using System.Text;
+using ActiveIT.Core.Formats;
+using ActiveIT.Core.Tasks;
+
+namespace ActiveIT.Grains.Import;
+
+/// <summary>
+/// Reads instruction-data files and folders into tasks, all or nothing: the first bad file or record throws
+/// <see cref="TaskFormatException"/> naming it, and nothing is returned.
+/// </summary>
+public static class TaskFileReader
+{
+    /// <summary>A file, or every .json/.jsonl/.tsv file in a folder (not recursive), in name order.</summary>
+    public static IReadOnlyList<InstructionTask> Read(string path, TaskFileFormat format = TaskFileFormat.Auto, ImportLimits? limits = null)
+    {
+        limits ??= ImportLimits.Default;
+        var files = Directory.Exists(path)
+            ? Directory.GetFiles(path).Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".tsv", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal).ToArray()
+            : File.Exists(path) ? [path] : throw new FileNotFoundException($"{path}: no such file or folder", path);
+        var tasks = new List<InstructionTask>();
+        foreach (var file in files)
+        {
+            using var stream = File.OpenRead(file);
+            tasks.AddRange(Read(stream, file, format == TaskFileFormat.Auto ? Detect(file) : format, limits));
+            if (tasks.Count > limits.MaxTasks)
+            {
+                throw new TaskFormatException(file, "end of file", $"more than {limits.MaxTasks} tasks (ImportLimits.MaxTasks)");
+            }
+        }
+        return tasks;
+    }
+
+    public static IReadOnlyList<InstructionTask> Read(Stream stream, string name, TaskFileFormat format, ImportLimits limits) => format switch
+    {
+        TaskFileFormat.Niv2 => [Niv2Reader.Read(stream, name, limits)],
+        TaskFileFormat.Alpaca => AlpacaReader.Read(stream, name, limits),
+        TaskFileFormat.SelfInstruct => SelfInstructReader.Read(stream, name, limits),
+        TaskFileFormat.CrossFit => [CrossFitTsv.Read(stream, name, limits)],
+        _ => throw new ArgumentException($"{name}: format {format} needs a file name to detect from"),
+    };
+
+    /// <summary>.tsv → CrossFit; .jsonl → Self-Instruct when records have "instances", else Alpaca; .json → NIV2 for an object, Alpaca for a list.</summary>
+    public static TaskFileFormat Detect(string file)
+    {
+        if (file.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase))
+        {
+            return TaskFileFormat.CrossFit;
+        }
+        var head = ReadHead(file);
+        if (file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+        {
+            return head.Contains("\"instances\"", StringComparison.Ordinal) ? TaskFileFormat.SelfInstruct : TaskFileFormat.Alpaca;
+        }
+        if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return head.TrimStart().StartsWith('[') ? TaskFileFormat.Alpaca : TaskFileFormat.Niv2;
+        }
+        throw new TaskFormatException(file, "name", "cannot tell the format from the extension (.json, .jsonl, .tsv); pass it explicitly");
+    }
+
+    private static string ReadHead(string file)
+    {
+        using var stream = File.OpenRead(file);
+        var buffer = new byte[4096];
+        var n = stream.Read(buffer);
+        var text = Encoding.UTF8.GetString(buffer, 0, n);
+        var newline = text.IndexOf('\n');
+        return file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && newline > 0 ? text[..newline] : text;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using ActiveIT.Core.Formats;
+using ActiveIT.Core.Rewriting;
+using ActiveIT.Core.Tasks;
+using ActiveIT.Grains.Hosting;
+using ActiveIT.Grains.Import;
+using ActiveIT.Grains.Persistence;
+using ActiveIT.Grains.Pools;
+
+namespace ActiveIT.Grains.Tests;
+
+public sealed class PoolTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-pool-").FullName;
+
+    private (GrainHost Host, PoolService Pools, InstrumentedStorage Storage) Open()
+    {
+        var storage = new InstrumentedStorage(new SqliteGrainStorage(Path.Combine(_dir, "pool.db")));
+        var host = new GrainHost(storage).AddPoolGrains();
+        return (host, new PoolService(host), storage);
+    }
+
+    private static IReadOnlyList<InstructionTask> RewriteTasks(int count, ulong seed) =>
+        RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo with { AlphabetSize = 12 }), count, 3, seed);
+
+    [Fact]
+    public async Task ImportSharedData_CountsMatchManifestAndFiles()
+    {
+        var (host, pools, _) = Open();
+        await using var _ = host;
+        var niv2 = TaskFileReader.Read(SharedData.Path("niv2", "tasks"));
+        var summary = await pools.ImportAsync("shared", niv2, "test");
+        Assert.Equal(151, summary.Added);
+        var seed = TaskFileReader.Read(SharedData.Path("self_instruct", "seed_tasks.jsonl"));
+        var user = TaskFileReader.Read(SharedData.Path("self_instruct", "user_oriented_instructions.jsonl"));
+        await pools.ImportAsync("shared", [.. seed, .. user], "test");
+
+        var manifest = File.ReadAllLines(SharedData.Path("niv2", "manifest.tsv")).Skip(1).Select(l => l.Split('\t')).ToArray();
+        var stats = await pools.GetStatsAsync("shared");
+        Assert.Equal(151 + 175 + 252, stats.Tasks);
+        Assert.Equal(151, stats.TasksBySource["niv2"]);
+        Assert.Equal(427, stats.TasksBySource["self-instruct"]);
+        Assert.Equal(manifest.Sum(r => long.Parse(r[2], CultureInfo.InvariantCulture)) + seed.Sum(t => t.Instances.Count) + user.Sum(t => t.Instances.Count), stats.Instances);
+        foreach (var category in manifest.GroupBy(r => r[1]))
+        {
+            Assert.True(stats.TasksByCategory[category.Key] >= category.Count(), category.Key);
+        }
+
+        var again = await pools.ImportAsync("shared", niv2, "test");
+        Assert.Equal((0, 0, 151), (again.Added, again.Updated, again.Unchanged));
+        Assert.Equal(stats.Version, again.PoolVersion);
+    }
+
+    [Fact]
+    public async Task BrokenFileInFolder_ImportsNothing()
+    {
+        var (host, pools, _) = Open();
+        await using var _ = host;
+        await pools.ImportAsync("p", RewriteTasks(5, 1), "seed");
+        var before = await pools.GetStatsAsync("p");
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "mixed")).FullName;
+        File.Copy(Directory.GetFiles(SharedData.Path("niv2", "tasks")).Order().First(), Path.Combine(folder, "task001_good.json"));
+        File.WriteAllText(Path.Combine(folder, "task002_bad.json"), "{\"Definition\": [\"d\"], \"Instances\": [{\"id\": 1}]}");
+
+        var e = Assert.Throws<TaskFormatException>(() => TaskFileReader.Read(folder));
+        Assert.Equal("task002_bad.json", Path.GetFileName(e.File));
+        Assert.Equal("$.Instances[0].id", e.Location);
+        var after = await pools.GetStatsAsync("p");
+        Assert.Equal((before.Version, before.Tasks, before.Instances), (after.Version, after.Tasks, after.Instances));
+    }
+
+    [Fact]
+    public async Task IncrementalAdd_TouchesOnlyTheNewTasks()
+    {
+        var (host, pools, storage) = Open();
+        await using var _ = host;
+        await pools.ImportAsync("big", RewriteTasks(2000, 1), "bulk");
+        storage.WritesByType.Clear();
+        var summary = await pools.ImportAsync("big", RewriteTasks(10, 2), "ten more");
+        Assert.Equal((10, 2010), (summary.Added, summary.PoolTasks));
+        Assert.Equal(10, storage.WritesByType["task"]);
+        Assert.Equal(1, storage.WritesByType["pool"]);
+    }
+
+    [Fact]
+    public async Task UpdatedTask_IsNewVersion_WithChangeLog()
+    {
+        var (host, pools, _) = Open();
+        await using var _ = host;
+        var tasks = RewriteTasks(3, 4);
+        await pools.ImportAsync("p", tasks, "first");
+        var changed = tasks[1] with { Definition = tasks[1].Definition + " Be exact." };
+        var summary = await pools.ImportAsync("p", [tasks[0], changed], "second");
+        Assert.Equal((0, 1, 1), (summary.Added, summary.Updated, summary.Unchanged));
+        Assert.Equal(changed.Definition, (await pools.GetTaskAsync("p", changed.Id))!.Definition);
+        var log = await host.GetGrain<ITaskPoolGrain>("p").GetChangesAsync(0);
+        Assert.Equal([PoolChangeKind.Added, PoolChangeKind.Added, PoolChangeKind.Added, PoolChangeKind.Updated], log.Select(c => c.Kind));
+        Assert.Equal("second", log[^1].Origin);
+        Assert.Single(await host.GetGrain<ITaskPoolGrain>("p").GetChangesAsync(3));
+    }
+
+    [Fact]
+    public async Task Export_ReturnsTheImportedContent()
+    {
+        var (host, pools, _) = Open();
+        await using var _ = host;
+        var tasks = TaskFileReader.Read(SharedData.Path("niv2", "tasks")).Take(20).ToArray();
+        await pools.ImportAsync("p", tasks, "x");
+        var exported = new List<InstructionTask>();
+        await foreach (var t in pools.ExportAsync("p"))
+        {
+            exported.Add(t);
+        }
+        Assert.Equal(tasks.Select(t => t.ContentHash()).Order(), exported.Select(t => t.ContentHash()).Order());
+    }
+
+    [Fact]
+    public async Task CrashDuringImport_LeavesPoolAsBefore_RetrySucceeds()
+    {
+        var (host, pools, storage) = Open();
+        await using (host)
+        {
+            await pools.ImportAsync("p", RewriteTasks(50, 1), "before");
+            storage.FailAfterWrites = 51 + 20;  // 50 tasks + 1 pool write done; die 20 task writes into the next import
+            await Assert.ThrowsAsync<IOException>(() => pools.ImportAsync("p", RewriteTasks(40, 2), "crashes"));
+        }
+        var (restarted, pools2, _) = Open();
+        await using var __ = restarted;
+        var stats = await pools2.GetStatsAsync("p");
+        Assert.Equal(50, stats.Tasks);
+        Assert.Equal(50, stats.Version);
+        var retry = await pools2.ImportAsync("p", RewriteTasks(40, 2), "retry");
+        Assert.Equal((40, 90), (retry.Added, retry.PoolTasks));
+    }
+
+    [Fact]
+    public async Task InvalidPoolNameAndDuplicateIds_AreRejected()
+    {
+        var (host, pools, _) = Open();
+        await using var _ = host;
+        await Assert.ThrowsAsync<ArgumentException>(() => pools.ImportAsync("no spaces", RewriteTasks(1, 1), "x"));
+        var task = RewriteTasks(1, 1)[0];
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => pools.ImportAsync("p", [task, task with { Definition = "other" }], "x"));
+        Assert.Contains("appears 2 times", e.Message);
+        Assert.Equal(0, (await pools.GetStatsAsync("p")).Tasks);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
