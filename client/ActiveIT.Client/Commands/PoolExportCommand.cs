@@ -20,9 +20,8 @@ internal sealed class PoolExportCommand : Command
         SetAction(RunAsync);
     }
 
-    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => _connection.RunAsync(parse, async service =>
     {
-        await using var pools = _connection.OpenEmbedded(parse);
         var format = parse.GetValue(_format)!;
         var output = parse.GetValue(_out)!;
         var count = 0;
@@ -30,7 +29,7 @@ internal sealed class PoolExportCommand : Command
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
             await using var file = File.Create(output);
-            await foreach (var task in pools.Service.ExportAsync(parse.GetValue(_connection.Pool)!, cancellationToken))
+            await foreach (var task in service.ExportAsync(parse.GetValue(_connection.Pool)!, cancellationToken))
             {
                 AlpacaWriter.Write([task], file);
                 count++;
@@ -39,7 +38,7 @@ internal sealed class PoolExportCommand : Command
         else
         {
             Directory.CreateDirectory(output);
-            await foreach (var task in pools.Service.ExportAsync(parse.GetValue(_connection.Pool)!, cancellationToken))
+            await foreach (var task in service.ExportAsync(parse.GetValue(_connection.Pool)!, cancellationToken))
             {
                 if (format == "niv2")
                 {
@@ -56,5 +55,5 @@ internal sealed class PoolExportCommand : Command
         }
         Console.WriteLine($"wrote {count} tasks to {output} ({format})");
         return ExitCodes.Success;
-    }
+    });
 }

@@ -44,11 +44,10 @@ internal sealed class PoolImportCommand : Command
         }
         var readSeconds = watch.Elapsed.TotalSeconds;
         var pool = parse.GetValue(_connection.Pool)!;
-        await using var pools = _connection.OpenEmbedded(parse);
         var line = new ProgressLine();
-        try
+        var code = await _connection.RunAsync(parse, async service =>
         {
-            var summary = await pools.Service.ImportAsync(pool, tasks, $"import {string.Join(' ', parse.GetValue(_paths)!)}",
+            var summary = await service.ImportAsync(pool, tasks, $"import {string.Join(' ', parse.GetValue(_paths)!)}",
                 new Progress<int>(n => line.Update($"stored {n}/{tasks.Count} tasks")), cancellationToken);
             line.Clear();
             var instances = tasks.Sum(t => (long)t.Instances.Count);
@@ -64,13 +63,9 @@ internal sealed class PoolImportCommand : Command
                                   $"version {summary.PoolVersion} ({tasks.Count} tasks, {instances} instances in {seconds:F2} s, {instances / seconds:F0} instances/s)");
             }
             return ExitCodes.Success;
-        }
-        catch (ArgumentException e)
-        {
-            line.Clear();
-            Console.Error.WriteLine($"activeit pool import: {e.Message}");
-            return ExitCodes.InvalidInput;
-        }
+        });
+        line.Clear();
+        return code;
     }
 
     private static TaskFileFormat ParseFormat(System.CommandLine.Parsing.ArgumentResult result)

@@ -19,10 +19,9 @@ internal sealed class PoolListCommand : Command
         SetAction(RunAsync);
     }
 
-    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => _connection.RunAsync(parse, async service =>
     {
-        await using var pools = _connection.OpenEmbedded(parse);
-        var members = await pools.Service.ListAsync(parse.GetValue(_connection.Pool)!, parse.GetValue(_offset), parse.GetValue(_limit), cancellationToken);
+        var members = await service.ListAsync(parse.GetValue(_connection.Pool)!, parse.GetValue(_offset), parse.GetValue(_limit), cancellationToken);
         if (parse.GetValue(_connection.Json))
         {
             foreach (var m in members)
@@ -39,5 +38,5 @@ internal sealed class PoolListCommand : Command
         table.FitToRows();
         Console.WriteLine(table);
         return ExitCodes.Success;
-    }
+    });
 }

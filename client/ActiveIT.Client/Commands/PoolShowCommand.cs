@@ -18,12 +18,11 @@ internal sealed class PoolShowCommand : Command
         SetAction(RunAsync);
     }
 
-    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => _connection.RunAsync(parse, async service =>
     {
-        await using var pools = _connection.OpenEmbedded(parse);
         var pool = parse.GetValue(_connection.Pool)!;
         var id = parse.GetValue(_task)!;
-        var task = await pools.Service.GetTaskAsync(pool, id, cancellationToken);
+        var task = await service.GetTaskAsync(pool, id, cancellationToken);
         if (task is null)
         {
             Console.Error.WriteLine($"activeit pool show: pool '{pool}' has no task '{id}'");
@@ -43,7 +42,7 @@ internal sealed class PoolShowCommand : Command
             Console.WriteLine($"  [{i.Id}] {Short(i.Input)} → {Short(string.Join(" | ", i.Outputs))}");
         }
         return ExitCodes.Success;
-    }
+    });
 
     private static string Short(string s) => s.Length <= 100 ? s.ReplaceLineEndings(" ") : s[..97].ReplaceLineEndings(" ") + "...";
 }

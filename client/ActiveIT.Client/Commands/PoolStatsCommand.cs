@@ -16,10 +16,9 @@ internal sealed class PoolStatsCommand : Command
         SetAction(RunAsync);
     }
 
-    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => _connection.RunAsync(parse, async service =>
     {
-        await using var pools = _connection.OpenEmbedded(parse);
-        var stats = await pools.Service.GetStatsAsync(parse.GetValue(_connection.Pool)!, cancellationToken);
+        var stats = await service.GetStatsAsync(parse.GetValue(_connection.Pool)!, cancellationToken);
         if (parse.GetValue(_connection.Json))
         {
             Console.WriteLine(JsonSerializer.Serialize(stats, Json.Options));
@@ -38,5 +37,5 @@ internal sealed class PoolStatsCommand : Command
             Console.WriteLine(table);
         }
         return ExitCodes.Success;
-    }
+    });
 }

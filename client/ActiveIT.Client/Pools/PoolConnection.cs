@@ -18,21 +18,58 @@ internal sealed class PoolConnection
         Description = "Embedded mode: where the pool database lives (default: $ACTIVEIT_DATA or ~/.activeit)",
     };
 
+    public Option<string?> Silo { get; } = new("--silo")
+    {
+        Description = "Run against this silo (URL; default $ACTIVEIT_SILO) instead of embedded; the API key comes from $ACTIVEIT_API_KEY",
+    };
+
     public Option<bool> Json { get; } = new("--json") { Description = "Machine-readable output" };
 
     public void AddTo(Command command)
     {
         command.Options.Add(Pool);
         command.Options.Add(DataDir);
+        command.Options.Add(Silo);
         command.Options.Add(Json);
     }
 
-    public EmbeddedPools OpenEmbedded(ParseResult parse)
+    /// <summary>Opens the session, runs the command body, and turns bad input and silo errors into a message and exit code.</summary>
+    public async Task<int> RunAsync(ParseResult parse, Func<ActiveIT.Grains.Pools.IPoolService, Task<int>> body)
+    {
+        try
+        {
+            await using var session = Open(parse);
+            return await body(session.Service);
+        }
+        catch (Exception e) when (e is ArgumentException or HttpRequestException or IOException)
+        {
+            Console.Error.WriteLine($"activeit {parse.CommandResult.Command.Parents.OfType<Command>().FirstOrDefault()?.Name} {parse.CommandResult.Command.Name}: {e.Message}");
+            return e is ArgumentException ? ExitCodes.InvalidInput : ExitCodes.Failure;
+        }
+    }
+
+    public PoolSession Open(ParseResult parse)
+    {
+        var silo = parse.GetValue(Silo) ?? Environment.GetEnvironmentVariable("ACTIVEIT_SILO");
+        if (silo is null)
+        {
+            return OpenEmbedded(parse);
+        }
+        var http = new HttpClient { BaseAddress = new Uri(silo.EndsWith('/') ? silo : silo + "/"), Timeout = TimeSpan.FromMinutes(30) };
+        var key = Environment.GetEnvironmentVariable("ACTIVEIT_API_KEY");
+        if (!string.IsNullOrEmpty(key))
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        }
+        return new PoolSession(new RemotePoolService(http), http);
+    }
+
+    private PoolSession OpenEmbedded(ParseResult parse)
     {
         var dir = parse.GetValue(DataDir) ?? Environment.GetEnvironmentVariable("ACTIVEIT_DATA")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".activeit");
         Directory.CreateDirectory(dir);
         var host = new GrainHost(new SqliteGrainStorage(Path.Combine(dir, "activeit.db"))).AddPoolGrains();
-        return new EmbeddedPools(host, new PoolService(host));
+        return new PoolSession(new PoolService(host), host);
     }
 }

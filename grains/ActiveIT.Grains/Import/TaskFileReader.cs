@@ -41,13 +41,21 @@ public static class TaskFileReader
     };
 
     /// <summary>.tsv → CrossFit; .jsonl → Self-Instruct when records have "instances", else Alpaca; .json → NIV2 for an object, Alpaca for a list.</summary>
-    public static TaskFileFormat Detect(string file)
+    public static TaskFileFormat Detect(string file) => Detect(file, ReadHead(file));
+
+    /// <summary>Detects from a name and the file's first bytes (an upload).</summary>
+    public static TaskFileFormat Detect(string name, ReadOnlySpan<byte> content) => Detect(name, Encoding.UTF8.GetString(content[..Math.Min(content.Length, 4096)]));
+
+    private static TaskFileFormat Detect(string file, string head)
     {
         if (file.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase))
         {
             return TaskFileFormat.CrossFit;
         }
-        var head = ReadHead(file);
+        if (file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && head.IndexOf('\n') is > 0 and var newline)
+        {
+            head = head[..newline];
+        }
         if (file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
             return head.Contains("\"instances\"", StringComparison.Ordinal) ? TaskFileFormat.SelfInstruct : TaskFileFormat.Alpaca;
@@ -63,9 +71,6 @@ public static class TaskFileReader
     {
         using var stream = File.OpenRead(file);
         var buffer = new byte[4096];
-        var n = stream.Read(buffer);
-        var text = Encoding.UTF8.GetString(buffer, 0, n);
-        var newline = text.IndexOf('\n');
-        return file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && newline > 0 ? text[..newline] : text;
+        return Encoding.UTF8.GetString(buffer, 0, stream.Read(buffer));
     }
 }

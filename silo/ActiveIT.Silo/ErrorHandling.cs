@@ -1,0 +1,24 @@
+using ActiveIT.Core.Formats;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ActiveIT.Silo;
+
+/// <summary>Maps exceptions to problem details: bad input 400 (with file and location), too large 413, the rest 500.</summary>
+public static class ErrorHandling
+{
+    public static IApplicationBuilder UseActiveItErrors(this IApplicationBuilder app) => app.UseExceptionHandler(handler => handler.Run(async context =>
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var result = error switch
+        {
+            TaskFormatException e => Results.Problem(statusCode: 400, title: "Invalid task data", detail: e.Message,
+                extensions: new Dictionary<string, object?> { ["file"] = e.File, ["location"] = e.Location }),
+            ArgumentException e => Results.Problem(statusCode: 400, title: "Invalid request", detail: e.Message),
+            BadHttpRequestException { StatusCode: 413 } e => Results.Problem(statusCode: 413, title: "Request too large", detail: e.Message),
+            BadHttpRequestException e => Results.Problem(statusCode: e.StatusCode, title: "Bad request", detail: e.Message),
+            _ => Results.Problem(statusCode: 500, title: "Internal error", detail: error?.Message),
+        };
+        await result.ExecuteAsync(context);
+    }));
+}

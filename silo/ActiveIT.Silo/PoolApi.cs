@@ -1,0 +1,73 @@
+using System.Text.Json;
+using ActiveIT.Core.Formats;
+using ActiveIT.Core.Tasks;
+using ActiveIT.Grains.Import;
+using ActiveIT.Grains.Pools;
+using Microsoft.Extensions.Options;
+
+namespace ActiveIT.Silo;
+
+/// <summary>The pool endpoints: the <see cref="IPoolService"/> contract over HTTP, plus imports the silo parses itself.</summary>
+public static class PoolApi
+{
+    public static void MapPoolApi(this IEndpointRouteBuilder app)
+    {
+        var pools = app.MapGroup("/v1/pools/{pool}");
+        pools.MapPost("/tasks", async (string pool, List<InstructionTask> tasks, string? origin, IPoolService service, CancellationToken ct) =>
+            Results.Ok(await service.ImportAsync(pool, tasks, origin ?? "api", null, ct)));
+        pools.MapPost("/upload", async (string pool, string name, string? format, HttpRequest request, IPoolService service, IOptions<SiloOptions> options, CancellationToken ct) =>
+        {
+            // Buffer (bounded by the request limit) so the format can be sniffed and the parse is all or nothing.
+            var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, ct);
+            var tasks = ReadUpload(body.ToArray(), name, ParseFormat(format), options.Value);
+            return Results.Ok(await service.ImportAsync(pool, tasks, $"upload {name}", null, ct));
+        });
+        pools.MapPost("/import-path", async (string pool, ImportPathRequest body, IPoolService service, IOptions<SiloOptions> options, CancellationToken ct) =>
+        {
+            var tasks = TaskFileReader.Read(body.Path, ParseFormat(body.Format), ImportLimits.Default with { MaxBytes = options.Value.MaxRequestBytes });
+            return Results.Ok(await service.ImportAsync(pool, tasks, $"import {body.Path}", null, ct));
+        });
+        pools.MapGet("/tasks", async (string pool, int? offset, int? limit, IPoolService service, CancellationToken ct) =>
+            Results.Ok(await service.ListAsync(pool, offset ?? 0, Math.Clamp(limit ?? 100, 1, 10_000), ct)));
+        pools.MapGet("/tasks/{id}", async (string pool, string id, IPoolService service, CancellationToken ct) =>
+            await service.GetTaskAsync(pool, id, ct) is { } task
+                ? Results.Ok(task)
+                : Results.Problem(statusCode: 404, title: "No such task", detail: $"pool '{pool}' has no task '{id}'"));
+        pools.MapGet("/stats", async (string pool, IPoolService service, CancellationToken ct) => Results.Ok(await service.GetStatsAsync(pool, ct)));
+        pools.MapGet("/export", (string pool, IPoolService service, HttpContext context, CancellationToken ct) => ExportAsync(pool, service, context, ct));
+    }
+
+    /// <summary>JSON Lines, one task per line, streamed as the grains deliver them.</summary>
+    private static async Task ExportAsync(string pool, IPoolService service, HttpContext context, CancellationToken ct)
+    {
+        context.Response.ContentType = "application/x-ndjson";
+        var json = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        await foreach (var task in service.ExportAsync(pool, ct))
+        {
+            await JsonSerializer.SerializeAsync(context.Response.Body, task, json, ct);
+            await context.Response.Body.WriteAsync("\n"u8.ToArray(), ct);
+        }
+    }
+
+    private static IReadOnlyList<InstructionTask> ReadUpload(byte[] body, string name, TaskFileFormat format, SiloOptions options)
+    {
+        if (format == TaskFileFormat.Auto)
+        {
+            format = TaskFileReader.Detect(name, body);
+        }
+        return TaskFileReader.Read(new MemoryStream(body), name, format, ImportLimits.Default with { MaxBytes = options.MaxRequestBytes });
+    }
+
+    private static TaskFileFormat ParseFormat(string? format) => format switch
+    {
+        null or "" or "auto" => TaskFileFormat.Auto,
+        "niv2" => TaskFileFormat.Niv2,
+        "alpaca" => TaskFileFormat.Alpaca,
+        "self-instruct" => TaskFileFormat.SelfInstruct,
+        "crossfit" => TaskFileFormat.CrossFit,
+        _ => throw new ArgumentException($"format '{format}': use auto, niv2, alpaca, self-instruct or crossfit"),
+    };
+
+    public sealed record ImportPathRequest(string Path, string? Format);
+}

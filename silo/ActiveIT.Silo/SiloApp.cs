@@ -1,0 +1,16 @@
+namespace ActiveIT.Silo;
+
+/// <summary>The silo as a table of contents: services, error mapping, authentication, endpoints.</summary>
+public static class SiloApp
+{
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddActiveItSilo();
+        var app = builder.Build();
+        app.UseActiveItErrors();
+        app.UseApiKeys();
+        app.MapPoolApi();
+        return app;
+    }
+}

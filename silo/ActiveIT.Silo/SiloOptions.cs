@@ -1,0 +1,17 @@
+namespace ActiveIT.Silo;
+
+/// <summary>
+/// Configuration (section "ActiveIT", or environment variables ActiveIT__Storage etc.): storage "sqlite" (DataDir)
+/// or "postgres" (ConnectionString); API keys; request size limit.
+/// </summary>
+public sealed class SiloOptions
+{
+    public string Storage { get; set; } = "sqlite";
+    public string DataDir { get; set; } = "silo-data";
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Accepted keys (header "Authorization: Bearer KEY" or "X-Api-Key: KEY"). Empty: every request is refused.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
+    public long MaxRequestBytes { get; set; } = 256L << 20;
+}
