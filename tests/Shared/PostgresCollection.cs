@@ -1,4 +1,4 @@
-namespace ActiveIT.Grains.Tests;
+namespace ActiveIT.Testing;
 
 /// <summary>One PostgreSQL server for every test class that needs one.</summary>
 [CollectionDefinition(nameof(PostgresCollection))]

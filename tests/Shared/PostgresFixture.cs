@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ActiveIT.Grains.Tests;
+namespace ActiveIT.Testing;
 
 /// <summary>A real PostgreSQL server on 127.0.0.1 and a free port, started by infra/postgres.sh for the test run.</summary>
 public sealed class PostgresFixture : IAsyncLifetime

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ActiveIT.Client.Commands;
 
-namespace ActiveIT.Client.Tests;
+namespace ActiveIT.Testing;
 
 /// <summary>Runs the real command tree in-process, capturing stdout and stderr.</summary>
 internal static class CliRunner

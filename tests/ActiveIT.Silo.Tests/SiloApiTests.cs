@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ActiveIT.Silo.Tests;
+
+public sealed class SiloApiTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-silo-").FullName;
+    private SiloServer _silo = null!;
+
+    public async Task InitializeAsync() => _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}");
+
+    [Fact]
+    public async Task RequestsWithoutKey_Get401ProblemDetails()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _silo.Client.BaseAddress };
+        using var response = await anonymous.GetAsync("v1/pools/p/stats");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        anonymous.DefaultRequestHeaders.Add("X-Api-Key", "wrong");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("v1/pools/p/stats")).StatusCode);
+    }
+
+    [Fact]
+    public async Task UploadAndServerPathImports_ThenListShowStatsExport()
+    {
+        var file = Directory.GetFiles(SharedData.Path("niv2", "tasks")).Order().First();
+        using var upload = await _silo.Client.PostAsync($"v1/pools/p/upload?name={Path.GetFileName(file)}", new ByteArrayContent(await File.ReadAllBytesAsync(file)));
+        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        Assert.Equal(1, (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("added").GetInt32());
+
+        using var byPath = await _silo.Client.PostAsJsonAsync("v1/pools/p/import-path", new { path = SharedData.Path("self_instruct", "seed_tasks.jsonl") });
+        Assert.True(byPath.IsSuccessStatusCode, await byPath.Content.ReadAsStringAsync());
+
+        var stats = await _silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/p/stats");
+        Assert.Equal(176, stats.GetProperty("tasks").GetInt32());
+        var list = await _silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/p/tasks?limit=2");
+        Assert.Equal(2, list.GetArrayLength());
+        var task = await _silo.Client.GetFromJsonAsync<JsonElement>($"v1/pools/p/tasks/{Path.GetFileNameWithoutExtension(file)}");
+        Assert.Equal(100, task.GetProperty("instances").GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await _silo.Client.GetAsync("v1/pools/p/tasks/nope")).StatusCode);
+        var export = await _silo.Client.GetStringAsync("v1/pools/p/export");
+        Assert.Equal(176, export.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task BadUpload_Is400WithFileAndLocation_AndImportsNothing()
+    {
+        var body = new StringContent("{\"Definition\": [\"d\"], \"Instances\": [{\"id\": \"a\", \"input\": \"x\", \"output\": \"not a list\"}], \"Categories\": 5}");
+        using var response = await _silo.Client.PostAsync("v1/pools/p/upload?name=task9_bad.json", body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("task9_bad.json", problem.GetProperty("file").GetString());
+        Assert.Equal("$.Categories", problem.GetProperty("location").GetString());
+        Assert.Equal(0, (await _silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/p/stats")).GetProperty("tasks").GetInt32());
+    }
+
+    [Fact]
+    public async Task OversizedRequest_Is413()
+    {
+        // Expect: 100-continue lets the silo answer before the body is sent, as a careful client would.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/pools/p/upload?name=big.json") { Content = new ByteArrayContent(new byte[25_000_000]) };
+        request.Headers.ExpectContinue = true;
+        using var response = await _silo.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public void Cli_AgainstSilo_SameCommandsAsEmbedded()
+    {
+        Environment.SetEnvironmentVariable("ACTIVEIT_API_KEY", SiloServer.Key);
+        var import = CliRunner.Run($"pool import {SharedData.Path("self_instruct", "user_oriented_instructions.jsonl")} --pool remote --silo {_silo.Url} --json");
+        Assert.True(import.ExitCode == 0, import.Stderr);
+        Assert.Equal(252, JsonDocument.Parse(import.Stdout).RootElement.GetProperty("added").GetInt32());
+        var stats = CliRunner.Run($"pool stats --pool remote --silo {_silo.Url} --json");
+        Assert.Equal(252, JsonDocument.Parse(stats.Stdout).RootElement.GetProperty("tasks").GetInt32());
+        var show = CliRunner.Run($"pool show user_oriented_task_0 --pool remote --silo {_silo.Url}");
+        Assert.Contains("Grammarly", CliRunner.Run($"pool show user_oriented_task_0 --pool remote --silo {_silo.Url} --json").Stdout);
+        Assert.Equal(0, show.ExitCode);
+
+        Environment.SetEnvironmentVariable("ACTIVEIT_API_KEY", "wrong");
+        var denied = CliRunner.Run($"pool stats --pool remote --silo {_silo.Url}");
+        Assert.Equal(ActiveIT.Client.ExitCodes.Failure, denied.ExitCode);
+        Assert.Contains("401", denied.Stderr);
+        Environment.SetEnvironmentVariable("ACTIVEIT_API_KEY", null);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _silo.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}

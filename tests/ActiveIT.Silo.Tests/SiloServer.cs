@@ -1,0 +1,40 @@
+using ActiveIT.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActiveIT.Silo.Tests;
+
+/// <summary>The real silo on Kestrel, 127.0.0.1 and a free port, in this process.</summary>
+internal sealed class SiloServer : IAsyncDisposable
+{
+    public const string Key = "test-key";
+    private readonly WebApplication _app;
+
+    private SiloServer(WebApplication app, HttpClient client)
+    {
+        _app = app;
+        Client = client;
+    }
+
+    public HttpClient Client { get; }
+    public string Url => Client.BaseAddress!.ToString();
+
+    public static async Task<SiloServer> StartAsync(params string[] storageArgs)
+    {
+        var app = SiloApp.Create(["--urls", "http://127.0.0.1:0", $"--ActiveIT:ApiKeys:0={Key}", "--ActiveIT:MaxRequestBytes=20000000", .. storageArgs]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var client = new HttpClient { BaseAddress = new Uri(address + "/") };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Key);
+        return new SiloServer(app, client);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
