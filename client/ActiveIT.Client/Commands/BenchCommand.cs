@@ -8,5 +8,6 @@ internal sealed class BenchCommand : Command
     public BenchCommand() : base("bench", "Measure throughput; prints tables (or JSON lines with --json)")
     {
         Subcommands.Add(new BenchEngineCommand());
+        Subcommands.Add(new BenchPoolCommand());
     }
 }

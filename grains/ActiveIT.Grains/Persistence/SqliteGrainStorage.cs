@@ -10,6 +10,10 @@ public sealed class SqliteGrainStorage : IGrainStorage
 {
     private readonly string _connectionString;
 
+    // SQLite admits one writer at a time; a second writer waits in SQLite's busy handler, which sleeps in steps of
+    // up to 100 ms. Queueing this process's writers here instead cut adding 10 tasks to a big pool from ~2 s (bench pool).
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
     public SqliteGrainStorage(string path)
     {
         SQLitePCL.Batteries_V2.Init();
@@ -44,7 +48,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         command.Parameters.AddWithValue("$new", etag);
         command.Parameters.AddWithValue("$d", json);
         command.Parameters.AddWithValue("$old", (object?)expectedEtag ?? DBNull.Value);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        if (await ExecuteWriteAsync(command, cancellationToken) == 0)
         {
             throw await ConflictAsync(stateType, grainKey, expectedEtag, cancellationToken);
         }
@@ -67,7 +71,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         command.Parameters.AddWithValue("$t", stateType);
         command.Parameters.AddWithValue("$k", grainKey);
         command.Parameters.AddWithValue("$old", expectedEtag);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        if (await ExecuteWriteAsync(command, cancellationToken) == 0)
         {
             throw await ConflictAsync(stateType, grainKey, expectedEtag, cancellationToken);
         }
@@ -79,11 +83,26 @@ public sealed class SqliteGrainStorage : IGrainStorage
         return new InconsistentStateException($"{stateType}/{grainKey}: ETag conflict (expected {expectedEtag ?? "no state"}, stored {stored ?? "no state"})", stored, expectedEtag);
     }
 
+    private async Task<int> ExecuteWriteAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         Execute(connection, "PRAGMA busy_timeout=30000;");
+        // In WAL mode NORMAL still survives a killed process intact; only a power cut may drop the newest commits.
+        Execute(connection, "PRAGMA synchronous=NORMAL;");
         return connection;
     }
 

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using ActiveIT.Core.Rewriting;
+using ActiveIT.Grains.Hosting;
+using ActiveIT.Grains.Import;
+using ActiveIT.Grains.Persistence;
+using ActiveIT.Grains.Pools;
+
+namespace ActiveIT.Client.Bench;
+
+/// <summary>Import throughput of real NIV2 files, and the cost of adding 10 tasks to a large pool.</summary>
+internal static class PoolBenchmark
+{
+    public static async Task<PoolBenchmarkResult> RunAsync(IGrainStorage storage, string storageName, string niv2Folder, int poolSize,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        await using var host = new GrainHost(storage).AddPoolGrains();
+        var pools = new PoolService(host);
+        var run = Guid.NewGuid().ToString("N")[..8];
+
+        var watch = Stopwatch.StartNew();
+        var niv2 = TaskFileReader.Read(niv2Folder);
+        var readSeconds = watch.Elapsed.TotalSeconds;
+        var instances = niv2.Sum(t => t.Instances.Count);
+        watch.Restart();
+        await pools.ImportAsync($"niv2-{run}", niv2, "bench", null, cancellationToken);
+        var importSeconds = watch.Elapsed.TotalSeconds;
+        progress?.Report($"NIV2: {niv2.Count} tasks, {instances} instances imported in {importSeconds:F2} s");
+
+        var generator = new RewriteGenerator(RewriteGeneratorOptions.Demo with { AlphabetSize = 16, MaxPatternLength = 4 });
+        var bulk = RewriteTaskSource.Tasks(generator, poolSize + 10, 5, seed: 11);
+        watch.Restart();
+        foreach (var chunk in bulk.Take(poolSize).Chunk(1000))
+        {
+            await pools.ImportAsync($"big-{run}", chunk, "bench", null, cancellationToken);
+            progress?.Report($"building a {poolSize}-task pool: {watch.Elapsed.TotalSeconds:F0} s");
+        }
+        var buildSeconds = watch.Elapsed.TotalSeconds;
+        var times = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            var ten = RewriteTaskSource.Tasks(generator, 10, 5, seed: (ulong)(100 + i));
+            watch.Restart();
+            await pools.ImportAsync($"big-{run}", ten, "bench", null, cancellationToken);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return new PoolBenchmarkResult(storageName, niv2.Count, instances, readSeconds, importSeconds, instances / importSeconds, niv2.Count / importSeconds,
+            poolSize, buildSeconds, times[times.Count / 2], times[0], times[^1]);
+    }
+}

@@ -1,0 +1,16 @@
+namespace ActiveIT.Client.Bench;
+
+/// <summary>One row of `activeit bench pool`.</summary>
+internal sealed record PoolBenchmarkResult(
+    string Storage,
+    int Niv2Tasks,
+    int Niv2Instances,
+    double ReadSeconds,
+    double ImportSeconds,
+    double InstancesPerS,
+    double TasksPerS,
+    int PoolSize,
+    double BuildPoolSeconds,
+    double AddTenMedianMs,
+    double AddTenMinMs,
+    double AddTenMaxMs);
