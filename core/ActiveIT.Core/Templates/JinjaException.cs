@@ -1,0 +1,4 @@
+namespace ActiveIT.Core.Templates;
+
+/// <summary>A Jinja template that cannot be parsed, or refers to data the row lacks; the message says where.</summary>
+public sealed class JinjaException(string message) : Exception(message);
