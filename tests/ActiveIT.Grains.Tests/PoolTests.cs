@@ -145,6 +145,40 @@ public sealed class PoolTests : IDisposable
         Assert.Equal(0, (await pools.GetStatsAsync("p")).Tasks);
     }
 
+    [Fact]
+    public async Task ScoreCache_IsPerModelVersionAndScorerConfig_AndSurvivesReactivation()
+    {
+        var task = RewriteTasks(1, 9)[0];
+        var v1 = new ScoreKey("gptj-small", "v1", "pu:n=10,k=10,p=0.2");
+        await using (var host = Open().Host)
+        {
+            var grain = host.GetGrain<ITaskGrain>(task.ContentHash());
+            await grain.StoreAsync(task);
+            await grain.PutScoreAsync(v1, new TaskScore(new Dictionary<string, double> { ["pu"] = 0.25 }, DateTimeOffset.UnixEpoch));
+            Assert.Null(await grain.GetScoreAsync(v1 with { ModelVersion = "v2" }));
+            Assert.Null(await grain.GetScoreAsync(v1 with { ScorerConfig = "pu:n=10,k=10,p=0.3" }));
+            await Assert.ThrowsAsync<ArgumentException>(() => host.GetGrain<ITaskGrain>("not-its-hash").StoreAsync(task));
+        }
+        await using var restarted = Open().Host;
+        var score = await restarted.GetGrain<ITaskGrain>(task.ContentHash()).GetScoreAsync(v1);
+        Assert.Equal(0.25, score!.Values["pu"]);
+    }
+
+    [Fact]
+    public async Task Remove_DropsMembersAndLogsIt()
+    {
+        var (host, pools, _) = Open();
+        await using var _ = host;
+        var tasks = RewriteTasks(4, 5);
+        await pools.ImportAsync("p", tasks, "add");
+        var pool = host.GetGrain<ITaskPoolGrain>("p");
+        Assert.Equal(2, await pool.RemoveAsync([tasks[0].Id, tasks[1].Id, "absent"], "cleanup"));
+        Assert.Equal(2, (await pools.GetStatsAsync("p")).Tasks);
+        Assert.Null(await pools.GetTaskAsync("p", tasks[0].Id));
+        var last = (await pool.GetChangesAsync(4)).Select(c => (c.Kind, c.TaskId)).ToArray();
+        Assert.Equal([(PoolChangeKind.Removed, tasks[0].Id), (PoolChangeKind.Removed, tasks[1].Id)], last);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -1,7 +1,7 @@
 namespace ActiveIT.Core.Formats;
 
 /// <summary>A read-only view of a stream that throws once more than <c>maxBytes</c> have been read from it.</summary>
-internal sealed class LimitedStream(Stream inner, long maxBytes, string file) : Stream
+public sealed class LimitedStream(Stream inner, long maxBytes, string file) : Stream
 {
     private long _read;
 

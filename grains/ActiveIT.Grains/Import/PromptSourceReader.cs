@@ -16,13 +16,8 @@ public static class PromptSourceReader
         var yaml = new YamlStream();
         try
         {
-            using var reader = new StreamReader(stream, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true));
-            var text = reader.ReadToEnd();
-            if (text.Length > limits.MaxBytes)
-            {
-                throw new TaskFormatException(file, "end of file", $"file exceeds the size limit of {limits.MaxBytes} bytes (ImportLimits.MaxBytes)");
-            }
-            yaml.Load(new StringReader(text));
+            using var reader = new StreamReader(new LimitedStream(stream, limits.MaxBytes, file), new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true));
+            yaml.Load(reader);
         }
         catch (YamlException e)
         {
