@@ -54,7 +54,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         }
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            throw await ConflictAsync(stateType, grainKey, expectedEtag, cancellationToken);
+            throw await StorageConflicts.ConflictAsync(this, stateType, grainKey, expectedEtag, cancellationToken);
         }
         return etag;
     }
@@ -63,10 +63,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
     {
         if (expectedEtag is null)
         {
-            if (await ReadAsync(stateType, grainKey, cancellationToken) is { } existing)
-            {
-                throw new InconsistentStateException($"{stateType}/{grainKey}: clear expected no state, found ETag {existing.Etag}", existing.Etag, null);
-            }
+            await StorageConflicts.EnsureAbsentAsync(this, stateType, grainKey, cancellationToken);
             return;
         }
         await using var command = _dataSource.CreateCommand("DELETE FROM grain_state WHERE state_type = $1 AND grain_key = $2 AND etag = $3");
@@ -75,15 +72,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         command.Parameters.AddWithValue(expectedEtag);
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            throw await ConflictAsync(stateType, grainKey, expectedEtag, cancellationToken);
+            throw await StorageConflicts.ConflictAsync(this, stateType, grainKey, expectedEtag, cancellationToken);
         }
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
-
-    private async Task<InconsistentStateException> ConflictAsync(string stateType, string grainKey, string? expectedEtag, CancellationToken cancellationToken)
-    {
-        var stored = (await ReadAsync(stateType, grainKey, cancellationToken))?.Etag;
-        return new InconsistentStateException($"{stateType}/{grainKey}: ETag conflict (expected {expectedEtag ?? "no state"}, stored {stored ?? "no state"})", stored, expectedEtag);
-    }
 }

@@ -50,7 +50,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         command.Parameters.AddWithValue("$old", (object?)expectedEtag ?? DBNull.Value);
         if (await ExecuteWriteAsync(command, cancellationToken) == 0)
         {
-            throw await ConflictAsync(stateType, grainKey, expectedEtag, cancellationToken);
+            throw await StorageConflicts.ConflictAsync(this, stateType, grainKey, expectedEtag, cancellationToken);
         }
         return etag;
     }
@@ -59,10 +59,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
     {
         if (expectedEtag is null)
         {
-            if (await ReadAsync(stateType, grainKey, cancellationToken) is { } existing)
-            {
-                throw new InconsistentStateException($"{stateType}/{grainKey}: clear expected no state, found ETag {existing.Etag}", existing.Etag, null);
-            }
+            await StorageConflicts.EnsureAbsentAsync(this, stateType, grainKey, cancellationToken);
             return;
         }
         await using var connection = Open();
@@ -73,14 +70,8 @@ public sealed class SqliteGrainStorage : IGrainStorage
         command.Parameters.AddWithValue("$old", expectedEtag);
         if (await ExecuteWriteAsync(command, cancellationToken) == 0)
         {
-            throw await ConflictAsync(stateType, grainKey, expectedEtag, cancellationToken);
+            throw await StorageConflicts.ConflictAsync(this, stateType, grainKey, expectedEtag, cancellationToken);
         }
-    }
-
-    private async Task<InconsistentStateException> ConflictAsync(string stateType, string grainKey, string? expectedEtag, CancellationToken cancellationToken)
-    {
-        var stored = (await ReadAsync(stateType, grainKey, cancellationToken))?.Etag;
-        return new InconsistentStateException($"{stateType}/{grainKey}: ETag conflict (expected {expectedEtag ?? "no state"}, stored {stored ?? "no state"})", stored, expectedEtag);
     }
 
     private async Task<int> ExecuteWriteAsync(SqliteCommand command, CancellationToken cancellationToken)
