@@ -63,10 +63,11 @@ public static class PoolApi
     {
         null or "" or "auto" => TaskFileFormat.Auto,
         "niv2" => TaskFileFormat.Niv2,
+        "niv2-metadata" => TaskFileFormat.Niv2Metadata,
         "alpaca" => TaskFileFormat.Alpaca,
         "self-instruct" => TaskFileFormat.SelfInstruct,
         "crossfit" => TaskFileFormat.CrossFit,
-        _ => throw new ArgumentException($"format '{format}': use auto, niv2, alpaca, self-instruct or crossfit"),
+        _ => throw new ArgumentException($"format '{format}': use auto, niv2, niv2-metadata, alpaca, self-instruct or crossfit"),
     };
 
     public sealed record ImportPathRequest(string Path, string? Format);

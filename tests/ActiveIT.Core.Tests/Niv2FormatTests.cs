@@ -21,10 +21,12 @@ public sealed class Niv2FormatTests
     {
         var manifest = File.ReadAllLines(SharedData.Path("niv2", "manifest.tsv")).Skip(1).Select(l => l.Split('\t')).ToArray();
         Assert.Equal(151, manifest.Length);
+        var splits = new[] { "train", "test" }.ToDictionary(s => s, s => File.ReadAllLines(SharedData.Path("niv2", "splits", "default", $"{s}_tasks.txt")).ToHashSet());
         foreach (var row in manifest)
         {
             var task = ReadTask(SharedData.Path("niv2", "tasks", row[0]));
             Assert.Equal(Path.GetFileNameWithoutExtension(row[0]), task.Id);
+            Assert.Contains(task.Id, splits[row[6]]);
             Assert.Equal(int.Parse(row[2], CultureInfo.InvariantCulture), task.Instances.Count);
             Assert.Equal(row[3], task.Metadata["Instance_Count_Original"]);
             Assert.Contains(row[1], task.Categories);

@@ -46,6 +46,13 @@ public sealed class PoolTests : IDisposable
             Assert.True(stats.TasksByCategory[category.Key] >= category.Count(), category.Key);
         }
 
+        var flanMetadata = TaskFileReader.Read(SharedData.Path("flan", "niv2_task_metadata_from_flan_v2.json"));
+        Assert.Equal(1654, flanMetadata.Count);
+        Assert.All(flanMetadata, t => Assert.Single(t.PositiveExamples));
+        Assert.Contains(flanMetadata, t => t.Id == "task001_quoref_question_generation");
+        var metadataPool = await pools.ImportAsync("flan-metadata", flanMetadata, "test");
+        Assert.Equal(1654, metadataPool.PoolTasks);
+
         var again = await pools.ImportAsync("shared", niv2, "test");
         Assert.Equal((0, 0, 151), (again.Added, again.Updated, again.Unchanged));
         Assert.Equal(stats.Version, again.PoolVersion);

@@ -10,8 +10,8 @@ namespace ActiveIT.Client.Commands;
 /// <summary>`activeit pool import PATH…`: reads every file first (all or nothing), then adds or updates the tasks.</summary>
 internal sealed class PoolImportCommand : Command
 {
-    private readonly Argument<string[]> _paths = new("paths") { Description = "Files or folders (NIV2 .json, Alpaca .json/.jsonl, Self-Instruct .jsonl, CrossFit .tsv)", Arity = ArgumentArity.OneOrMore };
-    private readonly Option<TaskFileFormat> _format = new("--format") { Description = "auto, niv2, alpaca, self-instruct or crossfit", DefaultValueFactory = _ => TaskFileFormat.Auto, CustomParser = ParseFormat };
+    private readonly Argument<string[]> _paths = new("paths") { Description = "Files or folders (NIV2 .json, FLAN v2's NIV2 metadata .json, Alpaca .json/.jsonl, Self-Instruct .jsonl, CrossFit .tsv)", Arity = ArgumentArity.OneOrMore };
+    private readonly Option<TaskFileFormat> _format = new("--format") { Description = "auto, niv2, niv2-metadata, alpaca, self-instruct or crossfit", DefaultValueFactory = _ => TaskFileFormat.Auto, CustomParser = ParseFormat };
     private readonly Option<long> _maxBytes = new("--max-bytes") { Description = "Largest file read", DefaultValueFactory = _ => ImportLimits.Default.MaxBytes };
     private readonly PoolConnection _connection = new();
 
@@ -75,6 +75,7 @@ internal sealed class PoolImportCommand : Command
         {
             "auto" => TaskFileFormat.Auto,
             "niv2" => TaskFileFormat.Niv2,
+            "niv2-metadata" => TaskFileFormat.Niv2Metadata,
             "alpaca" => TaskFileFormat.Alpaca,
             "self-instruct" => TaskFileFormat.SelfInstruct,
             "crossfit" => TaskFileFormat.CrossFit,
@@ -82,7 +83,7 @@ internal sealed class PoolImportCommand : Command
         };
         if (parsed is null)
         {
-            result.AddError($"--format '{value}': use auto, niv2, alpaca, self-instruct or crossfit");
+            result.AddError($"--format '{value}': use auto, niv2, niv2-metadata, alpaca, self-instruct or crossfit");
         }
         return parsed ?? TaskFileFormat.Auto;
     }

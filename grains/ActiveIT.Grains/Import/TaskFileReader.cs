@@ -34,13 +34,15 @@ public static class TaskFileReader
     public static IReadOnlyList<InstructionTask> Read(Stream stream, string name, TaskFileFormat format, ImportLimits limits) => format switch
     {
         TaskFileFormat.Niv2 => [Niv2Reader.Read(stream, name, limits)],
+        TaskFileFormat.Niv2Metadata => Niv2MetadataReader.Read(stream, name, limits),
         TaskFileFormat.Alpaca => AlpacaReader.Read(stream, name, limits),
         TaskFileFormat.SelfInstruct => SelfInstructReader.Read(stream, name, limits),
         TaskFileFormat.CrossFit => [CrossFitTsv.Read(stream, name, limits)],
         _ => throw new ArgumentException($"{name}: format {format} needs a file name to detect from"),
     };
 
-    /// <summary>.tsv → CrossFit; .jsonl → Self-Instruct when records have "instances", else Alpaca; .json → NIV2 for an object, Alpaca for a list.</summary>
+    /// <summary>.tsv → CrossFit; .jsonl → Self-Instruct when records have "instances", else Alpaca; .json → Alpaca for a list,
+    /// NIV2 metadata for an object of objects with "definition", else an NIV2 task file.</summary>
     public static TaskFileFormat Detect(string file) => Detect(file, ReadHead(file));
 
     /// <summary>Detects from a name and the file's first bytes (an upload).</summary>
@@ -62,7 +64,10 @@ public static class TaskFileReader
         }
         if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
-            return head.TrimStart().StartsWith('[') ? TaskFileFormat.Alpaca : TaskFileFormat.Niv2;
+            // NIV2 task files have "Definition"; FLAN v2's NIV2 metadata maps task ids to objects with "definition".
+            return head.TrimStart().StartsWith('[') ? TaskFileFormat.Alpaca
+                : head.Contains("\"Definition\"", StringComparison.Ordinal) || !head.Contains("\"definition\"", StringComparison.Ordinal) ? TaskFileFormat.Niv2
+                : TaskFileFormat.Niv2Metadata;
         }
         throw new TaskFormatException(file, "name", "cannot tell the format from the extension (.json, .jsonl, .tsv); pass it explicitly");
     }
