@@ -9,6 +9,16 @@ public static unsafe class EngineRuntime
     /// <summary>Turns the fused CPU kernels (attention, GELU) on or off; off runs plain ATen ops, the reference they are tested against.</summary>
     public static void SetFusedKernels(bool enabled) => NativeMethods.Check(NativeMethods.ait_runtime_set_fused_kernels(enabled ? 1 : 0));
 
+    /// <summary>Native models and trainers currently alive (created, not yet freed).</summary>
+    public static (long Models, long Trainers) LiveObjects
+    {
+        get
+        {
+            NativeMethods.Check(NativeMethods.ait_runtime_live_objects(out var models, out var trainers));
+            return (models, trainers);
+        }
+    }
+
     public static RuntimeInfo Info
     {
         get

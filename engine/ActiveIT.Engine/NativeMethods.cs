@@ -21,6 +21,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int ait_runtime_set_threads(int numThreads);
     [LibraryImport(Library)] internal static partial int ait_runtime_get_info(out NativeRuntimeInfo info);
     [LibraryImport(Library)] internal static partial int ait_runtime_set_fused_kernels(int enabled);
+    [LibraryImport(Library)] internal static partial int ait_runtime_live_objects(out long models, out long trainers);
     [LibraryImport(Library)] internal static partial int ait_runtime_matmul_gflops(int m, int n, int k, int iterations, out double gflops);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

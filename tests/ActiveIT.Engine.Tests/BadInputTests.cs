@@ -61,23 +61,4 @@ public sealed class BadInputTests
         var ok = model.Score(Models.Batch(("a", "b")));
         Assert.Equal(2, ok[0].TokenCount);
     }
-
-    [Fact]
-    public void ManyModelsCreatedAndDisposedReleaseNativeMemory()
-    {
-        // Each model holds ~1 MB of weights natively; 300 of them would be visible in RSS if handles leaked.
-        var config = Models.Tiny with { DModel = 64, Layers = 4 };
-        for (var i = 0; i < 20; i++)
-        {
-            using var m = GptModel.Create(config, 1);
-        }
-        var before = Environment.WorkingSet;
-        for (var i = 0; i < 300; i++)
-        {
-            using var m = GptModel.Create(config, (ulong)i);
-            using var t = m.CreateTrainer(TrainedModels.Config(1));
-        }
-        var grownMb = (Environment.WorkingSet - before) / (1024.0 * 1024.0);
-        Assert.True(grownMb < 100, $"working set grew {grownMb:F0} MB over 300 create/dispose cycles");
-    }
 }

@@ -6,7 +6,7 @@ namespace ActiveIT.Engine.Tests;
 /// The fused CPU kernels (causal attention, GELU) against plain ATen ops with ATen's autograd: same scores, and
 /// training steps that follow the same trajectory — which checks the hand-written backward passes.
 /// </summary>
-[Collection(nameof(FusedKernelTests))]  // the switch is process-wide: keep these tests apart from each other
+[Collection(SerialCollection.Name)]  // the switch is process-wide
 public sealed class FusedKernelTests
 {
     private static (float[] Losses, SequenceScore[] Scores) TrainFiveSteps(bool fused)

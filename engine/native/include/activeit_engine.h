@@ -76,6 +76,8 @@ AIT_API int ait_runtime_get_info(ait_runtime_info* out);
 // Fused CPU kernels (causal attention, GELU) on (1, the default) or off (0: plain ATen ops, the reference they are
 // tested against). Process-wide.
 AIT_API int ait_runtime_set_fused_kernels(int32_t enabled);
+// How many models and trainers are alive (created and not yet freed): lets tests prove no handle leaks.
+AIT_API int ait_runtime_live_objects(int64_t* models, int64_t* trainers);
 // C[m,n] = A[m,k] B[k,n] repeated `iterations` times on random float32 data; the matmul-peak reference.
 AIT_API int ait_runtime_matmul_gflops(int32_t m, int32_t n, int32_t k, int32_t iterations, double* out_gflops);
 

@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -14,11 +15,23 @@
 #include "model.h"
 #include "trainer.h"
 
+namespace {
+std::atomic<int64_t> live_models{0}, live_trainers{0};
+}
+
 struct ait_model {
+    explicit ait_model(std::shared_ptr<ait::Gpt> g) : gpt(std::move(g)) { live_models++; }
+    ~ait_model() { live_models--; }
+    ait_model(const ait_model&) = delete;
+    ait_model& operator=(const ait_model&) = delete;
     std::shared_ptr<ait::Gpt> gpt;
 };
 
 struct ait_trainer {
+    explicit ait_trainer(std::unique_ptr<ait::Trainer> t) : trainer(std::move(t)) { live_trainers++; }
+    ~ait_trainer() { live_trainers--; }
+    ait_trainer(const ait_trainer&) = delete;
+    ait_trainer& operator=(const ait_trainer&) = delete;
     std::unique_ptr<ait::Trainer> trainer;
 };
 
@@ -70,6 +83,15 @@ int ait_runtime_set_fused_kernels(int32_t enabled) {
     return guarded([&] { ait::set_fused_kernels(enabled != 0); });
 }
 
+int ait_runtime_live_objects(int64_t* models, int64_t* trainers) {
+    return guarded([&] {
+        require_arg(models, "models");
+        require_arg(trainers, "trainers");
+        *models = live_models.load();
+        *trainers = live_trainers.load();
+    });
+}
+
 int ait_runtime_get_info(ait_runtime_info* out) {
     return guarded([&] {
         require_arg(out, "out");
@@ -105,7 +127,7 @@ int ait_model_create(const ait_model_config* config, const char* device, uint64_
         require_arg(out, "out");
         *out = nullptr;
         auto gpt = std::make_shared<ait::Gpt>(*config, ait::parse_device(device), seed);
-        *out = new ait_model{std::move(gpt)};
+        *out = new ait_model(std::move(gpt));
     });
 }
 
@@ -114,7 +136,7 @@ int ait_model_load(const char* path, const char* device, ait_model** out) {
         require_arg(path, "path");
         require_arg(out, "out");
         *out = nullptr;
-        *out = new ait_model{ait::Gpt::load(path, ait::parse_device(device))};
+        *out = new ait_model(ait::Gpt::load(path, ait::parse_device(device)));
     });
 }
 
@@ -217,7 +239,7 @@ int ait_trainer_create(ait_model* model, const ait_train_config* config, ait_tra
         require_arg(config, "config");
         require_arg(out, "out");
         *out = nullptr;
-        *out = new ait_trainer{std::make_unique<ait::Trainer>(model->gpt, *config)};
+        *out = new ait_trainer(std::make_unique<ait::Trainer>(model->gpt, *config));
     });
 }
 
