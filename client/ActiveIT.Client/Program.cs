@@ -6,6 +6,7 @@ var root = new System.CommandLine.RootCommand("ActiveIT: choose, prepare and stu
     new DiversityCommand(),
     new DemoCommand(),
     new PoolCommand(),
+    new EvalCommand(),
     new BenchCommand(),
 };
 return await root.Parse(args).InvokeAsync();
