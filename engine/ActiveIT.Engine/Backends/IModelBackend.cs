@@ -1,0 +1,19 @@
+namespace ActiveIT.Engine.Backends;
+
+/// <summary>
+/// What scoring and training need from a model, whatever runs it (the local engine, or an OpenAI-compatible server).
+/// Texts in, texts and scores out; each call is one batch to the model.
+/// </summary>
+public interface IModelBackend
+{
+    /// <summary>Identifies the model and its weights: cached scores are keyed by both.</summary>
+    string ModelId { get; }
+
+    string ModelVersion { get; }
+
+    /// <summary>Greedy (temperature 0) or sampled continuations, without the end-of-sequence marker.</summary>
+    Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, CancellationToken cancellationToken = default);
+
+    /// <summary>Sum log-probability and token count of each target (end-of-sequence included) after its prompt.</summary>
+    Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,75 @@
+namespace ActiveIT.Engine.Backends;
+
+/// <summary>
+/// The in-process engine as a backend: byte tokens, BOS before the prompt, EOS after targets; prompts longer than the
+/// context keep their last tokens (the instance and "Output:" sit at the end). A call larger than
+/// <paramref name="maxTokensPerBatch"/> padded tokens is split into several engine batches.
+/// </summary>
+public sealed class LocalEngineBackend(GptModel model, string modelId, string modelVersion, int maxTokensPerBatch = 32_768) : IModelBackend
+{
+    public string ModelId { get; } = modelId;
+    public string ModelVersion { get; } = modelVersion;
+
+    /// <summary>Engine calls made so far (generate and score batches): what "as few calls as the memory budget allows" is measured by.</summary>
+    public int EngineCalls { get; private set; }
+
+    public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, CancellationToken cancellationToken = default)
+    {
+        var room = Math.Max(1, model.Config.MaxSeqLen - maxNewTokens);
+        var encoded = prompts.Select(p => Fit(Prompt(p), room)).ToArray();
+        var outputs = new List<string>(prompts.Count);
+        foreach (var batch in Batches(encoded.Select(e => e.Length + maxNewTokens).ToArray()))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            EngineCalls++;
+            var generated = model.Generate([.. batch.Select(i => encoded[i])], new GenerationOptions(maxNewTokens, [ByteTokenizer.Eos]));
+            outputs.AddRange(generated.Select(g => ByteTokenizer.Decode(g)));
+        }
+        return Task.FromResult<IReadOnlyList<string>>(outputs);
+    }
+
+    public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
+    {
+        var encoded = pairs.Select(p =>
+        {
+            int[] target = [.. ByteTokenizer.Encode(p.Target), ByteTokenizer.Eos];
+            var prompt = Fit(Prompt(p.Prompt), Math.Max(1, model.Config.MaxSeqLen - target.Length));
+            return new TokenPair(prompt, target.Length < model.Config.MaxSeqLen ? target : target[..(model.Config.MaxSeqLen - 1)]);
+        }).ToArray();
+        var scores = new List<SequenceScore>(pairs.Count);
+        foreach (var batch in Batches(encoded.Select(e => e.Length).ToArray()))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            EngineCalls++;
+            scores.AddRange(model.Score(SequenceBatch.FromPairs([.. batch.Select(i => encoded[i])])));
+        }
+        return Task.FromResult<IReadOnlyList<SequenceScore>>(scores);
+    }
+
+    private static int[] Prompt(string text) => [ByteTokenizer.Bos, .. ByteTokenizer.Encode(text)];
+
+    private static int[] Fit(int[] prompt, int room) => prompt.Length <= room ? prompt : prompt[^room..];
+
+    /// <summary>Consecutive index ranges whose padded size (rows × longest row) stays within the budget.</summary>
+    private IEnumerable<List<int>> Batches(int[] lengths)
+    {
+        var batch = new List<int>();
+        var longest = 0;
+        for (var i = 0; i < lengths.Length; i++)
+        {
+            var next = Math.Max(longest, lengths[i]);
+            if (batch.Count > 0 && (batch.Count + 1) * next > maxTokensPerBatch)
+            {
+                yield return batch;
+                batch = [];
+                next = lengths[i];
+            }
+            batch.Add(i);
+            longest = next;
+        }
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+}
