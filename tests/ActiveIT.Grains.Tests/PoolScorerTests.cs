@@ -1,0 +1,83 @@
+using ActiveIT.Core.Rewriting;
+using ActiveIT.Engine;
+using ActiveIT.Engine.Backends;
+using ActiveIT.Engine.Scoring;
+using ActiveIT.Grains.Hosting;
+using ActiveIT.Grains.Persistence;
+using ActiveIT.Grains.Pools;
+using ActiveIT.Grains.Scoring;
+
+namespace ActiveIT.Grains.Tests;
+
+public sealed class PoolScorerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-score-").FullName;
+    private readonly GptModel _model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 256, RotaryDim: 8), seed: 1);
+    private static readonly ScorerConfig Config = new(Instances: 3, Perturbations: 2, Seed: 1, MaxNewTokens: 4);
+
+    private GrainHost Host() => new GrainHost(new SqliteGrainStorage(Path.Combine(_dir, "pool.db"))).AddPoolGrains();
+
+    private async Task<GrainHost> PoolAsync()
+    {
+        var host = Host();
+        var tasks = RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo), 5, 4, seed: 3);
+        await new PoolService(host).ImportAsync("p", tasks, "test");
+        return host;
+    }
+
+    [Fact]
+    public async Task Scores_AreComputedOncePerModelVersionAndConfig_AndSurviveRestart()
+    {
+        var backend = new LocalEngineBackend(_model, "tiny", "v1");
+        await using (var host = await PoolAsync())
+        {
+            var first = await new PoolScorer(host, backend, Config).ScoreAsync("p");
+            Assert.Equal(5, first.Count(r => !r.Cached));
+            Assert.Equal(10, backend.EngineCalls);  // one generate + one score request per task
+            var again = await new PoolScorer(host, backend, Config).ScoreAsync("p");
+            Assert.All(again, r => Assert.True(r.Cached));
+            Assert.Equal(10, backend.EngineCalls);
+            Assert.Equal(first.Select(r => r.PromptUncertainty), again.Select(r => r.PromptUncertainty));
+
+            var otherConfig = await new PoolScorer(host, backend, Config with { Seed = 2 }).ScoreAsync("p");
+            Assert.All(otherConfig, r => Assert.False(r.Cached));
+            var otherVersion = await new PoolScorer(host, new LocalEngineBackend(_model, "tiny", "v2"), Config).ScoreAsync("p");
+            Assert.All(otherVersion, r => Assert.False(r.Cached));
+        }
+        await using var restarted = Host();
+        var cached = await new PoolScorer(restarted, new LocalEngineBackend(_model, "tiny", "v1"), Config).CachedAsync("p");
+        Assert.Equal(5, cached.Count);
+    }
+
+    [Fact]
+    public async Task CancelledRun_ResumesWithDoneTasksKept()
+    {
+        await using var host = await PoolAsync();
+        using var cancel = new CancellationTokenSource();
+        var scorer = new PoolScorer(host, new LocalEngineBackend(_model, "tiny", "v1"), Config);
+        var progress = new SyncProgress(p =>
+        {
+            if (p.Done == 2)
+            {
+                cancel.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => scorer.ScoreAsync("p", progress, cancel.Token));
+        var backend = new LocalEngineBackend(_model, "tiny", "v1");
+        var resumed = await new PoolScorer(host, backend, Config).ScoreAsync("p");
+        Assert.Equal(2, resumed.Count(r => r.Cached));
+        Assert.Equal(6, backend.EngineCalls);
+    }
+
+    private sealed class SyncProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => report(value);
+    }
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
