@@ -7,6 +7,8 @@ var root = new System.CommandLine.RootCommand("ActiveIT: choose, prepare and stu
     new DemoCommand(),
     new PoolCommand(),
     new EvalCommand(),
+    new ScoreCommand(),
+    new MapCommand(),
     new BenchCommand(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -64,12 +64,18 @@ internal sealed class PoolConnection
         return new PoolSession(new RemotePoolService(http), http);
     }
 
-    private PoolSession OpenEmbedded(ParseResult parse)
+    /// <summary>The embedded grain host itself, for work that runs next to the grains (scoring).</summary>
+    public GrainHost OpenHost(ParseResult parse)
     {
         var dir = parse.GetValue(DataDir) ?? Environment.GetEnvironmentVariable("ACTIVEIT_DATA")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".activeit");
         Directory.CreateDirectory(dir);
-        var host = new GrainHost(new SqliteGrainStorage(Path.Combine(dir, "activeit.db"))).AddPoolGrains();
+        return new GrainHost(new SqliteGrainStorage(Path.Combine(dir, "activeit.db"))).AddPoolGrains();
+    }
+
+    private PoolSession OpenEmbedded(ParseResult parse)
+    {
+        var host = OpenHost(parse);
         return new PoolSession(new PoolService(host), host);
     }
 }

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ActiveIT.Client.Output;
+using ActiveIT.Client.Pools;
+using ActiveIT.Core.Uncertainty;
+using ActiveIT.Grains.Scoring;
+
+namespace ActiveIT.Client.Commands;
+
+/// <summary>`activeit map`: the task map of a pool from its cached scores (run `activeit score` first).</summary>
+internal sealed class MapCommand : Command
+{
+    private readonly PoolConnection _connection = new();
+    private readonly ScoringOptions _scoring = new();
+    private readonly Option<double> _ambiguous = new("--ambiguous-share") { Description = "Share of tasks, by highest PU, called ambiguous", DefaultValueFactory = _ => 1.0 / 3 };
+    private readonly Option<string?> _svg = new("--svg") { Description = "Write the scatter plot here" };
+    private readonly Option<string?> _csv = new("--csv") { Description = "Write task, PU, PP, perplexity, category here" };
+
+    public MapCommand() : base("map", "Categorise a pool's tasks as ambiguous, easy or difficult from their cached scores")
+    {
+        _connection.AddTo(this);
+        _scoring.AddTo(this);
+        Options.Add(_ambiguous);
+        Options.Add(_svg);
+        Options.Add(_csv);
+        SetAction(RunAsync);
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var (model, backend) = _scoring.Open(parse, "cpu");
+        using var _ = model;
+        await using var host = _connection.OpenHost(parse);
+        var pool = parse.GetValue(_connection.Pool)!;
+        var scorer = new PoolScorer(host, backend, _scoring.Config(parse));
+        var scores = await scorer.CachedAsync(pool);
+        if (scores.Count == 0)
+        {
+            Console.Error.WriteLine($"activeit map: pool '{pool}' has no scores for {scorer.Key}; run `activeit score` with the same options first");
+            return ExitCodes.InvalidInput;
+        }
+        var share = parse.GetValue(_ambiguous);
+        var entries = TaskMap.Categorize([.. scores.Select(s => new TaskMap.Point(s.TaskId, s.PromptUncertainty, s.PredictionProbability))], share);
+        var rule = TaskMap.Rule(share);
+        if (parse.GetValue(_svg) is { } svg)
+        {
+            File.WriteAllText(svg, TaskMapSvg.Render(entries, $"Task map of pool '{pool}' ({entries.Count} tasks)", $"{scorer.Key}; {rule}"));
+        }
+        if (parse.GetValue(_csv) is { } csv)
+        {
+            var text = new StringBuilder("task_id,prompt_uncertainty,prediction_probability,perplexity,category\n");
+            foreach (var (e, s) in entries.Zip(scores))
+            {
+                text.AppendLine(string.Join(',', e.TaskId, e.PromptUncertainty.ToString("R", CultureInfo.InvariantCulture),
+                    e.PredictionProbability.ToString("R", CultureInfo.InvariantCulture), s.Perplexity.ToString("R", CultureInfo.InvariantCulture), e.Category));
+            }
+            File.WriteAllText(csv, text.ToString());
+        }
+        if (parse.GetValue(_connection.Json))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new { Pool = pool, Key = scorer.Key.ToString(), Rule = rule, Tasks = entries }, Json.Options));
+            return ExitCodes.Success;
+        }
+        Console.WriteLine($"task map of pool '{pool}': {entries.Count} tasks; {rule}");
+        foreach (var group in entries.GroupBy(e => e.Category).OrderBy(g => g.Key))
+        {
+            Console.WriteLine($"  {group.Key,-10} {group.Count(),5} tasks, mean PU {group.Average(e => e.PromptUncertainty):0.#####}, mean PP {group.Average(e => e.PredictionProbability):0.####}");
+        }
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using ActiveIT.Engine;
+
+namespace ActiveIT.Client.Tests;
+
+public sealed class ScoreMapCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-score-cli-").FullName;
+
+    [Fact]
+    public void ScoreThenMap_CachesScoresAndWritesSvgAndCsv()
+    {
+        var tasks = Directory.CreateDirectory(Path.Combine(_dir, "tasks")).FullName;
+        foreach (var file in Directory.GetFiles(SharedData.Path("niv2", "tasks")).Order().Take(6))
+        {
+            File.Copy(file, Path.Combine(tasks, Path.GetFileName(file)));
+        }
+        using (var model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 1, 2, 32, MaxSeqLen: 192, RotaryDim: 8), seed: 1))
+        {
+            model.Save(Path.Combine(_dir, "tiny.safetensors"));
+        }
+        var common = $"--pool p --data-dir {_dir}/data";
+        var scoring = $"--model {_dir}/tiny.safetensors --instances 2 --perturbations 2 --max-new-tokens 4";
+        Assert.Equal(0, CliRunner.Run($"pool import {tasks} {common}").ExitCode);
+
+        var first = CliRunner.Run($"score {common} {scoring} --json");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var rows = first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(6, rows.Length);
+        Assert.All(rows, r => Assert.False(r.GetProperty("cached").GetBoolean()));
+        var second = CliRunner.Run($"score {common} {scoring}");
+        Assert.Contains("6 tasks (0 scored now, 6 from cache)", second.Stdout);
+        Assert.Contains("0 engine calls", second.Stdout);
+
+        var map = CliRunner.Run($"map {common} {scoring} --svg {_dir}/map.svg --csv {_dir}/map.csv --json");
+        Assert.True(map.ExitCode == 0, map.Stderr);
+        var json = JsonDocument.Parse(map.Stdout).RootElement;
+        Assert.Equal(6, json.GetProperty("tasks").GetArrayLength());
+        Assert.Equal(2, json.GetProperty("tasks").EnumerateArray().Count(t => t.GetProperty("category").GetString() == "ambiguous"));
+        Assert.Equal(7, File.ReadAllLines(Path.Combine(_dir, "map.csv")).Length);
+        var svg = XDocument.Load(Path.Combine(_dir, "map.svg"));
+        Assert.Equal(6, svg.Descendants().Count(e => e.Name.LocalName == "title"));
+
+        var other = CliRunner.Run($"map {common} {scoring.Replace("--instances 2", "--instances 3")}");
+        Assert.Equal(ExitCodes.InvalidInput, other.ExitCode);
+        Assert.Contains("run `activeit score` with the same options first", other.Stderr);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
