@@ -45,6 +45,19 @@ public sealed class PoolCommandTests : IDisposable
         Assert.Equal(0, JsonDocument.Parse(Run("stats --pool p --json").Stdout).RootElement.GetProperty("tasks").GetInt32());
     }
 
+    [Fact]
+    public void Generate_AddsOneTaskPerRule_Reproducibly()
+    {
+        var first = Run("generate --pool r --rules 30 --instances 5 --seed 4 --json");
+        Assert.True(first.Code == 0, first.Stderr);
+        Assert.Equal(30, JsonDocument.Parse(first.Stdout).RootElement.GetProperty("added").GetInt32());
+        var again = JsonDocument.Parse(Run("generate --pool r --rules 30 --instances 5 --seed 4 --json").Stdout).RootElement;
+        Assert.Equal(30, again.GetProperty("unchanged").GetInt32());
+        var stats = JsonDocument.Parse(Run("stats --pool r --json").Stdout).RootElement;
+        Assert.Equal(150, stats.GetProperty("instances").GetInt32());
+        Assert.Equal(30, stats.GetProperty("tasks_by_format").GetProperty("StringRewrite").GetInt32());
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
