@@ -47,7 +47,9 @@ public sealed class CounterGrain(GrainContext context, CounterLog log) : ICounte
     public async Task<int> ObserveConcurrencyAsync()
     {
         var inside = Interlocked.Increment(ref _inside);
+        log.Enter();
         await Task.Delay(20);
+        log.Exit();
         Interlocked.Decrement(ref _inside);
         return inside;
     }
@@ -72,4 +74,21 @@ public sealed class CounterLog
     public System.Collections.Concurrent.ConcurrentBag<string> Activations { get; } = [];
     public System.Collections.Concurrent.ConcurrentBag<string> Deactivations { get; } = [];
     public System.Collections.Concurrent.ConcurrentBag<string> Conflicts { get; } = [];
+
+    private int _inside;
+    private int _maxInside;
+
+    /// <summary>Most calls inside any grains at once: above 1 shows different activations run in parallel.</summary>
+    public int MaxConcurrentCalls => _maxInside;
+
+    public void Enter()
+    {
+        var now = Interlocked.Increment(ref _inside);
+        int seen;
+        while (now > (seen = _maxInside) && Interlocked.CompareExchange(ref _maxInside, now, seen) != seen)
+        {
+        }
+    }
+
+    public void Exit() => Interlocked.Decrement(ref _inside);
 }

@@ -35,8 +35,10 @@ public sealed class GrainHostTests : IDisposable
         await using var host = NewHost();
         var same = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => host.GetGrain<ICounterGrain>("x").ObserveConcurrencyAsync()));
         Assert.All(same, inside => Assert.Equal(1, inside));
+        Assert.Equal(1, _log.MaxConcurrentCalls);
         await Task.WhenAll(Enumerable.Range(0, 10).Select(i => host.GetGrain<ICounterGrain>($"g{i}").ObserveConcurrencyAsync()));
         Assert.Equal(11, host.ActivationCount);
+        Assert.True(_log.MaxConcurrentCalls > 1, "calls to different grains overlapped");
     }
 
     [Fact]
