@@ -94,6 +94,22 @@ public sealed unsafe class GptModel : IDisposable
         return result;
     }
 
+    /// <summary>log p(token | earlier tokens) at every masked position, 0 elsewhere: one array of SeqLen per row.</summary>
+    public float[][] TokenLogProbs(SequenceBatch batch)
+    {
+        var output = new float[batch.Batch * batch.SeqLen];
+        lock (Gate)
+        {
+            fixed (int* tokens = batch.Tokens)
+            fixed (byte* mask = batch.Mask)
+            fixed (float* o = output)
+            {
+                NativeMethods.Check(NativeMethods.ait_model_token_logprobs(_handle, tokens, mask, batch.Batch, batch.SeqLen, o));
+            }
+        }
+        return Enumerable.Range(0, batch.Batch).Select(b => output.AsSpan(b * batch.SeqLen, batch.SeqLen).ToArray()).ToArray();
+    }
+
     /// <summary>Logits for the token after each sequence: one array of <see cref="ModelConfig.VocabSize"/> per row.</summary>
     public float[][] NextLogits(IReadOnlyList<int[]> sequences)
     {

@@ -44,6 +44,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int ait_model_score(ModelHandle model, int* tokens, byte* mask, int batch, int seqLen, double* sums, int* counts);
 
     [LibraryImport(Library)]
+    internal static partial int ait_model_token_logprobs(ModelHandle model, int* tokens, byte* mask, int batch, int seqLen, float* logprobs);
+
+    [LibraryImport(Library)]
     internal static partial int ait_model_next_logits(ModelHandle model, int* tokens, int* lengths, int batch, int seqLen, float* logits);
 
     [LibraryImport(Library)]

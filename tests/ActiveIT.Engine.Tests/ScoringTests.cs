@@ -35,6 +35,30 @@ public sealed class ScoringTests
     }
 
     [Fact]
+    public void TokenLogProbs_SumToTheScore_AndAreZeroOffTarget()
+    {
+        using var model = Models.CreateTiny();
+        var batch = Models.Batch(("abc", "xy"), ("hello world", "z"));
+        var scores = model.Score(batch);
+        var perToken = model.TokenLogProbs(batch);
+        for (var b = 0; b < batch.Batch; b++)
+        {
+            Assert.Equal(scores[b].LogProbSum, perToken[b].Sum(x => (double)x), 1e-4);
+            for (var t = 0; t < batch.SeqLen; t++)
+            {
+                if (batch.Mask[b * batch.SeqLen + t] == 0)
+                {
+                    Assert.Equal(0f, perToken[b][t]);
+                }
+                else
+                {
+                    Assert.True(perToken[b][t] < 0);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Score_IsIndependentOfBatchCompanionsAndPadding()
     {
         using var model = Models.CreateTiny();

@@ -95,6 +95,10 @@ AIT_API int ait_model_get_metadata(ait_model* model, const char* key, char* buf,
 // out_logprob_sum (batch), out_token_count (batch).
 AIT_API int ait_model_score(ait_model* model, const int32_t* tokens, const uint8_t* target_mask, int32_t batch,
                             int32_t seq_len, double* out_logprob_sum, int32_t* out_token_count);
+// Per-token log-probabilities: out_logprobs (batch, seq_len) gets log p(token[b,t] | tokens[b,<t]) where
+// target_mask[b,t] = 1, and 0 elsewhere.
+AIT_API int ait_model_token_logprobs(ait_model* model, const int32_t* tokens, const uint8_t* target_mask, int32_t batch,
+                                     int32_t seq_len, float* out_logprobs);
 // Logits after the last real token of each row: tokens (batch, seq_len) right-padded, lengths (batch),
 // out_logits (batch, vocab_size).
 AIT_API int ait_model_next_logits(ait_model* model, const int32_t* tokens, const int32_t* lengths, int32_t batch,

@@ -208,6 +208,18 @@ int ait_model_score(ait_model* model, const int32_t* tokens, const uint8_t* targ
     });
 }
 
+int ait_model_token_logprobs(ait_model* model, const int32_t* tokens, const uint8_t* target_mask, int32_t batch, int32_t seq_len,
+                             float* out_logprobs) {
+    return guarded([&] {
+        require_batch(batch);
+        require_arg(model, "model");
+        require_arg(tokens, "tokens");
+        require_arg(target_mask, "target_mask");
+        require_arg(out_logprobs, "out_logprobs");
+        ait::token_logprobs(*model->gpt, tokens, target_mask, batch, seq_len, out_logprobs);
+    });
+}
+
 int ait_model_next_logits(ait_model* model, const int32_t* tokens, const int32_t* lengths, int32_t batch, int32_t seq_len,
                           float* out_logits) {
     return guarded([&] {

@@ -116,6 +116,18 @@ void score(const Gpt& model, const int32_t* tokens, const uint8_t* mask, int32_t
     }
 }
 
+void token_logprobs(const Gpt& model, const int32_t* tokens, const uint8_t* mask, int32_t batch, int32_t seq_len, float* out) {
+    c10::InferenceMode guard;
+    TargetBatch tb = make_target_batch(model, tokens, mask, batch, seq_len);
+    std::fill(out, out + static_cast<int64_t>(batch) * seq_len, 0.f);
+    if (tb.row.empty()) return;
+    auto logp = at::log_softmax(target_logits(model, tb), -1).gather(1, tb.targets.unsqueeze(1)).squeeze(1).to(at::kCPU).contiguous();
+    auto positions = tb.positions.to(at::kCPU).contiguous();
+    const float* lp = logp.data_ptr<float>();
+    const int64_t* pos = positions.data_ptr<int64_t>();
+    for (int64_t i = 0; i < logp.numel(); i++) out[pos[i] + 1] = lp[i];  // position t-1 predicts token t
+}
+
 void next_logits(const Gpt& model, const int32_t* tokens, const int32_t* lengths, int32_t batch, int32_t seq_len, float* out) {
     c10::InferenceMode guard;
     check_shape(model, batch, seq_len);

@@ -23,6 +23,7 @@ at::Tensor target_logits(const Gpt& model, const TargetBatch& batch);
 
 void score(const Gpt& model, const int32_t* tokens, const uint8_t* mask, int32_t batch, int32_t seq_len, double* out_sum,
            int32_t* out_count);
+void token_logprobs(const Gpt& model, const int32_t* tokens, const uint8_t* mask, int32_t batch, int32_t seq_len, float* out);
 void next_logits(const Gpt& model, const int32_t* tokens, const int32_t* lengths, int32_t batch, int32_t seq_len, float* out);
 void generate(const Gpt& model, const int32_t* prompts, const int32_t* lengths, int32_t batch, const ait_generate_config& cfg,
               int32_t* out_tokens, int32_t* out_lengths);
