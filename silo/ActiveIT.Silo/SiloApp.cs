@@ -1,3 +1,5 @@
+using ActiveIT.Silo.Completions;
+
 namespace ActiveIT.Silo;
 
 /// <summary>The silo as a table of contents: services, error mapping, authentication, endpoints.</summary>
@@ -11,6 +13,7 @@ public static class SiloApp
         app.UseActiveItErrors();
         app.UseApiKeys();
         app.MapPoolApi();
+        app.MapCompletionsApi();
         return app;
     }
 }

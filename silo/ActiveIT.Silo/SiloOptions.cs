@@ -14,4 +14,7 @@ public sealed class SiloOptions
     public List<string> ApiKeys { get; set; } = [];
 
     public long MaxRequestBytes { get; set; } = 256L << 20;
+
+    /// <summary>Folder of model checkpoints (*.safetensors) served by /v1/models and /v1/completions; id = file name without extension.</summary>
+    public string? ModelDir { get; set; }
 }

@@ -29,6 +29,7 @@ public static class SiloServices
         builder.Services.AddSingleton(sp => new GrainHost(sp.GetRequiredService<IGrainStorage>()).AddPoolGrains());
         builder.Services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainHost>());
         builder.Services.AddSingleton<IPoolService, PoolService>();
+        builder.Services.AddSingleton(sp => new Completions.ModelRegistry(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ModelDir));
         return builder;
     }
 

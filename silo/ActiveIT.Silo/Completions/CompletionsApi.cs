@@ -1,0 +1,170 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ActiveIT.Engine;
+
+namespace ActiveIT.Silo.Completions;
+
+/// <summary>
+/// The silo's local models over the OpenAI protocol, vLLM-flavoured: GET /v1/models and POST /v1/completions with text
+/// or token-id prompts (or lists of them), echo, logprobs (per token, first entry null) and prompt_logprobs (keyed by
+/// token id), max_tokens 0 for scoring only. Text prompts get BOS first, as a tokenizer with a BOS token would.
+/// Errors use OpenAI's {"error": {...}} body.
+/// </summary>
+public static class CompletionsApi
+{
+    public static void MapCompletionsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/models", (ModelRegistry models) => Results.Json(new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = new JsonArray([.. models.Ids.Select(id => (JsonNode)new JsonObject { ["id"] = id, ["object"] = "model", ["created"] = 0, ["owned_by"] = "activeit" })]),
+        }));
+        app.MapPost("/v1/completions", async (HttpRequest request, ModelRegistry models, CancellationToken ct) =>
+        {
+            JsonElement body;
+            try
+            {
+                body = (await JsonDocument.ParseAsync(request.Body, cancellationToken: ct)).RootElement;
+            }
+            catch (JsonException e)
+            {
+                return Error(400, $"request body is not valid JSON: {e.Message}", "invalid_request_error", null);
+            }
+            var modelId = body.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
+            var model = models.Get(modelId);
+            if (model is null)
+            {
+                return Error(404, $"The model '{modelId}' does not exist", "invalid_request_error", "model", "model_not_found");
+            }
+            try
+            {
+                return Results.Json(Complete(model, modelId, body));
+            }
+            catch (Exception e) when (e is ArgumentException or EngineException or InvalidOperationException or FormatException)
+            {
+                return Error(400, e.Message, "invalid_request_error", null);
+            }
+        });
+    }
+
+    private static JsonObject Complete(GptModel model, string modelId, JsonElement body)
+    {
+        var prompts = Prompts(body);
+        var maxTokens = Int(body, "max_tokens") ?? 16;
+        var echo = body.TryGetProperty("echo", out var e) && e.ValueKind == JsonValueKind.True;
+        var logprobs = Int(body, "logprobs");
+        var promptLogprobs = Int(body, "prompt_logprobs");
+        if (maxTokens < 0 || (maxTokens == 0 && !echo && promptLogprobs is null))
+        {
+            throw new ArgumentException("max_tokens must be positive unless echo or prompt_logprobs is requested");
+        }
+        var temperature = Double(body, "temperature") ?? 1.0;
+        var options = new GenerationOptions(maxTokens, [ByteTokenizer.Eos], (float)temperature, 0, (float)(Double(body, "top_p") ?? 1.0), (ulong)(Int(body, "seed") ?? 0));
+        var generated = maxTokens > 0 ? model.Generate(prompts, options) : [.. prompts.Select(_ => Array.Empty<int>())];
+
+        var choices = new JsonArray();
+        int promptTokens = 0, completionTokens = 0;
+        for (var i = 0; i < prompts.Length; i++)
+        {
+            var output = generated[i];
+            var finished = output.Length > 0 && output[^1] == ByteTokenizer.Eos;
+            var completion = finished ? output[..^1] : output;
+            promptTokens += prompts[i].Length;
+            completionTokens += output.Length;
+            var all = prompts[i].Concat(completion).ToArray();
+            var mask = new byte[all.Length];
+            for (var t = 1; t < all.Length; t++)
+            {
+                mask[t] = 1;
+            }
+            var lp = all.Length > 1 ? model.TokenLogProbs(SequenceBatch.FromArrays(1, all.Length, all, mask))[0] : new float[all.Length];
+            var shown = echo ? all : completion;
+            var offset = echo ? 0 : prompts[i].Length;
+            var choice = new JsonObject
+            {
+                ["index"] = i,
+                ["text"] = (echo ? Text(prompts[i]) : "") + Text(completion),
+                ["finish_reason"] = maxTokens == 0 || finished ? "stop" : "length",
+            };
+            if (logprobs is not null)
+            {
+                var chars = 0;
+                choice["logprobs"] = new JsonObject
+                {
+                    ["tokens"] = new JsonArray([.. shown.Select(t => (JsonNode)TokenText(t))]),
+                    ["token_logprobs"] = new JsonArray([.. shown.Select((_, k) => offset + k == 0 ? null : (JsonNode)Math.Max(lp[offset + k], -9999f))]),
+                    ["top_logprobs"] = null,
+                    ["text_offset"] = new JsonArray([.. shown.Select(t => { var at = chars; chars += TokenText(t).Length; return (JsonNode)at; })]),
+                };
+            }
+            else
+            {
+                choice["logprobs"] = null;
+            }
+            if (promptLogprobs is not null)
+            {
+                choice["prompt_logprobs"] = new JsonArray([.. prompts[i].Select((t, k) => k == 0 ? null : (JsonNode)new JsonObject
+                {
+                    [t.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["logprob"] = Math.Max(lp[k], -9999f), ["decoded_token"] = TokenText(t) },
+                })]);
+            }
+            choices.Add(choice);
+        }
+        return new JsonObject
+        {
+            ["id"] = "cmpl-" + Guid.NewGuid().ToString("N"),
+            ["object"] = "text_completion",
+            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["model"] = modelId,
+            ["choices"] = choices,
+            ["usage"] = new JsonObject { ["prompt_tokens"] = promptTokens, ["completion_tokens"] = completionTokens, ["total_tokens"] = promptTokens + completionTokens },
+        };
+    }
+
+    /// <summary>prompt: a string, a list of strings, a list of token ids, or a list of token-id lists.</summary>
+    private static int[][] Prompts(JsonElement body)
+    {
+        if (!body.TryGetProperty("prompt", out var prompt))
+        {
+            throw new ArgumentException("prompt is required");
+        }
+        int[] FromText(string s) => [ByteTokenizer.Bos, .. ByteTokenizer.Encode(s)];
+        int[] FromIds(JsonElement ids) => [.. ids.EnumerateArray().Select(x => x.GetInt32())];
+        return prompt.ValueKind switch
+        {
+            JsonValueKind.String => [FromText(prompt.GetString()!)],
+            JsonValueKind.Array when prompt.GetArrayLength() > 0 && prompt[0].ValueKind == JsonValueKind.Number => [FromIds(prompt)],
+            JsonValueKind.Array => [.. prompt.EnumerateArray().Select(p => p.ValueKind switch
+            {
+                JsonValueKind.String => FromText(p.GetString()!),
+                JsonValueKind.Array => FromIds(p),
+                _ => throw new ArgumentException("prompt list items must be strings or token-id lists"),
+            })],
+            _ => throw new ArgumentException("prompt must be a string, a list of strings, or token ids"),
+        };
+    }
+
+    private static string Text(IEnumerable<int> tokens) => ByteTokenizer.Decode([.. tokens]);
+
+    /// <summary>How a single token reads: ASCII as itself, specials by name, other bytes as vLLM writes them ("bytes:\xNN").</summary>
+    private static string TokenText(int token) => token switch
+    {
+        ByteTokenizer.Pad => "<|pad|>",
+        ByteTokenizer.Bos => "<|bos|>",
+        ByteTokenizer.Eos => "<|eos|>",
+        ByteTokenizer.Sep => "<|sep|>",
+        < 128 and >= 0 => ((char)token).ToString(),
+        _ => $"bytes:\\x{token:x2}",
+    };
+
+    private static int? Int(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    private static double? Double(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+
+    private static IResult Error(int status, string message, string type, string? param, string? code = null) => Results.Json(new JsonObject
+    {
+        ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code },
+    }, statusCode: status);
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ActiveIT.Engine;
+
+namespace ActiveIT.Silo.Tests;
+
+/// <summary>The silo's OpenAI-compatible completions over real HTTP, checked against the engine directly.</summary>
+public sealed class CompletionsApiTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-models-").FullName;
+    private SiloServer _silo = null!;
+    private GptModel _model = null!;
+
+    public async Task InitializeAsync()
+    {
+        _model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 64, RotaryDim: 8), seed: 5);
+        _model.Save(Path.Combine(_dir, "tiny.safetensors"));
+        _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/data", $"--ActiveIT:ModelDir={_dir}");
+    }
+
+    private async Task<JsonElement> PostAsync(object body, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await _silo.Client.PostAsJsonAsync("v1/completions", body);
+        Assert.Equal(expected, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public async Task Models_ListsTheCheckpoints()
+    {
+        var models = await _silo.Client.GetFromJsonAsync<JsonElement>("v1/models");
+        Assert.Equal("tiny", models.GetProperty("data")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task EchoWithLogprobs_ReturnsPromptLogprobs_FirstNull_SummingToTheEngineScore()
+    {
+        var result = await PostAsync(new { model = "tiny", prompt = "hello", max_tokens = 0, echo = true, logprobs = 0 });
+        var choice = result.GetProperty("choices")[0];
+        Assert.Equal("hello", choice.GetProperty("text").GetString());
+        var logprobs = choice.GetProperty("logprobs").GetProperty("token_logprobs").EnumerateArray().ToArray();
+        Assert.Equal(6, logprobs.Length);  // BOS + 5 bytes
+        Assert.Equal(JsonValueKind.Null, logprobs[0].ValueKind);
+        Assert.Equal(["<|bos|>", "h", "e", "l", "l", "o"], choice.GetProperty("logprobs").GetProperty("tokens").EnumerateArray().Select(t => t.GetString()));
+
+        int[] tokens = [ByteTokenizer.Bos, .. ByteTokenizer.Encode("hello")];
+        var score = _model.Score(SequenceBatch.FromArrays(1, 6, tokens, [0, 1, 1, 1, 1, 1]))[0];
+        Assert.Equal(score.LogProbSum, logprobs.Skip(1).Sum(l => l.GetDouble()), 1e-4);
+        Assert.Equal(6, result.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task TokenIdPromptLists_GetPromptLogprobsKeyedByTokenId()
+    {
+        var result = await PostAsync(new { model = "tiny", prompt = new[] { new[] { 257, 104, 105 }, new[] { 257, 120 } }, max_tokens = 0, prompt_logprobs = 0 });
+        var choices = result.GetProperty("choices").EnumerateArray().ToArray();
+        Assert.Equal(2, choices.Length);
+        var first = choices[0].GetProperty("prompt_logprobs").EnumerateArray().ToArray();
+        Assert.Equal(3, first.Length);
+        Assert.Equal(JsonValueKind.Null, first[0].ValueKind);
+        Assert.True(first[1].GetProperty("104").GetProperty("logprob").GetDouble() < 0);
+        Assert.Equal("i", first[2].GetProperty("105").GetProperty("decoded_token").GetString());
+    }
+
+    [Fact]
+    public async Task GreedyCompletion_EqualsEngineGeneration()
+    {
+        var result = await PostAsync(new { model = "tiny", prompt = "abc", max_tokens = 6, temperature = 0, logprobs = 0 });
+        var expected = _model.Generate([[ByteTokenizer.Bos, .. ByteTokenizer.Encode("abc")]], new GenerationOptions(6, [ByteTokenizer.Eos]))[0];
+        var text = ByteTokenizer.Decode(expected.Where(t => t != ByteTokenizer.Eos).ToArray());
+        var choice = result.GetProperty("choices")[0];
+        Assert.Equal(text, choice.GetProperty("text").GetString());
+        Assert.Equal(expected[^1] == ByteTokenizer.Eos ? "stop" : "length", choice.GetProperty("finish_reason").GetString());
+        Assert.All(choice.GetProperty("logprobs").GetProperty("token_logprobs").EnumerateArray(), l => Assert.True(l.GetDouble() <= 0));
+    }
+
+    [Fact]
+    public async Task Errors_UseOpenAiErrorBodies()
+    {
+        var missing = await PostAsync(new { model = "nope", prompt = "x" }, HttpStatusCode.NotFound);
+        Assert.Equal("model_not_found", missing.GetProperty("error").GetProperty("code").GetString());
+        var bad = await PostAsync(new { model = "tiny", prompt = 5 }, HttpStatusCode.BadRequest);
+        Assert.Equal("invalid_request_error", bad.GetProperty("error").GetProperty("type").GetString());
+        var outOfRange = await PostAsync(new { model = "tiny", prompt = new[] { 257, 999 }, max_tokens = 0, echo = true }, HttpStatusCode.BadRequest);
+        Assert.Contains("outside the vocabulary", outOfRange.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _silo.DisposeAsync();
+        _model.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
