@@ -88,13 +88,13 @@ public static class CompletionsApi
             };
             if (logprobs is not null)
             {
-                var chars = 0;
+                // Offsets index the returned text, where BOS takes no room: the decoded length of the tokens before.
                 choice["logprobs"] = new JsonObject
                 {
                     ["tokens"] = new JsonArray([.. shown.Select(t => (JsonNode)TokenText(t))]),
                     ["token_logprobs"] = new JsonArray([.. shown.Select((_, k) => offset + k == 0 ? null : (JsonNode)Math.Max(lp[offset + k], -9999f))]),
                     ["top_logprobs"] = null,
-                    ["text_offset"] = new JsonArray([.. shown.Select(t => { var at = chars; chars += TokenText(t).Length; return (JsonNode)at; })]),
+                    ["text_offset"] = new JsonArray([.. shown.Select((_, k) => (JsonNode)(Text(shown[..k]).Length + (echo ? 0 : Text(prompts[i]).Length)))]),
                 };
             }
             else

@@ -1,0 +1,117 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpenAI;
+
+namespace ActiveIT.Engine.Backends;
+
+/// <summary>
+/// A model behind an OpenAI-compatible server, through the OpenAI package's client pipeline (its authentication,
+/// retries with backoff on 429/5xx, network timeout): POST {endpoint}/completions. Scoring needs prompt
+/// log-probabilities (vLLM: echo + max_tokens 0 + logprobs); <see cref="ProbeAsync"/> checks for them once and
+/// scoring refuses, with a clear error, where they are missing (OpenAI's own models, llama.cpp). Targets are scored
+/// as text: the end-of-sequence token cannot be named across tokenizers, so it is not included.
+/// </summary>
+public sealed class OpenAiCompatibleBackend : IModelBackend
+{
+    private readonly OpenAIClient _client;
+    private readonly Uri _completions;
+    private bool? _promptLogprobs;
+
+    public OpenAiCompatibleBackend(Uri endpoint, string model, string? apiKey, string modelVersion = "remote", int maxRetries = 3, TimeSpan? timeout = null)
+    {
+        ModelId = model;
+        ModelVersion = modelVersion;
+        var options = new OpenAIClientOptions { Endpoint = endpoint, RetryPolicy = new ClientRetryPolicy(maxRetries), NetworkTimeout = timeout ?? TimeSpan.FromMinutes(5) };
+        _client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "none" : apiKey), options);
+        _completions = new Uri(endpoint.ToString().TrimEnd('/') + "/completions");
+    }
+
+    public string ModelId { get; }
+    public string ModelVersion { get; }
+
+    public async Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, CancellationToken cancellationToken = default)
+    {
+        var response = await PostAsync(new JsonObject
+        {
+            ["model"] = ModelId, ["prompt"] = new JsonArray([.. prompts.Select(p => (JsonNode)p)]), ["max_tokens"] = maxNewTokens, ["temperature"] = 0,
+        }, cancellationToken);
+        return [.. Choices(response, prompts.Count).Select(c => c.GetProperty("text").GetString() ?? "")];
+    }
+
+    public async Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
+    {
+        await EnsurePromptLogprobsAsync(cancellationToken);
+        var response = await PostAsync(new JsonObject
+        {
+            ["model"] = ModelId, ["prompt"] = new JsonArray([.. pairs.Select(p => (JsonNode)(p.Prompt + p.Target))]), ["max_tokens"] = 0, ["echo"] = true, ["logprobs"] = 0,
+        }, cancellationToken);
+        return [.. Choices(response, pairs.Count).Select((choice, i) =>
+        {
+            var logprobs = choice.GetProperty("logprobs");
+            var offsets = logprobs.GetProperty("text_offset").EnumerateArray().Select(o => o.GetInt32()).ToArray();
+            var values = logprobs.GetProperty("token_logprobs").EnumerateArray().ToArray();
+            double sum = 0;
+            var count = 0;
+            for (var t = 0; t < values.Length; t++)
+            {
+                if (offsets[t] >= pairs[i].Prompt.Length && values[t].ValueKind == JsonValueKind.Number)
+                {
+                    sum += Math.Max(values[t].GetDouble(), -9999);
+                    count++;
+                }
+            }
+            return new SequenceScore(sum, count);
+        })];
+    }
+
+    /// <summary>Sends a 3-token prompt with echo and checks that 3 prompt log-probabilities come back.</summary>
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await PostAsync(new JsonObject
+            {
+                ["model"] = ModelId, ["prompt"] = new JsonArray(1, 2, 3), ["max_tokens"] = 0, ["echo"] = true, ["logprobs"] = 0,
+            }, cancellationToken);
+            var choice = Choices(response, 1)[0];
+            return choice.TryGetProperty("logprobs", out var l) && l.ValueKind == JsonValueKind.Object
+                && l.TryGetProperty("token_logprobs", out var values) && values.GetArrayLength() == 3;
+        }
+        catch (ClientResultException e) when (e.Status is 400 or 422)
+        {
+            return false;  // the server rejects echo with logprobs (OpenAI's own models)
+        }
+    }
+
+    private async Task EnsurePromptLogprobsAsync(CancellationToken cancellationToken)
+    {
+        _promptLogprobs ??= await ProbeAsync(cancellationToken);
+        if (_promptLogprobs == false)
+        {
+            throw new InvalidOperationException($"{_completions} (model '{ModelId}') does not return prompt log-probabilities " +
+                "(echo + logprobs with max_tokens 0), so it cannot score prompts; use a vLLM-style server or the local engine");
+        }
+    }
+
+    private async Task<JsonElement> PostAsync(JsonObject body, CancellationToken cancellationToken)
+    {
+        using var message = _client.Pipeline.CreateMessage(_completions, "POST", PipelineMessageClassifier.Create([200]));
+        message.Request.Headers.Set("Content-Type", "application/json");
+        message.Request.Content = BinaryContent.Create(BinaryData.FromString(body.ToJsonString()));
+        message.Apply(new RequestOptions { CancellationToken = cancellationToken });
+        await _client.Pipeline.SendAsync(message);
+        if (message.Response!.IsError)
+        {
+            throw new ClientResultException(message.Response);
+        }
+        return JsonDocument.Parse(message.Response.Content).RootElement.Clone();
+    }
+
+    private static JsonElement[] Choices(JsonElement response, int expected)
+    {
+        var choices = response.GetProperty("choices").EnumerateArray().OrderBy(c => c.GetProperty("index").GetInt32()).ToArray();
+        return choices.Length == expected ? choices : throw new InvalidOperationException($"server returned {choices.Length} choices for {expected} prompts");
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using ActiveIT.Core.Tasks;
+using ActiveIT.Engine;
+using ActiveIT.Engine.Backends;
+using ActiveIT.Engine.Scoring;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ActiveIT.Silo.Tests;
+
+/// <summary>The remote backend through the real OpenAI package, against the silo over loopback, and against stand-ins for what cannot run here.</summary>
+public sealed class OpenAiBackendTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-remote-").FullName;
+    private SiloServer _silo = null!;
+    private GptModel _model = null!;
+
+    public async Task InitializeAsync()
+    {
+        _model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 256, RotaryDim: 8), seed: 9);
+        _model.Save(Path.Combine(_dir, "tiny.safetensors"));
+        _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/data", $"--ActiveIT:ModelDir={_dir}");
+    }
+
+    private OpenAiCompatibleBackend Remote(string? url = null) => new(new Uri((url ?? _silo.Url) + "v1"), "tiny", SiloServer.Key, timeout: TimeSpan.FromSeconds(30));
+
+    [Fact]
+    public async Task AgainstSilo_ProbeGenerateAndScoreMatchTheEngine()
+    {
+        var remote = Remote();
+        Assert.True(await remote.ProbeAsync());
+        var generated = await remote.GenerateAsync(["abc", "hello"], 5);
+        var local = await new LocalEngineBackend(_model, "tiny", "v").GenerateAsync(["abc", "hello"], 5);
+        Assert.Equal(local, generated);
+
+        var scores = await remote.ScoreAsync([("ab", "cde"), ("hello ", "world")]);
+        int[] tokens = [ByteTokenizer.Bos, .. ByteTokenizer.Encode("abcde")];
+        var expected = _model.Score(SequenceBatch.FromArrays(1, tokens.Length, tokens, [0, 0, 0, 1, 1, 1]))[0];
+        Assert.Equal(3, scores[0].TokenCount);
+        Assert.Equal(expected.LogProbSum, scores[0].LogProbSum, 1e-4);
+        Assert.Equal(5, scores[1].TokenCount);
+    }
+
+    [Fact]
+    public async Task PromptUncertainty_ThroughTheSilo_IsFinite()
+    {
+        var task = new InstructionTask("t", "test", TaskFormat.Niv2, "Copy the input.", [new("ab", "ab"), new("cd", "cd")], [],
+            [.. Enumerable.Range(0, 4).Select(i => new TaskInstance($"i{i}", $"x{i}", [$"x{i}"]))], [], [], [], null, new Dictionary<string, string>());
+        var scores = await new PromptUncertaintyScorer(Remote(), new ScorerConfig(3, 3, MaxNewTokens: 4)).ScoreAsync(task);
+        Assert.True(double.IsFinite(scores.PromptUncertainty) && scores.PromptUncertainty >= 0);
+        Assert.InRange(scores.PredictionProbability, 0, 1);
+    }
+
+    [Fact]
+    public async Task ServerWithoutPromptLogprobs_IsRefusedWithClearError_AndTransientErrorsAreRetried()
+    {
+        // A stand-in for OpenAI's own endpoint (unreachable here), speaking its protocol: echo with logprobs is
+        // rejected with its error body; the first request of all fails with 503 to exercise the retry policy.
+        var requests = 0;
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var app = builder.Build();
+        app.MapPost("/v1/completions", async (HttpContext context) =>
+        {
+            if (Interlocked.Increment(ref requests) == 1)
+            {
+                return Results.StatusCode(503);
+            }
+            var body = JsonNode.Parse(await new StreamReader(context.Request.Body).ReadToEndAsync())!;
+            if (body["echo"]?.GetValue<bool>() == true && body["logprobs"] is not null)
+            {
+                return Results.Json(new JsonObject { ["error"] = new JsonObject {
+                    ["message"] = "echo is not supported with logprobs for this model", ["type"] = "invalid_request_error", ["param"] = "echo", ["code"] = null } }, statusCode: 400);
+            }
+            return Results.Json(new JsonObject { ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = "ok", ["finish_reason"] = "length" }) });
+        });
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/";
+
+        var remote = Remote(url);
+        Assert.Equal(["ok"], await remote.GenerateAsync(["hi"], 2));
+        Assert.Equal(2, requests);  // 503, then retried
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => remote.ScoreAsync([("a", "b")]));
+        Assert.Contains("does not return prompt log-probabilities", e.Message);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _silo.DisposeAsync();
+        _model.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
