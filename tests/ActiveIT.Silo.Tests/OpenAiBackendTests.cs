@@ -22,7 +22,7 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 256, RotaryDim: 8), seed: 9);
+        _model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 512, RotaryDim: 8), seed: 9);
         _model.Save(Path.Combine(_dir, "tiny.safetensors"));
         _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/data", $"--ActiveIT:ModelDir={_dir}");
     }
@@ -54,6 +54,22 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         var scores = await new PromptUncertaintyScorer(Remote(), new ScorerConfig(3, 3, MaxNewTokens: 4)).ScoreAsync(task);
         Assert.True(double.IsFinite(scores.PromptUncertainty) && scores.PromptUncertainty >= 0);
         Assert.InRange(scores.PredictionProbability, 0, 1);
+    }
+
+    [Fact]
+    public void Cli_ScoreAndMapThroughTheSilo()
+    {
+        Environment.SetEnvironmentVariable("ACTIVEIT_BACKEND_KEY", SiloServer.Key);
+        var common = $"--pool p --data-dir {_dir}/cli";
+        Assert.Equal(0, CliRunner.Run($"pool generate --rules 4 --instances 3 {common}").ExitCode);
+        var scoring = $"--backend {_silo.Url}v1 --model tiny --model-version test --instances 2 --perturbations 2 --max-new-tokens 3";
+        var score = CliRunner.Run($"score {common} {scoring}");
+        Assert.True(score.ExitCode == 0, score.Stderr);
+        Assert.Contains("4 tasks (4 scored now, 0 from cache)", score.Stdout);
+        Assert.Contains("key tiny@test/", score.Stdout);
+        var map = CliRunner.Run($"map {common} {scoring} --json");
+        Assert.True(map.ExitCode == 0, map.Stderr);
+        Environment.SetEnvironmentVariable("ACTIVEIT_BACKEND_KEY", null);
     }
 
     [Fact]

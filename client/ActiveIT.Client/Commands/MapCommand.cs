@@ -31,7 +31,7 @@ internal sealed class MapCommand : Command
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var (model, backend) = _scoring.Open(parse, "cpu");
-        using var _ = model;
+        using var _ = model;  // null with --backend
         await using var host = _connection.OpenHost(parse);
         var pool = parse.GetValue(_connection.Pool)!;
         var scorer = new PoolScorer(host, backend, _scoring.Config(parse));

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using ActiveIT.Client.Output;
 using ActiveIT.Client.Pools;
+using ActiveIT.Engine;
+using ActiveIT.Engine.Backends;
 using ActiveIT.Grains.Scoring;
 
 namespace ActiveIT.Client.Commands;
@@ -29,14 +31,34 @@ internal sealed class ScoreCommand : Command
             return ExitCodes.InvalidInput;
         }
         var device = _engine.Apply(parse);
-        var (model, backend) = _scoring.Open(parse, device);
-        using var _ = model;
+        GptModel? model;
+        IModelBackend backend;
+        try
+        {
+            (model, backend) = _scoring.Open(parse, device);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"activeit score: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        using var _ = model;  // null with --backend
         await using var host = _connection.OpenHost(parse);
         var scorer = new PoolScorer(host, backend, _scoring.Config(parse));
         var line = new ProgressLine();
         var watch = Stopwatch.StartNew();
-        var results = await scorer.ScoreAsync(parse.GetValue(_connection.Pool)!,
-            new Progress<(int Done, int Total)>(p => line.Update($"scored {p.Done}/{p.Total} tasks, {watch.Elapsed.TotalSeconds:F0} s")), cancellationToken);
+        IReadOnlyList<PoolScoreResult> results;
+        try
+        {
+            results = await scorer.ScoreAsync(parse.GetValue(_connection.Pool)!,
+                new Progress<(int Done, int Total)>(p => line.Update($"scored {p.Done}/{p.Total} tasks, {watch.Elapsed.TotalSeconds:F0} s")), cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ClientModel.ClientResultException)
+        {
+            line.Clear();
+            Console.Error.WriteLine($"activeit score: {e.Message}");
+            return ExitCodes.Failure;
+        }
         line.Clear();
         var computed = results.Count(r => !r.Cached);
         if (parse.GetValue(_connection.Json))
@@ -55,7 +77,8 @@ internal sealed class ScoreCommand : Command
         table.FitToRows();
         Console.WriteLine(table);
         Console.WriteLine($"\n{results.Count} tasks ({computed} scored now, {results.Count - computed} from cache) in {watch.Elapsed.TotalSeconds:F1} s; " +
-                          $"{(computed > 0 ? computed / watch.Elapsed.TotalSeconds : 0):F2} tasks/s; key {scorer.Key}; {backend.EngineCalls} engine calls");
+                          $"{(computed > 0 ? computed / watch.Elapsed.TotalSeconds : 0):F2} tasks/s; key {scorer.Key}" +
+                          (backend is LocalEngineBackend local ? $"; {local.EngineCalls} engine calls" : ""));
         return ExitCodes.Success;
     }
 }

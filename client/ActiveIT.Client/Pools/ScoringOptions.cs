@@ -9,7 +9,22 @@ namespace ActiveIT.Client.Pools;
 /// <summary>The model and scorer options `score` and `map` share; together they form the cache key of a score.</summary>
 internal sealed class ScoringOptions
 {
-    public Option<string> Model { get; } = new("--model") { Description = "Model checkpoint (safetensors written by ActiveIT)", Required = true };
+    public Option<string> Model { get; } = new("--model")
+    {
+        Description = "Model checkpoint (safetensors) for the local engine, or the model's name on --backend",
+        Required = true,
+    };
+
+    public Option<string?> Backend { get; } = new("--backend")
+    {
+        Description = "An OpenAI-compatible server's base URL (e.g. http://host:8000/v1) instead of the local engine; key from $ACTIVEIT_BACKEND_KEY or $OPENAI_API_KEY",
+    };
+
+    public Option<string> ModelVersion { get; } = new("--model-version")
+    {
+        Description = "With --backend: the version that keys cached scores (change it when the served weights change)",
+        DefaultValueFactory = _ => "remote",
+    };
     public Option<int> Instances { get; } = new("--instances") { Description = "Instances per task (n)", DefaultValueFactory = _ => 10 };
     public Option<int> Perturbations { get; } = new("--perturbations") { Description = "Perturbed prompts per task (k)", DefaultValueFactory = _ => 10 };
     public Option<double> Drop { get; } = new("--drop") { Description = "Word-drop probability (p)", DefaultValueFactory = _ => 0.2 };
@@ -18,7 +33,7 @@ internal sealed class ScoringOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Instances, Perturbations, Drop, Seed, MaxNewTokens })
+        foreach (var option in new Option[] { Model, Backend, ModelVersion, Instances, Perturbations, Drop, Seed, MaxNewTokens })
         {
             command.Options.Add(option);
         }
@@ -27,9 +42,17 @@ internal sealed class ScoringOptions
     public ScorerConfig Config(ParseResult parse) => new(parse.GetValue(Instances), parse.GetValue(Perturbations), parse.GetValue(Drop),
         (ulong)parse.GetValue(Seed), parse.GetValue(MaxNewTokens));
 
-    /// <summary>The checkpoint as a backend: id = file name, version = the file's SHA-256 (so retrained weights never reuse old scores).</summary>
-    public (GptModel Model, LocalEngineBackend Backend) Open(ParseResult parse, string device)
+    /// <summary>
+    /// The backend: a remote server with --backend, else the checkpoint on the local engine (id = file name, version =
+    /// the file's SHA-256, so retrained weights never reuse old scores). The model, when local, must be disposed.
+    /// </summary>
+    public (GptModel? Model, IModelBackend Backend) Open(ParseResult parse, string device)
     {
+        if (parse.GetValue(Backend) is { } url)
+        {
+            var key = Environment.GetEnvironmentVariable("ACTIVEIT_BACKEND_KEY") ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY");
+            return (null, new OpenAiCompatibleBackend(new Uri(url), parse.GetValue(Model)!, key, parse.GetValue(ModelVersion)!));
+        }
         var path = parse.GetValue(Model)!;
         if (!File.Exists(path))
         {

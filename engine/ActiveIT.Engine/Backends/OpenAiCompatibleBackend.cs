@@ -104,7 +104,17 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
         await _client.Pipeline.SendAsync(message);
         if (message.Response!.IsError)
         {
-            throw new ClientResultException(message.Response);
+            // Keep the server's own words: OpenAI-style servers explain in {"error": {"message": …}}.
+            var detail = message.Response.Content.ToString();
+            try
+            {
+                detail = JsonDocument.Parse(detail).RootElement.GetProperty("error").GetProperty("message").GetString() ?? detail;
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                // not an OpenAI error body: keep it whole
+            }
+            throw new ClientResultException($"{_completions} answered {message.Response.Status}: {detail}", message.Response);
         }
         return JsonDocument.Parse(message.Response.Content).RootElement.Clone();
     }
