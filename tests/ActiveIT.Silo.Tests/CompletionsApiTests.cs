@@ -76,6 +76,19 @@ public sealed class CompletionsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChatCompletions_ServeTheRealOpenAiChatClient()
+    {
+        var chat = new OpenAI.Chat.ChatClient("tiny", new System.ClientModel.ApiKeyCredential(SiloServer.Key),
+            new OpenAI.OpenAIClientOptions { Endpoint = new Uri(_silo.Url + "v1") });
+        var result = await chat.CompleteChatAsync([new OpenAI.Chat.UserChatMessage("hi")],
+            new OpenAI.Chat.ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 5 });
+        int[] prompt = [ByteTokenizer.Bos, .. ByteTokenizer.Encode("user: hi\nassistant: ")];
+        var expected = _model.Generate([prompt], new GenerationOptions(5, [ByteTokenizer.Eos]))[0];
+        Assert.Equal(ByteTokenizer.Decode(expected.Where(t => t != ByteTokenizer.Eos).ToArray()), result.Value.Content[0].Text);
+        Assert.Equal(OpenAI.Chat.ChatMessageRole.Assistant, result.Value.Role);
+    }
+
+    [Fact]
     public async Task Errors_UseOpenAiErrorBodies()
     {
         var missing = await PostAsync(new { model = "nope", prompt = "x" }, HttpStatusCode.NotFound);

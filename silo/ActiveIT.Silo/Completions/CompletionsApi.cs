@@ -19,32 +19,73 @@ public static class CompletionsApi
             ["object"] = "list",
             ["data"] = new JsonArray([.. models.Ids.Select(id => (JsonNode)new JsonObject { ["id"] = id, ["object"] = "model", ["created"] = 0, ["owned_by"] = "activeit" })]),
         }));
-        app.MapPost("/v1/completions", async (HttpRequest request, ModelRegistry models, CancellationToken ct) =>
+        app.MapPost("/v1/completions", (HttpRequest request, ModelRegistry models, CancellationToken ct) => HandleAsync(request, models, Complete, ct));
+        app.MapPost("/v1/chat/completions", (HttpRequest request, ModelRegistry models, CancellationToken ct) => HandleAsync(request, models, Chat, ct));
+    }
+
+    private static async Task<IResult> HandleAsync(HttpRequest request, ModelRegistry models, Func<GptModel, string, JsonElement, JsonObject> respond,
+        CancellationToken ct)
+    {
+        JsonElement body;
+        try
         {
-            JsonElement body;
-            try
+            body = (await JsonDocument.ParseAsync(request.Body, cancellationToken: ct)).RootElement;
+        }
+        catch (JsonException e)
+        {
+            return Error(400, $"request body is not valid JSON: {e.Message}", "invalid_request_error", null);
+        }
+        var modelId = body.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
+        var model = models.Get(modelId);
+        if (model is null)
+        {
+            return Error(404, $"The model '{modelId}' does not exist", "invalid_request_error", "model", "model_not_found");
+        }
+        try
+        {
+            return Results.Json(respond(model, modelId, body));
+        }
+        catch (Exception e) when (e is ArgumentException or EngineException or InvalidOperationException or FormatException)
+        {
+            return Error(400, e.Message, "invalid_request_error", null);
+        }
+    }
+
+    /// <summary>Chat as plain text: "role: content" lines, then "assistant: " to continue (byte models have no chat template).</summary>
+    private static JsonObject Chat(GptModel model, string modelId, JsonElement body)
+    {
+        if (!body.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+        {
+            throw new ArgumentException("messages must be a non-empty list");
+        }
+        var prompt = new System.Text.StringBuilder();
+        foreach (var message in messages.EnumerateArray())
+        {
+            var role = message.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : throw new ArgumentException("every message needs a role");
+            var content = message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : throw new ArgumentException("every message needs text content");
+            prompt.Append(role).Append(": ").Append(content).Append('\n');
+        }
+        prompt.Append("assistant: ");
+        int[] tokens = [ByteTokenizer.Bos, .. ByteTokenizer.Encode(prompt.ToString())];
+        var maxTokens = Int(body, "max_completion_tokens") ?? Int(body, "max_tokens") ?? 64;
+        var options = new GenerationOptions(maxTokens, [ByteTokenizer.Eos], (float)(Double(body, "temperature") ?? 1.0), 0,
+            (float)(Double(body, "top_p") ?? 1.0), (ulong)(Int(body, "seed") ?? 0));
+        var output = model.Generate([tokens], options)[0];
+        var finished = output.Length > 0 && output[^1] == ByteTokenizer.Eos;
+        return new JsonObject
+        {
+            ["id"] = "chatcmpl-" + Guid.NewGuid().ToString("N"),
+            ["object"] = "chat.completion",
+            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["model"] = modelId,
+            ["choices"] = new JsonArray(new JsonObject
             {
-                body = (await JsonDocument.ParseAsync(request.Body, cancellationToken: ct)).RootElement;
-            }
-            catch (JsonException e)
-            {
-                return Error(400, $"request body is not valid JSON: {e.Message}", "invalid_request_error", null);
-            }
-            var modelId = body.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
-            var model = models.Get(modelId);
-            if (model is null)
-            {
-                return Error(404, $"The model '{modelId}' does not exist", "invalid_request_error", "model", "model_not_found");
-            }
-            try
-            {
-                return Results.Json(Complete(model, modelId, body));
-            }
-            catch (Exception e) when (e is ArgumentException or EngineException or InvalidOperationException or FormatException)
-            {
-                return Error(400, e.Message, "invalid_request_error", null);
-            }
-        });
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Text(finished ? output[..^1] : output) },
+                ["finish_reason"] = finished ? "stop" : "length",
+            }),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = tokens.Length, ["completion_tokens"] = output.Length, ["total_tokens"] = tokens.Length + output.Length },
+        };
     }
 
     private static JsonObject Complete(GptModel model, string modelId, JsonElement body)
