@@ -14,6 +14,7 @@ public static class SiloApp
         app.UseApiKeys();
         app.MapPoolApi();
         app.MapCompletionsApi();
+        app.MapTaskMapApi();
         return app;
     }
 }

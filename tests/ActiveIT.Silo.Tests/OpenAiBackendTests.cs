@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Net.Http.Json;
 using ActiveIT.Core.Tasks;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
@@ -70,6 +71,23 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         var map = CliRunner.Run($"map {common} {scoring} --json");
         Assert.True(map.ExitCode == 0, map.Stderr);
         Environment.SetEnvironmentVariable("ACTIVEIT_BACKEND_KEY", null);
+    }
+
+    [Fact]
+    public async Task TaskMap_FromTheSilo_AsJsonAndSvg()
+    {
+        var tasks = ActiveIT.Core.Rewriting.RewriteTaskSource.Tasks(new ActiveIT.Core.Rewriting.RewriteGenerator(ActiveIT.Core.Rewriting.RewriteGeneratorOptions.Demo), 6, 3, seed: 2);
+        (await _silo.Client.PostAsJsonAsync("v1/pools/m/tasks", tasks, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
+        var grains = _silo.Services.GetRequiredService<ActiveIT.Grains.IGrainFactory>();
+        var config = new ScorerConfig(2, 2, MaxNewTokens: 3);
+        await new ActiveIT.Grains.Scoring.PoolScorer(grains, new LocalEngineBackend(_model, "tiny", "v1"), config).ScoreAsync("m");
+
+        var query = "model=tiny&version=v1&instances=2&perturbations=2&maxNewTokens=3";
+        var json = await _silo.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"v1/pools/m/map?{query}");
+        Assert.Equal(6, json.GetProperty("tasks").GetArrayLength());
+        var svg = System.Xml.Linq.XDocument.Parse(await _silo.Client.GetStringAsync($"v1/pools/m/map?{query}&format=svg"));
+        Assert.Equal(6, svg.Descendants().Count(e => e.Name.LocalName == "title"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await _silo.Client.GetAsync("v1/pools/m/map?model=tiny&version=v2")).StatusCode);
     }
 
     [Fact]

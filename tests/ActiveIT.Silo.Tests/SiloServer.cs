@@ -19,6 +19,7 @@ internal sealed class SiloServer : IAsyncDisposable
     }
 
     public HttpClient Client { get; }
+    public IServiceProvider Services => _app.Services;
     public string Url => Client.BaseAddress!.ToString();
 
     public static async Task<SiloServer> StartAsync(params string[] storageArgs)

@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Security;
 using System.Text;
-using ActiveIT.Core.Uncertainty;
 
-namespace ActiveIT.Client.Output;
+namespace ActiveIT.Core.Uncertainty;
 
 /// <summary>The task map as SVG: prompt uncertainty on a cube-root x axis (as the paper plots it), prediction probability
 /// on y, coloured by category, the task name and values on hover.</summary>
-internal static class TaskMapSvg
+public static class TaskMapSvg
 {
     private const int Width = 760, Height = 520, Left = 70, Right = 170, Top = 60, Bottom = 60;
 
