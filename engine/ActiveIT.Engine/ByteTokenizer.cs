@@ -25,6 +25,17 @@ public static class ByteTokenizer
         return ids;
     }
 
+    /// <summary>How one token reads: ASCII as itself, specials by name, other bytes as vLLM writes them ("bytes:\xNN").</summary>
+    public static string TokenText(int token) => token switch
+    {
+        Pad => "<|pad|>",
+        Bos => "<|bos|>",
+        Eos => "<|eos|>",
+        Sep => "<|sep|>",
+        >= 0 and < 128 => ((char)token).ToString(),
+        _ => $"bytes:\\x{token:x2}",
+    };
+
     /// <summary>Decodes byte ids, skipping special tokens; invalid UTF-8 becomes U+FFFD.</summary>
     public static string Decode(ReadOnlySpan<int> ids)
     {

@@ -31,7 +31,11 @@ public static class MapApi
         public string ModelId { get; } = modelId;
         public string ModelVersion { get; } = modelVersion;
 
-        public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, CancellationToken cancellationToken = default) =>
+        public Task<IReadOnlyList<string>> TokenizeAsync(string text, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("the map reads cached scores only");
+
+        public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
+            CancellationToken cancellationToken = default) =>
             throw new NotSupportedException("the map reads cached scores only");
 
         public Task<IReadOnlyList<ActiveIT.Engine.SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default) =>

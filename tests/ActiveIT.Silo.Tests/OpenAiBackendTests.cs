@@ -39,6 +39,12 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         var local = await new LocalEngineBackend(_model, "tiny", "v").GenerateAsync(["abc", "hello"], 5);
         Assert.Equal(local, generated);
 
+        Assert.Equal(await new LocalEngineBackend(_model, "tiny", "v").TokenizeAsync("hé!"), await remote.TokenizeAsync("hé!"));
+        Assert.Equal(["<|bos|>", "h", "bytes:\\xc3", "bytes:\\xa9", "!"], await remote.TokenizeAsync("hé!"));
+        var sampled = await remote.GenerateAsync(["abc"], 8, temperature: 1, seed: 3);
+        Assert.Equal(sampled, await remote.GenerateAsync(["abc"], 8, temperature: 1, seed: 3));
+        Assert.Equal(await new LocalEngineBackend(_model, "tiny", "v").GenerateAsync(["abc"], 8, temperature: 1, seed: 3), sampled);
+
         var scores = await remote.ScoreAsync([("ab", "cde"), ("hello ", "world")]);
         int[] tokens = [ByteTokenizer.Bos, .. ByteTokenizer.Encode("abcde")];
         var expected = _model.Score(SequenceBatch.FromArrays(1, tokens.Length, tokens, [0, 0, 0, 1, 1, 1]))[0];

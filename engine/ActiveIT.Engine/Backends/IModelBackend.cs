@@ -11,8 +11,12 @@ public interface IModelBackend
 
     string ModelVersion { get; }
 
-    /// <summary>Greedy (temperature 0) or sampled continuations, without the end-of-sequence marker.</summary>
-    Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, CancellationToken cancellationToken = default);
+    /// <summary>The tokens the model sees for a text (its BOS included where it has one), as the server writes them.</summary>
+    Task<IReadOnlyList<string>> TokenizeAsync(string text, CancellationToken cancellationToken = default);
+
+    /// <summary>Greedy (temperature 0) or seeded sampled continuations, without the end-of-sequence marker.</summary>
+    Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Sum log-probability and token count of each target (end-of-sequence included) after its prompt.</summary>
     Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default);

@@ -13,7 +13,11 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
     /// <summary>Engine calls made so far (generate and score batches): what "as few calls as the memory budget allows" is measured by.</summary>
     public int EngineCalls { get; private set; }
 
-    public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> TokenizeAsync(string text, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>([.. Prompt(text).Select(ByteTokenizer.TokenText)]);
+
+    public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
+        CancellationToken cancellationToken = default)
     {
         var room = Math.Max(1, model.Config.MaxSeqLen - maxNewTokens);
         var encoded = prompts.Select(p => Fit(Prompt(p), room)).ToArray();
@@ -22,7 +26,7 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
         {
             cancellationToken.ThrowIfCancellationRequested();
             EngineCalls++;
-            var generated = model.Generate([.. batch.Select(i => encoded[i])], new GenerationOptions(maxNewTokens, [ByteTokenizer.Eos]));
+            var generated = model.Generate([.. batch.Select(i => encoded[i])], new GenerationOptions(maxNewTokens, [ByteTokenizer.Eos], temperature, Seed: seed));
             outputs.AddRange(generated.Select(g => ByteTokenizer.Decode(g)));
         }
         return Task.FromResult<IReadOnlyList<string>>(outputs);

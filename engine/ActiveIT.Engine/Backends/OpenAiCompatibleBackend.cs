@@ -31,11 +31,20 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
     public string ModelId { get; }
     public string ModelVersion { get; }
 
-    public async Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, CancellationToken cancellationToken = default)
+    /// <summary>Tokens as the server echoes them (echo + logprobs, max_tokens 0): OpenAI's protocol has no tokenize call.</summary>
+    public async Task<IReadOnlyList<string>> TokenizeAsync(string text, CancellationToken cancellationToken = default)
+    {
+        var response = await PostAsync(new JsonObject { ["model"] = ModelId, ["prompt"] = text, ["max_tokens"] = 0, ["echo"] = true, ["logprobs"] = 0 }, cancellationToken);
+        return [.. Choices(response, 1)[0].GetProperty("logprobs").GetProperty("tokens").EnumerateArray().Select(t => t.GetString() ?? "")];
+    }
+
+    public async Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
+        CancellationToken cancellationToken = default)
     {
         var response = await PostAsync(new JsonObject
         {
-            ["model"] = ModelId, ["prompt"] = new JsonArray([.. prompts.Select(p => (JsonNode)p)]), ["max_tokens"] = maxNewTokens, ["temperature"] = 0,
+            ["model"] = ModelId, ["prompt"] = new JsonArray([.. prompts.Select(p => (JsonNode)p)]), ["max_tokens"] = maxNewTokens, ["temperature"] = temperature,
+            ["seed"] = seed,
         }, cancellationToken);
         return [.. Choices(response, prompts.Count).Select(c => c.GetProperty("text").GetString() ?? "")];
     }

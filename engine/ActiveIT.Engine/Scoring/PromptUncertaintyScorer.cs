@@ -32,7 +32,7 @@ public sealed class PromptUncertaintyScorer(IModelBackend backend, ScorerConfig 
         }
         string Render(int j, TaskInstance instance) => Niv2Prompt.Render(prompts[j].Definition, prompts[j].Examples, instance.Input);
 
-        var outputs = await backend.GenerateAsync([.. instances.Select(i => Render(0, i))], config.MaxNewTokens, cancellationToken);
+        var outputs = await backend.GenerateAsync([.. instances.Select(i => Render(0, i))], config.MaxNewTokens, cancellationToken: cancellationToken);
         var pairs = new List<(string, string)>();
         for (var i = 0; i < instances.Count; i++)
         {

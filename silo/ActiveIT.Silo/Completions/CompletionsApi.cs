@@ -132,7 +132,7 @@ public static class CompletionsApi
                 // Offsets index the returned text, where BOS takes no room: the decoded length of the tokens before.
                 choice["logprobs"] = new JsonObject
                 {
-                    ["tokens"] = new JsonArray([.. shown.Select(t => (JsonNode)TokenText(t))]),
+                    ["tokens"] = new JsonArray([.. shown.Select(t => (JsonNode)ByteTokenizer.TokenText(t))]),
                     ["token_logprobs"] = new JsonArray([.. shown.Select((_, k) => offset + k == 0 ? null : (JsonNode)Math.Max(lp[offset + k], -9999f))]),
                     ["top_logprobs"] = null,
                     ["text_offset"] = new JsonArray([.. shown.Select((_, k) => (JsonNode)(Text(shown[..k]).Length + (echo ? 0 : Text(prompts[i]).Length)))]),
@@ -146,7 +146,7 @@ public static class CompletionsApi
             {
                 choice["prompt_logprobs"] = new JsonArray([.. prompts[i].Select((t, k) => k == 0 ? null : (JsonNode)new JsonObject
                 {
-                    [t.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["logprob"] = Math.Max(lp[k], -9999f), ["decoded_token"] = TokenText(t) },
+                    [t.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["logprob"] = Math.Max(lp[k], -9999f), ["decoded_token"] = ByteTokenizer.TokenText(t) },
                 })]);
             }
             choices.Add(choice);
@@ -186,17 +186,6 @@ public static class CompletionsApi
     }
 
     private static string Text(IEnumerable<int> tokens) => ByteTokenizer.Decode([.. tokens]);
-
-    /// <summary>How a single token reads: ASCII as itself, specials by name, other bytes as vLLM writes them ("bytes:\xNN").</summary>
-    private static string TokenText(int token) => token switch
-    {
-        ByteTokenizer.Pad => "<|pad|>",
-        ByteTokenizer.Bos => "<|bos|>",
-        ByteTokenizer.Eos => "<|eos|>",
-        ByteTokenizer.Sep => "<|sep|>",
-        < 128 and >= 0 => ((char)token).ToString(),
-        _ => $"bytes:\\x{token:x2}",
-    };
 
     private static int? Int(JsonElement body, string name) =>
         body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
