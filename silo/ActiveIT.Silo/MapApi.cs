@@ -30,6 +30,7 @@ public static class MapApi
     {
         public string ModelId { get; } = modelId;
         public string ModelVersion { get; } = modelVersion;
+        public int? ContextLength => null;
 
         public Task<IReadOnlyList<string>> TokenizeAsync(string text, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException("the map reads cached scores only");

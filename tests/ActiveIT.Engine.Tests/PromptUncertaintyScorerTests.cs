@@ -28,6 +28,44 @@ public sealed class PromptUncertaintyScorerTests
     }
 
     [Fact]
+    public async Task Score_DropsExamplesThatDoNotFitTheContext()
+    {
+        // 150-token context, 6 for the output: the definition + instance fit, the examples (long inputs) do not.
+        using var model = GptModel.Create(Config with { MaxSeqLen = 150 }, seed: 3);
+        var task = Task() with { PositiveExamples = [new(new string('a', 60), "b"), new(new string('c', 60), "d")] };
+        var recorder = new RecordingBackend(new LocalEngineBackend(model, "tiny", "v1"));
+        await new PromptUncertaintyScorer(recorder, new ScorerConfig(2, 1, DropProbability: 0, MaxNewTokens: 6)).ScoreAsync(task);
+        Assert.All(recorder.Prompts, p => Assert.DoesNotContain("Positive Example", p));
+        using var large = GptModel.Create(Config with { MaxSeqLen = 512 }, seed: 3);
+        var roomy = new RecordingBackend(new LocalEngineBackend(large, "tiny", "v1"));
+        await new PromptUncertaintyScorer(roomy, new ScorerConfig(2, 1, DropProbability: 0, MaxNewTokens: 6)).ScoreAsync(task);
+        Assert.All(roomy.Prompts, p => Assert.Contains("Positive Example 2", p));
+    }
+
+    private sealed class RecordingBackend(IModelBackend inner) : IModelBackend
+    {
+        public List<string> Prompts { get; } = [];
+        public string ModelId => inner.ModelId;
+        public string ModelVersion => inner.ModelVersion;
+        public int? ContextLength => inner.ContextLength;
+
+        public Task<IReadOnlyList<string>> TokenizeAsync(string text, CancellationToken cancellationToken = default) => inner.TokenizeAsync(text, cancellationToken);
+
+        public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
+            CancellationToken cancellationToken = default)
+        {
+            Prompts.AddRange(prompts);
+            return inner.GenerateAsync(prompts, maxNewTokens, temperature, seed, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
+        {
+            Prompts.AddRange(pairs.Select(p => p.Prompt));
+            return inner.ScoreAsync(pairs, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Score_WithoutDropout_HasZeroUncertainty()
     {
         using var model = GptModel.Create(Config, seed: 3);

@@ -11,6 +11,9 @@ public interface IModelBackend
 
     string ModelVersion { get; }
 
+    /// <summary>The model's context in tokens, where known (a remote server does not say).</summary>
+    int? ContextLength { get; }
+
     /// <summary>The tokens the model sees for a text (its BOS included where it has one), as the server writes them.</summary>
     Task<IReadOnlyList<string>> TokenizeAsync(string text, CancellationToken cancellationToken = default);
 

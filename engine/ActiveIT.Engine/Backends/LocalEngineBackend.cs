@@ -9,6 +9,7 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
 {
     public string ModelId { get; } = modelId;
     public string ModelVersion { get; } = modelVersion;
+    public int? ContextLength => model.Config.MaxSeqLen;
 
     /// <summary>Engine calls made so far (generate and score batches): what "as few calls as the memory budget allows" is measured by.</summary>
     public int EngineCalls { get; private set; }

@@ -30,6 +30,7 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
 
     public string ModelId { get; }
     public string ModelVersion { get; }
+    public int? ContextLength => null;
 
     /// <summary>Tokens as the server echoes them (echo + logprobs, max_tokens 0): OpenAI's protocol has no tokenize call.</summary>
     public async Task<IReadOnlyList<string>> TokenizeAsync(string text, CancellationToken cancellationToken = default)

@@ -30,15 +30,44 @@ public sealed class PromptUncertaintyScorer(IModelBackend backend, ScorerConfig 
             prompts.Add((WordDropout.Apply(task.Definition, config.DropProbability, random),
                 [.. examples.Select(e => e with { Input = WordDropout.Apply(e.Input, config.DropProbability, random) })]));
         }
-        string Render(int j, TaskInstance instance) => Niv2Prompt.Render(prompts[j].Definition, prompts[j].Examples, instance.Input);
+        // Tk-Instruct's rule: an example is included only while the prompt stays within the context (less room for
+        // the output); what still does not fit is cut by the backend.
+        async Task<string> RenderAsync(int j, TaskInstance instance)
+        {
+            var (definition, shown) = prompts[j];
+            var prompt = Niv2Prompt.Render(definition, [], instance.Input);
+            if (backend.ContextLength is not { } context)
+            {
+                return Niv2Prompt.Render(definition, shown, instance.Input);
+            }
+            for (var count = 1; count <= shown.Length; count++)
+            {
+                var longer = Niv2Prompt.Render(definition, shown[..count], instance.Input);
+                if ((await backend.TokenizeAsync(longer, cancellationToken)).Count > context - config.MaxNewTokens)
+                {
+                    break;
+                }
+                prompt = longer;
+            }
+            return prompt;
+        }
 
-        var outputs = await backend.GenerateAsync([.. instances.Select(i => Render(0, i))], config.MaxNewTokens, cancellationToken: cancellationToken);
+        var rendered = new string[instances.Count, prompts.Count];
+        for (var i = 0; i < instances.Count; i++)
+        {
+            for (var j = 0; j < prompts.Count; j++)
+            {
+                rendered[i, j] = await RenderAsync(j, instances[i]);
+            }
+        }
+        var outputs = await backend.GenerateAsync([.. Enumerable.Range(0, instances.Count).Select(i => rendered[i, 0])], config.MaxNewTokens,
+            cancellationToken: cancellationToken);
         var pairs = new List<(string, string)>();
         for (var i = 0; i < instances.Count; i++)
         {
             for (var j = 0; j < prompts.Count; j++)
             {
-                pairs.Add((Render(j, instances[i]), outputs[i]));
+                pairs.Add((rendered[i, j], outputs[i]));
             }
         }
         var scores = await backend.ScoreAsync(pairs, cancellationToken);
