@@ -21,7 +21,9 @@ public static class RewriteTaskSource
         })];
     }
 
-    /// <summary>The rule as an instruction in words; the rule text itself (x>y) is what perturbation edits.</summary>
-    public static string Definition(RewriteRule rule) =>
-        $"Replace the leftmost occurrence of \"{rule.Pattern}\" in the input with \"{rule.Replacement}\", once. If \"{rule.Pattern}\" does not occur, output the input unchanged.";
+    /// <summary>
+    /// The rule as a short instruction in words (no-op inputs are implied: nothing to replace). Kept short because
+    /// every prompt repeats it, on models with a few hundred bytes of context.
+    /// </summary>
+    public static string Definition(RewriteRule rule) => $"Replace the leftmost occurrence of \"{rule.Pattern}\" with \"{rule.Replacement}\", once.";
 }

@@ -27,6 +27,25 @@ public static class Niv2Prompt
         return prompt.ToString();
     }
 
+    /// <summary>
+    /// Tk-Instruct's rule: examples are added one at a time only while <paramref name="fits"/> accepts the prompt, so a
+    /// long task loses its examples before its instance is cut.
+    /// </summary>
+    public static string RenderFitting(string definition, IReadOnlyList<TaskExample> examples, string instanceInput, Func<string, bool> fits)
+    {
+        var prompt = Render(definition, [], instanceInput);
+        for (var count = 1; count <= examples.Count; count++)
+        {
+            var longer = Render(definition, [.. examples.Take(count)], instanceInput);
+            if (!fits(longer))
+            {
+                break;
+            }
+            prompt = longer;
+        }
+        return prompt;
+    }
+
     /// <summary>Stripped text with a period appended unless it ends in ASCII punctuation (Python's string.punctuation).</summary>
     public static string WithPeriod(string text)
     {

@@ -35,12 +35,7 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
 
     public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
     {
-        var encoded = pairs.Select(p =>
-        {
-            int[] target = [.. ByteTokenizer.Encode(p.Target), ByteTokenizer.Eos];
-            var prompt = Fit(Prompt(p.Prompt), Math.Max(1, model.Config.MaxSeqLen - target.Length));
-            return new TokenPair(prompt, target.Length < model.Config.MaxSeqLen ? target : target[..(model.Config.MaxSeqLen - 1)]);
-        }).ToArray();
+        var encoded = pairs.Select(p => Encode(p.Prompt, p.Target, model.Config.MaxSeqLen)).ToArray();
         var scores = new List<SequenceScore>(pairs.Count);
         foreach (var batch in Batches(encoded.Select(e => e.Length).ToArray()))
         {
@@ -50,6 +45,23 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
         }
         return Task.FromResult<IReadOnlyList<SequenceScore>>(scores);
     }
+
+    /// <summary>
+    /// A (prompt, target) text pair as the engine trains and scores it: BOS + prompt bytes, target bytes + EOS; a pair
+    /// longer than the context keeps the prompt's last tokens (and a target longer than the context its first).
+    /// </summary>
+    public static TokenPair Encode(string prompt, string target, int context)
+    {
+        int[] targetTokens = [.. ByteTokenizer.Encode(target), ByteTokenizer.Eos];
+        if (targetTokens.Length >= context)
+        {
+            targetTokens = targetTokens[..(context - 1)];
+        }
+        return new TokenPair(Fit(Prompt(prompt), context - targetTokens.Length), targetTokens);
+    }
+
+    /// <summary>Prompt tokens: BOS, then the text's bytes.</summary>
+    public static int PromptLength(string prompt) => 1 + System.Text.Encoding.UTF8.GetByteCount(prompt);
 
     private static int[] Prompt(string text) => [ByteTokenizer.Bos, .. ByteTokenizer.Encode(text)];
 

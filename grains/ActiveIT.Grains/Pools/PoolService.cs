@@ -60,10 +60,9 @@ public sealed class PoolService(IGrainFactory grains) : IPoolService
         }
     }
 
-    /// <summary>Pool names appear in URLs and file names: letters, digits, '-', '_' and '.', 1–100 characters.</summary>
     public static void ValidatePoolName(string pool)
     {
-        if (pool.Length is 0 or > 100 || !pool.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!NameRule.IsValid(pool))
         {
             throw new ArgumentException($"invalid pool name '{pool}': use 1–100 letters, digits, '-', '_' or '.'");
         }

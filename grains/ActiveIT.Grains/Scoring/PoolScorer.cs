@@ -15,9 +15,13 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
     public ScoreKey Key { get; } = new(backend.ModelId, backend.ModelVersion, config.ToString());
 
     /// <summary>Scores (or reads from cache) every member; reports (done, total) after each task.</summary>
-    public async Task<IReadOnlyList<PoolScoreResult>> ScoreAsync(string pool, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PoolScoreResult>> ScoreAsync(string pool, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default) =>
+        await ScoreAsync(pool, await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync(), progress, cancellationToken);
+
+    /// <summary>Scores (or reads from cache) the given members of a pool, in their order: what a curriculum round needs.</summary>
+    public async Task<IReadOnlyList<PoolScoreResult>> ScoreAsync(string pool, IReadOnlyList<PoolMember> members, IProgress<(int Done, int Total)>? progress = null,
+        CancellationToken cancellationToken = default)
     {
-        var members = await AllMembersAsync(pool);
         var scorer = new PromptUncertaintyScorer(backend, config);
         var results = new List<PoolScoreResult>(members.Count);
         foreach (var member in members)
@@ -48,7 +52,7 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
     public async Task<IReadOnlyList<PoolScoreResult>> CachedAsync(string pool)
     {
         var results = new List<PoolScoreResult>();
-        foreach (var member in await AllMembersAsync(pool))
+        foreach (var member in await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync())
         {
             if (await grains.GetGrain<ITaskGrain>(member.ContentHash).GetScoreAsync(Key) is { } score)
             {
@@ -56,20 +60,6 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
             }
         }
         return results;
-    }
-
-    private async Task<List<PoolMember>> AllMembersAsync(string pool)
-    {
-        var members = new List<PoolMember>();
-        for (var offset = 0; ; offset += 1000)
-        {
-            var page = await grains.GetGrain<ITaskPoolGrain>(pool).ListAsync(offset, 1000);
-            members.AddRange(page);
-            if (page.Count < 1000)
-            {
-                return members;
-            }
-        }
     }
 
     private static PoolScoreResult ToResult(string taskId, TaskScore score, bool cached) =>

@@ -1,0 +1,4 @@
+namespace ActiveIT.Core.Curriculum;
+
+/// <summary>A task that may be selected, with its kind and, for scored strategies, its scores under the current model.</summary>
+public sealed record SelectionCandidate(string TaskId, bool Classification, double PromptUncertainty = 0, double PredictionProbability = 0, double Perplexity = 0);

@@ -1,0 +1,128 @@
+using System.Text.Json.Serialization;
+
+namespace ActiveIT.Grains.Curriculum;
+
+public enum ExperimentStatus
+{
+    /// <summary>Created, never started.</summary>
+    Created,
+    /// <summary>Waiting for a runner (the silo's worker).</summary>
+    Queued,
+    Running,
+    /// <summary>Its runner stopped (Ctrl+C, shutdown): start resumes it.</summary>
+    Paused,
+    /// <summary>Cancelled by a user: start resumes it.</summary>
+    Cancelled,
+    Completed,
+    /// <summary>A step failed (see the error): start retries from the last completed step.</summary>
+    Failed,
+}
+
+/// <summary>
+/// An experiment as stored by its curriculum grain and returned to clients: its config, status, what each seed's run
+/// has completed, the latest progress, and every session that worked on it (with code and library versions).
+/// </summary>
+public sealed record Experiment(
+    ExperimentConfig Config,
+    ExperimentStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<SeedRun> Runs,
+    ExperimentProgress? Progress,
+    RunnerLease? Runner,
+    IReadOnlyList<RunSession> Sessions,
+    string? Error)
+{
+    [JsonIgnore]
+    public string Name => Config.Name;
+
+    /// <summary>Rounds with an evaluation, over all seeds, and how many there will be.</summary>
+    [JsonIgnore]
+    public (int Done, int Total) CompletedRounds =>
+        (Runs.Sum(r => r.Rounds.Count(x => x.Evaluation is not null)), Config.Seeds.Count * (Config.Rounds + 1));
+}
+
+/// <summary>One seed's run: its held-out tasks and its rounds (round 0 = the initial set).</summary>
+public sealed record SeedRun(ulong Seed, string EvaluationPool, IReadOnlyList<string> EvaluationTaskIds, IReadOnlyList<RoundRecord> Rounds);
+
+/// <summary>
+/// One round, filled step by step: selection (with the scores it used), training (checkpoint and its hash),
+/// evaluation. A step is done when its record is set; a restarted runner continues with the first missing one.
+/// </summary>
+public sealed record RoundRecord(int Round, SelectionRecord Selection, TrainingRecord? Training = null, EvaluationRecord? Evaluation = null)
+{
+    [JsonIgnore]
+    public int TrainingTasks => Selection.TrainingTasks;
+}
+
+/// <summary>The tasks a round added (with their scores under the previous round's model when the strategy used them).</summary>
+public sealed record SelectionRecord(
+    string Strategy,
+    IReadOnlyList<SelectedTask> Selected,
+    int TrainingTasks,
+    int Candidates,
+    int ScoredNow,
+    int ScoresFromCache,
+    string? ScoreKey,
+    double Seconds);
+
+public sealed record SelectedTask(string TaskId, bool Classification, double? PromptUncertainty = null, double? PredictionProbability = null, double? Perplexity = null);
+
+public sealed record TrainingRecord(
+    string Checkpoint,
+    string ModelVersion,
+    int Examples,
+    int Steps,
+    int Epochs,
+    double FinalLoss,
+    long Tokens,
+    double Seconds,
+    double TokensPerSecond,
+    string Device);
+
+/// <summary>Held-out results: the headline metric (exact match for string rewriting, else ROUGE-L), both overall and per category, ×100.</summary>
+public sealed record EvaluationRecord(
+    string Metric,
+    double Value,
+    double ExactMatch,
+    double RougeL,
+    IReadOnlyDictionary<string, double> ExactMatchByCategory,
+    IReadOnlyDictionary<string, double> RougeLByCategory,
+    IReadOnlyDictionary<string, double> ByTask,
+    int Tasks,
+    int Instances,
+    double Seconds);
+
+/// <summary>Where a running experiment is: seed (index of count), round, step ("select", "score", "train", "evaluate"), done of total.</summary>
+public sealed record ExperimentProgress(ulong Seed, int SeedIndex, int Seeds, int Round, int Rounds, string Step, long Done, long Total, string? Detail, DateTimeOffset At);
+
+/// <summary>Who runs an experiment; a lease whose heartbeat is old, or whose process is gone, may be taken over.</summary>
+public sealed record RunnerLease(string Id, string Machine, int ProcessId, DateTimeOffset Heartbeat)
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    public bool IsStale(DateTimeOffset now)
+    {
+        if (now - Heartbeat > Timeout)
+        {
+            return true;
+        }
+        if (Machine != Environment.MachineName)
+        {
+            return false;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(ProcessId);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;  // no such process on this machine: its runner was killed
+        }
+    }
+}
+
+/// <summary>One start or resume of an experiment: what code and libraries produced the rounds that followed.</summary>
+public sealed record RunSession(string Runner, DateTimeOffset StartedAt, string CodeVersion, string TorchVersion, string Device, int Threads,
+    string Dotnet, string Os);

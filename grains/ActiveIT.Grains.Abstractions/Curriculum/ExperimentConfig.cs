@@ -1,0 +1,204 @@
+using System.Text.Json.Serialization;
+using ActiveIT.Core.Curriculum;
+
+namespace ActiveIT.Grains.Curriculum;
+
+/// <summary>
+/// An active instruction-tuning experiment (methods.md §1): which pool, which held-out tasks, how many tasks each
+/// round adds and by which strategy, and how every round's model is trained and evaluated. One run per seed; a
+/// seed decides the split, the base model, batch order and random selection. Names are the JSON/CLI names.
+/// </summary>
+public sealed record ExperimentConfig
+{
+    public required string Name { get; init; }
+    public required string Pool { get; init; }
+    public string Strategy { get; init; } = "random";
+
+    /// <summary>Pick classification and generation tasks in the pool's proportion each round.</summary>
+    public bool ClassBalance { get; init; }
+
+    public int InitialTasks { get; init; } = 20;
+
+    /// <summary>Fixed initial tasks (same for every seed) instead of <see cref="InitialTasks"/> drawn per seed.</summary>
+    public IReadOnlyList<string> InitialTaskIds { get; init; } = [];
+    public int TasksPerRound { get; init; } = 20;
+    public int Rounds { get; init; } = 4;
+    public int InstancesPerTask { get; init; } = 20;
+    public EvaluationSpec Evaluation { get; init; } = new();
+    public ModelSpec Model { get; init; } = new();
+    public TrainingSpec Training { get; init; } = new();
+    public ScoringSpec Scoring { get; init; } = new();
+    public IReadOnlyList<ulong> Seeds { get; init; } = [1];
+
+    /// <summary>Top share of the remaining pool by prompt uncertainty that counts as ambiguous (task-map strategies).</summary>
+    public double AmbiguousShare { get; init; } = 1.0 / 3;
+
+    [JsonIgnore]
+    public SelectionStrategy ParsedStrategy =>
+        SelectionStrategies.TryParse(Strategy, out var s) ? s : throw new ArgumentException($"strategy '{Strategy}' is unknown");
+
+    /// <summary>Errors as "field: problem", empty when the config is usable (pool contents are checked on creation).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string field, string problem)
+        {
+            if (!ok)
+            {
+                errors.Add($"{field}: {problem}");
+            }
+        }
+        Check(NameRule.IsValid(Name), "name", $"'{Name}' must be 1-100 letters, digits, '-', '_' or '.'");
+        Check(NameRule.IsValid(Pool), "pool", $"'{Pool}' must be 1-100 letters, digits, '-', '_' or '.'");
+        Check(SelectionStrategies.TryParse(Strategy, out var strategy), "strategy", $"'{Strategy}' is not one of {string.Join(", ", SelectionStrategies.Names)}");
+        Check(InitialTaskIds.Count > 0 || InitialTasks >= 1, "initial_tasks", "must be at least 1");
+        Check(InitialTaskIds.Distinct().Count() == InitialTaskIds.Count, "initial_task_ids", "has duplicates");
+        if (strategy == SelectionStrategy.FullyTrained)
+        {
+            Check(Rounds == 0, "rounds", "fully-trained trains once on the whole pool: set rounds to 0");
+        }
+        else
+        {
+            Check(Rounds is >= 0 and <= 1000, "rounds", "must be 0-1000");
+            Check(Rounds == 0 || TasksPerRound >= 1, "tasks_per_round", "must be at least 1");
+        }
+        Check(InstancesPerTask >= 1, "instances_per_task", "must be at least 1");
+        Check(Seeds.Count >= 1, "seeds", "at least one seed");
+        Check(Seeds.Distinct().Count() == Seeds.Count, "seeds", "has duplicates");
+        Check(AmbiguousShare is >= 0 and <= 1, "ambiguous_share", "must be within 0-1");
+        errors.AddRange(Evaluation.Validate());
+        errors.AddRange(Model.Validate());
+        errors.AddRange(Training.Validate());
+        errors.AddRange(Scoring.Validate());
+        return errors;
+    }
+}
+
+/// <summary>
+/// The held-out tasks: named tasks, or <see cref="Tasks"/> drawn per seed; from <see cref="Pool"/> when set (they
+/// are then never candidates), else from the experiment's pool (and removed from its candidates).
+/// </summary>
+public sealed record EvaluationSpec
+{
+    public string? Pool { get; init; }
+    public int Tasks { get; init; } = 20;
+    public IReadOnlyList<string> TaskIds { get; init; } = [];
+    public int InstancesPerTask { get; init; } = 20;
+    public int MaxNewTokens { get; init; } = 32;
+
+    public IEnumerable<string> Validate()
+    {
+        if (Pool is not null && !NameRule.IsValid(Pool))
+        {
+            yield return $"evaluation.pool: '{Pool}' must be 1-100 letters, digits, '-', '_' or '.'";
+        }
+        if (TaskIds.Count == 0 && Tasks < 1)
+        {
+            yield return "evaluation.tasks: must be at least 1 (or list evaluation.task_ids)";
+        }
+        if (InstancesPerTask < 1)
+        {
+            yield return "evaluation.instances_per_task: must be at least 1";
+        }
+        if (MaxNewTokens is < 1 or > 4096)
+        {
+            yield return "evaluation.max_new_tokens: must be 1-4096";
+        }
+    }
+}
+
+/// <summary>The decoder every round trains from scratch (or from <see cref="BaseCheckpoint"/>, a safetensors file).</summary>
+public sealed record ModelSpec
+{
+    public int Layers { get; init; } = 3;
+    public int Heads { get; init; } = 4;
+    public int DModel { get; init; } = 64;
+    public int Context { get; init; } = 256;
+    public string? BaseCheckpoint { get; init; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (Layers is < 1 or > 64)
+        {
+            yield return "model.layers: must be 1-64";
+        }
+        if (Heads < 1 || DModel < 1 || DModel % Heads != 0 || (DModel / Heads) % 2 != 0)
+        {
+            yield return "model.d_model: must be a positive multiple of model.heads with an even head size";
+        }
+        if (Context is < 16 or > 8192)
+        {
+            yield return "model.context: must be 16-8192 tokens";
+        }
+    }
+}
+
+/// <summary>AdamW training of each round's model; <see cref="ContinueTraining"/> starts from the previous round's model instead of the base.</summary>
+public sealed record TrainingSpec
+{
+    public int Epochs { get; init; } = 4;
+    public int BatchSize { get; init; } = 32;
+    public double LearningRate { get; init; } = 1e-3;
+    public int WarmupSteps { get; init; } = 20;
+    public string Schedule { get; init; } = "linear";
+    public double WeightDecay { get; init; } = 0.01;
+    public bool ContinueTraining { get; init; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (Epochs is < 1 or > 1000)
+        {
+            yield return "training.epochs: must be 1-1000";
+        }
+        if (BatchSize is < 1 or > 4096)
+        {
+            yield return "training.batch_size: must be 1-4096";
+        }
+        if (!(LearningRate > 0 && LearningRate < 1))
+        {
+            yield return "training.learning_rate: must be within (0, 1)";
+        }
+        if (WarmupSteps < 0)
+        {
+            yield return "training.warmup_steps: must not be negative";
+        }
+        if (Schedule is not ("constant" or "linear" or "cosine"))
+        {
+            yield return $"training.schedule: '{Schedule}' is not one of constant, linear, cosine";
+        }
+        if (WeightDecay is < 0 or > 1)
+        {
+            yield return "training.weight_decay: must be within 0-1";
+        }
+    }
+}
+
+/// <summary>The prompt-uncertainty scorer (methods.md §1); with the model version it keys the pool's cached scores.</summary>
+public sealed record ScoringSpec
+{
+    public int Instances { get; init; } = 10;
+    public int Perturbations { get; init; } = 10;
+    public double DropProbability { get; init; } = 0.2;
+    public ulong Seed { get; init; }
+    public int MaxNewTokens { get; init; } = 32;
+
+    public IEnumerable<string> Validate()
+    {
+        if (Instances < 1)
+        {
+            yield return "scoring.instances: must be at least 1";
+        }
+        if (Perturbations < 1)
+        {
+            yield return "scoring.perturbations: must be at least 1";
+        }
+        if (DropProbability is < 0 or > 1)
+        {
+            yield return "scoring.drop_probability: must be within 0-1";
+        }
+        if (MaxNewTokens is < 1 or > 4096)
+        {
+            yield return "scoring.max_new_tokens: must be 1-4096";
+        }
+    }
+}

@@ -1,0 +1,46 @@
+namespace ActiveIT.Grains.Curriculum;
+
+/// <summary>
+/// One experiment's durable record, keyed by experiment name. The grain holds state and decides transitions; the
+/// work (scoring, training, evaluation) runs in a <c>CurriculumRunner</c> that records each finished step here, so
+/// status reads never wait behind a training run. Writes from a runner carry its id: once the experiment is
+/// cancelled or its lease is taken over, they fail with <see cref="OperationCanceledException"/>.
+/// </summary>
+public interface ICurriculumGrain : IGrainWithStringKey
+{
+    /// <summary>Stores a new experiment; fails if one of this name exists.</summary>
+    Task<Experiment> CreateAsync(ExperimentConfig config);
+
+    /// <summary>The latest stored record (re-read, since embedded runners in other processes write to the same store), or null.</summary>
+    Task<Experiment?> GetAsync();
+
+    /// <summary>Marks it queued for a runner; a completed experiment stays completed; a running one with a live lease is refused.</summary>
+    Task<Experiment> QueueAsync();
+
+    /// <summary>Makes <paramref name="lease"/> its runner (status running) unless a live runner holds it.</summary>
+    Task<Experiment> ClaimAsync(RunnerLease lease, RunSession session);
+
+    Task RecordRunAsync(string runnerId, SeedRun run);
+
+    Task RecordRoundAsync(string runnerId, ulong seed, RoundRecord round);
+
+    /// <summary>Stores progress and renews the lease (the runner throttles these calls).</summary>
+    Task ReportProgressAsync(string runnerId, ExperimentProgress progress);
+
+    /// <summary>The runner's last word: completed, paused or failed (with the error); releases the lease.</summary>
+    Task FinishAsync(string runnerId, ExperimentStatus status, string? error);
+
+    /// <summary>Cancels: a running runner stops at its next progress report; start resumes later.</summary>
+    Task<Experiment> CancelAsync();
+
+    /// <summary>Deletes the record; refused while a live runner holds it.</summary>
+    Task DeleteAsync();
+}
+
+/// <summary>The names of all experiments (key "all"): what `experiment status` lists.</summary>
+public interface IExperimentRegistryGrain : IGrainWithStringKey
+{
+    Task AddAsync(string name);
+    Task RemoveAsync(string name);
+    Task<IReadOnlyList<string>> ListAsync();
+}

@@ -1,0 +1,175 @@
+using ActiveIT.Grains.Hosting;
+
+namespace ActiveIT.Grains.Curriculum;
+
+public sealed class CurriculumState
+{
+    public Experiment? Experiment { get; set; }
+}
+
+public sealed class CurriculumGrain(GrainContext context) : ICurriculumGrain
+{
+    private readonly IPersistentState<CurriculumState> _state = context.State<CurriculumState>("curriculum");
+
+    public async Task<Experiment> CreateAsync(ExperimentConfig config)
+    {
+        if (config.Name != context.Key)
+        {
+            throw new ArgumentException($"config name '{config.Name}' differs from the grain key '{context.Key}'");
+        }
+        await _state.ReadStateAsync();
+        if (_state.State.Experiment is not null)
+        {
+            throw new ExperimentStateException($"experiment '{context.Key}' exists already (delete it first, or choose another name)");
+        }
+        var now = DateTimeOffset.UtcNow;
+        _state.State.Experiment = new Experiment(config, ExperimentStatus.Created, now, now, [], null, null, [], null);
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            await _state.ReadStateAsync();
+            throw new ExperimentStateException($"experiment '{context.Key}' was created concurrently by another client");
+        }
+        return _state.State.Experiment;
+    }
+
+    public async Task<Experiment?> GetAsync()
+    {
+        await _state.ReadStateAsync();
+        return _state.State.Experiment;
+    }
+
+    public Task<Experiment> QueueAsync() => UpdateAsync(e => e.Status switch
+    {
+        ExperimentStatus.Completed or ExperimentStatus.Queued => e,
+        ExperimentStatus.Running when e.Runner is { } lease && !lease.IsStale(DateTimeOffset.UtcNow) =>
+            throw new ExperimentStateException($"experiment '{e.Name}' is running in {lease.Id} (heartbeat {lease.Heartbeat:u})"),
+        _ => e with { Status = ExperimentStatus.Queued, Error = null },
+    });
+
+    public Task<Experiment> ClaimAsync(RunnerLease lease, RunSession session) => UpdateAsync(e =>
+    {
+        if (e.Runner is { } held && held.Id != lease.Id && !held.IsStale(DateTimeOffset.UtcNow))
+        {
+            throw new ExperimentStateException($"experiment '{e.Name}' is running in {held.Id} (heartbeat {held.Heartbeat:u})");
+        }
+        return e with { Status = ExperimentStatus.Running, Runner = lease, Sessions = [.. e.Sessions, session], Error = null };
+    });
+
+    public Task RecordRunAsync(string runnerId, SeedRun run) => UpdateAsync(e => Owned(e, runnerId) with
+    {
+        Runs = [.. e.Runs.Where(r => r.Seed != run.Seed), run],
+    });
+
+    public Task RecordRoundAsync(string runnerId, ulong seed, RoundRecord round) => UpdateAsync(e =>
+    {
+        var run = Owned(e, runnerId).Runs.SingleOrDefault(r => r.Seed == seed)
+            ?? throw new InvalidOperationException($"experiment '{e.Name}' has no run for seed {seed}");
+        var updated = run with { Rounds = [.. run.Rounds.Where(r => r.Round != round.Round), round] };
+        return e with { Runs = [.. e.Runs.Select(r => r.Seed == seed ? updated : r)] };
+    });
+
+    public Task ReportProgressAsync(string runnerId, ExperimentProgress progress) => UpdateAsync(e =>
+        Owned(e, runnerId) with { Progress = progress, Runner = e.Runner! with { Heartbeat = progress.At } });
+
+    public Task FinishAsync(string runnerId, ExperimentStatus status, string? error) => UpdateAsync(e =>
+        e.Runner?.Id != runnerId ? e : e with
+        {
+            Status = e.Status == ExperimentStatus.Cancelled ? ExperimentStatus.Cancelled : status,
+            Error = error,
+            Runner = null,
+        });
+
+    public Task<Experiment> CancelAsync() => UpdateAsync(e => e.Status is ExperimentStatus.Completed ? e : e with { Status = ExperimentStatus.Cancelled });
+
+    public async Task DeleteAsync()
+    {
+        await _state.ReadStateAsync();
+        if (_state.State.Experiment is { Status: ExperimentStatus.Running, Runner: { } lease } && !lease.IsStale(DateTimeOffset.UtcNow))
+        {
+            throw new ExperimentStateException($"experiment '{context.Key}' is running in {lease.Id}: cancel it first");
+        }
+        await _state.ClearStateAsync();
+    }
+
+    /// <summary>Applies a change to the latest record, re-reading and re-deciding when another process wrote first.</summary>
+    private async Task<Experiment> UpdateAsync(Func<Experiment, Experiment> change)
+    {
+        while (true)
+        {
+            var current = _state.State.Experiment ?? throw new KeyNotFoundException($"no experiment '{context.Key}'");
+            var next = change(current);
+            if (ReferenceEquals(next, current))
+            {
+                return current;
+            }
+            _state.State.Experiment = next with { UpdatedAt = DateTimeOffset.UtcNow };
+            try
+            {
+                await _state.WriteStateAsync();
+                return _state.State.Experiment;
+            }
+            catch (InconsistentStateException)
+            {
+                await _state.ReadStateAsync();
+            }
+        }
+    }
+
+    /// <summary>The record, if this runner still owns it; otherwise the runner must stop.</summary>
+    private static Experiment Owned(Experiment e, string runnerId)
+    {
+        if (e.Status == ExperimentStatus.Cancelled)
+        {
+            throw new OperationCanceledException($"experiment '{e.Name}' was cancelled");
+        }
+        if (e.Runner?.Id != runnerId)
+        {
+            throw new OperationCanceledException($"experiment '{e.Name}' is now run by {e.Runner?.Id ?? "nobody"}");
+        }
+        return e;
+    }
+}
+
+public sealed class ExperimentRegistryState
+{
+    public SortedSet<string> Names { get; set; } = new(StringComparer.Ordinal);
+}
+
+public sealed class ExperimentRegistryGrain(GrainContext context) : IExperimentRegistryGrain
+{
+    private readonly IPersistentState<ExperimentRegistryState> _state = context.State<ExperimentRegistryState>("experiments");
+
+    public Task AddAsync(string name) => UpdateAsync(names => names.Add(name));
+
+    public Task RemoveAsync(string name) => UpdateAsync(names => names.Remove(name));
+
+    public async Task<IReadOnlyList<string>> ListAsync()
+    {
+        await _state.ReadStateAsync();
+        return [.. _state.State.Names];
+    }
+
+    private async Task UpdateAsync(Func<SortedSet<string>, bool> change)
+    {
+        while (true)
+        {
+            if (!change(_state.State.Names))
+            {
+                return;
+            }
+            try
+            {
+                await _state.WriteStateAsync();
+                return;
+            }
+            catch (InconsistentStateException)
+            {
+                await _state.ReadStateAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,358 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using ActiveIT.Core;
+using ActiveIT.Core.Curriculum;
+using ActiveIT.Core.Metrics;
+using ActiveIT.Core.Tasks;
+using ActiveIT.Engine;
+using ActiveIT.Engine.Backends;
+using ActiveIT.Engine.Scoring;
+using ActiveIT.Grains.Pools;
+using ActiveIT.Grains.Scoring;
+
+namespace ActiveIT.Grains.Curriculum;
+
+/// <summary>
+/// Runs an experiment's rounds (methods.md §1) on the local engine: per seed, split the pool; then each round score
+/// the remaining tasks with the previous round's model → select → train (from the base model on every task selected
+/// so far, or continuing) → evaluate on the held-out tasks. Every finished step is recorded in the curriculum grain
+/// and every model saved as safetensors under <paramref name="experimentsDir"/>, so a killed run resumes at the first
+/// unfinished step; steps are deterministic given the seed, so the result is the one an uninterrupted run reaches.
+/// </summary>
+public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir, string device, string codeVersion)
+{
+    private IGrainFactory Grains => grains;
+    private string ExperimentsDir => experimentsDir;
+    private string Device => device;
+
+    /// <summary>How often progress (and the runner's heartbeat) is written to the grain.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public async Task<Experiment> RunAsync(string name, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var grain = grains.GetGrain<ICurriculumGrain>(name);
+        if (await grain.GetAsync() is { Status: ExperimentStatus.Completed } done)
+        {
+            return done;
+        }
+        var now = DateTimeOffset.UtcNow;
+        var lease = new RunnerLease($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}",
+            Environment.MachineName, Environment.ProcessId, now);
+        var info = EngineRuntime.Info;
+        var experiment = await grain.ClaimAsync(lease, new RunSession(lease.Id, now, codeVersion, info.TorchVersion, device, info.Threads,
+            RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription));
+        try
+        {
+            var execution = new Execution(this, grain, experiment, lease.Id, progress, cancellationToken);
+            await Task.Run(execution.RunAsync, CancellationToken.None);
+            await grain.FinishAsync(lease.Id, ExperimentStatus.Completed, null);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or shutdown pauses; a cancel from a user has set the status already and is kept.
+            await grain.FinishAsync(lease.Id, ExperimentStatus.Paused, null);
+            throw;
+        }
+        catch (Exception e)
+        {
+            await grain.FinishAsync(lease.Id, ExperimentStatus.Failed, e.Message);
+            throw;
+        }
+        return (await grain.GetAsync())!;
+    }
+
+    /// <summary>Where a round's checkpoint lives, relative to the experiments directory.</summary>
+    public static string CheckpointPath(string experiment, ulong seed, int round) => Path.Combine(experiment, $"seed-{seed}", $"round-{round}.safetensors");
+
+    /// <summary>Deletes an experiment's checkpoints.</summary>
+    public static void DeleteFiles(string experimentsDir, string experiment)
+    {
+        var dir = Path.Combine(experimentsDir, experiment);
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Model id of experiment checkpoints: with the weights' hash as version it keys the pool's cached scores.</summary>
+    public static string ModelId(ModelSpec m) => $"gptj-{m.Layers}l-{m.Heads}h-{m.DModel}d-{m.Context}t";
+
+    private sealed class Execution(CurriculumRunner runner, ICurriculumGrain grain, Experiment experiment, string runnerId,
+        IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
+    {
+        private readonly ExperimentConfig _config = experiment.Config;
+        private readonly SelectionStrategy _strategy = experiment.Config.ParsedStrategy;
+        private readonly Dictionary<(string Pool, string TaskId), InstructionTask> _tasks = [];
+        private readonly Dictionary<string, Dictionary<string, PoolMember>> _members = [];
+        private readonly Stopwatch _sinceReport = Stopwatch.StartNew();
+        private (ulong Seed, int Index, int Round) _at;
+
+        public async Task RunAsync()
+        {
+            for (var index = 0; index < _config.Seeds.Count; index++)
+            {
+                var seed = _config.Seeds[index];
+                _at = (seed, index, 0);
+                var run = experiment.Runs.SingleOrDefault(r => r.Seed == seed) ?? await SplitAsync(seed);
+                var rounds = run.Rounds.ToDictionary(r => r.Round);
+                GptModel? model = null;  // the latest round's model, while it is in memory
+                try
+                {
+                    var lastRound = _strategy == SelectionStrategy.FullyTrained ? 0 : _config.Rounds;
+                    for (var r = 0; r <= lastRound; r++)
+                    {
+                        _at = (seed, index, r);
+                        if (!rounds.TryGetValue(r, out var round))
+                        {
+                            // model: round r−1's, when this session trained or evaluated it; else selection loads its checkpoint
+                            round = new RoundRecord(r, await SelectAsync(run, rounds, r, model));
+                            await grain.RecordRoundAsync(runnerId, seed, round);
+                            rounds[r] = round;
+                        }
+                        var checkpoint = Path.Combine(runner.ExperimentsDir, CheckpointPath(_config.Name, seed, r));
+                        model?.Dispose();
+                        model = null;
+                        if (round.Training is null || !CheckpointIsValid(checkpoint, round.Training))
+                        {
+                            (model, var training) = await TrainAsync(run, rounds, r, checkpoint);
+                            round = round with { Training = training };
+                            await grain.RecordRoundAsync(runnerId, seed, round);
+                        }
+                        else if (round.Evaluation is null)
+                        {
+                            model = GptModel.Load(checkpoint, runner.Device);  // resuming between training and evaluation
+                        }
+                        if (round.Evaluation is null)
+                        {
+                            round = round with { Evaluation = await EvaluateAsync(run, model!, r) };
+                            await grain.RecordRoundAsync(runnerId, seed, round);
+                        }
+                        rounds[r] = round;
+                    }
+                }
+                finally
+                {
+                    model?.Dispose();
+                }
+            }
+        }
+
+        /// <summary>This seed's held-out tasks, candidates and initial set (recorded as round 0's selection).</summary>
+        private async Task<SeedRun> SplitAsync(ulong seed)
+        {
+            await ReportAsync("split", 0, 1, null, force: true);
+            var pool = await MembersAsync(_config.Pool);
+            var evalPool = _config.Evaluation.Pool ?? _config.Pool;
+            var evalIds = _config.Evaluation.TaskIds.Count > 0
+                ? _config.Evaluation.TaskIds
+                : Draw((await MembersAsync(evalPool)).Values.Where(m => m.Instances > 0).Select(m => m.TaskId), _config.Evaluation.Tasks, SeededRandom.For(seed, "split/evaluation"));
+            var candidates = Candidates(pool, evalPool == _config.Pool ? evalIds : []);
+            IReadOnlyList<string> initial = _config.InitialTaskIds.Count > 0 ? _config.InitialTaskIds
+                : _strategy == SelectionStrategy.FullyTrained ? candidates
+                : Draw(candidates, _config.InitialTasks, SeededRandom.For(seed, "split/initial"));
+            var selected = new List<SelectedTask>();
+            foreach (var id in initial)
+            {
+                selected.Add(new SelectedTask(id, TaskKind.IsClassification(await TaskAsync(_config.Pool, id))));
+            }
+            var round0 = new RoundRecord(0, new SelectionRecord(_strategy == SelectionStrategy.FullyTrained ? "fully-trained" : "initial", selected,
+                selected.Count, candidates.Count, 0, 0, null, 0));
+            var run = new SeedRun(seed, evalPool, [.. evalIds], [round0]);
+            await grain.RecordRunAsync(runnerId, run);
+            return run;
+        }
+
+        /// <summary>Pool tasks with instances, minus the held-out ones, ordered by id.</summary>
+        private static List<string> Candidates(Dictionary<string, PoolMember> pool, IReadOnlyList<string> heldOut)
+        {
+            var excluded = heldOut.ToHashSet(StringComparer.Ordinal);
+            return [.. pool.Values.Where(m => m.Instances > 0 && !excluded.Contains(m.TaskId)).Select(m => m.TaskId).Order(StringComparer.Ordinal)];
+        }
+
+        private static IReadOnlyList<string> Draw(IEnumerable<string> ids, int count, SeededRandom random)
+        {
+            var list = ids.Order(StringComparer.Ordinal).ToList();
+            random.Shuffle(list);
+            return list.Take(count).ToList();
+        }
+
+        /// <summary>Round r ≥ 1: score the not-yet-selected tasks with round r−1's model (when the strategy needs scores), then pick.</summary>
+        private async Task<SelectionRecord> SelectAsync(SeedRun run, Dictionary<int, RoundRecord> rounds, int r, GptModel? previous)
+        {
+            var watch = Stopwatch.StartNew();
+            var pool = await MembersAsync(_config.Pool);
+            var taken = Enumerable.Range(0, r).SelectMany(i => rounds[i].Selection.Selected).Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
+            var remaining = Candidates(pool, run.EvaluationPool == _config.Pool ? run.EvaluationTaskIds : []).Where(id => !taken.Contains(id)).ToList();
+            var kinds = new Dictionary<string, bool>();
+            foreach (var id in remaining)
+            {
+                kinds[id] = TaskKind.IsClassification(await TaskAsync(_config.Pool, id));
+            }
+            var candidates = remaining.Select(id => new SelectionCandidate(id, kinds[id])).ToList();
+            int scoredNow = 0, cached = 0;
+            string? scoreKey = null;
+            if (_strategy.NeedsScores() && remaining.Count > 0)
+            {
+                var checkpoint = Path.Combine(runner.ExperimentsDir, CheckpointPath(_config.Name, run.Seed, r - 1));
+                using var loaded = previous is null ? GptModel.Load(checkpoint, runner.Device) : null;
+                var backend = new LocalEngineBackend(previous ?? loaded!, ModelId(_config.Model), rounds[r - 1].Training!.ModelVersion);
+                var s = _config.Scoring;
+                var scorer = new PoolScorer(runner.Grains, backend, new ScorerConfig(s.Instances, s.Perturbations, s.DropProbability, s.Seed, s.MaxNewTokens));
+                scoreKey = scorer.Key.ToString();
+                await ReportAsync("score", 0, remaining.Count, scoreKey, force: true);
+                var results = await scorer.ScoreAsync(_config.Pool, [.. remaining.Select(id => pool[id])],
+                    new SyncProgress<(int Done, int Total)>(p => Report("score", p.Done, p.Total, scoreKey)), cancellationToken);
+                var byId = results.ToDictionary(x => x.TaskId);
+                candidates = [.. candidates.Select(c => byId[c.TaskId] is var x
+                    ? c with { PromptUncertainty = x.PromptUncertainty, PredictionProbability = x.PredictionProbability, Perplexity = x.Perplexity } : c)];
+                scoredNow = results.Count(x => !x.Cached);
+                cached = results.Count - scoredNow;
+            }
+            var count = Math.Min(_config.TasksPerRound, remaining.Count);
+            var picked = TaskSelector.Select(candidates, _strategy, count, _config.ClassBalance, SeededRandom.For(run.Seed, $"select/round-{r}"), _config.AmbiguousShare);
+            var byCandidate = candidates.ToDictionary(c => c.TaskId);
+            var selected = picked.Select(id => byCandidate[id]).Select(c => _strategy.NeedsScores()
+                ? new SelectedTask(c.TaskId, c.Classification, c.PromptUncertainty, c.PredictionProbability, c.Perplexity)
+                : new SelectedTask(c.TaskId, c.Classification)).ToList();
+            return new SelectionRecord(_strategy.Name(), selected, taken.Count + selected.Count, remaining.Count, scoredNow, cached, scoreKey, watch.Elapsed.TotalSeconds);
+        }
+
+        private async Task<(GptModel Model, TrainingRecord Record)> TrainAsync(SeedRun run, Dictionary<int, RoundRecord> rounds, int r, string checkpoint)
+        {
+            var context = _config.Model.Context;
+            var pairs = new List<TokenPair>();
+            foreach (var id in Enumerable.Range(0, r + 1).SelectMany(i => rounds.TryGetValue(i, out var x) ? x.Selection.Selected : []).Select(s => s.TaskId))
+            {
+                pairs.AddRange(CurriculumData.TrainingPairs(await TaskAsync(_config.Pool, id), run.Seed, _config.InstancesPerTask, context));
+            }
+            var t = _config.Training;
+            GptModel model;
+            if (t.ContinueTraining && r > 0)
+            {
+                model = GptModel.Load(Path.Combine(runner.ExperimentsDir, CheckpointPath(_config.Name, run.Seed, r - 1)), runner.Device);
+            }
+            else if (_config.Model.BaseCheckpoint is { } path)
+            {
+                model = GptModel.Load(path, runner.Device);
+            }
+            else
+            {
+                var m = _config.Model;
+                model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, m.Layers, m.Heads, m.DModel, m.Context), run.Seed, runner.Device);
+            }
+            try
+            {
+                var steps = TrainingLoop.StepCount(pairs.Count, t.BatchSize, t.Epochs);
+                var config = new TrainingConfig((float)t.LearningRate, steps, Math.Min(t.WarmupSteps, steps), ParseSchedule(t.Schedule), (float)t.WeightDecay);
+                await ReportAsync("train", 0, steps, $"{pairs.Count} examples", force: true);
+                var result = TrainingLoop.Train(model, pairs, config, t.BatchSize, t.Epochs, SeededRandom.For(run.Seed, $"batch-order/round-{r}").NextULong(),
+                    new SyncProgress<TrainingProgress>(p => Report("train", p.Step, p.TotalSteps, $"loss {p.Result.Loss:F3}")), cancellationToken);
+                Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+                var temporary = checkpoint + ".tmp";
+                model.Save(temporary);
+                File.Move(temporary, checkpoint, overwrite: true);  // a killed save never leaves a half-written checkpoint
+                return (model, new TrainingRecord(CheckpointPath(_config.Name, run.Seed, r), Hash(checkpoint), pairs.Count, result.Steps, result.Epochs,
+                    result.FinalLoss, result.Tokens, result.Seconds, result.TokensPerSecond, model.Device));
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+
+        private async Task<EvaluationRecord> EvaluateAsync(SeedRun run, GptModel model, int r)
+        {
+            var watch = Stopwatch.StartNew();
+            var e = _config.Evaluation;
+            var backend = new LocalEngineBackend(model, ModelId(_config.Model), "evaluation");
+            var rows = new List<(InstructionTask Task, double Em, double Rouge)>();
+            await ReportAsync("evaluate", 0, run.EvaluationTaskIds.Count, null, force: true);
+            foreach (var (id, i) in run.EvaluationTaskIds.Select((id, i) => (id, i)))
+            {
+                var task = await TaskAsync(run.EvaluationPool, id);
+                var instances = CurriculumData.EvaluationInstances(task, run.Seed, e.InstancesPerTask);
+                var prompts = instances.Select(x => CurriculumData.Prompt(task, x.Input, _config.Model.Context - e.MaxNewTokens)).ToArray();
+                var predictions = await backend.GenerateAsync(prompts, e.MaxNewTokens, cancellationToken: cancellationToken);
+                rows.AddRange(instances.Select((x, j) => (task, Niv2Metrics.ExactMatch(predictions[j], x.Outputs), Niv2Metrics.RougeL(predictions[j], x.Outputs))));
+                Report("evaluate", i + 1, run.EvaluationTaskIds.Count, null);
+            }
+            static double Percent(IEnumerable<double> xs) => xs.Any() ? Math.Round(100 * xs.Average(), 4) : 0;
+            var byCategory = rows.GroupBy(x => x.Task.Categories.FirstOrDefault() ?? "(none)").OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
+            var rewrite = rows.All(x => x.Task.Format == TaskFormat.StringRewrite);
+            var em = Percent(rows.Select(x => x.Em));
+            var rouge = Percent(rows.Select(x => x.Rouge));
+            return new EvaluationRecord(rewrite ? "exact_match" : "rouge_l", rewrite ? em : rouge, em, rouge,
+                byCategory.ToDictionary(g => g.Key, g => Percent(g.Select(x => x.Em))),
+                byCategory.ToDictionary(g => g.Key, g => Percent(g.Select(x => x.Rouge))),
+                rows.GroupBy(x => x.Task.Id).ToDictionary(g => g.Key, g => Percent(g.Select(x => rewrite ? x.Em : x.Rouge))),
+                run.EvaluationTaskIds.Count, rows.Count, watch.Elapsed.TotalSeconds);
+        }
+
+        private async Task<Dictionary<string, PoolMember>> MembersAsync(string pool)
+        {
+            if (!_members.TryGetValue(pool, out var members))
+            {
+                members = (await runner.Grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync()).ToDictionary(m => m.TaskId);
+                if (members.Count == 0)
+                {
+                    throw new InvalidOperationException($"pool '{pool}' is empty or does not exist");
+                }
+                _members[pool] = members;
+            }
+            return members;
+        }
+
+        private async Task<InstructionTask> TaskAsync(string pool, string id)
+        {
+            if (!_tasks.TryGetValue((pool, id), out var task))
+            {
+                var member = (await MembersAsync(pool)).GetValueOrDefault(id) ?? throw new InvalidOperationException($"pool '{pool}' has no task '{id}'");
+                task = await runner.Grains.GetGrain<ITaskGrain>(member.ContentHash).GetAsync()
+                    ?? throw new InvalidOperationException($"pool '{pool}': task '{id}' has no stored content");
+                _tasks[(pool, id)] = task;
+            }
+            return task;
+        }
+
+        private void Report(string step, long done, long total, string? detail) =>
+            ReportAsync(step, done, total, detail, force: done == total).GetAwaiter().GetResult();
+
+        /// <summary>Progress to the caller every time; to the grain (the heartbeat, and where cancellation is noticed) every few seconds.</summary>
+        private async Task ReportAsync(string step, long done, long total, string? detail, bool force)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rounds = _strategy == SelectionStrategy.FullyTrained ? 0 : _config.Rounds;
+            var p = new ExperimentProgress(_at.Seed, _at.Index, _config.Seeds.Count, _at.Round, rounds, step, done, total, detail, DateTimeOffset.UtcNow);
+            progress?.Report(p);
+            if (force || _sinceReport.Elapsed >= runner.ProgressInterval)
+            {
+                _sinceReport.Restart();
+                await grain.ReportProgressAsync(runnerId, p);
+            }
+        }
+
+        private static LrSchedule ParseSchedule(string name) => name switch
+        {
+            "constant" => LrSchedule.Constant,
+            "cosine" => LrSchedule.Cosine,
+            _ => LrSchedule.Linear,
+        };
+
+        private static bool CheckpointIsValid(string path, TrainingRecord training) => File.Exists(path) && Hash(path) == training.ModelVersion;
+
+        /// <summary>The weights' version: the first 16 hex digits of the file's SHA-256 (as `activeit score --model` keys scores).</summary>
+        private static string Hash(string path)
+        {
+            using var file = File.OpenRead(path);
+            return Convert.ToHexStringLower(SHA256.HashData(file))[..16];
+        }
+    }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that calls back on the reporting thread (Progress&lt;T&gt; posts to the thread pool, out of order).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -1,0 +1,116 @@
+using ActiveIT.Core.Curriculum;
+using ActiveIT.Grains.Hosting;
+using ActiveIT.Grains.Pools;
+
+namespace ActiveIT.Grains.Curriculum;
+
+/// <summary>
+/// <see cref="IExperimentService"/> over the grains: the embedded client and the silo both use it. Creation checks
+/// the config against the pools (the held-out and initial tasks exist, enough tasks remain for every round).
+/// </summary>
+public sealed class ExperimentService(IGrainFactory grains, string experimentsDir) : IExperimentService
+{
+    public const string RegistryKey = "all";
+
+    public async Task<Experiment> CreateAsync(ExperimentConfig config, CancellationToken cancellationToken = default)
+    {
+        var errors = config.Validate().ToList();
+        if (errors.Count == 0)
+        {
+            errors.AddRange(await CheckPoolsAsync(config));
+        }
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"experiment '{config.Name}': {string.Join("; ", errors)}");
+        }
+        var experiment = await grains.GetGrain<ICurriculumGrain>(config.Name).CreateAsync(config);
+        await grains.GetGrain<IExperimentRegistryGrain>(RegistryKey).AddAsync(config.Name);
+        return experiment;
+    }
+
+    public async Task<IReadOnlyList<Experiment>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var experiments = new List<Experiment>();
+        foreach (var name in await grains.GetGrain<IExperimentRegistryGrain>(RegistryKey).ListAsync())
+        {
+            if (await grains.GetGrain<ICurriculumGrain>(name).GetAsync() is { } experiment)
+            {
+                experiments.Add(experiment);
+            }
+        }
+        return experiments;
+    }
+
+    public Task<Experiment?> GetAsync(string name, CancellationToken cancellationToken = default) => Grain(name).GetAsync();
+
+    public Task<Experiment> StartAsync(string name, CancellationToken cancellationToken = default) => Grain(name).QueueAsync();
+
+    public Task<Experiment> CancelAsync(string name, CancellationToken cancellationToken = default) => Grain(name).CancelAsync();
+
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var grain = Grain(name);
+        if (await grain.GetAsync() is null)
+        {
+            return false;
+        }
+        await grain.DeleteAsync();
+        await grains.GetGrain<IExperimentRegistryGrain>(RegistryKey).RemoveAsync(name);
+        CurriculumRunner.DeleteFiles(experimentsDir, name);
+        return true;
+    }
+
+    private ICurriculumGrain Grain(string name) => NameRule.IsValid(name)
+        ? grains.GetGrain<ICurriculumGrain>(name)
+        : throw new ArgumentException($"invalid experiment name '{name}': use 1–100 letters, digits, '-', '_' or '.'");
+
+    private async Task<IEnumerable<string>> CheckPoolsAsync(ExperimentConfig config)
+    {
+        var errors = new List<string>();
+        var pool = (await grains.GetGrain<ITaskPoolGrain>(config.Pool).ListAllAsync()).Where(m => m.Instances > 0).Select(m => m.TaskId).ToHashSet(StringComparer.Ordinal);
+        if (pool.Count == 0)
+        {
+            return [$"pool: '{config.Pool}' has no tasks with instances"];
+        }
+        var evalPoolName = config.Evaluation.Pool ?? config.Pool;
+        var evalPool = evalPoolName == config.Pool ? pool
+            : (await grains.GetGrain<ITaskPoolGrain>(evalPoolName).ListAllAsync()).Where(m => m.Instances > 0).Select(m => m.TaskId).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in config.Evaluation.TaskIds.Where(id => !evalPool.Contains(id)))
+        {
+            errors.Add($"evaluation.task_ids: pool '{evalPoolName}' has no task '{id}' with instances");
+        }
+        var held = config.Evaluation.TaskIds.Count > 0 ? config.Evaluation.TaskIds.Count : config.Evaluation.Tasks;
+        if (held > evalPool.Count)
+        {
+            errors.Add($"evaluation.tasks: {held} held-out tasks asked, pool '{evalPoolName}' has {evalPool.Count}");
+        }
+        var candidates = pool.Count - (evalPoolName == config.Pool ? held : 0);
+        foreach (var id in config.InitialTaskIds.Where(id => !pool.Contains(id) || config.Evaluation.TaskIds.Contains(id)))
+        {
+            errors.Add($"initial_task_ids: '{id}' is not a candidate task of pool '{config.Pool}' (missing, without instances, or held out)");
+        }
+        if (config.ParsedStrategy != SelectionStrategy.FullyTrained)
+        {
+            var initial = config.InitialTaskIds.Count > 0 ? config.InitialTaskIds.Count : config.InitialTasks;
+            var needed = initial + config.Rounds * config.TasksPerRound;
+            if (needed > candidates)
+            {
+                errors.Add($"rounds: {initial} initial + {config.Rounds} rounds × {config.TasksPerRound} tasks = {needed} tasks, " +
+                           $"but pool '{config.Pool}' has {candidates} candidates after {(evalPoolName == config.Pool ? held : 0)} held out");
+            }
+        }
+        if (config.Model.BaseCheckpoint is { } path && !File.Exists(path))
+        {
+            errors.Add($"model.base_checkpoint: no such file '{path}'");
+        }
+        return errors;
+    }
+}
+
+/// <summary>Registers the curriculum grains with a host.</summary>
+public static class CurriculumGrains
+{
+    public static GrainHost AddCurriculumGrains(this GrainHost host) => host
+        .Register<ICurriculumGrain, CurriculumGrain>(context => new CurriculumGrain(context))
+        .Register<IExperimentRegistryGrain, ExperimentRegistryGrain>(context => new ExperimentRegistryGrain(context));
+}

@@ -1,0 +1,189 @@
+using ActiveIT.Core.Rewriting;
+using ActiveIT.Grains.Curriculum;
+using ActiveIT.Grains.Hosting;
+using ActiveIT.Grains.Persistence;
+using ActiveIT.Grains.Pools;
+
+namespace ActiveIT.Grains.Tests;
+
+/// <summary>The curriculum loop end to end on the real engine and a SQLite file, at a scale of seconds.</summary>
+public sealed class CurriculumTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-curriculum-").FullName;
+    private string Experiments => Path.Combine(_dir, "experiments");
+
+    public static ExperimentConfig Config(string name, string strategy = "prompt-uncertainty") => new()
+    {
+        Name = name,
+        Pool = "rewrite",
+        Strategy = strategy,
+        InitialTasks = 4,
+        TasksPerRound = 3,
+        Rounds = 2,
+        InstancesPerTask = 4,
+        Evaluation = new EvaluationSpec { Tasks = 3, InstancesPerTask = 3, MaxNewTokens = 8 },
+        Model = new ModelSpec { Layers = 1, Heads = 2, DModel = 32, Context = 192 },
+        Training = new TrainingSpec { Epochs = 1, BatchSize = 8, WarmupSteps = 1 },
+        Scoring = new ScoringSpec { Instances = 2, Perturbations = 2, MaxNewTokens = 8 },
+        Seeds = [1],
+    };
+
+    private GrainHost Host() => new GrainHost(new SqliteGrainStorage(Path.Combine(_dir, "activeit.db"))).AddPoolGrains().AddCurriculumGrains();
+
+    private CurriculumRunner Runner(GrainHost host) => new(host, Experiments, "cpu", "test") { ProgressInterval = TimeSpan.Zero };
+
+    private static async Task<GrainHost> WithPoolAsync(GrainHost host)
+    {
+        var tasks = RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo), 20, 6, seed: 5);
+        await new PoolService(host).ImportAsync("rewrite", tasks, "test");
+        return host;
+    }
+
+    [Fact]
+    public async Task Experiment_RunsEveryRound_AndRecordsSelectionTrainingAndEvaluation()
+    {
+        await using var host = await WithPoolAsync(Host());
+        var service = new ExperimentService(host, Experiments);
+        await service.CreateAsync(Config("pu"));
+        var steps = new List<string>();
+        var done = await Runner(host).RunAsync("pu", new SyncProgress<ExperimentProgress>(p => steps.Add($"{p.Round}/{p.Step}")));
+
+        Assert.Equal(ExperimentStatus.Completed, done.Status);
+        Assert.Null(done.Runner);
+        var run = Assert.Single(done.Runs);
+        Assert.Equal(3, run.EvaluationTaskIds.Count);
+        Assert.Equal([4, 7, 10], run.Rounds.OrderBy(r => r.Round).Select(r => r.TrainingTasks));
+        var selected = run.Rounds.SelectMany(r => r.Selection.Selected.Select(s => s.TaskId)).ToList();
+        Assert.Equal(selected.Count, selected.Distinct().Count());
+        Assert.Empty(selected.Intersect(run.EvaluationTaskIds));
+        foreach (var round in run.Rounds)
+        {
+            var path = Path.Combine(Experiments, round.Training!.Checkpoint);
+            Assert.True(File.Exists(path), path);
+            Assert.Equal(round.TrainingTasks * 4, round.Training.Examples);
+            Assert.InRange(round.Evaluation!.Value, 0, 100);
+            Assert.Equal("exact_match", round.Evaluation.Metric);
+            Assert.Equal(9, round.Evaluation.Instances);
+            Assert.Equal(["String Rewriting"], round.Evaluation.ExactMatchByCategory.Keys);
+        }
+        // Round 1 scored the 13 remaining tasks with round 0's model and took the 3 most uncertain.
+        var round1 = run.Rounds.Single(r => r.Round == 1).Selection;
+        Assert.Equal(13, round1.Candidates);
+        Assert.Equal(13, round1.ScoredNow);
+        var scorer = new Scoring.PoolScorer(host, new Engine.Backends.LocalEngineBackend(null!, CurriculumRunner.ModelId(Config("x").Model),
+            run.Rounds.Single(r => r.Round == 0).Training!.ModelVersion), new Engine.Scoring.ScorerConfig(2, 2, 0.2, 0, 8));
+        var cached = (await scorer.CachedAsync("rewrite")).Where(s => !selected.Take(4).Contains(s.TaskId) && !run.EvaluationTaskIds.Contains(s.TaskId)).ToList();
+        Assert.Equal(13, cached.Count);
+        Assert.Equal(cached.OrderByDescending(c => c.PromptUncertainty).ThenBy(c => c.TaskId, StringComparer.Ordinal).Take(3).Select(c => c.TaskId),
+            round1.Selected.Select(s => s.TaskId));
+        Assert.Contains("1/score", steps);
+        Assert.Contains("2/evaluate", steps);
+    }
+
+    [Fact]
+    public async Task InterruptedRun_ResumesToTheUninterruptedResult_SharingCachedScores()
+    {
+        Experiment reference;
+        await using (var host = await WithPoolAsync(Host()))
+        {
+            var service = new ExperimentService(host, Experiments);
+            await service.CreateAsync(Config("whole"));
+            reference = await Runner(host).RunAsync("whole");
+            await service.CreateAsync(Config("interrupted"));
+            using var stop = new CancellationTokenSource();
+            // Stop inside round 2's training, after round 1 is recorded.
+            var progress = new SyncProgress<ExperimentProgress>(p =>
+            {
+                if (p is { Round: 2, Step: "train", Done: 1 })
+                {
+                    stop.Cancel();
+                }
+            });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(host).RunAsync("interrupted", progress, stop.Token));
+            var paused = (await service.GetAsync("interrupted"))!;
+            Assert.Equal(ExperimentStatus.Paused, paused.Status);
+            Assert.Null(paused.Runs.Single().Rounds.SingleOrDefault(r => r.Round == 2)?.Training);
+        }
+        await using var restarted = Host();
+        var resumed = await Runner(restarted).RunAsync("interrupted");
+        Assert.Equal(ExperimentStatus.Completed, resumed.Status);
+        Assert.Equal(2, resumed.Sessions.Count);
+        var expected = reference.Runs.Single().Rounds.OrderBy(r => r.Round).ToList();
+        var actual = resumed.Runs.Single().Rounds.OrderBy(r => r.Round).ToList();
+        Assert.Equal(expected.Select(r => string.Join(",", r.Selection.Selected.Select(s => s.TaskId))), actual.Select(r => string.Join(",", r.Selection.Selected.Select(s => s.TaskId))));
+        Assert.Equal(expected.Select(r => r.Training!.ModelVersion), actual.Select(r => r.Training!.ModelVersion));
+        Assert.Equal(expected.Select(r => r.Evaluation!.Value), actual.Select(r => r.Evaluation!.Value));
+        // Same seed, same base model: round 0's model is the same weights, so round 1 reads the first experiment's scores.
+        var round1 = actual.Single(r => r.Round == 1).Selection;
+        Assert.Equal((0, 13), (round1.ScoredNow, round1.ScoresFromCache));
+    }
+
+    [Fact]
+    public async Task CancelFromAnotherHost_StopsTheRunner_AndStartResumes()
+    {
+        await using var host = await WithPoolAsync(Host());
+        await using var other = Host();  // a second process on the same database
+        await new ExperimentService(host, Experiments).CreateAsync(Config("c", "random"));
+        var cancelled = false;
+        var progress = new SyncProgress<ExperimentProgress>(p =>
+        {
+            if (!cancelled && p is { Round: 1, Step: "train" })
+            {
+                cancelled = true;
+                new ExperimentService(other, Experiments).CancelAsync("c").GetAwaiter().GetResult();
+            }
+        });
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(host).RunAsync("c", progress));
+        Assert.Contains("cancelled", error.Message);
+        var state = (await new ExperimentService(other, Experiments).GetAsync("c"))!;
+        Assert.Equal(ExperimentStatus.Cancelled, state.Status);
+        Assert.Null(state.Runner);
+
+        await new ExperimentService(other, Experiments).StartAsync("c");
+        var done = await Runner(other).RunAsync("c");
+        Assert.Equal(ExperimentStatus.Completed, done.Status);
+        Assert.Equal(3, done.Runs.Single().Rounds.Count(r => r.Evaluation is not null));
+    }
+
+    [Fact]
+    public async Task Create_RefusesBadConfigs_NamingTheField()
+    {
+        await using var host = await WithPoolAsync(Host());
+        var service = new ExperimentService(host, Experiments);
+        async Task<string> Error(ExperimentConfig config) => (await Assert.ThrowsAsync<ArgumentException>(() => service.CreateAsync(config))).Message;
+
+        Assert.Contains("strategy: 'most-fun' is not one of random, prompt-uncertainty", await Error(Config("a", "most-fun")));
+        Assert.Contains("rounds: 4 initial + 9 rounds × 3 tasks = 31 tasks, but pool 'rewrite' has 17 candidates", await Error(Config("a") with { Rounds = 9 }));
+        Assert.Contains("evaluation.task_ids: pool 'rewrite' has no task 'nope'", await Error(Config("a") with { Evaluation = new EvaluationSpec { TaskIds = ["nope"] } }));
+        Assert.Contains("pool: 'missing' has no tasks", await Error(Config("a") with { Pool = "missing" }));
+        Assert.Contains("model.d_model", await Error(Config("a") with { Model = new ModelSpec { Heads = 3, DModel = 32 } }));
+        Assert.Contains("training.schedule: 'wavy'", await Error(Config("a") with { Training = new TrainingSpec { Schedule = "wavy" } }));
+        Assert.Contains("name:", await Error(Config("../etc")));
+        Assert.Empty(await service.ListAsync());
+
+        await service.CreateAsync(Config("a"));
+        await Assert.ThrowsAsync<ExperimentStateException>(() => service.CreateAsync(Config("a")));
+    }
+
+    [Fact]
+    public async Task Delete_RemovesRecordAndCheckpoints()
+    {
+        await using var host = await WithPoolAsync(Host());
+        var service = new ExperimentService(host, Experiments);
+        await service.CreateAsync(Config("d", "random") with { Rounds = 0 });
+        await Runner(host).RunAsync("d");
+        Assert.True(Directory.Exists(Path.Combine(Experiments, "d")));
+        Assert.True(await service.DeleteAsync("d"));
+        Assert.Null(await service.GetAsync("d"));
+        Assert.False(Directory.Exists(Path.Combine(Experiments, "d")));
+        Assert.Empty(await service.ListAsync());
+        Assert.False(await service.DeleteAsync("d"));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
+
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
