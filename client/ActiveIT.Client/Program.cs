@@ -9,6 +9,7 @@ var root = new System.CommandLine.RootCommand("ActiveIT: choose, prepare and stu
     new EvalCommand(),
     new ScoreCommand(),
     new MapCommand(),
+    new ExperimentCommand(),
     new BenchCommand(),
 };
 return await root.Parse(args).InvokeAsync();

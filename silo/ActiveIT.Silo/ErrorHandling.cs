@@ -1,10 +1,11 @@
 using ActiveIT.Core.Formats;
+using ActiveIT.Grains.Curriculum;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace ActiveIT.Silo;
 
-/// <summary>Maps exceptions to problem details: bad input 400 (with file and location), too large 413, the rest 500.</summary>
+/// <summary>Maps exceptions to problem details: bad input 400 (with file and location), unknown 404, state conflicts 409, too large 413, the rest 500.</summary>
 public static class ErrorHandling
 {
     public static IApplicationBuilder UseActiveItErrors(this IApplicationBuilder app) => app.UseExceptionHandler(handler => handler.Run(async context =>
@@ -15,6 +16,8 @@ public static class ErrorHandling
             TaskFormatException e => Results.Problem(statusCode: 400, title: "Invalid task data", detail: e.Message,
                 extensions: new Dictionary<string, object?> { ["file"] = e.File, ["location"] = e.Location }),
             ArgumentException e => Results.Problem(statusCode: 400, title: "Invalid request", detail: e.Message),
+            KeyNotFoundException e => Results.Problem(statusCode: 404, title: "Not found", detail: e.Message),
+            ExperimentStateException e => Results.Problem(statusCode: 409, title: "Conflict", detail: e.Message),
             BadHttpRequestException { StatusCode: 413 } e => Results.Problem(statusCode: 413, title: "Request too large", detail: e.Message),
             BadHttpRequestException e => Results.Problem(statusCode: e.StatusCode, title: "Bad request", detail: e.Message),
             _ => Results.Problem(statusCode: 500, title: "Internal error", detail: error?.Message),

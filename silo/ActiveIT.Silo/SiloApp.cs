@@ -15,6 +15,7 @@ public static class SiloApp
         app.MapPoolApi();
         app.MapCompletionsApi();
         app.MapTaskMapApi();
+        app.MapExperimentApi();
         return app;
     }
 }

@@ -17,4 +17,13 @@ public sealed class SiloOptions
 
     /// <summary>Folder of model checkpoints (*.safetensors) served by /v1/models and /v1/completions; id = file name without extension.</summary>
     public string? ModelDir { get; set; }
+
+    /// <summary>Experiments the background worker runs at once (each uses the engine's threads; on 2 cores, 1).</summary>
+    public int MaxConcurrentExperiments { get; set; } = 1;
+
+    /// <summary>Engine threads for experiments (default: all cores).</summary>
+    public int? EngineThreads { get; set; }
+
+    /// <summary>Engine device for experiments: cpu, cuda, cuda:N (default: cuda when libtorch sees a GPU).</summary>
+    public string? Device { get; set; }
 }

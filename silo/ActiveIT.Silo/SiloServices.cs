@@ -1,4 +1,5 @@
 using ActiveIT.Grains;
+using ActiveIT.Grains.Curriculum;
 using ActiveIT.Grains.Hosting;
 using ActiveIT.Grains.Persistence;
 using ActiveIT.Grains.Pools;
@@ -26,9 +27,13 @@ public static class SiloServices
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
         });
         builder.Services.AddSingleton<IGrainStorage>(sp => OpenStorage(sp.GetRequiredService<IOptions<SiloOptions>>().Value));
-        builder.Services.AddSingleton(sp => new GrainHost(sp.GetRequiredService<IGrainStorage>()).AddPoolGrains());
+        builder.Services.AddSingleton(sp => new GrainHost(sp.GetRequiredService<IGrainStorage>()).AddPoolGrains().AddCurriculumGrains());
         builder.Services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainHost>());
         builder.Services.AddSingleton<IPoolService, PoolService>();
+        builder.Services.AddSingleton<IExperimentService>(sp =>
+            new ExperimentService(sp.GetRequiredService<IGrainFactory>(), ExperimentWorker.ExperimentsDir(sp.GetRequiredService<IOptions<SiloOptions>>().Value)));
+        builder.Services.AddSingleton<ExperimentWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ExperimentWorker>());
         builder.Services.AddSingleton(sp => new Completions.ModelRegistry(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ModelDir));
         return builder;
     }

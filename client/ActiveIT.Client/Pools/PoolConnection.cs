@@ -50,28 +50,17 @@ internal sealed class PoolConnection
 
     public PoolSession Open(ParseResult parse)
     {
-        var silo = parse.GetValue(Silo) ?? Environment.GetEnvironmentVariable("ACTIVEIT_SILO");
+        var silo = SiloHttp.Url(parse.GetValue(Silo));
         if (silo is null)
         {
             return OpenEmbedded(parse);
         }
-        var http = new HttpClient { BaseAddress = new Uri(silo.EndsWith('/') ? silo : silo + "/"), Timeout = TimeSpan.FromMinutes(30) };
-        var key = Environment.GetEnvironmentVariable("ACTIVEIT_API_KEY");
-        if (!string.IsNullOrEmpty(key))
-        {
-            http.DefaultRequestHeaders.Authorization = new("Bearer", key);
-        }
+        var http = SiloHttp.CreateClient(silo);
         return new PoolSession(new RemotePoolService(http), http);
     }
 
     /// <summary>The embedded grain host itself, for work that runs next to the grains (scoring).</summary>
-    public GrainHost OpenHost(ParseResult parse)
-    {
-        var dir = parse.GetValue(DataDir) ?? Environment.GetEnvironmentVariable("ACTIVEIT_DATA")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".activeit");
-        Directory.CreateDirectory(dir);
-        return new GrainHost(new SqliteGrainStorage(Path.Combine(dir, "activeit.db"))).AddPoolGrains();
-    }
+    public GrainHost OpenHost(ParseResult parse) => EmbeddedHost.Open(parse.GetValue(DataDir));
 
     private PoolSession OpenEmbedded(ParseResult parse)
     {

@@ -14,7 +14,7 @@ internal sealed class RemotePoolService(HttpClient http) : IPoolService
         CancellationToken cancellationToken = default)
     {
         using var response = await http.PostAsJsonAsync($"v1/pools/{Uri.EscapeDataString(pool)}/tasks?origin={Uri.EscapeDataString(origin)}", tasks, Json.Options, cancellationToken);
-        var summary = await ReadAsync<ImportSummary>(response, cancellationToken);
+        var summary = await SiloHttp.ReadAsync<ImportSummary>(response, cancellationToken);
         progress?.Report(tasks.Count);
         return summary;
     }
@@ -22,25 +22,25 @@ internal sealed class RemotePoolService(HttpClient http) : IPoolService
     public async Task<IReadOnlyList<PoolMember>> ListAsync(string pool, int offset, int limit, CancellationToken cancellationToken = default)
     {
         using var response = await http.GetAsync($"v1/pools/{Uri.EscapeDataString(pool)}/tasks?offset={offset}&limit={limit}", cancellationToken);
-        return await ReadAsync<List<PoolMember>>(response, cancellationToken);
+        return await SiloHttp.ReadAsync<List<PoolMember>>(response, cancellationToken);
     }
 
     public async Task<InstructionTask?> GetTaskAsync(string pool, string taskId, CancellationToken cancellationToken = default)
     {
         using var response = await http.GetAsync($"v1/pools/{Uri.EscapeDataString(pool)}/tasks/{Uri.EscapeDataString(taskId)}", cancellationToken);
-        return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await ReadAsync<InstructionTask>(response, cancellationToken);
+        return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await SiloHttp.ReadAsync<InstructionTask>(response, cancellationToken);
     }
 
     public async Task<PoolStats> GetStatsAsync(string pool, CancellationToken cancellationToken = default)
     {
         using var response = await http.GetAsync($"v1/pools/{Uri.EscapeDataString(pool)}/stats", cancellationToken);
-        return await ReadAsync<PoolStats>(response, cancellationToken);
+        return await SiloHttp.ReadAsync<PoolStats>(response, cancellationToken);
     }
 
     public async IAsyncEnumerable<InstructionTask> ExportAsync(string pool, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var response = await http.GetAsync($"v1/pools/{Uri.EscapeDataString(pool)}/export", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
+        await SiloHttp.EnsureSuccessAsync(response, cancellationToken);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
@@ -49,32 +49,5 @@ internal sealed class RemotePoolService(HttpClient http) : IPoolService
                 yield return JsonSerializer.Deserialize<InstructionTask>(line, Json.Options)!;
             }
         }
-    }
-
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        await EnsureSuccessAsync(response, cancellationToken);
-        return (await response.Content.ReadFromJsonAsync<T>(Json.Options, cancellationToken))!;
-    }
-
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-        var detail = await response.Content.ReadAsStringAsync(cancellationToken);
-        try
-        {
-            using var problem = JsonDocument.Parse(detail);
-            detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() ?? detail : detail;
-        }
-        catch (JsonException)
-        {
-            // not problem details: keep the body as it is
-        }
-        throw (int)response.StatusCode is 400 or 404 or 413
-            ? new ArgumentException($"silo: {detail}")
-            : new HttpRequestException($"silo answered {(int)response.StatusCode} {response.ReasonPhrase}: {detail}", null, response.StatusCode);
     }
 }

@@ -10,8 +10,8 @@ namespace ActiveIT.Grains.Curriculum;
 /// </summary>
 public sealed record ExperimentConfig
 {
-    public required string Name { get; init; }
-    public required string Pool { get; init; }
+    public string Name { get; init; } = "";
+    public string Pool { get; init; } = "";
     public string Strategy { get; init; } = "random";
 
     /// <summary>Pick classification and generation tasks in the pool's proportion each round.</summary>

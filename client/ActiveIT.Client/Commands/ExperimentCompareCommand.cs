@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Text.Json;
+using ActiveIT.Client.Experiments;
+using ActiveIT.Client.Output;
+
+namespace ActiveIT.Client.Commands;
+
+/// <summary>`activeit experiment compare A B …`: learning curves side by side (mean ± std over seeds), as a table and an SVG plot.</summary>
+internal sealed class ExperimentCompareCommand : Command
+{
+    private readonly Argument<string[]> _names = new("names") { Description = "Experiments to compare", Arity = ArgumentArity.OneOrMore };
+    private readonly Option<string?> _svg = new("--svg") { Description = "Write the learning curves as an SVG plot to this file" };
+    private readonly Option<string?> _csv = new("--csv") { Description = "Write every seed's rounds of every experiment as CSV to this file" };
+    private readonly ExperimentConnection _connection = new();
+
+    public ExperimentCompareCommand() : base("compare", "Compare experiments' learning curves (held-out metric by training tasks, mean ± std over seeds)")
+    {
+        Arguments.Add(_names);
+        Options.Add(_svg);
+        Options.Add(_csv);
+        _connection.AddTo(this);
+        SetAction(RunAsync);
+    }
+
+    private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => _connection.RunAsync(parse, async (service, _) =>
+    {
+        var experiments = new List<Grains.Curriculum.Experiment>();
+        foreach (var name in parse.GetValue(_names)!)
+        {
+            experiments.Add(await service.GetAsync(name, cancellationToken) ?? throw new KeyNotFoundException($"no experiment '{name}'"));
+        }
+        if (parse.GetValue(_svg) is { } svg)
+        {
+            await File.WriteAllTextAsync(svg, ExperimentReport.Svg(experiments), cancellationToken);
+        }
+        if (parse.GetValue(_csv) is { } csv)
+        {
+            await File.WriteAllTextAsync(csv, ExperimentReport.Csv(experiments), cancellationToken);
+        }
+        if (parse.GetValue(_connection.Json))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(experiments.Select(e => new { experiment = e.Name, e.Config.Strategy, curve = ExperimentReport.Curve(e) }), Json.Options));
+            return ExitCodes.Success;
+        }
+        Console.WriteLine($"held-out {ExperimentReport.Metric(experiments[0])} (×100), mean ± std over seeds (seeds finished)\n");
+        Console.WriteLine(ExperimentReport.Compare(experiments));
+        return ExitCodes.Success;
+    });
+}

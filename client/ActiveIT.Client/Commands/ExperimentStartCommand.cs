@@ -1,0 +1,88 @@
+using System.CommandLine;
+using ActiveIT.Client.Experiments;
+using ActiveIT.Grains.Curriculum;
+
+namespace ActiveIT.Client.Commands;
+
+/// <summary>
+/// `activeit experiment start NAME`: embedded, runs (or resumes) it here with progress, Ctrl+C pauses; with --silo,
+/// queues it for the silo's worker (--watch follows it).
+/// </summary>
+internal sealed class ExperimentStartCommand : Command
+{
+    private readonly Argument<string> _name = new("name") { Description = "Experiment name" };
+    private readonly Option<bool> _watch = new("--watch") { Description = "With --silo: follow the run until it stops" };
+    private readonly ExperimentConnection _connection = new();
+    private readonly EngineOptions _engine = new();
+
+    public ExperimentStartCommand() : base("start", "Run or resume an experiment (embedded: in this process; --silo: in the silo's background worker)")
+    {
+        Arguments.Add(_name);
+        Options.Add(_watch);
+        _connection.AddTo(this);
+        _engine.AddTo(this);
+        SetAction(RunAsync);
+    }
+
+    private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => _connection.RunAsync(parse, async (service, host) =>
+    {
+        var name = parse.GetValue(_name)!;
+        var json = parse.GetValue(_connection.Json);
+        var experiment = await service.StartAsync(name, cancellationToken);
+        if (experiment.Status == ExperimentStatus.Completed)
+        {
+            Console.Error.WriteLine($"experiment '{name}' is complete; `activeit experiment results {name}` shows it");
+            return ExitCodes.Success;
+        }
+        var watcher = new ExperimentWatcher(service, json);
+        if (host is null)
+        {
+            Console.Error.WriteLine($"experiment '{name}' queued on the silo");
+            return parse.GetValue(_watch) ? Outcome(await watcher.WatchAsync(name, cancellationToken: cancellationToken)) : ExitCodes.Success;
+        }
+        var runner = new CurriculumRunner(host, _connection.ExperimentsDir(parse), _engine.Apply(parse), RunEnvironment.Version);
+        ExperimentProgress? latest = null;
+        var run = runner.RunAsync(name, new SyncProgress<ExperimentProgress>(p => latest = p), cancellationToken);
+        await watcher.WatchAsync(name, run, () => latest, CancellationToken.None);
+        try
+        {
+            experiment = await run;
+        }
+        catch (OperationCanceledException e)
+        {
+            experiment = (await service.GetAsync(name, CancellationToken.None))!;
+            Console.Error.WriteLine(experiment.Status == ExperimentStatus.Cancelled
+                ? $"experiment '{name}' cancelled ({e.Message}); `activeit experiment start {name}` resumes it"
+                : $"experiment '{name}' paused; `activeit experiment start {name}` resumes it from the last finished step");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (e is not (ArgumentException or KeyNotFoundException))
+        {
+            Console.Error.WriteLine($"activeit experiment start: experiment '{name}' failed: {e.Message}; `activeit experiment start {name}` retries from the last finished step");
+            return ExitCodes.Failure;
+        }
+        watcher.PrintNewRounds(experiment);
+        if (!json)
+        {
+            Console.WriteLine();
+            Console.WriteLine(ExperimentReport.Compare([experiment]));
+        }
+        return ExitCodes.Success;
+    });
+
+    internal static int Outcome(Experiment experiment)
+    {
+        Console.Error.WriteLine($"experiment '{experiment.Name}': {experiment.Status.ToString().ToLowerInvariant()}{(experiment.Error is null ? "" : $": {experiment.Error}")}");
+        return experiment.Status switch
+        {
+            ExperimentStatus.Completed => ExitCodes.Success,
+            ExperimentStatus.Failed => ExitCodes.Failure,
+            _ => ExitCodes.Cancelled,
+        };
+    }
+}
+
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text.Json;
+using ActiveIT.Client.Output;
+using ActiveIT.Grains.Curriculum;
+
+namespace ActiveIT.Client.Experiments;
+
+/// <summary>
+/// `experiment create`'s options: each sets one field of <see cref="ExperimentConfig"/>; fields not given keep the
+/// value from --config (a JSON file, e.g. one exported by `experiment results --json`) or the defaults.
+/// </summary>
+internal sealed class ExperimentOptions
+{
+    private readonly Option<string?> _config = new("--config") { Description = "Start from this experiment config (JSON; the \"config\" object of an exported result also works)" };
+    private readonly Option<string?> _pool = new("--pool") { Description = "Pool of candidate tasks" };
+    private readonly Option<string?> _strategy = new("--strategy") { Description = "random, prompt-uncertainty, high-perplexity, low-perplexity, ambiguous, easy, difficult, fully-trained" };
+    private readonly Option<bool?> _classBalance = new("--class-balance") { Description = "Pick classification and generation tasks in the pool's proportion" };
+    private readonly Option<int?> _initial = new("--initial-tasks") { Description = "Initial tasks (round 0), drawn per seed" };
+    private readonly Option<string[]?> _initialIds = new("--initial-task-ids") { Description = "Fixed initial tasks instead (comma-separated ids)", CustomParser = Strings };
+    private readonly Option<int?> _perRound = new("--tasks-per-round") { Description = "Tasks each round adds" };
+    private readonly Option<int?> _rounds = new("--rounds") { Description = "Rounds after the initial one" };
+    private readonly Option<int?> _instances = new("--instances-per-task") { Description = "Training instances per task" };
+    private readonly Option<string?> _evalPool = new("--eval-pool") { Description = "Held-out tasks from this pool (default: drawn from --pool and excluded from selection)" };
+    private readonly Option<int?> _evalTasks = new("--eval-tasks") { Description = "Held-out tasks drawn per seed" };
+    private readonly Option<string[]?> _evalIds = new("--eval-task-ids") { Description = "Fixed held-out tasks instead (comma-separated ids)", CustomParser = Strings };
+    private readonly Option<int?> _evalInstances = new("--eval-instances") { Description = "Held-out instances per task" };
+    private readonly Option<int?> _evalMaxNew = new("--eval-max-new-tokens") { Description = "Longest generated answer when evaluating" };
+    private readonly Option<int?> _layers = new("--layers") { Description = "Model layers" };
+    private readonly Option<int?> _heads = new("--heads") { Description = "Attention heads" };
+    private readonly Option<int?> _dModel = new("--d-model") { Description = "Model width" };
+    private readonly Option<int?> _context = new("--context") { Description = "Context length in tokens (bytes)" };
+    private readonly Option<string?> _baseCheckpoint = new("--base-checkpoint") { Description = "Train every round from this safetensors checkpoint instead of fresh weights" };
+    private readonly Option<int?> _epochs = new("--epochs") { Description = "Epochs per round" };
+    private readonly Option<int?> _batch = new("--batch-size") { Description = "Examples per optimiser step" };
+    private readonly Option<double?> _lr = new("--lr") { Description = "Peak learning rate (AdamW)" };
+    private readonly Option<int?> _warmup = new("--warmup-steps") { Description = "Linear warm-up steps" };
+    private readonly Option<string?> _schedule = new("--schedule") { Description = "constant, linear or cosine decay after warm-up" };
+    private readonly Option<bool?> _continue = new("--continue-training") { Description = "Train each round from the previous round's model instead of the base" };
+    private readonly Option<int?> _scoreInstances = new("--score-instances") { Description = "Prompt uncertainty: instances per task (n)" };
+    private readonly Option<int?> _perturbations = new("--perturbations") { Description = "Prompt uncertainty: perturbed prompts (k)" };
+    private readonly Option<double?> _drop = new("--drop") { Description = "Prompt uncertainty: word-drop probability (p)" };
+    private readonly Option<int?> _scoreMaxNew = new("--score-max-new-tokens") { Description = "Prompt uncertainty: longest greedy output" };
+    private readonly Option<string[]?> _seeds = new("--seeds") { Description = "Seeds, comma-separated (one run each)", CustomParser = Strings };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _config, _pool, _strategy, _classBalance, _initial, _initialIds, _perRound, _rounds, _instances, _evalPool,
+                     _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
+                     _warmup, _schedule, _continue, _scoreInstances, _perturbations, _drop, _scoreMaxNew, _seeds })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public ExperimentConfig Build(ParseResult parse, string name)
+    {
+        var c = parse.GetValue(_config) is { } file ? Load(file) with { Name = name } : new ExperimentConfig { Name = name, Pool = "default" };
+        T Or<T>(Option<T?> option, T value) where T : struct => parse.GetValue(option) ?? value;
+        string Text(Option<string?> option, string value) => parse.GetValue(option) ?? value;
+        IReadOnlyList<string> Ids(Option<string[]?> option, IReadOnlyList<string> value) => parse.GetValue(option) ?? value;
+        var seeds = parse.GetValue(_seeds) is { } s ? s.Select(x => ulong.TryParse(x, out var v) ? v : throw new ArgumentException($"--seeds: '{x}' is not a seed (0 or more)")).ToArray() : c.Seeds;
+        return c with
+        {
+            Pool = Text(_pool!, c.Pool),
+            Strategy = Text(_strategy!, c.Strategy),
+            ClassBalance = Or(_classBalance, c.ClassBalance),
+            InitialTasks = Or(_initial, c.InitialTasks),
+            InitialTaskIds = Ids(_initialIds, c.InitialTaskIds),
+            TasksPerRound = Or(_perRound, c.TasksPerRound),
+            Rounds = Or(_rounds, c.Rounds),
+            InstancesPerTask = Or(_instances, c.InstancesPerTask),
+            Evaluation = c.Evaluation with
+            {
+                Pool = parse.GetValue(_evalPool) ?? c.Evaluation.Pool,
+                Tasks = Or(_evalTasks, c.Evaluation.Tasks),
+                TaskIds = Ids(_evalIds, c.Evaluation.TaskIds),
+                InstancesPerTask = Or(_evalInstances, c.Evaluation.InstancesPerTask),
+                MaxNewTokens = Or(_evalMaxNew, c.Evaluation.MaxNewTokens),
+            },
+            Model = c.Model with
+            {
+                Layers = Or(_layers, c.Model.Layers), Heads = Or(_heads, c.Model.Heads), DModel = Or(_dModel, c.Model.DModel),
+                Context = Or(_context, c.Model.Context), BaseCheckpoint = parse.GetValue(_baseCheckpoint) ?? c.Model.BaseCheckpoint,
+            },
+            Training = c.Training with
+            {
+                Epochs = Or(_epochs, c.Training.Epochs), BatchSize = Or(_batch, c.Training.BatchSize), LearningRate = Or(_lr, c.Training.LearningRate),
+                WarmupSteps = Or(_warmup, c.Training.WarmupSteps), Schedule = Text(_schedule!, c.Training.Schedule),
+                ContinueTraining = Or(_continue, c.Training.ContinueTraining),
+            },
+            Scoring = c.Scoring with
+            {
+                Instances = Or(_scoreInstances, c.Scoring.Instances), Perturbations = Or(_perturbations, c.Scoring.Perturbations),
+                DropProbability = Or(_drop, c.Scoring.DropProbability), MaxNewTokens = Or(_scoreMaxNew, c.Scoring.MaxNewTokens),
+            },
+            Seeds = seeds,
+        };
+    }
+
+    /// <summary>A config file: the config object itself, or an exported experiment with a "config" member. Errors name the file and JSON path.</summary>
+    private static ExperimentConfig Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"--config {path}: no such file");
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var root = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("config", out var inner) ? inner : document.RootElement;
+            return root.Deserialize<ExperimentConfig>(Json.Options) ?? throw new ArgumentException($"{path}: no config object");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{path}: {(e.Path is null ? "" : $"at {e.Path}")} (line {e.LineNumber + 1}): {e.Message}");
+        }
+    }
+
+    private static string[]? Strings(ArgumentResult result) =>
+        [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+}

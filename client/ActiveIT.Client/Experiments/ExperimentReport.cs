@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ActiveIT.Client.Output;
+using ActiveIT.Grains.Curriculum;
+
+namespace ActiveIT.Client.Experiments;
+
+/// <summary>Experiments as people and programs read them: round tables, learning curves (mean ± std over seeds), CSV and SVG.</summary>
+internal static class ExperimentReport
+{
+    /// <summary>One point of a learning curve: a round, its training-set size, the metric's mean and sample std over the seeds that finished it.</summary>
+    public sealed record CurvePoint(int Round, double TrainingTasks, double Mean, double Std, int Seeds);
+
+    public static IReadOnlyList<CurvePoint> Curve(Experiment experiment) =>
+    [
+        .. experiment.Runs.SelectMany(r => r.Rounds).Where(r => r.Evaluation is not null).GroupBy(r => r.Round).OrderBy(g => g.Key).Select(g =>
+        {
+            var values = g.Select(r => r.Evaluation!.Value).ToArray();
+            var mean = values.Average();
+            var std = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
+            return new CurvePoint(g.Key, g.Average(r => r.TrainingTasks), mean, std, values.Length);
+        }),
+    ];
+
+    public static string Metric(Experiment experiment) =>
+        experiment.Runs.SelectMany(r => r.Rounds).Select(r => r.Evaluation?.Metric).FirstOrDefault(m => m is not null) ?? "metric";
+
+    public static string Progress(ExperimentProgress p) =>
+        $"seed {p.Seed} ({p.SeedIndex + 1}/{p.Seeds}) · round {p.Round}/{p.Rounds} · {p.Step} {p.Done}/{p.Total}{(p.Detail is null ? "" : $" · {p.Detail}")}";
+
+    public static TextTable List(IReadOnlyList<Experiment> experiments)
+    {
+        var table = new TextTable("experiment", "pool", "strategy", "status", "seeds", "rounds done", "latest", "progress");
+        foreach (var e in experiments)
+        {
+            var (done, total) = e.CompletedRounds;
+            var curve = Curve(e);
+            table.Add(e.Name, e.Config.Pool, e.Config.Strategy, e.Status.ToString().ToLowerInvariant(), e.Config.Seeds.Count, $"{done}/{total}",
+                curve.Count == 0 ? "-" : $"{Metric(e)} {curve[^1].Mean:F2} @ {curve[^1].TrainingTasks:0} tasks",
+                e.Status == ExperimentStatus.Running && e.Progress is { } p ? Progress(p) : e.Error ?? "");
+        }
+        table.FitToRows();
+        return table;
+    }
+
+    public static TextTable Rounds(Experiment experiment)
+    {
+        var table = new TextTable("seed", "round", "tasks", "new", Metric(experiment), "exact match", "ROUGE-L", "scored", "cached", "select s", "train s",
+            "tokens/s", "loss", "eval s", "model");
+        foreach (var run in experiment.Runs.OrderBy(r => experiment.Config.Seeds.ToList().IndexOf(r.Seed)))
+        {
+            foreach (var r in run.Rounds.OrderBy(r => r.Round))
+            {
+                table.Add(run.Seed, r.Round, r.TrainingTasks, r.Selection.Selected.Count, r.Evaluation?.Value ?? double.NaN, r.Evaluation?.ExactMatch ?? double.NaN,
+                    r.Evaluation?.RougeL ?? double.NaN, r.Selection.ScoredNow, r.Selection.ScoresFromCache, r.Selection.Seconds,
+                    r.Training?.Seconds ?? double.NaN, r.Training?.TokensPerSecond ?? double.NaN, r.Training?.FinalLoss ?? double.NaN,
+                    r.Evaluation?.Seconds ?? double.NaN, r.Training?.ModelVersion ?? "-");
+            }
+        }
+        table.FitToRows();
+        return table;
+    }
+
+    /// <summary>Rounds down, experiments across: "mean ± std (seeds)" of each experiment's metric.</summary>
+    public static TextTable Compare(IReadOnlyList<Experiment> experiments)
+    {
+        var curves = experiments.Select(Curve).ToArray();
+        var table = new TextTable(["round", "tasks", .. experiments.Select(e => e.Name)]);
+        var rounds = curves.SelectMany(c => c.Select(p => p.Round)).Distinct().Order();
+        foreach (var round in rounds)
+        {
+            var points = curves.Select(c => c.SingleOrDefault(p => p.Round == round)).ToArray();
+            var tasks = string.Join("/", points.Where(p => p is not null).Select(p => p!.TrainingTasks.ToString("0", CultureInfo.InvariantCulture)).Distinct());
+            table.Add([round, tasks, .. points.Select(p => p is null ? "-" : $"{p.Mean:F2} ± {p.Std:F2} ({p.Seeds})")]);
+        }
+        table.FitToRows();
+        return table;
+    }
+
+    public static string Svg(IReadOnlyList<Experiment> experiments)
+    {
+        var curves = experiments.Select(e => (e.Name, Curve(e))).ToArray();
+        var top = curves.SelectMany(c => c.Item2.Select(p => p.Mean + p.Std)).DefaultIfEmpty(1).Max();
+        var metric = experiments.Select(Metric).FirstOrDefault(m => m != "metric") ?? "metric";
+        var plot = new SvgPlot($"Held-out {metric.Replace('_', ' ')} by training tasks", "tasks trained on", $"{metric.Replace('_', ' ')} (×100)", logX: false)
+        {
+            YMin = 0,
+            YMax = Math.Max(1, Math.Ceiling(top / 5) * 5),
+            Note = $"mean ± std over seeds; pool {string.Join(", ", experiments.Select(e => e.Config.Pool).Distinct())}",
+        };
+        foreach (var (name, curve) in curves)
+        {
+            plot.Add(name, [.. curve.Select(p => (p.TrainingTasks, p.Mean, p.Std))]);
+        }
+        return plot.Render();
+    }
+
+    private static readonly string[] CsvHeader =
+    [
+        "experiment", "pool", "strategy", "class_balance", "seed", "round", "training_tasks", "new_tasks", "metric", "value", "exact_match", "rouge_l",
+        "candidates", "scored_now", "scores_from_cache", "select_seconds", "train_examples", "train_steps", "train_loss", "train_seconds",
+        "train_tokens_per_second", "eval_tasks", "eval_instances", "eval_seconds", "model_version", "checkpoint", "selected_tasks",
+        "code_version", "torch_version", "device", "threads", "config",
+    ];
+
+    /// <summary>One row per seed and round, with the full config (as JSON) and the versions of the session that ran it last.</summary>
+    public static string Csv(IReadOnlyList<Experiment> experiments)
+    {
+        var csv = new StringBuilder(string.Join(",", CsvHeader)).Append('\n');
+        foreach (var e in experiments)
+        {
+            var session = e.Sessions.LastOrDefault();
+            var config = JsonSerializer.Serialize(e.Config, Json.Options);
+            foreach (var run in e.Runs)
+            {
+                foreach (var r in run.Rounds.OrderBy(r => r.Round))
+                {
+                    object?[] cells =
+                    [
+                        e.Name, e.Config.Pool, e.Config.Strategy, e.Config.ClassBalance, run.Seed, r.Round, r.TrainingTasks, r.Selection.Selected.Count,
+                        r.Evaluation?.Metric, r.Evaluation?.Value, r.Evaluation?.ExactMatch, r.Evaluation?.RougeL,
+                        r.Selection.Candidates, r.Selection.ScoredNow, r.Selection.ScoresFromCache, r.Selection.Seconds,
+                        r.Training?.Examples, r.Training?.Steps, r.Training?.FinalLoss, r.Training?.Seconds, r.Training?.TokensPerSecond,
+                        r.Evaluation?.Tasks, r.Evaluation?.Instances, r.Evaluation?.Seconds, r.Training?.ModelVersion, r.Training?.Checkpoint,
+                        string.Join(" ", r.Selection.Selected.Select(s => s.TaskId)),
+                        session?.CodeVersion, session?.TorchVersion, session?.Device, session?.Threads, config,
+                    ];
+                    csv.Append(string.Join(",", cells.Select(Cell))).Append('\n');
+                }
+            }
+        }
+        return csv.ToString();
+    }
+
+    private static string Cell(object? value)
+    {
+        var text = value switch
+        {
+            null => "",
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            float f => f.ToString("R", CultureInfo.InvariantCulture),
+            bool b => b ? "true" : "false",
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+        };
+        return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
+    }
+}

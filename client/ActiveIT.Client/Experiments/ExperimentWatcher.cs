@@ -1,0 +1,72 @@
+using ActiveIT.Client.Output;
+using ActiveIT.Grains.Curriculum;
+
+namespace ActiveIT.Client.Experiments;
+
+/// <summary>
+/// Follows an experiment until it stops: a line per finished round as it is recorded (a JSON line with --json), and a
+/// progress line on stderr. Reads the stored record, so it works for a runner in this process, another process, or a silo.
+/// </summary>
+internal sealed class ExperimentWatcher(IExperimentService service, bool json, TimeSpan? interval = null)
+{
+    private readonly HashSet<(ulong Seed, int Round)> _printed = [];
+    private readonly ProgressLine _line = new();
+
+    /// <summary>Watches until the experiment is no longer queued or running (or, with <paramref name="runner"/>, until that task ends).</summary>
+    public async Task<Experiment> WatchAsync(string name, Task? runner = null, Func<ExperimentProgress?>? live = null, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var experiment = await service.GetAsync(name, cancellationToken) ?? throw new KeyNotFoundException($"no experiment '{name}'");
+            PrintNewRounds(experiment);
+            var stopped = runner?.IsCompleted ?? experiment.Status is not (ExperimentStatus.Queued or ExperimentStatus.Running);
+            if (stopped)
+            {
+                _line.Clear();
+                return experiment;
+            }
+            var progress = live?.Invoke() ?? experiment.Progress;
+            _line.Update(experiment.Status == ExperimentStatus.Queued ? $"{name}: queued" : progress is null ? $"{name}: starting" : $"{name}: {ExperimentReport.Progress(progress)}");
+            var delay = Task.Delay(interval ?? TimeSpan.FromSeconds(1), cancellationToken);
+            await (runner is null ? delay : Task.WhenAny(delay, runner));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Marks the rounds already finished as printed: a watcher that joins late prints only what comes next.</summary>
+    public void MarkPrinted(Experiment experiment)
+    {
+        foreach (var run in experiment.Runs)
+        {
+            foreach (var round in run.Rounds.Where(r => r.Evaluation is not null))
+            {
+                _printed.Add((run.Seed, round.Round));
+            }
+        }
+    }
+
+    public void PrintNewRounds(Experiment experiment)
+    {
+        foreach (var run in experiment.Runs)
+        {
+            foreach (var round in run.Rounds.Where(r => r.Evaluation is not null).OrderBy(r => r.Round))
+            {
+                if (!_printed.Add((run.Seed, round.Round)))
+                {
+                    continue;
+                }
+                _line.Clear();
+                Console.WriteLine(json ? Json.Line(new { experiment = experiment.Name, seed = run.Seed, round }) : Describe(run.Seed, round));
+            }
+        }
+    }
+
+    public static string Describe(ulong seed, RoundRecord r)
+    {
+        var s = r.Selection;
+        var scoring = s.ScoreKey is null ? "" : $", scored {s.ScoredNow} + {s.ScoresFromCache} cached";
+        return $"seed {seed} round {r.Round}: {r.TrainingTasks} tasks (+{s.Selected.Count}) · {r.Evaluation!.Metric} {r.Evaluation.Value:F2} " +
+               $"(ROUGE-L {r.Evaluation.RougeL:F2}) · select {s.Seconds:F1} s{scoring} · train {r.Training!.Seconds:F1} s " +
+               $"({r.Training.TokensPerSecond / 1000:F1}k tok/s, loss {r.Training.FinalLoss:F3}) · eval {r.Evaluation.Seconds:F1} s";
+    }
+}

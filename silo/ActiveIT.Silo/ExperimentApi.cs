@@ -1,0 +1,34 @@
+using ActiveIT.Grains.Curriculum;
+
+namespace ActiveIT.Silo;
+
+/// <summary>The experiment endpoints: <see cref="IExperimentService"/> over HTTP; started experiments go to the <see cref="ExperimentWorker"/>.</summary>
+public static class ExperimentApi
+{
+    public static void MapExperimentApi(this IEndpointRouteBuilder app)
+    {
+        var experiments = app.MapGroup("/v1/experiments");
+        experiments.MapPost("", async (ExperimentConfig config, IExperimentService service, CancellationToken ct) =>
+        {
+            var experiment = await service.CreateAsync(config, ct);
+            return Results.Created($"/v1/experiments/{Uri.EscapeDataString(experiment.Name)}", experiment);
+        });
+        experiments.MapGet("", async (IExperimentService service, CancellationToken ct) => Results.Ok(await service.ListAsync(ct)));
+        experiments.MapGet("/{name}", async (string name, IExperimentService service, CancellationToken ct) =>
+            await service.GetAsync(name, ct) is { } experiment ? Results.Ok(experiment) : NotFound(name));
+        experiments.MapPost("/{name}/start", async (string name, IExperimentService service, ExperimentWorker worker, CancellationToken ct) =>
+        {
+            var experiment = await service.StartAsync(name, ct);
+            if (experiment.Status == ExperimentStatus.Queued)
+            {
+                worker.Enqueue(name);
+            }
+            return Results.Accepted($"/v1/experiments/{Uri.EscapeDataString(name)}", experiment);
+        });
+        experiments.MapPost("/{name}/cancel", async (string name, IExperimentService service, CancellationToken ct) => Results.Ok(await service.CancelAsync(name, ct)));
+        experiments.MapDelete("/{name}", async (string name, IExperimentService service, CancellationToken ct) =>
+            await service.DeleteAsync(name, ct) ? Results.NoContent() : NotFound(name));
+    }
+
+    private static IResult NotFound(string name) => Results.Problem(statusCode: 404, title: "No such experiment", detail: $"no experiment '{name}'");
+}

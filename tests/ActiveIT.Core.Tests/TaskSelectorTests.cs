@@ -1,0 +1,76 @@
+using ActiveIT.Core;
+using ActiveIT.Core.Curriculum;
+using ActiveIT.Core.Rewriting;
+
+namespace ActiveIT.Core.Tests;
+
+public sealed class TaskSelectorTests
+{
+    // t0..t8: PU rises with the index, PP falls, perplexity rises; t0-t2 are classification tasks.
+    private static readonly SelectionCandidate[] Pool = [.. Enumerable.Range(0, 9).Select(i =>
+        new SelectionCandidate($"t{i}", i < 3, PromptUncertainty: i / 10.0, PredictionProbability: 1 - i / 10.0, Perplexity: 1 + i))];
+
+    private static IReadOnlyList<string> Select(string strategy, int count, bool balance = false, ulong seed = 1)
+    {
+        Assert.True(SelectionStrategies.TryParse(strategy, out var s));
+        return TaskSelector.Select(Pool.Reverse().ToArray(), s, count, balance, SeededRandom.For(seed, "test"));
+    }
+
+    [Fact]
+    public void ScoredStrategies_PickByTheirRanking()
+    {
+        Assert.Equal(["t8", "t7", "t6"], Select("prompt-uncertainty", 3));
+        Assert.Equal(["t8", "t7"], Select("high-perplexity", 2));
+        Assert.Equal(["t0", "t1"], Select("low-perplexity", 2));
+    }
+
+    [Fact]
+    public void MapStrategies_PickTheirCategoryFirst()
+    {
+        // Thirds: t6-t8 ambiguous; of t0-t5, t0-t2 (higher PP) easy and t3-t5 difficult.
+        Assert.Equal(["t8", "t7", "t6"], Select("ambiguous", 3));
+        Assert.Equal(["t0", "t1", "t2"], Select("easy", 3));
+        Assert.Equal(["t5", "t4", "t3"], Select("difficult", 3));
+        Assert.Equal(["t5", "t4", "t3", "t8"], Select("difficult", 4));  // then the rest, by the same ranking (lowest PP)
+    }
+
+    [Fact]
+    public void Random_IsSeeded_AndFullyTrainedTakesEverything()
+    {
+        Assert.Equal(Select("random", 4, seed: 7), Select("random", 4, seed: 7));
+        Assert.NotEqual(Select("random", 4, seed: 7), Select("random", 4, seed: 8));
+        Assert.Equal(4, Select("random", 4).Distinct().Count());
+        Assert.Equal(9, Select("fully-trained", 2).Count);
+    }
+
+    [Fact]
+    public void ClassBalance_KeepsThePoolsProportion()
+    {
+        // 3 of 9 are classification: a round of 6 takes 2 of them (the most uncertain) and 4 generation tasks.
+        var picked = Select("prompt-uncertainty", 6, balance: true);
+        Assert.Equal(["t2", "t1", "t8", "t7", "t6", "t5"], picked);
+        Assert.Equal(["t8", "t7", "t6", "t5", "t4", "t3"], Select("prompt-uncertainty", 6));
+    }
+
+    [Fact]
+    public void StrategyNames_RoundTrip()
+    {
+        Assert.Equal(["random", "prompt-uncertainty", "high-perplexity", "low-perplexity", "ambiguous", "easy", "difficult", "fully-trained"],
+            Enum.GetValues<SelectionStrategy>().Select(s => s.Name()));
+        Assert.False(SelectionStrategies.TryParse("PromptUncertainty", out _));
+    }
+
+    [Fact]
+    public void TaskKind_TellsClassificationFromGeneration()
+    {
+        var rewrite = RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo), 1, 20, seed: 1)[0];
+        Assert.False(TaskKind.IsClassification(rewrite));
+        var labels = rewrite with
+        {
+            Format = Tasks.TaskFormat.Niv2,
+            Instances = [.. Enumerable.Range(0, 20).Select(i => new Tasks.TaskInstance($"{i}", $"x{i}", [i % 2 == 0 ? "Yes" : "No"]))],
+        };
+        Assert.True(TaskKind.IsClassification(labels));
+        Assert.True(TaskKind.IsClassification(rewrite with { Format = Tasks.TaskFormat.Niv2, Categories = ["Sentiment Classification"] }));
+    }
+}
