@@ -40,32 +40,16 @@ internal sealed class ExperimentStartCommand : Command
             Console.Error.WriteLine($"experiment '{name}' queued on the silo");
             return parse.GetValue(_watch) ? Outcome(await watcher.WatchAsync(name, cancellationToken: cancellationToken)) : ExitCodes.Success;
         }
-        var runner = new CurriculumRunner(host, _connection.ExperimentsDir(parse), _engine.Apply(parse), RunEnvironment.Version);
-        ExperimentProgress? latest = null;
-        var run = runner.RunAsync(name, new SyncProgress<ExperimentProgress>(p => latest = p), cancellationToken);
-        await watcher.WatchAsync(name, run, () => latest, CancellationToken.None);
-        try
+        var done = await ForegroundRun.RunAsync(service, host, _connection.ExperimentsDir(parse), _engine.Apply(parse), name, watcher, cancellationToken);
+        if (done is null)
         {
-            experiment = await run;
+            var status = (await service.GetAsync(name, CancellationToken.None))?.Status;
+            return status == ExperimentStatus.Failed ? ExitCodes.Failure : ExitCodes.Cancelled;
         }
-        catch (OperationCanceledException e)
-        {
-            experiment = (await service.GetAsync(name, CancellationToken.None))!;
-            Console.Error.WriteLine(experiment.Status == ExperimentStatus.Cancelled
-                ? $"experiment '{name}' cancelled ({e.Message}); `activeit experiment start {name}` resumes it"
-                : $"experiment '{name}' paused; `activeit experiment start {name}` resumes it from the last finished step");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception e) when (e is not (ArgumentException or KeyNotFoundException))
-        {
-            Console.Error.WriteLine($"activeit experiment start: experiment '{name}' failed: {e.Message}; `activeit experiment start {name}` retries from the last finished step");
-            return ExitCodes.Failure;
-        }
-        watcher.PrintNewRounds(experiment);
         if (!json)
         {
             Console.WriteLine();
-            Console.WriteLine(ExperimentReport.Compare([experiment]));
+            Console.WriteLine(ExperimentReport.Compare([done]));
         }
         return ExitCodes.Success;
     });
@@ -80,9 +64,4 @@ internal sealed class ExperimentStartCommand : Command
             _ => ExitCodes.Cancelled,
         };
     }
-}
-
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

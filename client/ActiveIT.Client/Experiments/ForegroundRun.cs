@@ -1,0 +1,41 @@
+using ActiveIT.Grains.Curriculum;
+using ActiveIT.Grains.Hosting;
+
+namespace ActiveIT.Client.Experiments;
+
+/// <summary>Runs an embedded experiment in this process while a watcher prints its rounds and progress; Ctrl+C pauses it.</summary>
+internal static class ForegroundRun
+{
+    /// <summary>The experiment when it completed, or null (the reason is printed) when it was paused, cancelled or failed.</summary>
+    public static async Task<Experiment?> RunAsync(IExperimentService service, GrainHost host, string experimentsDir, string device, string name,
+        ExperimentWatcher watcher, CancellationToken cancellationToken)
+    {
+        var runner = new CurriculumRunner(host, experimentsDir, device, RunEnvironment.Version);
+        ExperimentProgress? latest = null;
+        var run = runner.RunAsync(name, new SyncProgress<ExperimentProgress>(p => latest = p), cancellationToken);
+        await watcher.WatchAsync(name, run, () => latest, CancellationToken.None);
+        try
+        {
+            var experiment = await run;
+            watcher.PrintNewRounds(experiment);
+            return experiment;
+        }
+        catch (OperationCanceledException e)
+        {
+            var experiment = (await service.GetAsync(name, CancellationToken.None))!;
+            Console.Error.WriteLine(experiment.Status == ExperimentStatus.Cancelled
+                ? $"experiment '{name}' cancelled ({e.Message}); `activeit experiment start {name}` resumes it"
+                : $"experiment '{name}' paused; `activeit experiment start {name}` resumes it from the last finished step");
+        }
+        catch (Exception e) when (e is not (ArgumentException or KeyNotFoundException))
+        {
+            Console.Error.WriteLine($"experiment '{name}' failed: {e.Message}; `activeit experiment start {name}` retries from the last finished step");
+        }
+        return null;
+    }
+}
+
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
