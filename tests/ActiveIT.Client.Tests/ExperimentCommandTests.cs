@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Xml.Linq;
+using ActiveIT.Client.Experiments;
+using ActiveIT.Client.Output;
+using ActiveIT.Client.Pools;
+using ActiveIT.Grains.Curriculum;
+
+namespace ActiveIT.Client.Tests;
+
+public sealed class ExperimentCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-exp-cli-").FullName;
+
+    private string Data => $"--data-dir {_dir}";
+
+    private const string Tiny = "--pool rewrite --initial-tasks 4 --tasks-per-round 3 --rounds 2 --instances-per-task 4 --eval-tasks 3 --eval-instances 3 " +
+        "--eval-max-new-tokens 8 --layers 1 --heads 2 --d-model 32 --context 192 --epochs 1 --batch-size 8 --warmup-steps 1 --score-instances 2 " +
+        "--perturbations 2 --score-max-new-tokens 8 --seeds 1,2";
+
+    private void Ok(string commandLine)
+    {
+        var (code, _, stderr) = CliRunner.Run(commandLine);
+        Assert.True(code == 0, $"{commandLine}: {stderr}");
+    }
+
+    [Fact]
+    public void Embedded_CreateStartStatusCompareResultsDelete()
+    {
+        Ok($"pool generate --pool rewrite --rules 20 --instances 6 {Data}");
+        Ok($"experiment create rnd --strategy random {Tiny} {Data}");
+        Ok($"experiment create pu --strategy prompt-uncertainty {Tiny} {Data}");
+
+        var start = CliRunner.Run($"experiment start rnd --threads 2 {Data}");
+        Assert.True(start.ExitCode == 0, start.Stderr);
+        Assert.Contains("seed 2 round 2: 10 tasks (+3) · exact_match", start.Stdout);
+        Assert.Matches(@"2\s+10\s+\d+\.\d\d ± \d+\.\d\d \(2\)", start.Stdout);  // the learning curve over both seeds
+        var status = CliRunner.Run($"experiment status {Data}");
+        Assert.Matches(@"pu\s+rewrite\s+prompt-uncertainty\s+created\s+2\s+0/6", status.Stdout);
+        Assert.Matches(@"rnd\s+rewrite\s+random\s+completed\s+2\s+6/6", status.Stdout);
+        Ok($"experiment start pu {Data}");
+
+        var svg = Path.Combine(_dir, "curves.svg");
+        var compare = CliRunner.Run($"experiment compare rnd pu --svg {svg} {Data}");
+        Assert.Equal(0, compare.ExitCode);
+        Assert.Matches(@"round\s+tasks\s+rnd\s+pu", compare.Stdout);
+        Assert.Matches(@"\n\s*1\s+7\s+\d+\.\d\d ± \d+\.\d\d \(2\)\s+\d+\.\d\d ± \d+\.\d\d \(2\)", compare.Stdout);
+        var plot = XDocument.Load(svg);
+        Assert.Equal(6, plot.Descendants().Count(e => e.Name.LocalName == "circle"));  // 2 experiments × 3 rounds
+        Assert.Contains(plot.Descendants().Select(e => e.Value), v => v == "pu");
+
+        var csv = Path.Combine(_dir, "pu.csv");
+        var json = Path.Combine(_dir, "pu.json");
+        Ok($"experiment results pu --csv {csv} --json-out {json} {Data}");
+        var rows = File.ReadAllLines(csv);
+        Assert.Equal(7, rows.Length);
+        Assert.StartsWith("experiment,pool,strategy,class_balance,seed,round,training_tasks", rows[0]);
+        Assert.Contains("\"{\"\"name\"\":\"\"pu\"\"", rows[1]);  // the full config travels with every row
+        var record = JsonSerializer.Deserialize<Experiment>(File.ReadAllText(json), Json.Options)!;
+        Assert.Equal("prompt-uncertainty", record.Config.Strategy);
+        Assert.Equal(RunEnvironment.Version, record.Sessions.Single().CodeVersion);
+        Assert.All(record.Runs.SelectMany(r => r.Rounds).Where(r => r.Round > 0), r => Assert.NotNull(r.Selection.Selected[0].PromptUncertainty));
+
+        Ok($"experiment delete rnd {Data}");
+        Assert.DoesNotContain("rnd", CliRunner.Run($"experiment status {Data}").Stdout);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "experiments", "rnd")));
+    }
+
+    [Fact]
+    public void BadInput_NamesTheFieldOrFile()
+    {
+        Ok($"pool generate --pool rewrite --rules 20 --instances 6 {Data}");
+        var strategy = CliRunner.Run($"experiment create x {Tiny} --strategy loudest {Data}");
+        Assert.Equal(2, strategy.ExitCode);
+        Assert.Contains("strategy: 'loudest' is not one of", strategy.Stderr);
+        var size = CliRunner.Run($"experiment create x {Tiny.Replace("--rounds 2", "--rounds 50")} {Data}");
+        Assert.Contains("rounds: 4 initial + 50 rounds × 3 tasks = 154 tasks, but pool 'rewrite' has 17 candidates", size.Stderr);
+
+        var config = Path.Combine(_dir, "config.json");
+        File.WriteAllText(config, "{\n  \"pool\": \"rewrite\",\n  \"rounds\": \"many\"\n}");
+        var file = CliRunner.Run($"experiment create x --config {config} {Data}");
+        Assert.Equal(2, file.ExitCode);
+        Assert.Contains($"{config}: at $.rounds (line 3)", file.Stderr);
+        Assert.Equal(2, CliRunner.Run($"experiment start nope {Data}").ExitCode);
+    }
+
+    [Fact]
+    public async Task KilledProcess_RestartResumesFromTheLastFinishedStep_ToTheUninterruptedResult()
+    {
+        Ok($"pool generate --pool rewrite --rules 20 --instances 6 {Data}");
+        var slower = Tiny.Replace("--epochs 1", "--epochs 8").Replace("--seeds 1,2", "--seeds 1");
+        Ok($"experiment create killed --strategy prompt-uncertainty {slower} {Data}");
+        Ok($"experiment create whole --strategy prompt-uncertainty {slower} {Data}");
+
+        using (var child = Child("experiment", "start", "killed", "--threads", "1", "--data-dir", _dir))
+        {
+            await using var host = EmbeddedHost.Open(_dir);
+            var service = new ExperimentService(host, Path.Combine(_dir, "experiments"));
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while ((await service.GetAsync("killed"))!.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round == 1) != true)
+            {
+                Assert.False(child.HasExited, "the run ended before it could be killed");
+                Assert.True(DateTime.UtcNow < deadline, "round 1 never began");
+                await Task.Delay(20);
+            }
+            child.Kill(entireProcessTree: true);  // SIGKILL in round 1
+            await child.WaitForExitAsync();
+            var killed = (await service.GetAsync("killed"))!;
+            Assert.Equal(ExperimentStatus.Running, killed.Status);  // nobody said otherwise: the lease is left behind
+            Assert.Null(killed.Runs.Single().Rounds.Single(r => r.Round == 1).Evaluation);
+        }
+
+        // Restarted as a user would: a fresh process with the same thread count (threads change float summation order).
+        foreach (var name in new[] { "killed", "whole" })
+        {
+            using var run = Child("experiment", "start", name, "--threads", "1", "--data-dir", _dir);  // takes over the dead process's lease
+            await run.WaitForExitAsync();
+            Assert.Equal(0, run.ExitCode);
+        }
+        await using var reader = EmbeddedHost.Open(_dir);
+        var experiments = new ExperimentService(reader, Path.Combine(_dir, "experiments"));
+        static string[] Summary(Experiment e) => [.. e.Runs.Single().Rounds.OrderBy(r => r.Round)
+            .Select(r => $"{string.Join(",", r.Selection.Selected.Select(s => s.TaskId))} {r.Training!.ModelVersion} {r.Evaluation!.Value}")];
+        var resumed = (await experiments.GetAsync("killed"))!;
+        Assert.Equal(ExperimentStatus.Completed, resumed.Status);
+        Assert.Equal(2, resumed.Sessions.Count);
+        Assert.Equal(string.Join("\n", Summary((await experiments.GetAsync("whole"))!)), string.Join("\n", Summary(resumed)));
+    }
+
+    [Fact]
+    public void Demo_SmokeScale_ComparesTheFourStrategies_AndResumes()
+    {
+        var run = CliRunner.Run($"demo --scale smoke --threads 2 --out {_dir}");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Matches(@"round\s+tasks\s+smoke-random\s+smoke-prompt-uncertainty\s+smoke-high-perplexity\s+smoke-low-perplexity", run.Stdout);
+        Assert.Equal(13, File.ReadAllLines(Path.Combine(_dir, "results.csv")).Length);  // 4 strategies × 3 rounds
+        Assert.Equal(4, JsonSerializer.Deserialize<Experiment[]>(File.ReadAllText(Path.Combine(_dir, "results.json")), Json.Options)!.Length);
+        Assert.Equal(12, XDocument.Load(Path.Combine(_dir, "curves.svg")).Descendants().Count(e => e.Name.LocalName == "circle"));
+
+        var again = CliRunner.Run($"demo --scale smoke --threads 2 --out {_dir}");  // finished experiments are not redone
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(run.Stdout.Split("\n\nheld-out")[1].Split("\n\n")[1], again.Stdout.Split("\n\nheld-out")[1].Split("\n\n")[1]);
+    }
+
+    /// <summary>The CLI as its own process (activeit.dll from the build output), so it can be killed outright.</summary>
+    private static Process Child(params string[] args)
+    {
+        var child = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "activeit.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        child.OutputDataReceived += (_, _) => { };
+        child.ErrorDataReceived += (_, _) => { };
+        child.BeginOutputReadLine();
+        child.BeginErrorReadLine();
+        return child;
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
