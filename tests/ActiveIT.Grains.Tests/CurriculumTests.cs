@@ -182,8 +182,3 @@ public sealed class CurriculumTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
-
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

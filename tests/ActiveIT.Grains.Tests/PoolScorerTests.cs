@@ -2,6 +2,7 @@ using ActiveIT.Core.Rewriting;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
+using ActiveIT.Grains;
 using ActiveIT.Grains.Hosting;
 using ActiveIT.Grains.Persistence;
 using ActiveIT.Grains.Pools;
@@ -55,7 +56,7 @@ public sealed class PoolScorerTests : IDisposable
         await using var host = await PoolAsync();
         using var cancel = new CancellationTokenSource();
         var scorer = new PoolScorer(host, new LocalEngineBackend(_model, "tiny", "v1"), Config);
-        var progress = new SyncProgress(p =>
+        var progress = new SyncProgress<(int Done, int Total)>(p =>
         {
             if (p.Done == 2)
             {
@@ -67,11 +68,6 @@ public sealed class PoolScorerTests : IDisposable
         var resumed = await new PoolScorer(host, backend, Config).ScoreAsync("p");
         Assert.Equal(2, resumed.Count(r => r.Cached));
         Assert.Equal(6, backend.EngineCalls);
-    }
-
-    private sealed class SyncProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
-    {
-        public void Report((int Done, int Total) value) => report(value);
     }
 
     public void Dispose()

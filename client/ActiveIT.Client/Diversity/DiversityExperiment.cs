@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using ActiveIT.Client.Output;
 using ActiveIT.Engine;
+using ActiveIT.Grains;
 
 namespace ActiveIT.Client.Diversity;
 
@@ -37,7 +38,7 @@ internal static class DiversityExperiment
         var runner = new DiversityRunner(config);
         var point = 0;
         var points = config.Seeds.Count * config.InstructionCounts.Count;
-        IProgress<TrainingProgress> report = new SyncProgress(p => progress.Update(
+        IProgress<TrainingProgress> report = new SyncProgress<TrainingProgress>(p => progress.Update(
             $"[{point + 1}/{points}] step {p.Step}/{p.TotalSteps} epoch {p.Epoch + 1}/{config.Epochs} loss {p.Result.Loss:F4} " +
             $"{p.TargetTokens / Math.Max(p.ElapsedSeconds, 1e-9):F0} target tok/s, {total.Elapsed.TotalMinutes:F1} min elapsed"));
         foreach (var r in runner.Run(report, cancellationToken))
@@ -106,11 +107,5 @@ internal static class DiversityExperiment
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, csv.ToString());
         File.Move(tmp, path, overwrite: true);
-    }
-
-    /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

@@ -1,3 +1,4 @@
+using ActiveIT.Grains;
 using ActiveIT.Grains.Curriculum;
 using ActiveIT.Grains.Hosting;
 
@@ -33,9 +34,4 @@ internal static class ForegroundRun
         }
         return null;
     }
-}
-
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }
