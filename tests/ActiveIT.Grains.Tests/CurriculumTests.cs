@@ -182,3 +182,23 @@ public sealed class CurriculumTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
+
+public sealed class RunnerLeaseTests
+{
+    [Fact]
+    public void Lease_IsStaleOnlyWhenItsRunnerIsGone()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var mine = RunnerLease.ForThisProcess(now.AddHours(-1));
+        Assert.False(mine.IsStale(now));  // alive on this machine: an old heartbeat is a slow step, not a dead runner
+        Assert.True((mine with { ProcessStarted = mine.ProcessStarted.AddMinutes(-5) }).IsStale(now));  // the id was reused
+
+        using var exited = System.Diagnostics.Process.Start("true")!;
+        exited.WaitForExit();
+        Assert.True((mine with { ProcessId = exited.Id }).IsStale(now));
+
+        var remote = mine with { Machine = "elsewhere", Heartbeat = now.AddSeconds(-30) };
+        Assert.False(remote.IsStale(now));
+        Assert.True(remote.IsStale(now + RunnerLease.Timeout));
+    }
+}

@@ -96,25 +96,33 @@ public sealed record EvaluationRecord(
 /// <summary>Where a running experiment is: seed (index of count), round, step ("select", "score", "train", "evaluate"), done of total.</summary>
 public sealed record ExperimentProgress(ulong Seed, int SeedIndex, int Seeds, int Round, int Rounds, string Step, long Done, long Total, string? Detail, DateTimeOffset At);
 
-/// <summary>Who runs an experiment; a lease whose heartbeat is old, or whose process is gone, may be taken over.</summary>
-public sealed record RunnerLease(string Id, string Machine, int ProcessId, DateTimeOffset Heartbeat)
+/// <summary>
+/// Who runs an experiment. On the runner's machine the lease is stale once its process is gone (a slow step never
+/// loses it; a reused process id is told apart by the process's start time); from another machine, once its
+/// heartbeat is older than <see cref="Timeout"/>.
+/// </summary>
+public sealed record RunnerLease(string Id, string Machine, int ProcessId, DateTimeOffset ProcessStarted, DateTimeOffset Heartbeat)
 {
+    /// <summary>A lease for the calling process.</summary>
+    public static RunnerLease ForThisProcess(DateTimeOffset now)
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return new($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}", Environment.MachineName,
+            Environment.ProcessId, self.StartTime.ToUniversalTime(), now);
+    }
+
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     public bool IsStale(DateTimeOffset now)
     {
-        if (now - Heartbeat > Timeout)
-        {
-            return true;
-        }
         if (Machine != Environment.MachineName)
         {
-            return false;
+            return now - Heartbeat > Timeout;
         }
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(ProcessId);
-            return process.HasExited;
+            return process.HasExited || Math.Abs((process.StartTime.ToUniversalTime() - ProcessStarted.UtcDateTime).TotalSeconds) > 1;
         }
         catch (ArgumentException)
         {

@@ -37,8 +37,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             return done;
         }
         var now = DateTimeOffset.UtcNow;
-        var lease = new RunnerLease($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}",
-            Environment.MachineName, Environment.ProcessId, now);
+        var lease = RunnerLease.ForThisProcess(now);
         var info = EngineRuntime.Info;
         var experiment = await grain.ClaimAsync(lease, new RunSession(lease.Id, now, codeVersion, info.TorchVersion, device, info.Threads,
             RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription));
