@@ -6,7 +6,18 @@ using ActiveIT.Grains.Pools;
 
 namespace ActiveIT.Grains.Tests;
 
+/// <summary>
+/// Engine results are bit-identical for the same thread count only while nothing else in the process uses the
+/// engine (concurrent callers change how OpenMP and OpenBLAS split reductions), so these run alone.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection
+{
+    public const string Name = "Alone";
+}
+
 /// <summary>The curriculum loop end to end on the real engine and a SQLite file, at a scale of seconds.</summary>
+[Collection(AloneCollection.Name)]
 public sealed class CurriculumTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("activeit-curriculum-").FullName;
