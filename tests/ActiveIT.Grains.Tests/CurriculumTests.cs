@@ -157,6 +157,37 @@ public sealed class CurriculumTests : IDisposable
     }
 
     [Fact]
+    public async Task Niv2Pool_IsEvaluatedByRougeLAndExactMatch_OverallAndPerCategory()
+    {
+        await using var host = Host();
+        var files = Directory.GetFiles(SharedData.Path("niv2", "tasks"), "*.json").Order(StringComparer.Ordinal).Take(10);
+        await new PoolService(host).ImportAsync("niv2", [.. files.SelectMany(f => Import.TaskFileReader.Read(f))], "test");
+        var config = Config("niv2", "random") with
+        {
+            Pool = "niv2", InitialTasks = 4, TasksPerRound = 2, Rounds = 1, InstancesPerTask = 2,
+            Evaluation = new EvaluationSpec { Tasks = 3, InstancesPerTask = 2, MaxNewTokens = 8 },
+        };
+        await new ExperimentService(host, Experiments).CreateAsync(config);
+        var done = await Runner(host).RunAsync("niv2");
+
+        var run = done.Runs.Single();
+        var evaluation = run.Rounds.Single(r => r.Round == 1).Evaluation!;
+        Assert.Equal("rouge_l", evaluation.Metric);
+        Assert.Equal(evaluation.RougeL, evaluation.Value);
+        Assert.Equal(6, evaluation.Instances);
+        var pool = new PoolService(host);
+        var categories = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var id in run.EvaluationTaskIds)
+        {
+            categories.Add((await pool.GetTaskAsync("niv2", id))!.Categories[0]);
+        }
+        Assert.Equal(categories, evaluation.RougeLByCategory.Keys.ToHashSet());
+        Assert.Equal(categories, evaluation.ExactMatchByCategory.Keys.ToHashSet());
+        Assert.Equal(run.EvaluationTaskIds.Order(), evaluation.ByTask.Keys.Order());
+        Assert.All(evaluation.RougeLByCategory.Values, v => Assert.InRange(v, 0, 100));
+    }
+
+    [Fact]
     public async Task Create_RefusesBadConfigs_NamingTheField()
     {
         await using var host = await WithPoolAsync(Host());
