@@ -15,7 +15,7 @@ namespace ActiveIT.Client.Commands;
 /// </summary>
 internal sealed class DemoCommand : Command
 {
-    private readonly Option<string> _scale = new("--scale") { Description = "demo (about 5 min on 2 cores), report (the docs/curriculum.md run, about 40 min) or smoke (seconds, checks an installation)", DefaultValueFactory = _ => "demo" };
+    private readonly Option<string> _scale = new("--scale") { Description = "demo (about 8 min on 2 cores), report (the docs/curriculum.md run, about 40 min) or smoke (seconds, checks an installation)", DefaultValueFactory = _ => "demo" };
     private readonly Option<string> _out = new("--out") { Description = "Output directory (its data/ holds the pool and the experiments)", DefaultValueFactory = _ => "runs/demo" };
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON line per finished round instead of text" };
     private readonly EngineOptions _engine = new();

@@ -26,7 +26,7 @@ internal sealed record CurriculumDemo(string Scale, int Rules, int InstancesPerR
             Model = new ModelSpec { Layers = 1, Heads = 2, DModel = 32, Context = 192 },
             Scoring = new ScoringSpec { Instances = 2, Perturbations = 2, MaxNewTokens = 8 },
         }, "seconds; checks the installation, the numbers mean nothing"),
-        "demo" => new(scale, 200, 24, Config(initial: 12, perRound: 12, evalTasks: 30, epochs: 4, seeds: [1]), "about 5 min on 2 cores"),
+        "demo" => new(scale, 200, 24, Config(initial: 12, perRound: 12, evalTasks: 30, epochs: 4, seeds: [1]), "about 8 min on 2 cores, estimated from the report run's rates"),
         "report" => new(scale, 300, 24, Config(initial: 20, perRound: 20, evalTasks: 40, epochs: 5, seeds: [1, 2, 3]), "about 40 min on 2 cores"),
         _ => throw new ArgumentException($"unknown scale '{scale}' (smoke, demo, report)"),
     };
