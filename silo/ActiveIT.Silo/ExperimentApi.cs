@@ -2,7 +2,7 @@ using ActiveIT.Grains.Curriculum;
 
 namespace ActiveIT.Silo;
 
-/// <summary>The experiment endpoints: <see cref="IExperimentService"/> over HTTP; started experiments go to the <see cref="ExperimentWorker"/>.</summary>
+/// <summary>The experiment endpoints: <see cref="IExperimentService"/> over HTTP; started experiments go to the cluster's queue, whose silos' <see cref="ExperimentWorker"/>s run them.</summary>
 public static class ExperimentApi
 {
     public static void MapExperimentApi(this IEndpointRouteBuilder app)
@@ -21,7 +21,7 @@ public static class ExperimentApi
             var experiment = await service.StartAsync(name, ct);
             if (experiment.Status == ExperimentStatus.Queued)
             {
-                worker.Enqueue(name);
+                await worker.EnqueueAsync(name);
             }
             return Results.Accepted($"/v1/experiments/{Uri.EscapeDataString(name)}", experiment);
         });

@@ -1,26 +1,34 @@
 using System.Reflection;
 using System.Threading.Channels;
 using ActiveIT.Engine;
-using ActiveIT.Grains;
 using ActiveIT.Grains.Curriculum;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime;
 
 namespace ActiveIT.Silo;
 
 /// <summary>
-/// Runs started experiments in the background, at most <see cref="SiloOptions.MaxConcurrentExperiments"/> at a time.
-/// On start it picks up experiments left queued or running (a silo killed mid-round resumes them from the last
-/// finished step); on shutdown it pauses its runs and queues them again for the next start.
+/// This silo's share of the cluster's experiments. With a free slot (<see cref="SiloOptions.MaxConcurrentExperiments"/>)
+/// it claims the next experiment from the cluster's <see cref="IExperimentQueueGrain"/> and runs it here, outside any
+/// grain turn (a round lasts minutes; grain calls stay short: the runner records each finished step in the curriculum
+/// grain). The queue tells it of new work through an observer; when membership declares a silo dead, it asks the queue
+/// to return that silo's claims, so a survivor resumes them. On shutdown its runs pause and go back to the queue.
 /// </summary>
-public sealed class ExperimentWorker(IGrainFactory grains, IExperimentService experiments, IOptions<SiloOptions> options, ILogger<ExperimentWorker> logger)
-    : BackgroundService
+public sealed class ExperimentWorker(IGrainFactory grains, IExperimentService experiments, ILocalSiloDetails silo, IClusterMembershipService membership,
+    IOptions<SiloOptions> options, IOptions<ClusterOptions> cluster, ILogger<ExperimentWorker> logger) : BackgroundService, IExperimentWorkerObserver
 {
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.MaxConcurrentExperiments));
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly string _self = silo.SiloAddress.ToParsableString();
+    private IExperimentQueueGrain Queue => grains.GetGrain<IExperimentQueueGrain>(IExperimentQueueGrain.Key);
 
     public static string ExperimentsDir(SiloOptions options) => Path.Combine(options.DataDir, "experiments");
 
-    public void Enqueue(string name) => _queue.Writer.TryWrite(name);
+    /// <summary>Queues a started experiment for whichever silo of the cluster has a free slot.</summary>
+    public Task EnqueueAsync(string name) => Queue.EnqueueAsync(name);
+
+    public void WorkAvailable() => _wake.Writer.TryWrite(true);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,44 +36,93 @@ public sealed class ExperimentWorker(IGrainFactory grains, IExperimentService ex
         {
             EngineRuntime.SetThreads(threads);
         }
-        foreach (var e in await experiments.ListAsync(stoppingToken))
-        {
-            if (e.Status is ExperimentStatus.Queued || (e.Status is ExperimentStatus.Running && (e.Runner?.IsStale(DateTimeOffset.UtcNow) ?? true)))
-            {
-                logger.LogInformation("resuming experiment {Name} ({Status})", e.Name, e.Status);
-                Enqueue(e.Name);
-            }
-        }
+        var self = grains.CreateObjectReference<IExperimentWorkerObserver>(this);
+        var subscription = KeepSubscribedAsync(self, stoppingToken);
+        var deaths = WatchMembershipAsync(stoppingToken);
         var runs = new List<Task>();
         try
         {
-            await foreach (var name in _queue.Reader.ReadAllAsync(stoppingToken))
+            while (true)
             {
                 await _slots.WaitAsync(stoppingToken);
+                var name = await Queue.ClaimAsync(_self);
+                if (name is null)
+                {
+                    _slots.Release();
+                    await _wake.Reader.ReadAsync(stoppingToken);
+                    continue;
+                }
                 runs.RemoveAll(t => t.IsCompleted);
                 runs.Add(Task.Run(() => RunAsync(name, stoppingToken), CancellationToken.None));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // shutting down: the runs below pause themselves
+            // shutting down: the runs below pause themselves and go back to the queue
         }
         await Task.WhenAll(runs);
+        await Task.WhenAll(subscription, deaths).ContinueWith(_ => { }, TaskScheduler.Default);
+        grains.DeleteObjectReference<IExperimentWorkerObserver>(self);
+    }
+
+    /// <summary>Observer subscriptions expire; renewing them also wakes this worker, in case a notice was missed.</summary>
+    private async Task KeepSubscribedAsync(IExperimentWorkerObserver self, CancellationToken stoppingToken)
+    {
+        var renew = IExperimentQueueGrain.SubscriptionLifetime / 3;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Queue.SubscribeAsync(self);
+                WorkAvailable();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "subscribing to the experiment queue failed; retrying");
+                renew = TimeSpan.FromSeconds(5);
+            }
+            await Task.Delay(renew, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            renew = IExperimentQueueGrain.SubscriptionLifetime / 3;
+        }
+    }
+
+    /// <summary>When membership declares a silo dead, its experiments go back to the queue at once (the queue's reminder is the backstop).</summary>
+    private async Task WatchMembershipAsync(CancellationToken stoppingToken)
+    {
+        var dead = new HashSet<SiloAddress>();
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            {
+                var newlyDead = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead && dead.Add(m.SiloAddress)).ToList();
+                if (newlyDead.Count > 0)
+                {
+                    logger.LogInformation("silo(s) {Silos} declared dead: recovering their experiments", string.Join(", ", newlyDead.Select(m => m.SiloAddress)));
+                    await Queue.RecoverAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task RunAsync(string name, CancellationToken stoppingToken)
     {
+        var requeue = false;
         try
         {
             var device = options.Value.Device ?? EngineRuntime.DefaultDevice;
             var version = typeof(ExperimentWorker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-            var done = await new CurriculumRunner(grains, ExperimentsDir(options.Value), device, version).RunAsync(name, cancellationToken: stoppingToken);
-            logger.LogInformation("experiment {Name}: {Status}", name, done.Status);
+            var runner = new CurriculumRunner(grains, ExperimentsDir(options.Value), device, version) { Silo = (cluster.Value.ClusterId, _self) };
+            var done = await runner.RunAsync(name, cancellationToken: stoppingToken);
+            logger.LogInformation("experiment {Name}: {Status} on {Silo}", name, done.Status, _self);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            await experiments.StartAsync(name, CancellationToken.None);  // paused by the shutdown: queue it for the next start
-            logger.LogInformation("experiment {Name}: paused by shutdown, queued for the next start", name);
+            await experiments.StartAsync(name, CancellationToken.None);  // paused by the shutdown: queued for another silo or the next start
+            requeue = true;
+            logger.LogInformation("experiment {Name}: paused by shutdown, queued again", name);
         }
         catch (OperationCanceledException e)
         {
@@ -81,7 +138,16 @@ public sealed class ExperimentWorker(IGrainFactory grains, IExperimentService ex
         }
         finally
         {
+            try
+            {
+                await Queue.ReleaseAsync(name, _self, requeue);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "experiment {Name}: releasing its claim failed (the queue recovers it when this silo goes)", name);
+            }
             _slots.Release();
+            WorkAvailable();
         }
     }
 }

@@ -1,6 +1,5 @@
 using ActiveIT.Core.Uncertainty;
 using ActiveIT.Engine.Scoring;
-using ActiveIT.Grains;
 using ActiveIT.Grains.Scoring;
 
 namespace ActiveIT.Silo;

@@ -1,4 +1,5 @@
 using ActiveIT.Silo.Completions;
+using Orleans.Dashboard;
 
 namespace ActiveIT.Silo;
 
@@ -16,6 +17,7 @@ public static class SiloApp
         app.MapCompletionsApi();
         app.MapTaskMapApi();
         app.MapExperimentApi();
+        app.MapOrleansDashboard("/dashboard");
         return app;
     }
 }

@@ -1,14 +1,22 @@
 namespace ActiveIT.Silo;
 
 /// <summary>
-/// Configuration (section "ActiveIT", or environment variables ActiveIT__Storage etc.): storage "sqlite" (DataDir)
-/// or "postgres" (ConnectionString); API keys; request size limit.
+/// Configuration (section "ActiveIT", or environment variables ActiveIT__Storage etc.): storage "sqlite" (DataDir; a
+/// cluster of one), "postgres" or "azure" (ConnectionString; silos with the same ClusterId form one cluster); the
+/// silo's Orleans ports; API keys; request size limit.
 /// </summary>
 public sealed class SiloOptions
 {
     public string Storage { get; set; } = "sqlite";
     public string DataDir { get; set; } = "silo-data";
     public string? ConnectionString { get; set; }
+
+    /// <summary>Silos with the same cluster id on the same PostgreSQL database or storage account form one cluster.</summary>
+    public string ClusterId { get; set; } = "activeit";
+
+    /// <summary>Orleans' silo-to-silo port and client gateway port (each silo of a machine needs its own pair).</summary>
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
 
     /// <summary>Accepted keys (header "Authorization: Bearer KEY" or "X-Api-Key: KEY"). Empty: every request is refused.</summary>
     public List<string> ApiKeys { get; set; } = [];

@@ -1,13 +1,12 @@
-using ActiveIT.Grains;
 using ActiveIT.Grains.Curriculum;
-using ActiveIT.Grains.Hosting;
-using ActiveIT.Grains.Persistence;
 using ActiveIT.Grains.Pools;
+using ActiveIT.Grains.Storage;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 namespace ActiveIT.Silo;
 
-/// <summary>The silo's wiring: options, storage provider, grain host, services over it.</summary>
+/// <summary>The silo's wiring: options, the Orleans silo this process hosts (storage, clustering, reminders), services over it.</summary>
 public static class SiloServices
 {
     public static WebApplicationBuilder AddActiveItSilo(this WebApplicationBuilder builder)
@@ -26,9 +25,16 @@ public static class SiloServices
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
         });
-        builder.Services.AddSingleton<IGrainStorage>(sp => OpenStorage(sp.GetRequiredService<IOptions<SiloOptions>>().Value));
-        builder.Services.AddSingleton(sp => new GrainHost(sp.GetRequiredService<IGrainStorage>()).AddPoolGrains().AddCurriculumGrains());
-        builder.Services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainHost>());
+        var options = section.Get<SiloOptions>() ?? new SiloOptions();
+        var storage = SiloStorage.FromSettings(options.Storage, options.ConnectionString, options.DataDir);
+        OrleansSchema.EnsureAsync(storage).GetAwaiter().GetResult();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseActiveItStorage(storage, new SiloEndpoint(options.ClusterId, options.SiloPort, options.GatewayPort));
+            // Failure detection is Orleans' own, tunable as Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, … (README).
+            silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+            silo.AddDashboard();
+        });
         builder.Services.AddSingleton<IPoolService, PoolService>();
         builder.Services.AddSingleton<IExperimentService>(sp =>
             new ExperimentService(sp.GetRequiredService<IGrainFactory>(), ExperimentWorker.ExperimentsDir(sp.GetRequiredService<IOptions<SiloOptions>>().Value)));
@@ -37,12 +43,4 @@ public static class SiloServices
         builder.Services.AddSingleton(sp => new Completions.ModelRegistry(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ModelDir));
         return builder;
     }
-
-    private static IGrainStorage OpenStorage(SiloOptions options) => options.Storage switch
-    {
-        "sqlite" => new SqliteGrainStorage(Path.Combine(Directory.CreateDirectory(options.DataDir).FullName, "activeit.db")),
-        "postgres" => PostgresGrainStorage.OpenAsync(options.ConnectionString
-            ?? throw new InvalidOperationException("ActiveIT:ConnectionString is required for postgres storage")).GetAwaiter().GetResult(),
-        _ => throw new InvalidOperationException($"ActiveIT:Storage '{options.Storage}': use sqlite or postgres"),
-    };
 }

@@ -94,8 +94,8 @@ public sealed class ExperimentCommandTests : IDisposable
 
         using (var child = Child("experiment", "start", "killed", "--threads", "1", "--data-dir", _dir))
         {
-            await using var host = EmbeddedHost.Open(_dir);
-            var service = new ExperimentService(host, Path.Combine(_dir, "experiments"));
+            await using var host = await EmbeddedHost.StartAsync(_dir);  // a second process's silo on the same database
+            var service = new ExperimentService(host.Grains, Path.Combine(_dir, "experiments"));
             var deadline = DateTime.UtcNow.AddMinutes(3);
             while ((await service.GetAsync("killed"))!.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round == 1) != true)
             {
@@ -117,8 +117,8 @@ public sealed class ExperimentCommandTests : IDisposable
             await run.WaitForExitAsync();
             Assert.Equal(0, run.ExitCode);
         }
-        await using var reader = EmbeddedHost.Open(_dir);
-        var experiments = new ExperimentService(reader, Path.Combine(_dir, "experiments"));
+        await using var reader = await EmbeddedHost.StartAsync(_dir);
+        var experiments = new ExperimentService(reader.Grains, Path.Combine(_dir, "experiments"));
         static string[] Summary(Experiment e) => [.. e.Runs.Single().Rounds.OrderBy(r => r.Round)
             .Select(r => $"{string.Join(",", r.Selection.Selected.Select(s => s.TaskId))} {r.Training!.ModelVersion} {r.Evaluation!.Value}")];
         var resumed = (await experiments.GetAsync("killed"))!;

@@ -1,7 +1,7 @@
 using ActiveIT.Core.Rewriting;
 using ActiveIT.Grains.Hosting;
-using ActiveIT.Grains.Persistence;
 using ActiveIT.Grains.Pools;
+using ActiveIT.Grains.Storage;
 
 namespace ActiveIT.Grains.Tests;
 
@@ -9,36 +9,36 @@ namespace ActiveIT.Grains.Tests;
 public sealed class ConcurrentPoolTests(PostgresFixture postgres)
 {
     [Fact]
-    public async Task TwoHostsOnPostgres_AddingOverlappingTasksConcurrently_LoseNothing()
+    public async Task TwoSilosOfOneClusterOnPostgres_AddingOverlappingTasksConcurrently_LoseNothing()
     {
-        var connection = await postgres.CreateDatabaseAsync();
-        await using var storageA = await PostgresGrainStorage.OpenAsync(connection);
-        await using var storageB = await PostgresGrainStorage.OpenAsync(connection);
-        await using var hostA = new GrainHost(storageA).AddPoolGrains();
-        await using var hostB = new GrainHost(storageB).AddPoolGrains();
+        var storage = SiloStorage.Postgres(await postgres.CreateDatabaseAsync());
+        var cluster = "c" + Guid.NewGuid().ToString("N")[..8];
+        await using var siloA = await EmbeddedSilo.StartAsync(storage, null, cluster);
+        await using var siloB = await EmbeddedSilo.StartAsync(storage, null, cluster);
         var all = RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo with { AlphabetSize = 12 }), 150, 2, seed: 7);
 
-        // Two "silos" (own activations, one database): batches of 10, overlapping on tasks 50–99.
+        // Two silos of one cluster, one pool grain between them: batches of 10, overlapping on tasks 50–99.
         var a = Task.Run(async () =>
         {
             foreach (var chunk in all.Take(100).Chunk(10))
             {
-                await new PoolService(hostA).ImportAsync("shared", chunk, "researcher-a");
+                await new PoolService(siloA.Grains).ImportAsync("shared", chunk, "researcher-a");
             }
         });
         var b = Task.Run(async () =>
         {
             foreach (var chunk in all.Skip(50).Chunk(10))
             {
-                await new PoolService(hostB).ImportAsync("shared", chunk, "researcher-b");
+                await new PoolService(siloB.Grains).ImportAsync("shared", chunk, "researcher-b");
             }
         });
         await Task.WhenAll(a, b);
 
-        await using var storageC = await PostgresGrainStorage.OpenAsync(connection);
-        await using var reader = new GrainHost(storageC).AddPoolGrains();
-        var members = await reader.GetGrain<ITaskPoolGrain>("shared").ListAsync(0, 1000);
+        await using var reader = await EmbeddedSilo.StartAsync(storage, null, cluster);
+        var members = await reader.Grains.GetGrain<ITaskPoolGrain>("shared").ListAsync(0, 1000);
         Assert.Equal(all.Select(t => t.Id).Order(StringComparer.Ordinal), members.Select(m => m.TaskId));
         Assert.All(members, m => Assert.Equal(all.Single(t => t.Id == m.TaskId).ContentHash(), m.ContentHash));
+        var stats = await reader.Grains.GetGrain<ITaskPoolGrain>("shared").GetStatsAsync();
+        Assert.Equal(150, stats.Version);  // every task added exactly once: the overlap was unchanged, not re-added
     }
 }

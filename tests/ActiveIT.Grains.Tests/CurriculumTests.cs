@@ -1,7 +1,6 @@
 using ActiveIT.Core.Rewriting;
 using ActiveIT.Grains.Curriculum;
 using ActiveIT.Grains.Hosting;
-using ActiveIT.Grains.Persistence;
 using ActiveIT.Grains.Pools;
 
 namespace ActiveIT.Grains.Tests;
@@ -39,22 +38,24 @@ public sealed class CurriculumTests : IDisposable
         Seeds = [1],
     };
 
-    private GrainHost Host() => new GrainHost(new SqliteGrainStorage(Path.Combine(_dir, "activeit.db"))).AddPoolGrains().AddCurriculumGrains();
+    /// <summary>A silo over the test's SQLite file; two of them are two processes' embedded silos on one database.</summary>
+    private Task<EmbeddedSilo> HostAsync() => TestSilos.SqliteAsync(_dir);
 
-    private CurriculumRunner Runner(GrainHost host) => new(host, Experiments, "cpu", "test") { ProgressInterval = TimeSpan.Zero };
+    private CurriculumRunner Runner(EmbeddedSilo host) => new(host.Grains, Experiments, "cpu", "test") { ProgressInterval = TimeSpan.Zero };
 
-    private static async Task<GrainHost> WithPoolAsync(GrainHost host)
+    private static async Task<EmbeddedSilo> WithPoolAsync(Task<EmbeddedSilo> starting)
     {
+        var host = await starting;
         var tasks = RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo), 20, 6, seed: 5);
-        await new PoolService(host).ImportAsync("rewrite", tasks, "test");
+        await new PoolService(host.Grains).ImportAsync("rewrite", tasks, "test");
         return host;
     }
 
     [Fact]
     public async Task Experiment_RunsEveryRound_AndRecordsSelectionTrainingAndEvaluation()
     {
-        await using var host = await WithPoolAsync(Host());
-        var service = new ExperimentService(host, Experiments);
+        await using var host = await WithPoolAsync(HostAsync());
+        var service = new ExperimentService(host.Grains, Experiments);
         await service.CreateAsync(Config("pu"));
         var steps = new List<string>();
         var done = await Runner(host).RunAsync("pu", new SyncProgress<ExperimentProgress>(p => steps.Add($"{p.Round}/{p.Step}")));
@@ -81,7 +82,7 @@ public sealed class CurriculumTests : IDisposable
         var round1 = run.Rounds.Single(r => r.Round == 1).Selection;
         Assert.Equal(13, round1.Candidates);
         Assert.Equal(13, round1.ScoredNow);
-        var scorer = new Scoring.PoolScorer(host, new Engine.Backends.LocalEngineBackend(null!, CurriculumRunner.ModelId(Config("x").Model),
+        var scorer = new Scoring.PoolScorer(host.Grains, new Engine.Backends.LocalEngineBackend(null!, CurriculumRunner.ModelId(Config("x").Model),
             run.Rounds.Single(r => r.Round == 0).Training!.ModelVersion), new Engine.Scoring.ScorerConfig(2, 2, 0.2, 0, 8));
         var cached = (await scorer.CachedAsync("rewrite")).Where(s => !selected.Take(4).Contains(s.TaskId) && !run.EvaluationTaskIds.Contains(s.TaskId)).ToList();
         Assert.Equal(13, cached.Count);
@@ -95,9 +96,9 @@ public sealed class CurriculumTests : IDisposable
     public async Task InterruptedRun_ResumesToTheUninterruptedResult_SharingCachedScores()
     {
         Experiment reference;
-        await using (var host = await WithPoolAsync(Host()))
+        await using (var host = await WithPoolAsync(HostAsync()))
         {
-            var service = new ExperimentService(host, Experiments);
+            var service = new ExperimentService(host.Grains, Experiments);
             await service.CreateAsync(Config("whole"));
             reference = await Runner(host).RunAsync("whole");
             await service.CreateAsync(Config("interrupted"));
@@ -115,7 +116,7 @@ public sealed class CurriculumTests : IDisposable
             Assert.Equal(ExperimentStatus.Paused, paused.Status);
             Assert.Null(paused.Runs.Single().Rounds.SingleOrDefault(r => r.Round == 2)?.Training);
         }
-        await using var restarted = Host();
+        await using var restarted = await HostAsync();
         var resumed = await Runner(restarted).RunAsync("interrupted");
         Assert.Equal(ExperimentStatus.Completed, resumed.Status);
         Assert.Equal(2, resumed.Sessions.Count);
@@ -132,25 +133,25 @@ public sealed class CurriculumTests : IDisposable
     [Fact]
     public async Task CancelFromAnotherHost_StopsTheRunner_AndStartResumes()
     {
-        await using var host = await WithPoolAsync(Host());
-        await using var other = Host();  // a second process on the same database
-        await new ExperimentService(host, Experiments).CreateAsync(Config("c", "random"));
+        await using var host = await WithPoolAsync(HostAsync());
+        await using var other = await HostAsync();  // a second process on the same database
+        await new ExperimentService(host.Grains, Experiments).CreateAsync(Config("c", "random"));
         var cancelled = false;
         var progress = new SyncProgress<ExperimentProgress>(p =>
         {
             if (!cancelled && p is { Round: 1, Step: "train" })
             {
                 cancelled = true;
-                new ExperimentService(other, Experiments).CancelAsync("c").GetAwaiter().GetResult();
+                new ExperimentService(other.Grains, Experiments).CancelAsync("c").GetAwaiter().GetResult();
             }
         });
         var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(host).RunAsync("c", progress));
         Assert.Contains("cancelled", error.Message);
-        var state = (await new ExperimentService(other, Experiments).GetAsync("c"))!;
+        var state = (await new ExperimentService(other.Grains, Experiments).GetAsync("c"))!;
         Assert.Equal(ExperimentStatus.Cancelled, state.Status);
         Assert.Null(state.Runner);
 
-        await new ExperimentService(other, Experiments).StartAsync("c");
+        await new ExperimentService(other.Grains, Experiments).StartAsync("c");
         var done = await Runner(other).RunAsync("c");
         Assert.Equal(ExperimentStatus.Completed, done.Status);
         Assert.Equal(3, done.Runs.Single().Rounds.Count(r => r.Evaluation is not null));
@@ -159,15 +160,15 @@ public sealed class CurriculumTests : IDisposable
     [Fact]
     public async Task Niv2Pool_IsEvaluatedByRougeLAndExactMatch_OverallAndPerCategory()
     {
-        await using var host = Host();
+        await using var host = await HostAsync();
         var files = Directory.GetFiles(SharedData.Path("niv2", "tasks"), "*.json").Order(StringComparer.Ordinal).Take(10);
-        await new PoolService(host).ImportAsync("niv2", [.. files.SelectMany(f => Import.TaskFileReader.Read(f))], "test");
+        await new PoolService(host.Grains).ImportAsync("niv2", [.. files.SelectMany(f => Import.TaskFileReader.Read(f))], "test");
         var config = Config("niv2", "random") with
         {
             Pool = "niv2", InitialTasks = 4, TasksPerRound = 2, Rounds = 1, InstancesPerTask = 2,
             Evaluation = new EvaluationSpec { Tasks = 3, InstancesPerTask = 2, MaxNewTokens = 8 },
         };
-        await new ExperimentService(host, Experiments).CreateAsync(config);
+        await new ExperimentService(host.Grains, Experiments).CreateAsync(config);
         var done = await Runner(host).RunAsync("niv2");
 
         var run = done.Runs.Single();
@@ -175,7 +176,7 @@ public sealed class CurriculumTests : IDisposable
         Assert.Equal("rouge_l", evaluation.Metric);
         Assert.Equal(evaluation.RougeL, evaluation.Value);
         Assert.Equal(6, evaluation.Instances);
-        var pool = new PoolService(host);
+        var pool = new PoolService(host.Grains);
         var categories = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var id in run.EvaluationTaskIds)
         {
@@ -190,8 +191,8 @@ public sealed class CurriculumTests : IDisposable
     [Fact]
     public async Task Create_RefusesBadConfigs_NamingTheField()
     {
-        await using var host = await WithPoolAsync(Host());
-        var service = new ExperimentService(host, Experiments);
+        await using var host = await WithPoolAsync(HostAsync());
+        var service = new ExperimentService(host.Grains, Experiments);
         async Task<string> Error(ExperimentConfig config) => (await Assert.ThrowsAsync<ArgumentException>(() => service.CreateAsync(config))).Message;
 
         Assert.Contains("strategy: 'most-fun' is not one of random, prompt-uncertainty", await Error(Config("a", "most-fun")));
@@ -210,8 +211,8 @@ public sealed class CurriculumTests : IDisposable
     [Fact]
     public async Task Delete_RemovesRecordAndCheckpoints()
     {
-        await using var host = await WithPoolAsync(Host());
-        var service = new ExperimentService(host, Experiments);
+        await using var host = await WithPoolAsync(HostAsync());
+        var service = new ExperimentService(host.Grains, Experiments);
         await service.CreateAsync(Config("d", "random") with { Rounds = 0 });
         await Runner(host).RunAsync("d");
         Assert.True(Directory.Exists(Path.Combine(Experiments, "d")));

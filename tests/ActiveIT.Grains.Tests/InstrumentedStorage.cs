@@ -1,31 +1,48 @@
 using System.Collections.Concurrent;
-using ActiveIT.Grains.Persistence;
+using ActiveIT.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace ActiveIT.Grains.Tests;
 
-/// <summary>Wraps a real storage: counts writes per state type, and can fail like a crashed process after N writes.</summary>
-public sealed class InstrumentedStorage(IGrainStorage inner) : IGrainStorage
+/// <summary>
+/// Wraps the silo's real grain storage (Orleans' ADO.NET provider): counts writes per state name, and can fail like
+/// a crashed process after N writes.
+/// </summary>
+public sealed class InstrumentedStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
+    private IGrainStorage? _inner;
     private int _writes;
 
-    public ConcurrentDictionary<string, int> WritesByType { get; } = new();
+    public ConcurrentDictionary<string, int> WritesByState { get; } = new();
 
     /// <summary>Writes after this many fail (the process "dies" mid-import); null = never.</summary>
     public int? FailAfterWrites { get; set; }
 
-    public Task<StoredState?> ReadAsync(string stateType, string grainKey, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(stateType, grainKey, cancellationToken);
+    /// <summary>Puts this wrapper in place of the silo's storage provider (the inner one is the ADO.NET provider the silo configured).</summary>
+    public void InstallIn(ISiloBuilder silo) => silo.Services.AddKeyedSingleton<IGrainStorage>(SiloStorage.ProviderName, (sp, _) =>
+    {
+        _inner = AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName);
+        return this;
+    });
 
-    public Task<string> WriteAsync(string stateType, string grainKey, string json, string? expectedEtag, CancellationToken cancellationToken = default)
+    private IGrainStorage Inner => _inner ?? throw new InvalidOperationException("not installed in a silo");
+
+    public void Participate(ISiloLifecycle lifecycle) => ((ILifecycleParticipant<ISiloLifecycle>)Inner).Participate(lifecycle);
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         if (Interlocked.Increment(ref _writes) > FailAfterWrites)
         {
             throw new IOException("simulated crash: storage unreachable");
         }
-        WritesByType.AddOrUpdate(stateType, 1, (_, n) => n + 1);
-        return inner.WriteAsync(stateType, grainKey, json, expectedEtag, cancellationToken);
+        WritesByState.AddOrUpdate(stateName, 1, (_, n) => n + 1);
+        return Inner.WriteStateAsync(stateName, grainId, grainState);
     }
 
-    public Task ClearAsync(string stateType, string grainKey, string? expectedEtag, CancellationToken cancellationToken = default) =>
-        inner.ClearAsync(stateType, grainKey, expectedEtag, cancellationToken);
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Inner.ClearStateAsync(stateName, grainId, grainState);
 }

@@ -4,7 +4,6 @@ using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
 using ActiveIT.Grains;
 using ActiveIT.Grains.Hosting;
-using ActiveIT.Grains.Persistence;
 using ActiveIT.Grains.Pools;
 using ActiveIT.Grains.Scoring;
 
@@ -16,13 +15,13 @@ public sealed class PoolScorerTests : IDisposable
     private readonly GptModel _model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 256, RotaryDim: 8), seed: 1);
     private static readonly ScorerConfig Config = new(Instances: 3, Perturbations: 2, Seed: 1, MaxNewTokens: 4);
 
-    private GrainHost Host() => new GrainHost(new SqliteGrainStorage(Path.Combine(_dir, "pool.db"))).AddPoolGrains();
+    private Task<EmbeddedSilo> HostAsync() => TestSilos.SqliteAsync(_dir);
 
-    private async Task<GrainHost> PoolAsync()
+    private async Task<EmbeddedSilo> PoolAsync()
     {
-        var host = Host();
+        var host = await HostAsync();
         var tasks = RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo), 5, 4, seed: 3);
-        await new PoolService(host).ImportAsync("p", tasks, "test");
+        await new PoolService(host.Grains).ImportAsync("p", tasks, "test");
         return host;
     }
 
@@ -32,21 +31,21 @@ public sealed class PoolScorerTests : IDisposable
         var backend = new LocalEngineBackend(_model, "tiny", "v1");
         await using (var host = await PoolAsync())
         {
-            var first = await new PoolScorer(host, backend, Config).ScoreAsync("p");
+            var first = await new PoolScorer(host.Grains, backend, Config).ScoreAsync("p");
             Assert.Equal(5, first.Count(r => !r.Cached));
             Assert.Equal(10, backend.EngineCalls);  // one generate + one score request per task
-            var again = await new PoolScorer(host, backend, Config).ScoreAsync("p");
+            var again = await new PoolScorer(host.Grains, backend, Config).ScoreAsync("p");
             Assert.All(again, r => Assert.True(r.Cached));
             Assert.Equal(10, backend.EngineCalls);
             Assert.Equal(first.Select(r => r.PromptUncertainty), again.Select(r => r.PromptUncertainty));
 
-            var otherConfig = await new PoolScorer(host, backend, Config with { Seed = 2 }).ScoreAsync("p");
+            var otherConfig = await new PoolScorer(host.Grains, backend, Config with { Seed = 2 }).ScoreAsync("p");
             Assert.All(otherConfig, r => Assert.False(r.Cached));
-            var otherVersion = await new PoolScorer(host, new LocalEngineBackend(_model, "tiny", "v2"), Config).ScoreAsync("p");
+            var otherVersion = await new PoolScorer(host.Grains, new LocalEngineBackend(_model, "tiny", "v2"), Config).ScoreAsync("p");
             Assert.All(otherVersion, r => Assert.False(r.Cached));
         }
-        await using var restarted = Host();
-        var cached = await new PoolScorer(restarted, new LocalEngineBackend(_model, "tiny", "v1"), Config).CachedAsync("p");
+        await using var restarted = await HostAsync();
+        var cached = await new PoolScorer(restarted.Grains, new LocalEngineBackend(_model, "tiny", "v1"), Config).CachedAsync("p");
         Assert.Equal(5, cached.Count);
     }
 
@@ -55,7 +54,7 @@ public sealed class PoolScorerTests : IDisposable
     {
         await using var host = await PoolAsync();
         using var cancel = new CancellationTokenSource();
-        var scorer = new PoolScorer(host, new LocalEngineBackend(_model, "tiny", "v1"), Config);
+        var scorer = new PoolScorer(host.Grains, new LocalEngineBackend(_model, "tiny", "v1"), Config);
         var progress = new SyncProgress<(int Done, int Total)>(p =>
         {
             if (p.Done == 2)
@@ -65,7 +64,7 @@ public sealed class PoolScorerTests : IDisposable
         });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => scorer.ScoreAsync("p", progress, cancel.Token));
         var backend = new LocalEngineBackend(_model, "tiny", "v1");
-        var resumed = await new PoolScorer(host, backend, Config).ScoreAsync("p");
+        var resumed = await new PoolScorer(host.Grains, backend, Config).ScoreAsync("p");
         Assert.Equal(2, resumed.Count(r => r.Cached));
         Assert.Equal(6, backend.EngineCalls);
     }

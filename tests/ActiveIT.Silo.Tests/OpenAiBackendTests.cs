@@ -84,7 +84,7 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     {
         var tasks = ActiveIT.Core.Rewriting.RewriteTaskSource.Tasks(new ActiveIT.Core.Rewriting.RewriteGenerator(ActiveIT.Core.Rewriting.RewriteGeneratorOptions.Demo), 6, 3, seed: 2);
         (await _silo.Client.PostAsJsonAsync("v1/pools/m/tasks", tasks, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
-        var grains = _silo.Services.GetRequiredService<ActiveIT.Grains.IGrainFactory>();
+        var grains = _silo.Services.GetRequiredService<Orleans.IGrainFactory>();
         var config = new ScorerConfig(2, 2, MaxNewTokens: 3);
         await new ActiveIT.Grains.Scoring.PoolScorer(grains, new LocalEngineBackend(_model, "tiny", "v1"), config).ScoreAsync("m");
 

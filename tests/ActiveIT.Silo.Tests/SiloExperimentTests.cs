@@ -41,6 +41,7 @@ public sealed class SiloExperimentTests : IDisposable
         var status = CliRunner.Run($"experiment status {remote}");
         Assert.Matches(@"pu\s+rewrite\s+prompt-uncertainty\s+completed\s+1\s+3/3", status.Stdout);
         var results = CliRunner.Run($"experiment results pu --json {remote}");
+        Assert.True(results.ExitCode == 0, results.Stderr);
         var experiment = JsonSerializer.Deserialize<Experiment>(results.Stdout, Json.Options)!;
         Assert.Equal([0, 1, 2], experiment.Runs.Single().Rounds.Select(r => r.Round).Order());
         Assert.All(experiment.Runs.Single().Rounds, r => Assert.True(File.Exists(Path.Combine(_dir, "experiments", r.Training!.Checkpoint))));

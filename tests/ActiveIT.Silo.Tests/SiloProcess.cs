@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ActiveIT.Silo.Tests;
 
@@ -9,19 +7,28 @@ internal sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private SiloProcess(Process process, HttpClient client)
+    private SiloProcess(Process process, HttpClient client, int siloPort)
     {
         _process = process;
         Client = client;
+        SiloPort = siloPort;
     }
 
     public HttpClient Client { get; }
 
+    /// <summary>The Orleans silo port: a silo address ("127.0.0.1:PORT@…") names this process.</summary>
+    public int SiloPort { get; }
+
+    public bool HasExited => _process.HasExited;
+
     public static async Task<SiloProcess> StartAsync(params string[] args)
     {
-        var port = FreePort();
+        var port = InfraScript.FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "activeit-silo.dll");
-        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}", $"--ActiveIT:ApiKeys:0={SiloServer.Key}", .. args])
+        // Every silo of a machine needs its own Orleans ports; free ones unless the test names them.
+        var siloPort = InfraScript.FreePort();
+        string[] ports = [$"--ActiveIT:SiloPort={siloPort}", $"--ActiveIT:GatewayPort={InfraScript.FreePort()}"];
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}", $"--ActiveIT:ApiKeys:0={SiloServer.Key}", .. ports, .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -40,10 +47,10 @@ internal sealed class SiloProcess : IAsyncDisposable
                 using var response = await client.GetAsync("v1/pools/ping/stats");
                 if (response.IsSuccessStatusCode)
                 {
-                    return new SiloProcess(process, client);
+                    return new SiloProcess(process, client, siloPort);
                 }
             }
-            catch (HttpRequestException) when (attempt < 100 && !process.HasExited)
+            catch (HttpRequestException) when (attempt < 600 && !process.HasExited)
             {
                 await Task.Delay(100);
                 continue;
@@ -68,12 +75,5 @@ internal sealed class SiloProcess : IAsyncDisposable
         Client.Dispose();
         _process.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -26,7 +26,8 @@ internal sealed class SiloServer : IAsyncDisposable
     {
         // No console logging: the CLI tests capture Console.Out, and the in-process silo's log lines would land in it.
         var app = SiloApp.Create(["--urls", "http://127.0.0.1:0", $"--ActiveIT:ApiKeys:0={Key}", "--ActiveIT:MaxRequestBytes=20000000",
-            "--Logging:LogLevel:Default=None", .. storageArgs]);
+            "--Logging:LogLevel:Default=None", $"--ActiveIT:SiloPort={InfraScript.FreePort()}", $"--ActiveIT:GatewayPort={InfraScript.FreePort()}",
+            .. storageArgs]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var client = new HttpClient { BaseAddress = new Uri(address + "/") };

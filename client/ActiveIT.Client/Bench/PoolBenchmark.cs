@@ -2,19 +2,20 @@ using System.Diagnostics;
 using ActiveIT.Core.Rewriting;
 using ActiveIT.Grains.Hosting;
 using ActiveIT.Grains.Import;
-using ActiveIT.Grains.Persistence;
 using ActiveIT.Grains.Pools;
+using ActiveIT.Grains.Storage;
 
 namespace ActiveIT.Client.Bench;
 
 /// <summary>Import throughput of real NIV2 files, and the cost of adding 10 tasks to a large pool.</summary>
 internal static class PoolBenchmark
 {
-    public static async Task<PoolBenchmarkResult> RunAsync(IGrainStorage storage, string storageName, string niv2Folder, int poolSize,
+    public static async Task<PoolBenchmarkResult> RunAsync(SiloStorage storage, string niv2Folder, int poolSize,
         IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        await using var host = new GrainHost(storage).AddPoolGrains();
-        var pools = new PoolService(host);
+        var storageName = storage.Kind;
+        await using var silo = await EmbeddedSilo.StartAsync(storage, null, null, cancellationToken);
+        var pools = new PoolService(silo.Grains);
         var run = Guid.NewGuid().ToString("N")[..8];
 
         var watch = Stopwatch.StartNew();

@@ -37,15 +37,15 @@ internal sealed class DemoCommand : Command
         var json = parse.GetValue(_json);
         var outDir = Directory.CreateDirectory(parse.GetValue(_out)!).FullName;
         var dataDir = Path.Combine(outDir, "data");
-        await using var host = EmbeddedHost.Open(dataDir);
-        var service = new ExperimentService(host, Path.Combine(dataDir, "experiments"));
+        await using var silo = await EmbeddedHost.StartAsync(dataDir, cancellationToken);
+        var service = new ExperimentService(silo.Grains, Path.Combine(dataDir, "experiments"));
         var t = demo.Template;
         Console.Error.WriteLine($"ActiveIT demo, scale '{demo.Scale}' ({demo.Cost}): pool of {demo.Rules} string-rewrite rules × {demo.InstancesPerRule} instances; " +
                                 $"{t.Evaluation.Tasks} held-out rules; {t.InitialTasks} initial tasks + {t.Rounds} rounds × {t.TasksPerRound}; " +
                                 $"{t.Model.Layers}/{t.Model.Heads}/{t.Model.DModel} model, context {t.Model.Context}, {t.Training.Epochs} epochs; seeds {string.Join(",", t.Seeds)}; device {device}");
-        if ((await new PoolService(host).GetStatsAsync(demo.PoolName, cancellationToken)).Tasks == 0)
+        if ((await new PoolService(silo.Grains).GetStatsAsync(demo.PoolName, cancellationToken)).Tasks == 0)
         {
-            await new PoolService(host).ImportAsync(demo.PoolName, demo.PoolTasks(), "demo", null, cancellationToken);
+            await new PoolService(silo.Grains).ImportAsync(demo.PoolName, demo.PoolTasks(), "demo", null, cancellationToken);
         }
         var experiments = new List<Experiment>();
         foreach (var strategy in CurriculumDemo.Strategies)
@@ -65,7 +65,7 @@ internal sealed class DemoCommand : Command
             }
             await service.StartAsync(config.Name, cancellationToken);
             Console.Error.WriteLine($"\n{config.Name}:");
-            var done = await ForegroundRun.RunAsync(service, host, Path.Combine(dataDir, "experiments"), device, config.Name,
+            var done = await ForegroundRun.RunAsync(service, silo.Grains, Path.Combine(dataDir, "experiments"), device, config.Name,
                 new ExperimentWatcher(service, json), cancellationToken);
             if (done is null)
             {

@@ -24,7 +24,7 @@ internal sealed class ExperimentStartCommand : Command
         SetAction(RunAsync);
     }
 
-    private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => _connection.RunAsync(parse, async (service, host) =>
+    private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => _connection.RunAsync(parse, async (service, silo) =>
     {
         var name = parse.GetValue(_name)!;
         var json = parse.GetValue(_connection.Json);
@@ -35,12 +35,12 @@ internal sealed class ExperimentStartCommand : Command
             return ExitCodes.Success;
         }
         var watcher = new ExperimentWatcher(service, json);
-        if (host is null)
+        if (silo is null)
         {
             Console.Error.WriteLine($"experiment '{name}' queued on the silo");
             return parse.GetValue(_watch) ? Outcome(await watcher.WatchAsync(name, cancellationToken: cancellationToken)) : ExitCodes.Success;
         }
-        var done = await ForegroundRun.RunAsync(service, host, _connection.ExperimentsDir(parse), _engine.Apply(parse), name, watcher, cancellationToken);
+        var done = await ForegroundRun.RunAsync(service, silo.Grains, _connection.ExperimentsDir(parse), _engine.Apply(parse), name, watcher, cancellationToken);
         if (done is null)
         {
             var status = (await service.GetAsync(name, CancellationToken.None))?.Status;

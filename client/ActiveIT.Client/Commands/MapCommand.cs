@@ -32,9 +32,9 @@ internal sealed class MapCommand : Command
     {
         var (model, backend) = _scoring.Open(parse, "cpu");
         using var _ = model;  // null with --backend
-        await using var host = _connection.OpenHost(parse);
+        await using var silo = await _connection.StartSiloAsync(parse);
         var pool = parse.GetValue(_connection.Pool)!;
-        var scorer = new PoolScorer(host, backend, _scoring.Config(parse));
+        var scorer = new PoolScorer(silo.Grains, backend, _scoring.Config(parse));
         var scores = await scorer.CachedAsync(pool);
         if (scores.Count == 0)
         {

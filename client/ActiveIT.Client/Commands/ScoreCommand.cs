@@ -43,8 +43,8 @@ internal sealed class ScoreCommand : Command
             return ExitCodes.InvalidInput;
         }
         using var _ = model;  // null with --backend
-        await using var host = _connection.OpenHost(parse);
-        var scorer = new PoolScorer(host, backend, _scoring.Config(parse));
+        await using var silo = await _connection.StartSiloAsync(parse);
+        var scorer = new PoolScorer(silo.Grains, backend, _scoring.Config(parse));
         var line = new ProgressLine();
         var watch = Stopwatch.StartNew();
         IReadOnlyList<PoolScoreResult> results;

@@ -35,8 +35,8 @@ internal sealed class ExperimentConnection
     /// <summary>Where embedded experiments keep their checkpoints.</summary>
     public string ExperimentsDir(ParseResult parse) => Path.Combine(EmbeddedHost.DataDir(parse.GetValue(DataDir)), "experiments");
 
-    /// <summary>Opens the service (and, embedded, the grain host), runs the body, and turns bad input and conflicts into a message and exit code.</summary>
-    public async Task<int> RunAsync(ParseResult parse, Func<IExperimentService, GrainHost?, Task<int>> body)
+    /// <summary>Opens the service (and, embedded, the silo), runs the body, and turns bad input and conflicts into a message and exit code.</summary>
+    public async Task<int> RunAsync(ParseResult parse, Func<IExperimentService, EmbeddedSilo?, Task<int>> body)
     {
         var command = $"activeit experiment {parse.CommandResult.Command.Name}";
         try
@@ -46,8 +46,8 @@ internal sealed class ExperimentConnection
                 using var http = SiloHttp.CreateClient(url);
                 return await body(new RemoteExperimentService(http), null);
             }
-            await using var host = EmbeddedHost.Open(parse.GetValue(DataDir));
-            return await body(new ExperimentService(host, ExperimentsDir(parse)), host);
+            await using var silo = await EmbeddedHost.StartAsync(parse.GetValue(DataDir));
+            return await body(new ExperimentService(silo.Grains, ExperimentsDir(parse)), silo);
         }
         catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidOperationException or HttpRequestException or IOException)
         {

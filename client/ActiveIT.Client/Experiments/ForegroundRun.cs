@@ -1,6 +1,5 @@
 using ActiveIT.Grains;
 using ActiveIT.Grains.Curriculum;
-using ActiveIT.Grains.Hosting;
 
 namespace ActiveIT.Client.Experiments;
 
@@ -8,10 +7,10 @@ namespace ActiveIT.Client.Experiments;
 internal static class ForegroundRun
 {
     /// <summary>The experiment when it completed, or null (the reason is printed) when it was paused, cancelled or failed.</summary>
-    public static async Task<Experiment?> RunAsync(IExperimentService service, GrainHost host, string experimentsDir, string device, string name,
+    public static async Task<Experiment?> RunAsync(IExperimentService service, IGrainFactory grains, string experimentsDir, string device, string name,
         ExperimentWatcher watcher, CancellationToken cancellationToken)
     {
-        var runner = new CurriculumRunner(host, experimentsDir, device, RunEnvironment.Version);
+        var runner = new CurriculumRunner(grains, experimentsDir, device, RunEnvironment.Version);
         ExperimentProgress? latest = null;
         var run = runner.RunAsync(name, new SyncProgress<ExperimentProgress>(p => latest = p), cancellationToken);
         await watcher.WatchAsync(name, run, () => latest, CancellationToken.None);

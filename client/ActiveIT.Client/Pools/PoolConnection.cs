@@ -1,12 +1,11 @@
 using System.CommandLine;
 using ActiveIT.Grains.Hosting;
-using ActiveIT.Grains.Persistence;
 using ActiveIT.Grains.Pools;
 
 namespace ActiveIT.Client.Pools;
 
 /// <summary>
-/// Where pool commands run: embedded (the grain host in this process over SQLite in a data directory — the
+/// Where pool commands run: embedded (an Orleans silo in this process over SQLite in a data directory — the
 /// default) or, with --silo, against a silo. Both give the same <see cref="IPoolService"/>.
 /// </summary>
 internal sealed class PoolConnection
@@ -38,7 +37,7 @@ internal sealed class PoolConnection
     {
         try
         {
-            await using var session = Open(parse);
+            await using var session = await OpenAsync(parse);
             return await body(session.Service);
         }
         catch (Exception e) when (e is ArgumentException or HttpRequestException or IOException)
@@ -48,23 +47,18 @@ internal sealed class PoolConnection
         }
     }
 
-    public PoolSession Open(ParseResult parse)
+    public async Task<PoolSession> OpenAsync(ParseResult parse)
     {
         var silo = SiloHttp.Url(parse.GetValue(Silo));
         if (silo is null)
         {
-            return OpenEmbedded(parse);
+            var embedded = await StartSiloAsync(parse);
+            return new PoolSession(new PoolService(embedded.Grains), embedded);
         }
         var http = SiloHttp.CreateClient(silo);
         return new PoolSession(new RemotePoolService(http), http);
     }
 
-    /// <summary>The embedded grain host itself, for work that runs next to the grains (scoring).</summary>
-    public GrainHost OpenHost(ParseResult parse) => EmbeddedHost.Open(parse.GetValue(DataDir));
-
-    private PoolSession OpenEmbedded(ParseResult parse)
-    {
-        var host = OpenHost(parse);
-        return new PoolSession(new PoolService(host), host);
-    }
+    /// <summary>The embedded silo itself, for work that runs next to the grains (scoring).</summary>
+    public Task<EmbeddedSilo> StartSiloAsync(ParseResult parse) => EmbeddedHost.StartAsync(parse.GetValue(DataDir));
 }

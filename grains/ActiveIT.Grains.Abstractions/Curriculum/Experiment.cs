@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace ActiveIT.Grains.Curriculum;
 
+[GenerateSerializer, Alias("activeit.ExperimentStatus")]
 public enum ExperimentStatus
 {
     /// <summary>Created, never started.</summary>
@@ -22,6 +23,7 @@ public enum ExperimentStatus
 /// An experiment as stored by its curriculum grain and returned to clients: its config, status, what each seed's run
 /// has completed, the latest progress, and every session that worked on it (with code and library versions).
 /// </summary>
+[GenerateSerializer, Immutable, Alias("activeit.Experiment")]
 public sealed record Experiment(
     ExperimentConfig Config,
     ExperimentStatus Status,
@@ -43,12 +45,14 @@ public sealed record Experiment(
 }
 
 /// <summary>One seed's run: its held-out tasks and its rounds (round 0 = the initial set).</summary>
+[GenerateSerializer, Immutable, Alias("activeit.SeedRun")]
 public sealed record SeedRun(ulong Seed, string EvaluationPool, IReadOnlyList<string> EvaluationTaskIds, IReadOnlyList<RoundRecord> Rounds);
 
 /// <summary>
 /// One round, filled step by step: selection (with the scores it used), training (checkpoint and its hash),
 /// evaluation. A step is done when its record is set; a restarted runner continues with the first missing one.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("activeit.RoundRecord")]
 public sealed record RoundRecord(int Round, SelectionRecord Selection, TrainingRecord? Training = null, EvaluationRecord? Evaluation = null)
 {
     [JsonIgnore]
@@ -56,6 +60,7 @@ public sealed record RoundRecord(int Round, SelectionRecord Selection, TrainingR
 }
 
 /// <summary>The tasks a round added (with their scores under the previous round's model when the strategy used them).</summary>
+[GenerateSerializer, Immutable, Alias("activeit.SelectionRecord")]
 public sealed record SelectionRecord(
     string Strategy,
     IReadOnlyList<SelectedTask> Selected,
@@ -66,8 +71,10 @@ public sealed record SelectionRecord(
     string? ScoreKey,
     double Seconds);
 
+[GenerateSerializer, Immutable, Alias("activeit.SelectedTask")]
 public sealed record SelectedTask(string TaskId, bool Classification, double? PromptUncertainty = null, double? PredictionProbability = null, double? Perplexity = null);
 
+[GenerateSerializer, Immutable, Alias("activeit.TrainingRecord")]
 public sealed record TrainingRecord(
     string Checkpoint,
     string ModelVersion,
@@ -81,6 +88,7 @@ public sealed record TrainingRecord(
     string Device);
 
 /// <summary>Held-out results: the headline metric (exact match for string rewriting, else ROUGE-L), both overall and per category, ×100.</summary>
+[GenerateSerializer, Immutable, Alias("activeit.EvaluationRecord")]
 public sealed record EvaluationRecord(
     string Metric,
     double Value,
@@ -94,27 +102,39 @@ public sealed record EvaluationRecord(
     double Seconds);
 
 /// <summary>Where a running experiment is: seed (index of count), round, step ("select", "score", "train", "evaluate"), done of total.</summary>
+[GenerateSerializer, Immutable, Alias("activeit.ExperimentProgress")]
 public sealed record ExperimentProgress(ulong Seed, int SeedIndex, int Seeds, int Round, int Rounds, string Step, long Done, long Total, string? Detail, DateTimeOffset At);
 
 /// <summary>
-/// Who runs an experiment. On the runner's machine the lease is stale once its process is gone (a slow step never
-/// loses it; a reused process id is told apart by the process's start time); from another machine, once its
-/// heartbeat is older than <see cref="Timeout"/>.
+/// Who runs an experiment: a process and, where it runs in a silo, that silo (its cluster and address). Within the
+/// runner's own cluster Orleans' membership decides: the lease is stale once its silo is declared dead. Elsewhere
+/// (embedded runners are clusters of one on a shared SQLite file): on the runner's machine once its process is gone (a
+/// slow step never loses it; a reused process id is told apart by the process's start time); from another machine,
+/// once its heartbeat is older than <see cref="Timeout"/>.
 /// </summary>
-public sealed record RunnerLease(string Id, string Machine, int ProcessId, DateTimeOffset ProcessStarted, DateTimeOffset Heartbeat)
+[GenerateSerializer, Immutable, Alias("activeit.RunnerLease")]
+public sealed record RunnerLease(string Id, string Machine, int ProcessId, DateTimeOffset ProcessStarted, DateTimeOffset Heartbeat,
+    string? Cluster = null, string? Silo = null)
 {
-    /// <summary>A lease for the calling process.</summary>
-    public static RunnerLease ForThisProcess(DateTimeOffset now)
+    /// <summary>A lease for the calling process, running in the given silo (if any).</summary>
+    public static RunnerLease ForThisProcess(DateTimeOffset now, string? cluster = null, string? silo = null)
     {
         using var self = System.Diagnostics.Process.GetCurrentProcess();
         return new($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}", Environment.MachineName,
-            Environment.ProcessId, self.StartTime.ToUniversalTime(), now);
+            Environment.ProcessId, self.StartTime.ToUniversalTime(), now, cluster, silo);
     }
 
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    public bool IsStale(DateTimeOffset now)
+    /// <param name="now">The time to judge the heartbeat by.</param>
+    /// <param name="cluster">The judging silo's cluster; with <paramref name="siloIsAlive"/>, membership decides for leases of that cluster.</param>
+    /// <param name="siloIsAlive">Whether a silo address of <paramref name="cluster"/> is an active member.</param>
+    public bool IsStale(DateTimeOffset now, string? cluster = null, Func<string, bool>? siloIsAlive = null)
     {
+        if (Silo is not null && Cluster is not null && Cluster == cluster && siloIsAlive is not null)
+        {
+            return !siloIsAlive(Silo);
+        }
         if (Machine != Environment.MachineName)
         {
             return now - Heartbeat > Timeout;
@@ -132,5 +152,6 @@ public sealed record RunnerLease(string Id, string Machine, int ProcessId, DateT
 }
 
 /// <summary>One start or resume of an experiment: what code and libraries produced the rounds that followed.</summary>
+[GenerateSerializer, Immutable, Alias("activeit.RunSession")]
 public sealed record RunSession(string Runner, DateTimeOffset StartedAt, string CodeVersion, string TorchVersion, string Device, int Threads,
     string Dotnet, string Os);

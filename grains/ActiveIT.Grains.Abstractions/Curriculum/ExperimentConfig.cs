@@ -8,29 +8,45 @@ namespace ActiveIT.Grains.Curriculum;
 /// round adds and by which strategy, and how every round's model is trained and evaluated. One run per seed; a
 /// seed decides the split, the base model, batch order and random selection. Names are the JSON/CLI names.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("activeit.ExperimentConfig")]
 public sealed record ExperimentConfig
 {
+    [Id(0)]
     public string Name { get; init; } = "";
+    [Id(1)]
     public string Pool { get; init; } = "";
+    [Id(2)]
     public string Strategy { get; init; } = "random";
 
     /// <summary>Pick classification and generation tasks in the pool's proportion each round.</summary>
+    [Id(3)]
     public bool ClassBalance { get; init; }
 
+    [Id(4)]
     public int InitialTasks { get; init; } = 20;
 
     /// <summary>Fixed initial tasks (same for every seed) instead of <see cref="InitialTasks"/> drawn per seed.</summary>
+    [Id(5)]
     public IReadOnlyList<string> InitialTaskIds { get; init; } = [];
+    [Id(6)]
     public int TasksPerRound { get; init; } = 20;
+    [Id(7)]
     public int Rounds { get; init; } = 4;
+    [Id(8)]
     public int InstancesPerTask { get; init; } = 20;
+    [Id(9)]
     public EvaluationSpec Evaluation { get; init; } = new();
+    [Id(10)]
     public ModelSpec Model { get; init; } = new();
+    [Id(11)]
     public TrainingSpec Training { get; init; } = new();
+    [Id(12)]
     public ScoringSpec Scoring { get; init; } = new();
+    [Id(13)]
     public IReadOnlyList<ulong> Seeds { get; init; } = [1];
 
     /// <summary>Top share of the remaining pool by prompt uncertainty that counts as ambiguous (task-map strategies).</summary>
+    [Id(14)]
     public double AmbiguousShare { get; init; } = 1.0 / 3;
 
     [JsonIgnore]
@@ -78,12 +94,18 @@ public sealed record ExperimentConfig
 /// The held-out tasks: named tasks, or <see cref="Tasks"/> drawn per seed; from <see cref="Pool"/> when set (they
 /// are then never candidates), else from the experiment's pool (and removed from its candidates).
 /// </summary>
+[GenerateSerializer, Immutable, Alias("activeit.EvaluationSpec")]
 public sealed record EvaluationSpec
 {
+    [Id(0)]
     public string? Pool { get; init; }
+    [Id(1)]
     public int Tasks { get; init; } = 20;
+    [Id(2)]
     public IReadOnlyList<string> TaskIds { get; init; } = [];
+    [Id(3)]
     public int InstancesPerTask { get; init; } = 20;
+    [Id(4)]
     public int MaxNewTokens { get; init; } = 32;
 
     public IEnumerable<string> Validate()
@@ -108,12 +130,18 @@ public sealed record EvaluationSpec
 }
 
 /// <summary>The decoder every round trains from scratch (or from <see cref="BaseCheckpoint"/>, a safetensors file).</summary>
+[GenerateSerializer, Immutable, Alias("activeit.ModelSpec")]
 public sealed record ModelSpec
 {
+    [Id(0)]
     public int Layers { get; init; } = 3;
+    [Id(1)]
     public int Heads { get; init; } = 4;
+    [Id(2)]
     public int DModel { get; init; } = 64;
+    [Id(3)]
     public int Context { get; init; } = 256;
+    [Id(4)]
     public string? BaseCheckpoint { get; init; }
 
     public IEnumerable<string> Validate()
@@ -134,14 +162,22 @@ public sealed record ModelSpec
 }
 
 /// <summary>AdamW training of each round's model; <see cref="ContinueTraining"/> starts from the previous round's model instead of the base.</summary>
+[GenerateSerializer, Immutable, Alias("activeit.TrainingSpec")]
 public sealed record TrainingSpec
 {
+    [Id(0)]
     public int Epochs { get; init; } = 4;
+    [Id(1)]
     public int BatchSize { get; init; } = 32;
+    [Id(2)]
     public double LearningRate { get; init; } = 1e-3;
+    [Id(3)]
     public int WarmupSteps { get; init; } = 20;
+    [Id(4)]
     public string Schedule { get; init; } = "linear";
+    [Id(5)]
     public double WeightDecay { get; init; } = 0.01;
+    [Id(6)]
     public bool ContinueTraining { get; init; }
 
     public IEnumerable<string> Validate()
@@ -174,12 +210,18 @@ public sealed record TrainingSpec
 }
 
 /// <summary>The prompt-uncertainty scorer (methods.md §1); with the model version it keys the pool's cached scores.</summary>
+[GenerateSerializer, Immutable, Alias("activeit.ScoringSpec")]
 public sealed record ScoringSpec
 {
+    [Id(0)]
     public int Instances { get; init; } = 10;
+    [Id(1)]
     public int Perturbations { get; init; } = 10;
+    [Id(2)]
     public double DropProbability { get; init; } = 0.2;
+    [Id(3)]
     public ulong Seed { get; init; }
+    [Id(4)]
     public int MaxNewTokens { get; init; } = 32;
 
     public IEnumerable<string> Validate()

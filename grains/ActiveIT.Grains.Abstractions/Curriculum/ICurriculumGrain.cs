@@ -6,41 +6,56 @@ namespace ActiveIT.Grains.Curriculum;
 /// status reads never wait behind a training run. Writes from a runner carry its id: once the experiment is
 /// cancelled or its lease is taken over, they fail with <see cref="OperationCanceledException"/>.
 /// </summary>
+[Alias("activeit.ICurriculumGrain")]
 public interface ICurriculumGrain : IGrainWithStringKey
 {
     /// <summary>Stores a new experiment; fails if one of this name exists.</summary>
+    [Alias("CreateAsync")]
     Task<Experiment> CreateAsync(ExperimentConfig config);
 
     /// <summary>The latest stored record (re-read, since embedded runners in other processes write to the same store), or null.</summary>
+    [Alias("GetAsync")]
     Task<Experiment?> GetAsync();
 
     /// <summary>Marks it queued for a runner; a completed experiment stays completed; a running one with a live lease is refused.</summary>
+    [Alias("QueueAsync")]
     Task<Experiment> QueueAsync();
 
     /// <summary>Makes <paramref name="lease"/> its runner (status running) unless a live runner holds it.</summary>
+    [Alias("ClaimAsync")]
     Task<Experiment> ClaimAsync(RunnerLease lease, RunSession session);
 
+    [Alias("RecordRunAsync")]
     Task RecordRunAsync(string runnerId, SeedRun run);
 
+    [Alias("RecordRoundAsync")]
     Task RecordRoundAsync(string runnerId, ulong seed, RoundRecord round);
 
     /// <summary>Stores progress and renews the lease (the runner throttles these calls).</summary>
+    [Alias("ReportProgressAsync")]
     Task ReportProgressAsync(string runnerId, ExperimentProgress progress);
 
     /// <summary>The runner's last word: completed, paused or failed (with the error); releases the lease.</summary>
+    [Alias("FinishAsync")]
     Task FinishAsync(string runnerId, ExperimentStatus status, string? error);
 
     /// <summary>Cancels: a running runner stops at its next progress report; start resumes later.</summary>
+    [Alias("CancelAsync")]
     Task<Experiment> CancelAsync();
 
     /// <summary>Deletes the record; refused while a live runner holds it.</summary>
+    [Alias("DeleteAsync")]
     Task DeleteAsync();
 }
 
 /// <summary>The names of all experiments (key "all"): what `experiment status` lists.</summary>
+[Alias("activeit.IExperimentRegistryGrain")]
 public interface IExperimentRegistryGrain : IGrainWithStringKey
 {
+    [Alias("AddAsync")]
     Task AddAsync(string name);
+    [Alias("RemoveAsync")]
     Task RemoveAsync(string name);
+    [Alias("ListAsync")]
     Task<IReadOnlyList<string>> ListAsync();
 }

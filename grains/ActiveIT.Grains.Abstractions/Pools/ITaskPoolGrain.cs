@@ -4,24 +4,31 @@ namespace ActiveIT.Grains.Pools;
 /// A named pool of tasks: membership (task id → content hash), a change log and statistics. Membership changes are
 /// one state write each, so a pool is always either before or after a change, never in between.
 /// </summary>
+[Alias("activeit.ITaskPoolGrain")]
 public interface ITaskPoolGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Makes these members current (tasks must already be stored in their task grains). Members whose hash is
     /// unchanged count as unchanged; nothing else in the pool is touched.
     /// </summary>
+    [Alias("AddOrUpdateAsync")]
     Task<ImportSummary> AddOrUpdateAsync(IReadOnlyList<PoolMember> members, string origin);
 
     /// <summary>Removes the named tasks; returns how many were members.</summary>
+    [Alias("RemoveAsync")]
     Task<int> RemoveAsync(IReadOnlyList<string> taskIds, string origin);
 
     /// <summary>Members ordered by task id, a page at a time.</summary>
+    [Alias("ListAsync")]
     Task<IReadOnlyList<PoolMember>> ListAsync(int offset, int limit);
 
+    [Alias("GetMemberAsync")]
     Task<PoolMember?> GetMemberAsync(string taskId);
 
+    [Alias("GetStatsAsync")]
     Task<PoolStats> GetStatsAsync();
 
     /// <summary>Changes after <paramref name="sinceVersion"/>, oldest first (the log keeps the most recent entries).</summary>
+    [Alias("GetChangesAsync")]
     Task<IReadOnlyList<PoolChange>> GetChangesAsync(long sinceVersion);
 }

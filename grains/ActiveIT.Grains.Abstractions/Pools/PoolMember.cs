@@ -3,6 +3,7 @@ using ActiveIT.Core.Tasks;
 namespace ActiveIT.Grains.Pools;
 
 /// <summary>A task's entry in a pool: enough to list and count it without activating its grain.</summary>
+[GenerateSerializer, Immutable, Alias("activeit.PoolMember")]
 public sealed record PoolMember(string TaskId, string ContentHash, string Source, TaskFormat Format, IReadOnlyList<string> Categories,
     int Instances, int PositiveExamples, int DefinitionChars)
 {

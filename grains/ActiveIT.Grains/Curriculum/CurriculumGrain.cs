@@ -1,26 +1,25 @@
-using ActiveIT.Grains.Hosting;
+using ActiveIT.Grains.Storage;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace ActiveIT.Grains.Curriculum;
 
-public sealed class CurriculumState
+[GrainType("activeit.curriculum")]
+public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.ProviderName)] IPersistentState<CurriculumState> state, SiloLiveness liveness)
+    : Grain, ICurriculumGrain
 {
-    public Experiment? Experiment { get; set; }
-}
-
-public sealed class CurriculumGrain(GrainContext context) : ICurriculumGrain
-{
-    private readonly IPersistentState<CurriculumState> _state = context.State<CurriculumState>("curriculum");
+    private readonly IPersistentState<CurriculumState> _state = state;
 
     public async Task<Experiment> CreateAsync(ExperimentConfig config)
     {
-        if (config.Name != context.Key)
+        if (config.Name != this.GetPrimaryKeyString())
         {
-            throw new ArgumentException($"config name '{config.Name}' differs from the grain key '{context.Key}'");
+            throw new ArgumentException($"config name '{config.Name}' differs from the grain key '{this.GetPrimaryKeyString()}'");
         }
         await _state.ReadStateAsync();
         if (_state.State.Experiment is not null)
         {
-            throw new ExperimentStateException($"experiment '{context.Key}' exists already (delete it first, or choose another name)");
+            throw new ExperimentStateException($"experiment '{this.GetPrimaryKeyString()}' exists already (delete it first, or choose another name)");
         }
         var now = DateTimeOffset.UtcNow;
         _state.State.Experiment = new Experiment(config, ExperimentStatus.Created, now, now, [], null, null, [], null);
@@ -31,7 +30,7 @@ public sealed class CurriculumGrain(GrainContext context) : ICurriculumGrain
         catch (InconsistentStateException)
         {
             await _state.ReadStateAsync();
-            throw new ExperimentStateException($"experiment '{context.Key}' was created concurrently by another client");
+            throw new ExperimentStateException($"experiment '{this.GetPrimaryKeyString()}' was created concurrently by another client");
         }
         return _state.State.Experiment;
     }
@@ -45,14 +44,14 @@ public sealed class CurriculumGrain(GrainContext context) : ICurriculumGrain
     public Task<Experiment> QueueAsync() => UpdateAsync(e => e.Status switch
     {
         ExperimentStatus.Completed or ExperimentStatus.Queued => e,
-        ExperimentStatus.Running when e.Runner is { } lease && !lease.IsStale(DateTimeOffset.UtcNow) =>
+        ExperimentStatus.Running when e.Runner is { } lease && !liveness.IsStale(lease) =>
             throw new ExperimentStateException($"experiment '{e.Name}' is running in {lease.Id} (heartbeat {lease.Heartbeat:u})"),
         _ => e with { Status = ExperimentStatus.Queued, Error = null },
     });
 
     public Task<Experiment> ClaimAsync(RunnerLease lease, RunSession session) => UpdateAsync(e =>
     {
-        if (e.Runner is { } held && held.Id != lease.Id && !held.IsStale(DateTimeOffset.UtcNow))
+        if (e.Runner is { } held && held.Id != lease.Id && !liveness.IsStale(held))
         {
             throw new ExperimentStateException($"experiment '{e.Name}' is running in {held.Id} (heartbeat {held.Heartbeat:u})");
         }
@@ -88,9 +87,9 @@ public sealed class CurriculumGrain(GrainContext context) : ICurriculumGrain
     public async Task DeleteAsync()
     {
         await _state.ReadStateAsync();
-        if (_state.State.Experiment is { Status: ExperimentStatus.Running, Runner: { } lease } && !lease.IsStale(DateTimeOffset.UtcNow))
+        if (_state.State.Experiment is { Status: ExperimentStatus.Running, Runner: { } lease } && !liveness.IsStale(lease))
         {
-            throw new ExperimentStateException($"experiment '{context.Key}' is running in {lease.Id}: cancel it first");
+            throw new ExperimentStateException($"experiment '{this.GetPrimaryKeyString()}' is running in {lease.Id}: cancel it first");
         }
         await _state.ClearStateAsync();
     }
@@ -100,7 +99,7 @@ public sealed class CurriculumGrain(GrainContext context) : ICurriculumGrain
     {
         while (true)
         {
-            var current = _state.State.Experiment ?? throw new KeyNotFoundException($"no experiment '{context.Key}'");
+            var current = _state.State.Experiment ?? throw new KeyNotFoundException($"no experiment '{this.GetPrimaryKeyString()}'");
             var next = change(current);
             if (ReferenceEquals(next, current))
             {
@@ -134,16 +133,22 @@ public sealed class CurriculumGrain(GrainContext context) : ICurriculumGrain
     }
 }
 
-public sealed class ExperimentRegistryState
+[GrainType("activeit.experiments")]
+public sealed class ExperimentRegistryGrain([PersistentState("experiments", SiloStorage.ProviderName)] IPersistentState<ExperimentRegistryState> state)
+    : Grain, IExperimentRegistryGrain
 {
-    public SortedSet<string> Names { get; set; } = new(StringComparer.Ordinal);
-}
+    private readonly IPersistentState<ExperimentRegistryState> _state = state;
 
-public sealed class ExperimentRegistryGrain(GrainContext context) : IExperimentRegistryGrain
-{
-    private readonly IPersistentState<ExperimentRegistryState> _state = context.State<ExperimentRegistryState>("experiments");
-
-    public Task AddAsync(string name) => UpdateAsync(names => names.Add(name));
+    public Task AddAsync(string name) => UpdateAsync(names =>
+    {
+        var at = names.BinarySearch(name, StringComparer.Ordinal);
+        if (at >= 0)
+        {
+            return false;
+        }
+        names.Insert(~at, name);
+        return true;
+    });
 
     public Task RemoveAsync(string name) => UpdateAsync(names => names.Remove(name));
 
@@ -153,7 +158,7 @@ public sealed class ExperimentRegistryGrain(GrainContext context) : IExperimentR
         return [.. _state.State.Names];
     }
 
-    private async Task UpdateAsync(Func<SortedSet<string>, bool> change)
+    private async Task UpdateAsync(Func<List<string>, bool> change)
     {
         while (true)
         {

@@ -26,6 +26,9 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
     private string ExperimentsDir => experimentsDir;
     private string Device => device;
 
+    /// <summary>The silo this runner works in (cluster id, silo address): within that cluster, membership decides when its lease is stale.</summary>
+    public (string Cluster, string Silo)? Silo { get; init; }
+
     /// <summary>How often progress (and the runner's heartbeat) is written to the grain.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -37,7 +40,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             return done;
         }
         var now = DateTimeOffset.UtcNow;
-        var lease = RunnerLease.ForThisProcess(now);
+        var lease = RunnerLease.ForThisProcess(now, Silo?.Cluster, Silo?.Silo);
         var info = EngineRuntime.Info;
         var experiment = await grain.ClaimAsync(lease, new RunSession(lease.Id, now, codeVersion, info.TorchVersion, device, info.Threads,
             RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription));

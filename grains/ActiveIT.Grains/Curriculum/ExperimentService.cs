@@ -1,5 +1,4 @@
 using ActiveIT.Core.Curriculum;
-using ActiveIT.Grains.Hosting;
 using ActiveIT.Grains.Pools;
 
 namespace ActiveIT.Grains.Curriculum;
@@ -105,12 +104,4 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
         }
         return errors;
     }
-}
-
-/// <summary>Registers the curriculum grains with a host.</summary>
-public static class CurriculumGrains
-{
-    public static GrainHost AddCurriculumGrains(this GrainHost host) => host
-        .Register<ICurriculumGrain, CurriculumGrain>(context => new CurriculumGrain(context))
-        .Register<IExperimentRegistryGrain, ExperimentRegistryGrain>(context => new ExperimentRegistryGrain(context));
 }

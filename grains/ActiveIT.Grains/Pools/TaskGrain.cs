@@ -1,17 +1,20 @@
 using ActiveIT.Core.Tasks;
-using ActiveIT.Grains.Hosting;
+using ActiveIT.Grains.Storage;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace ActiveIT.Grains.Pools;
 
-public sealed class TaskGrain(GrainContext context) : ITaskGrain
+[GrainType("activeit.task")]
+public sealed class TaskGrain([PersistentState("task", SiloStorage.ProviderName)] IPersistentState<TaskGrainState> state) : Grain, ITaskGrain
 {
-    private readonly IPersistentState<TaskGrainState> _state = context.State<TaskGrainState>("task");
+    private readonly IPersistentState<TaskGrainState> _state = state;
 
     public async Task StoreAsync(InstructionTask task)
     {
-        if (task.ContentHash() != context.Key)
+        if (task.ContentHash() != this.GetPrimaryKeyString())
         {
-            throw new ArgumentException($"task '{task.Id}' has content hash {task.ContentHash()}, not this grain's key {context.Key}");
+            throw new ArgumentException($"task '{task.Id}' has content hash {task.ContentHash()}, not this grain's key {this.GetPrimaryKeyString()}");
         }
         if (_state.State.Task is not null)
         {

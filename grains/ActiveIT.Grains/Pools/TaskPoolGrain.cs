@@ -1,13 +1,16 @@
-using ActiveIT.Grains.Hosting;
+using ActiveIT.Grains.Storage;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace ActiveIT.Grains.Pools;
 
-public sealed class TaskPoolGrain(GrainContext context) : ITaskPoolGrain
+[GrainType("activeit.pool")]
+public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderName)] IPersistentState<TaskPoolState> state) : Grain, ITaskPoolGrain
 {
     /// <summary>The change log keeps this many recent entries; older ones are dropped (their effect is in the membership).</summary>
     public const int LogCapacity = 10_000;
 
-    private readonly IPersistentState<TaskPoolState> _state = context.State<TaskPoolState>("pool");
+    private readonly IPersistentState<TaskPoolState> _state = state;
 
     public async Task<ImportSummary> AddOrUpdateAsync(IReadOnlyList<PoolMember> members, string origin)
     {
@@ -76,7 +79,7 @@ public sealed class TaskPoolGrain(GrainContext context) : ITaskPoolGrain
     {
         var members = _state.State.Members.Values;
         var instances = members.Sum(m => (long)m.Instances);
-        return Task.FromResult(new PoolStats(context.Key, _state.State.Version, members.Count, instances,
+        return Task.FromResult(new PoolStats(this.GetPrimaryKeyString(), _state.State.Version, members.Count, instances,
             members.Count == 0 ? 0 : (double)instances / members.Count,
             Count(members.SelectMany(m => m.Categories.DefaultIfEmpty("(none)"))),
             Count(members.Select(m => m.Source)),

@@ -1,0 +1,17 @@
+namespace ActiveIT.Grains.Curriculum;
+
+/// <summary>A curriculum grain's stored state: the experiment record, or null when none exists under its name.</summary>
+[GenerateSerializer, Alias("activeit.CurriculumState")]
+public sealed class CurriculumState
+{
+    [Id(0)]
+    public Experiment? Experiment { get; set; }
+}
+
+/// <summary>The experiment registry's stored state: every experiment name, in ordinal order.</summary>
+[GenerateSerializer, Alias("activeit.ExperimentRegistryState")]
+public sealed class ExperimentRegistryState
+{
+    [Id(0)]
+    public List<string> Names { get; set; } = [];
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using ActiveIT.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Hosting;
+
+namespace ActiveIT.Grains.Hosting;
+
+/// <summary>
+/// An Orleans silo inside this process — a cluster of one on loopback ports chosen free — for the CLI's embedded mode
+/// and for tests: every grain the server hosts, over the given storage (SQLite by default). Logs nothing unless asked.
+/// </summary>
+public sealed class EmbeddedSilo : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private EmbeddedSilo(IHost host) => _host = host;
+
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>
+    /// Starts a silo over <paramref name="storage"/>. With PostgreSQL or Azure storage, silos given the same
+    /// <paramref name="clusterId"/> join one cluster; by default each silo is a cluster of its own.
+    /// </summary>
+    public static async Task<EmbeddedSilo> StartAsync(SiloStorage storage, Action<ISiloBuilder>? configure = null, string? clusterId = null,
+        CancellationToken cancellationToken = default)
+    {
+        await OrleansSchema.EnsureAsync(storage, cancellationToken);
+        var endpoint = new SiloEndpoint(clusterId ?? $"embedded-{Guid.NewGuid():N}", FreePort(), FreePort());
+        var host = new HostBuilder()
+            .UseOrleans(silo =>
+            {
+                silo.UseActiveItStorage(storage, endpoint);
+                configure?.Invoke(silo);
+            })
+            .ConfigureLogging(logging => logging.ClearProviders())
+            .Build();
+        await host.StartAsync(cancellationToken);
+        return new EmbeddedSilo(host);
+    }
+
+    /// <summary>The embedded default: SQLite in <paramref name="dataDir"/>/activeit.db.</summary>
+    public static Task<EmbeddedSilo> StartSqliteAsync(string dataDir, CancellationToken cancellationToken = default) =>
+        StartAsync(SiloStorage.Sqlite(Path.Combine(Directory.CreateDirectory(dataDir).FullName, "activeit.db")), null, null, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    /// <summary>A loopback port nothing listens on now (the OS picks it).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

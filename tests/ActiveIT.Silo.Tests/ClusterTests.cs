@@ -1,0 +1,256 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ActiveIT.Client.Output;
+using ActiveIT.Core.Rewriting;
+using ActiveIT.Core.Tasks;
+using ActiveIT.Grains.Curriculum;
+
+namespace ActiveIT.Silo.Tests;
+
+/// <summary>
+/// A cluster, not one process: silo processes on 127.0.0.1 joined through ADO.NET clustering on a real PostgreSQL,
+/// each with its own Orleans ports, data directory and HTTP endpoint; some are killed with SIGKILL.
+/// </summary>
+[Collection(nameof(PostgresCollection))]
+public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-cluster-").FullName;
+
+    // Death is declared after two missed 1-second probes, so kill tests wait seconds, not the production default.
+    private static readonly string[] FastFailureDetection =
+        ["--Orleans:Membership:ProbeTimeout=00:00:01", "--Orleans:Membership:NumMissedProbesLimit=2", "--Orleans:Membership:NumVotesForDeathDeclaration=1"];
+
+    private async Task<SiloProcess[]> StartClusterAsync(int silos, params string[] extra)
+    {
+        var connection = _connection = await postgres.CreateDatabaseAsync();
+        var cluster = "c" + Guid.NewGuid().ToString("N")[..8];
+        var started = new List<SiloProcess>();
+        for (var i = 0; i < silos; i++)  // one at a time: the first creates the schema, the rest join
+        {
+            started.Add(await SiloProcess.StartAsync(["--ActiveIT:Storage=postgres", $"--ActiveIT:ConnectionString={connection}", $"--ActiveIT:ClusterId={cluster}",
+                $"--ActiveIT:DataDir={Path.Combine(_dir, $"silo{i}")}", .. FastFailureDetection, .. extra]));
+        }
+        return [.. started];
+    }
+
+    private static IReadOnlyList<InstructionTask> Tasks(int count, ulong seed) =>
+        RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo with { AlphabetSize = 12 }), count, 2, seed);
+
+    private static async Task<JsonElement> StatsAsync(SiloProcess silo, string pool) => await RetryAsync(() => silo.Client.GetFromJsonAsync<JsonElement>($"v1/pools/{pool}/stats"));
+
+    /// <summary>Until membership declares a killed silo dead, calls to grains it held fail; a client retries, as a user would.</summary>
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ThreeSilos_APoolImportedThroughOne_IsReadThroughTheOthers_AndConcurrentImportsLoseNothing()
+    {
+        var silos = await StartClusterAsync(3);
+        try
+        {
+            var tasks = Tasks(60, 1);
+            (await silos[0].Client.PostAsJsonAsync("v1/pools/one/tasks", tasks, Json.Options)).EnsureSuccessStatusCode();
+            foreach (var silo in silos)
+            {
+                var stats = await StatsAsync(silo, "one");
+                Assert.Equal((60, 60), (stats.GetProperty("tasks").GetInt32(), stats.GetProperty("version").GetInt64()));
+                using var task = await silo.Client.GetAsync($"v1/pools/one/tasks/{tasks[7].Id}");
+                Assert.Equal(tasks[7].ContentHash(), (await task.Content.ReadFromJsonAsync<InstructionTask>(Json.Options))!.ContentHash());
+            }
+
+            // Three clients, each attached to another silo, import overlapping ranges in small batches at once.
+            var all = Tasks(200, 2);
+            async Task ImportAsync(SiloProcess silo, IEnumerable<InstructionTask> range, string who)
+            {
+                foreach (var chunk in range.Chunk(9))
+                {
+                    using var response = await silo.Client.PostAsJsonAsync($"v1/pools/shared/tasks?origin={who}", chunk, Json.Options);
+                    Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+                }
+            }
+            await Task.WhenAll(ImportAsync(silos[0], all.Take(100), "a"), ImportAsync(silos[1], all.Skip(50).Take(100), "b"), ImportAsync(silos[2], all.Skip(100), "c"));
+            var members = await silos[2].Client.GetFromJsonAsync<JsonElement>("v1/pools/shared/tasks?limit=1000");
+            Assert.Equal(all.Select(t => t.Id).Order(StringComparer.Ordinal), members.EnumerateArray().Select(m => m.GetProperty("task_id").GetString()));
+            Assert.Equal(all.Select(t => t.ContentHash()).Order(StringComparer.Ordinal),
+                members.EnumerateArray().Select(m => m.GetProperty("content_hash").GetString()).Order(StringComparer.Ordinal));
+            // Each task was added once: overlapping batches found it unchanged rather than adding it again.
+            Assert.Equal(200, (await StatsAsync(silos[1], "shared")).GetProperty("version").GetInt64());
+        }
+        finally
+        {
+            await DisposeAllAsync(silos);
+        }
+    }
+
+    [Fact]
+    public async Task SiloKilledMidImport_ImportIsAllOrNothing_AndSurvivorsServeThePool()
+    {
+        var silos = await StartClusterAsync(3);
+        try
+        {
+            (await silos[1].Client.PostAsJsonAsync("v1/pools/p/tasks", Tasks(20, 3), Json.Options)).EnsureSuccessStatusCode();
+            var big = Tasks(2000, 4);
+            using var import = silos[0].Client.PostAsJsonAsync("v1/pools/p/tasks?origin=doomed", big, Json.Options);
+            // Kill the importing silo once it has stored some of the new tasks (rows appear in the grain storage table).
+            await WaitForStoredRowsAsync(minimum: 20 + 200);
+            silos[0].Kill();
+            await Assert.ThrowsAnyAsync<Exception>(() => import);
+
+            var stats = await StatsAsync(silos[1], "p");
+            var (count, version) = (stats.GetProperty("tasks").GetInt32(), stats.GetProperty("version").GetInt64());
+            Assert.True((count, version) is (20, 20) or (2020, 2020), $"a partial import is visible: {count} tasks, version {version}");
+            using var retry = await RetryAsync(() => silos[2].Client.PostAsJsonAsync("v1/pools/p/tasks?origin=retry", big, Json.Options));
+            Assert.True(retry.IsSuccessStatusCode, await retry.Content.ReadAsStringAsync());
+            Assert.Equal(2020, (await StatsAsync(silos[1], "p")).GetProperty("tasks").GetInt32());
+        }
+        finally
+        {
+            await DisposeAllAsync(silos);
+        }
+
+        async Task WaitForStoredRowsAsync(int minimum)
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (await CountRowsAsync() < minimum)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the import never started storing tasks");
+                await Task.Delay(10);
+            }
+        }
+    }
+
+    private static ExperimentConfig Experiment(string name) => new()
+    {
+        Name = name, Pool = "rewrite", Strategy = "prompt-uncertainty", InitialTasks = 4, TasksPerRound = 3, Rounds = 2, InstancesPerTask = 6,
+        Evaluation = new EvaluationSpec { Tasks = 3, InstancesPerTask = 3, MaxNewTokens = 8 },
+        Model = new ModelSpec { Layers = 1, Heads = 2, DModel = 32, Context = 192 },
+        Training = new TrainingSpec { Epochs = 6, BatchSize = 4, WarmupSteps = 1 },
+        Scoring = new ScoringSpec { Instances = 2, Perturbations = 2, MaxNewTokens = 8 },
+    };
+
+    private static async Task StartExperimentAsync(SiloProcess silo, ExperimentConfig config)
+    {
+        using var created = await silo.Client.PostAsJsonAsync("v1/experiments", config, Json.Options);
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        (await silo.Client.PostAsync($"v1/experiments/{config.Name}/start", null)).EnsureSuccessStatusCode();
+    }
+
+    private static async Task<Experiment> WaitForAsync(SiloProcess silo, string name, Func<Experiment, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        while (true)
+        {
+            var experiment = (await RetryAsync(() => silo.Client.GetFromJsonAsync<Experiment>($"v1/experiments/{name}", Json.Options)))!;
+            if (done(experiment))
+            {
+                return experiment;
+            }
+            Assert.True(experiment.Status is not ExperimentStatus.Failed, experiment.Error);
+            Assert.True(DateTime.UtcNow < deadline, $"experiment {name} stuck: {experiment.Status}, {experiment.Progress}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The silo process a lease names ("127.0.0.1:PORT@GENERATION").</summary>
+    private static SiloProcess Holder(SiloProcess[] silos, Experiment e) =>
+        silos.Single(s => e.Runner?.Silo?.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal) == true);
+
+    private static string[] Summary(Experiment e) => [.. e.Runs.Single().Rounds.OrderBy(r => r.Round)
+        .Select(r => $"{string.Join(",", r.Selection.Selected.Select(s => s.TaskId))} {r.Training!.ModelVersion} {r.Evaluation!.Value}")];
+
+    [Fact]
+    public async Task TwoSilos_TwoExperiments_RunAtTheSameTime_OnDifferentSilos()
+    {
+        var silos = await StartClusterAsync(2, "--ActiveIT:EngineThreads=1", "--ActiveIT:MaxConcurrentExperiments=1");
+        try
+        {
+            (await silos[0].Client.PostAsJsonAsync("v1/pools/rewrite/tasks", Tasks(20, 5), Json.Options)).EnsureSuccessStatusCode();
+            await StartExperimentAsync(silos[0], Experiment("one"));
+            await StartExperimentAsync(silos[0], Experiment("two"));
+            // Both running at one moment, each leased to another silo: the one slot of each silo is in use.
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (true)
+            {
+                var one = (await silos[1].Client.GetFromJsonAsync<Experiment>("v1/experiments/one", Json.Options))!;
+                var two = (await silos[1].Client.GetFromJsonAsync<Experiment>("v1/experiments/two", Json.Options))!;
+                if (one.Status == ExperimentStatus.Running && two.Status == ExperimentStatus.Running && one.Runner?.Silo is { } a && two.Runner?.Silo is { } b)
+                {
+                    Assert.NotEqual(a, b);
+                    Assert.NotSame(Holder(silos, one), Holder(silos, two));
+                    break;
+                }
+                Assert.True(DateTime.UtcNow < deadline, $"not both running: {one.Status} on {one.Runner?.Silo}, {two.Status} on {two.Runner?.Silo}");
+                await Task.Delay(20);
+            }
+            var doneOne = await WaitForAsync(silos[1], "one", e => e.Status == ExperimentStatus.Completed);
+            var doneTwo = await WaitForAsync(silos[1], "two", e => e.Status == ExperimentStatus.Completed);
+            Assert.Equal(Summary(doneOne), Summary(doneTwo));  // same config and seed on different silos: the same result
+        }
+        finally
+        {
+            await DisposeAllAsync(silos);
+        }
+    }
+
+    [Fact]
+    public async Task SiloKilledMidExperiment_TheExperimentFinishesOnASurvivor_AsAnUninterruptedRun()
+    {
+        var silos = await StartClusterAsync(2, "--ActiveIT:EngineThreads=1", "--ActiveIT:MaxConcurrentExperiments=1");
+        try
+        {
+            (await silos[0].Client.PostAsJsonAsync("v1/pools/rewrite/tasks", Tasks(20, 5), Json.Options)).EnsureSuccessStatusCode();
+            await StartExperimentAsync(silos[0], Experiment("killed"));
+            // Kill its silo as soon as round 1 has begun: the selection is recorded, the training is not finished.
+            var running = await WaitForAsync(silos[0], "killed", e => e.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round == 1) == true);
+            var victim = Holder(silos, running);
+            var survivor = silos.Single(s => s != victim);
+            victim.Kill();
+            Assert.Null(running.Runs.Single().Rounds.Single(r => r.Round == 1).Evaluation);
+
+            var resumed = await WaitForAsync(survivor, "killed", e => e.Status == ExperimentStatus.Completed);
+            Assert.Equal(2, resumed.Sessions.Count);
+            Assert.NotEqual(running.Runner!.Id, resumed.Sessions[^1].Runner);  // a runner in the surviving process finished it
+
+            await StartExperimentAsync(survivor, Experiment("whole"));
+            var whole = await WaitForAsync(survivor, "whole", e => e.Status == ExperimentStatus.Completed);
+            Assert.Equal(Summary(whole), Summary(resumed));
+        }
+        finally
+        {
+            await DisposeAllAsync(silos);
+        }
+    }
+
+    private string? _connection;
+
+    private async Task<long> CountRowsAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_connection);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM orleansstorage", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task DisposeAllAsync(IEnumerable<SiloProcess> silos)
+    {
+        foreach (var silo in silos)
+        {
+            await silo.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
