@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # setup.sh - makes this checkout runnable: system packages (apt), then the native engine and .NET projects in
 # Release. Idempotent and cheap when nothing changed; ./activeit and infra/test.sh call it.
-#   infra/setup.sh [--with-tests]   (--with-tests also installs PostgreSQL, which the storage tests start)
+#   infra/setup.sh [--with-tests]   (--with-tests also installs PostgreSQL and Azurite, which the storage and cluster tests start)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -29,10 +29,13 @@ fi
 
 command -v dotnet >/dev/null || { echo "activeit: the .NET 10 SDK (dotnet) is required: https://dot.net" >&2; exit 1; }
 
+# The storage tests run Orleans against Azurite, the Azure Storage emulator, from npm (Node.js is on the machine).
+[[ "${1:-}" == "--with-tests" ]] && "$root/infra/azurite.sh" install
+
 # Rebuild when any source is newer than the last successful build.
 stamp=".activeit/build.stamp"
 if [[ -f "$stamp" ]] && [[ -z "$(find core engine client grains silo Directory.Build.props Directory.Build.targets Directory.Packages.props -newer "$stamp" -type f \
-      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.cpp' -o -name '*.h' -o -name 'CMakeLists.txt' \) \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.sql' -o -name '*.cpp' -o -name '*.h' -o -name 'CMakeLists.txt' \) \
       -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/build/*' 2>/dev/null | head -1)" ]]; then
   exit 0
 fi

@@ -2,10 +2,15 @@ using ActiveIT.Core.Formats;
 using ActiveIT.Grains.Curriculum;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Orleans.Runtime;
 
 namespace ActiveIT.Silo;
 
-/// <summary>Maps exceptions to problem details: bad input 400 (with file and location), unknown 404, state conflicts 409, too large 413, the rest 500.</summary>
+/// <summary>
+/// Maps exceptions to problem details: bad input 400 (with file and location), unknown 404, state conflicts 409, too
+/// large 413, an unreachable silo of the cluster 503 (with Retry-After: until membership declares a killed silo dead,
+/// calls to the grains it held fail; then they activate elsewhere), the rest 500.
+/// </summary>
 public static class ErrorHandling
 {
     public static IApplicationBuilder UseActiveItErrors(this IApplicationBuilder app) => app.UseExceptionHandler(handler => handler.Run(async context =>
@@ -20,8 +25,17 @@ public static class ErrorHandling
             ExperimentStateException e => Results.Problem(statusCode: 409, title: "Conflict", detail: e.Message),
             BadHttpRequestException { StatusCode: 413 } e => Results.Problem(statusCode: 413, title: "Request too large", detail: e.Message),
             BadHttpRequestException e => Results.Problem(statusCode: e.StatusCode, title: "Bad request", detail: e.Message),
+            SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException =>
+                Unavailable(context, error),
             _ => Results.Problem(statusCode: 500, title: "Internal error", detail: error?.Message),
         };
         await result.ExecuteAsync(context);
     }));
+
+    private static IResult Unavailable(HttpContext context, Exception error)
+    {
+        context.Response.Headers.RetryAfter = "5";
+        return Results.Problem(statusCode: 503, title: "A silo of the cluster is unreachable",
+            detail: $"{error.Message} — the cluster recovers once membership declares that silo dead; retry shortly");
+    }
 }

@@ -8,10 +8,15 @@ namespace ActiveIT.Silo;
 public static class MapApi
 {
     public static void MapTaskMapApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/v1/pools/{pool}/map", async (string pool, string model, string version, int? instances, int? perturbations, double? drop, int? seed,
-            int? maxNewTokens, double? ambiguousShare, string? format, IGrainFactory grains) =>
+        app.MapGet("/v1/pools/{pool}/map", async (string pool, string model, string? version, int? instances, int? perturbations, double? drop, int? seed,
+            int? maxNewTokens, double? ambiguousShare, string? format, IGrainFactory grains, Completions.ModelRegistry models) =>
         {
             var config = new ScorerConfig(instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? 64);
+            version ??= models.Ids.Contains(model) ? models.Version(model) : null;
+            if (version is null)
+            {
+                return Results.Problem(statusCode: 400, title: "Model version required", detail: $"give version=… (the silo serves no model '{model}' to read it from)");
+            }
             var scores = await new PoolScorer(grains, new KeyOnlyBackend(model, version), config).CachedAsync(pool);
             if (scores.Count == 0)
             {
@@ -25,7 +30,7 @@ public static class MapApi
         });
 
     /// <summary>Names the model version for the cache key; the map never calls a model.</summary>
-    private sealed class KeyOnlyBackend(string modelId, string modelVersion) : ActiveIT.Engine.Backends.IModelBackend
+    internal sealed class KeyOnlyBackend(string modelId, string modelVersion) : ActiveIT.Engine.Backends.IModelBackend
     {
         public string ModelId { get; } = modelId;
         public string ModelVersion { get; } = modelVersion;

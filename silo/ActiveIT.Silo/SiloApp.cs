@@ -16,6 +16,7 @@ public static class SiloApp
         app.MapPoolApi();
         app.MapCompletionsApi();
         app.MapTaskMapApi();
+        app.MapScoreApi();
         app.MapExperimentApi();
         app.MapOrleansDashboard("/dashboard");
         return app;

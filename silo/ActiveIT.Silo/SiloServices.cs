@@ -30,7 +30,7 @@ public static class SiloServices
         OrleansSchema.EnsureAsync(storage).GetAwaiter().GetResult();
         builder.UseOrleans(silo =>
         {
-            silo.UseActiveItStorage(storage, new SiloEndpoint(options.ClusterId, options.SiloPort, options.GatewayPort));
+            silo.UseActiveIt(storage, new SiloEndpoint(options.ClusterId, options.SiloPort, options.GatewayPort));
             // Failure detection is Orleans' own, tunable as Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, … (README).
             silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             silo.AddDashboard();

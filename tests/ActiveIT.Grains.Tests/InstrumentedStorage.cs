@@ -18,6 +18,9 @@ public sealed class InstrumentedStorage : IGrainStorage, ILifecycleParticipant<I
 
     public ConcurrentDictionary<string, int> WritesByState { get; } = new();
 
+    /// <summary>Writes attempted so far, failed ones included.</summary>
+    public int Writes => Volatile.Read(ref _writes);
+
     /// <summary>Writes after this many fail (the process "dies" mid-import); null = never.</summary>
     public int? FailAfterWrites { get; set; }
 

@@ -80,6 +80,35 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScoreAndMap_WithSilo_ScoreTheSharedPoolOnTheSilo_Resumably()
+    {
+        var tasks = ActiveIT.Core.Rewriting.RewriteTaskSource.Tasks(new ActiveIT.Core.Rewriting.RewriteGenerator(ActiveIT.Core.Rewriting.RewriteGeneratorOptions.Demo), 5, 3, seed: 4);
+        (await _silo.Client.PostAsJsonAsync("v1/pools/shared/tasks", tasks, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
+        Environment.SetEnvironmentVariable("ACTIVEIT_API_KEY", SiloServer.Key);
+        const string options = "--pool shared --model tiny --instances 2 --perturbations 2 --max-new-tokens 3";
+
+        var first = CliRunner.Run($"score {options} --silo {_silo.Url}");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("5 tasks (5 scored now, 0 from cache)", first.Stdout);
+        var again = CliRunner.Run($"score {options} --silo {_silo.Url} --json");
+        Assert.Equal(5, again.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("\"cached\":true")));
+
+        // The scores are in the silo's task grains, under the served file's hash: the same key a local `score --model FILE` uses.
+        var version = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(_dir, "tiny.safetensors"))))[..16];
+        var grains = _silo.Services.GetRequiredService<Orleans.IGrainFactory>();
+        var cached = await new ActiveIT.Grains.Scoring.PoolScorer(grains, new LocalEngineBackend(_model, "tiny", version), new ScorerConfig(2, 2, MaxNewTokens: 3))
+            .CachedAsync("shared");
+        Assert.Equal(5, cached.Count);
+
+        var map = CliRunner.Run($"map {options} --silo {_silo.Url} --json");
+        Assert.True(map.ExitCode == 0, map.Stderr);
+        Assert.Equal(5, System.Text.Json.JsonDocument.Parse(map.Stdout).RootElement.GetProperty("tasks").GetArrayLength());
+        var missing = CliRunner.Run($"score --pool shared --model nope --silo {_silo.Url}");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("serves no model 'nope'", missing.Stderr);
+    }
+
+    [Fact]
     public async Task TaskMap_FromTheSilo_AsJsonAndSvg()
     {
         var tasks = ActiveIT.Core.Rewriting.RewriteTaskSource.Tasks(new ActiveIT.Core.Rewriting.RewriteGenerator(ActiveIT.Core.Rewriting.RewriteGeneratorOptions.Demo), 6, 3, seed: 2);

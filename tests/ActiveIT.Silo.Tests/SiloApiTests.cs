@@ -23,6 +23,21 @@ public sealed class SiloApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OrleansDashboard_IsServedBehindTheApiKeys()
+    {
+        // (HttpClient drops the Authorization header on the dashboard's redirect from /dashboard to /dashboard/.)
+        Assert.True((await _silo.Client.GetAsync("dashboard/")).IsSuccessStatusCode);
+        using var browser = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = _silo.Client.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("dashboard/?api_key=wrong")).StatusCode);
+        using var opened = await browser.GetAsync($"dashboard?api_key={SiloServer.Key}");  // as a browser opens it: redirected, cookie set
+        Assert.True(opened.IsSuccessStatusCode, opened.StatusCode.ToString());
+        Assert.Contains("<title>Orleans Dashboard</title>", await opened.Content.ReadAsStringAsync());
+        Assert.True((await browser.GetAsync("dashboard/")).IsSuccessStatusCode);  // the cookie carries the key from now on
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("v1/pools/p/stats")).StatusCode);  // but only for the dashboard
+    }
+
+    [Fact]
     public async Task UploadAndServerPathImports_ThenListShowStatsExport()
     {
         var file = Directory.GetFiles(SharedData.Path("niv2", "tasks")).Order().First();

@@ -39,6 +39,7 @@ public sealed class SiloExperimentTests : IDisposable
         Assert.Contains("completed", start.Stderr);
 
         var status = CliRunner.Run($"experiment status {remote}");
+        Assert.True(status.ExitCode == 0, status.Stderr);
         Assert.Matches(@"pu\s+rewrite\s+prompt-uncertainty\s+completed\s+1\s+3/3", status.Stdout);
         var results = CliRunner.Run($"experiment results pu --json {remote}");
         Assert.True(results.ExitCode == 0, results.Stderr);

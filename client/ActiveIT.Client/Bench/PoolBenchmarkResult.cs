@@ -13,4 +13,7 @@ internal sealed record PoolBenchmarkResult(
     double BuildPoolSeconds,
     double AddTenMedianMs,
     double AddTenMinMs,
-    double AddTenMaxMs);
+    double AddTenMaxMs,
+    int ScoredTasks,
+    double ScoreWritesPerS,
+    double ScoreReadsPerS);

@@ -52,8 +52,10 @@ internal sealed class BenchPoolCommand : Command
                 return ExitCodes.Success;
             }
             Console.WriteLine($"pool benchmark — {storageName}, code {RunEnvironment.Version}, {Environment.ProcessorCount} cores");
-            var table = new TextTable("storage", "NIV2 tasks", "instances", "import s", "instances/s", "tasks/s", "pool size", "build s", "add 10: median ms", "min", "max");
-            table.Add(r.Storage, r.Niv2Tasks, r.Niv2Instances, r.ImportSeconds, r.InstancesPerS, r.TasksPerS, r.PoolSize, r.BuildPoolSeconds, r.AddTenMedianMs, r.AddTenMinMs, r.AddTenMaxMs);
+            var table = new TextTable("storage", "NIV2 tasks", "instances", "import s", "instances/s", "tasks/s", "pool size", "build s", "add 10: median ms", "min", "max",
+                "score writes/s", "score reads/s");
+            table.Add(r.Storage, r.Niv2Tasks, r.Niv2Instances, r.ImportSeconds, r.InstancesPerS, r.TasksPerS, r.PoolSize, r.BuildPoolSeconds, r.AddTenMedianMs, r.AddTenMinMs, r.AddTenMaxMs,
+                r.ScoreWritesPerS, r.ScoreReadsPerS);
             table.FitToRows();
             Console.WriteLine(table);
             return ExitCodes.Success;

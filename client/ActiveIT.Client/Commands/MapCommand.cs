@@ -30,15 +30,33 @@ internal sealed class MapCommand : Command
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var (model, backend) = _scoring.Open(parse, "cpu");
-        using var _ = model;  // null with --backend
-        await using var silo = await _connection.StartSiloAsync(parse);
         var pool = parse.GetValue(_connection.Pool)!;
-        var scorer = new PoolScorer(silo.Grains, backend, _scoring.Config(parse));
-        var scores = await scorer.CachedAsync(pool);
+        RemoteScoring.Scores cached;
+        if (SiloHttp.Url(parse.GetValue(_connection.Silo)) is { } silo)
+        {
+            using var http = SiloHttp.CreateClient(silo);
+            try
+            {
+                cached = await RemoteScoring.CachedAsync(http, pool, parse.GetValue(_scoring.Model)!, _scoring.Config(parse), cancellationToken);
+            }
+            catch (Exception e) when (e is ArgumentException or HttpRequestException)
+            {
+                Console.Error.WriteLine($"activeit map: {e.Message}");
+                return e is ArgumentException ? ExitCodes.InvalidInput : ExitCodes.Failure;
+            }
+        }
+        else
+        {
+            var (model, backend) = _scoring.Open(parse, "cpu");
+            using var _ = model;  // null with --backend
+            await using var embedded = await _connection.StartSiloAsync(parse);
+            var scorer = new PoolScorer(embedded.Grains, backend, _scoring.Config(parse));
+            cached = new(scorer.Key.ToString(), await scorer.CachedAsync(pool));
+        }
+        var scores = cached.Results;
         if (scores.Count == 0)
         {
-            Console.Error.WriteLine($"activeit map: pool '{pool}' has no scores for {scorer.Key}; run `activeit score` with the same options first");
+            Console.Error.WriteLine($"activeit map: pool '{pool}' has no scores for {cached.Key}; run `activeit score` with the same options first");
             return ExitCodes.InvalidInput;
         }
         var share = parse.GetValue(_ambiguous);
@@ -46,7 +64,7 @@ internal sealed class MapCommand : Command
         var rule = TaskMap.Rule(share);
         if (parse.GetValue(_svg) is { } svg)
         {
-            File.WriteAllText(svg, TaskMapSvg.Render(entries, $"Task map of pool '{pool}' ({entries.Count} tasks)", $"{scorer.Key}; {rule}"));
+            File.WriteAllText(svg, TaskMapSvg.Render(entries, $"Task map of pool '{pool}' ({entries.Count} tasks)", $"{cached.Key}; {rule}"));
         }
         if (parse.GetValue(_csv) is { } csv)
         {
@@ -60,7 +78,7 @@ internal sealed class MapCommand : Command
         }
         if (parse.GetValue(_connection.Json))
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { Pool = pool, Key = scorer.Key.ToString(), Rule = rule, Tasks = entries }, Json.Options));
+            Console.WriteLine(JsonSerializer.Serialize(new { Pool = pool, Key = cached.Key, Rule = rule, Tasks = entries }, Json.Options));
             return ExitCodes.Success;
         }
         Console.WriteLine($"task map of pool '{pool}': {entries.Count} tasks; {rule}");

@@ -15,7 +15,7 @@ internal sealed class ScoreCommand : Command
     private readonly ScoringOptions _scoring = new();
     private readonly EngineOptions _engine = new();
 
-    public ScoreCommand() : base("score", "Score a pool's tasks with the local engine; scores are cached per model version and scorer config")
+    public ScoreCommand() : base("score", "Score a pool's tasks (local engine, an OpenAI-compatible server, or on a silo); scores are cached per model version and scorer config")
     {
         _connection.AddTo(this);
         _scoring.AddTo(this);
@@ -25,41 +25,48 @@ internal sealed class ScoreCommand : Command
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        if (parse.GetValue(_connection.Silo) is not null)
-        {
-            Console.Error.WriteLine("activeit score: scoring runs embedded for now; --silo is not supported yet");
-            return ExitCodes.InvalidInput;
-        }
-        var device = _engine.Apply(parse);
-        GptModel? model;
-        IModelBackend backend;
+        var pool = parse.GetValue(_connection.Pool)!;
+        var line = new ProgressLine();
+        var watch = Stopwatch.StartNew();
+        var progress = new Progress<(int Done, int Total)>(p => line.Update($"scored {p.Done}/{p.Total} tasks, {watch.Elapsed.TotalSeconds:F0} s"));
+        RemoteScoring.Scores scores;
+        string? engineCalls = null;
         try
         {
-            (model, backend) = _scoring.Open(parse, device);
+            if (SiloHttp.Url(parse.GetValue(_connection.Silo)) is { } silo)
+            {
+                // The silo scores the shared pool with a model it serves; the scores land in its task grains.
+                if (parse.GetValue(_scoring.Backend) is not null)
+                {
+                    throw new ArgumentException("--backend and --silo: the silo scores with its own models (--model NAME from its ActiveIT:ModelDir)");
+                }
+                using var http = SiloHttp.CreateClient(silo);
+                scores = await RemoteScoring.ScoreAsync(http, pool, parse.GetValue(_scoring.Model)!, _scoring.Config(parse), progress, cancellationToken);
+            }
+            else
+            {
+                var (model, backend) = _scoring.Open(parse, _engine.Apply(parse));
+                using var _ = model;  // null with --backend
+                await using var embedded = await _connection.StartSiloAsync(parse);
+                var scorer = new PoolScorer(embedded.Grains, backend, _scoring.Config(parse));
+                scores = new(scorer.Key.ToString(), await scorer.ScoreAsync(pool, progress, cancellationToken));
+                engineCalls = backend is LocalEngineBackend local ? $"; {local.EngineCalls} engine calls" : "";
+            }
         }
         catch (ArgumentException e)
         {
+            line.Clear();
             Console.Error.WriteLine($"activeit score: {e.Message}");
             return ExitCodes.InvalidInput;
         }
-        using var _ = model;  // null with --backend
-        await using var silo = await _connection.StartSiloAsync(parse);
-        var scorer = new PoolScorer(silo.Grains, backend, _scoring.Config(parse));
-        var line = new ProgressLine();
-        var watch = Stopwatch.StartNew();
-        IReadOnlyList<PoolScoreResult> results;
-        try
-        {
-            results = await scorer.ScoreAsync(parse.GetValue(_connection.Pool)!,
-                new Progress<(int Done, int Total)>(p => line.Update($"scored {p.Done}/{p.Total} tasks, {watch.Elapsed.TotalSeconds:F0} s")), cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ClientModel.ClientResultException)
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or System.ClientModel.ClientResultException)
         {
             line.Clear();
             Console.Error.WriteLine($"activeit score: {e.Message}");
             return ExitCodes.Failure;
         }
         line.Clear();
+        var results = scores.Results;
         var computed = results.Count(r => !r.Cached);
         if (parse.GetValue(_connection.Json))
         {
@@ -77,8 +84,7 @@ internal sealed class ScoreCommand : Command
         table.FitToRows();
         Console.WriteLine(table);
         Console.WriteLine($"\n{results.Count} tasks ({computed} scored now, {results.Count - computed} from cache) in {watch.Elapsed.TotalSeconds:F1} s; " +
-                          $"{(computed > 0 ? computed / watch.Elapsed.TotalSeconds : 0):F2} tasks/s; key {scorer.Key}" +
-                          (backend is LocalEngineBackend local ? $"; {local.EngineCalls} engine calls" : ""));
+                          $"{(computed > 0 ? computed / watch.Elapsed.TotalSeconds : 0):F2} tasks/s; key {scores.Key}{engineCalls}");
         return ExitCodes.Success;
     }
 }

@@ -11,7 +11,7 @@ internal sealed class ScoringOptions
 {
     public Option<string> Model { get; } = new("--model")
     {
-        Description = "Model checkpoint (safetensors) for the local engine, or the model's name on --backend",
+        Description = "Model checkpoint (safetensors) for the local engine, or the model's name on --backend or on --silo (a model the silo serves)",
         Required = true,
     };
 

@@ -13,7 +13,7 @@ public interface ICurriculumGrain : IGrainWithStringKey
     [Alias("CreateAsync")]
     Task<Experiment> CreateAsync(ExperimentConfig config);
 
-    /// <summary>The latest stored record (re-read, since embedded runners in other processes write to the same store), or null.</summary>
+    /// <summary>The latest record, or null (on SQLite re-read first: embedded runners in other processes write to the same file).</summary>
     [Alias("GetAsync")]
     Task<Experiment?> GetAsync();
 

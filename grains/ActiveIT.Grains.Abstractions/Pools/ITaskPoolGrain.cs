@@ -1,8 +1,12 @@
 namespace ActiveIT.Grains.Pools;
 
 /// <summary>
-/// A named pool of tasks: membership (task id → content hash), a change log and statistics. Membership changes are
-/// one state write each, so a pool is always either before or after a change, never in between.
+/// A named pool of tasks: membership (task id → content hash), a change log and statistics. The membership lives in
+/// page grains (<see cref="ITaskPoolPageGrain"/>, tasks spread over them by a hash of their id), so a change writes
+/// the pool's small state and the pages it touches, whatever the pool's size. A change commits in one write of the
+/// pool's state (which records it as pending); the pages are then brought up to date, and a pool grain that finds a
+/// pending change on activation (its silo died in between) finishes applying it before anything reads the pool: a
+/// pool is seen either before or after a change, never in between.
 /// </summary>
 [Alias("activeit.ITaskPoolGrain")]
 public interface ITaskPoolGrain : IGrainWithStringKey

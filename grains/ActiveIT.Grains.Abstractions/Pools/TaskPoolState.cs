@@ -1,6 +1,10 @@
 namespace ActiveIT.Grains.Pools;
 
-/// <summary>A pool grain's stored state: membership by task id, the version every change bumps, and the recent change log.</summary>
+/// <summary>
+/// A pool grain's stored state, small whatever the pool's size: the version every change bumps, the counts behind
+/// its statistics, which pages hold members, the recent change log, and a change committed but not yet applied to
+/// all its pages (<see cref="Pending"/>).
+/// </summary>
 [GenerateSerializer, Alias("activeit.TaskPoolState")]
 public sealed class TaskPoolState
 {
@@ -8,8 +12,27 @@ public sealed class TaskPoolState
     public long Version { get; set; }
 
     [Id(1)]
-    public Dictionary<string, PoolMember> Members { get; set; } = [];
+    public int Tasks { get; set; }
 
     [Id(2)]
+    public long Instances { get; set; }
+
+    [Id(3)]
+    public Dictionary<string, int> TasksByCategory { get; set; } = [];
+
+    [Id(4)]
+    public Dictionary<string, int> TasksBySource { get; set; } = [];
+
+    [Id(5)]
+    public Dictionary<string, int> TasksByFormat { get; set; } = [];
+
+    /// <summary>Pages that have ever held a member (listing reads only these).</summary>
+    [Id(6)]
+    public SortedSet<int> Pages { get; set; } = [];
+
+    [Id(7)]
     public List<PoolChange> Log { get; set; } = [];
+
+    [Id(8)]
+    public List<PageChange> Pending { get; set; } = [];
 }

@@ -5,8 +5,8 @@ using Orleans.Storage;
 namespace ActiveIT.Grains.Curriculum;
 
 [GrainType("activeit.curriculum")]
-public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.ProviderName)] IPersistentState<CurriculumState> state, SiloLiveness liveness)
-    : Grain, ICurriculumGrain
+public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.ProviderName)] IPersistentState<CurriculumState> state, SiloLiveness liveness,
+    StorageScope scope) : Grain, ICurriculumGrain
 {
     private readonly IPersistentState<CurriculumState> _state = state;
 
@@ -37,7 +37,10 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
 
     public async Task<Experiment?> GetAsync()
     {
-        await _state.ReadStateAsync();
+        if (scope.SharedWithOtherClusters)
+        {
+            await _state.ReadStateAsync();  // an embedded runner in another process may have written since
+        }
         return _state.State.Experiment;
     }
 
@@ -134,8 +137,8 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
 }
 
 [GrainType("activeit.experiments")]
-public sealed class ExperimentRegistryGrain([PersistentState("experiments", SiloStorage.ProviderName)] IPersistentState<ExperimentRegistryState> state)
-    : Grain, IExperimentRegistryGrain
+public sealed class ExperimentRegistryGrain([PersistentState("experiments", SiloStorage.ProviderName)] IPersistentState<ExperimentRegistryState> state,
+    StorageScope scope) : Grain, IExperimentRegistryGrain
 {
     private readonly IPersistentState<ExperimentRegistryState> _state = state;
 
@@ -154,7 +157,10 @@ public sealed class ExperimentRegistryGrain([PersistentState("experiments", Silo
 
     public async Task<IReadOnlyList<string>> ListAsync()
     {
-        await _state.ReadStateAsync();
+        if (scope.SharedWithOtherClusters)
+        {
+            await _state.ReadStateAsync();
+        }
         return [.. _state.State.Names];
     }
 

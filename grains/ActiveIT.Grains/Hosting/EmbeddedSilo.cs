@@ -34,7 +34,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         var host = new HostBuilder()
             .UseOrleans(silo =>
             {
-                silo.UseActiveItStorage(storage, endpoint);
+                silo.UseActiveIt(storage, endpoint);
                 configure?.Invoke(silo);
             })
             .ConfigureLogging(logging => logging.ClearProviders())

@@ -8,9 +8,17 @@ namespace ActiveIT.Grains.Pools;
 public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderName)] IPersistentState<TaskPoolState> state) : Grain, ITaskPoolGrain
 {
     /// <summary>The change log keeps this many recent entries; older ones are dropped (their effect is in the membership).</summary>
-    public const int LogCapacity = 10_000;
+    public const int LogCapacity = 1_000;
+
+    /// <summary>Pages a pool's membership is spread over: ~100 members a page at 100,000 tasks.</summary>
+    public const int PageCount = 1024;
 
     private readonly IPersistentState<TaskPoolState> _state = state;
+    private (long Version, PoolMember[] Members)? _sorted;  // the membership by id, kept while the version stays
+
+    private string Name => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) => await ApplyPendingAsync();
 
     public async Task<ImportSummary> AddOrUpdateAsync(IReadOnlyList<PoolMember> members, string origin)
     {
@@ -21,29 +29,27 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
         }
         while (true)
         {
-            var state = _state.State;
-            int added = 0, updated = 0, unchanged = 0;
-            var now = DateTimeOffset.UtcNow;
+            var existing = await CurrentAsync(members.Select(m => m.TaskId).ToList());
+            var changes = new List<(PoolMember? Old, PoolMember New)>();
+            var unchanged = 0;
             foreach (var member in members)
             {
-                var existing = state.Members.GetValueOrDefault(member.TaskId);
-                if (existing?.ContentHash == member.ContentHash)
+                var old = existing[member.TaskId];
+                if (old?.ContentHash == member.ContentHash)
                 {
                     unchanged++;
                     continue;
                 }
-                state.Members[member.TaskId] = member;
-                state.Version++;
-                state.Log.Add(new PoolChange(state.Version, existing is null ? PoolChangeKind.Added : PoolChangeKind.Updated, member.TaskId, member.ContentHash, origin, now));
-                _ = existing is null ? added++ : updated++;
+                changes.Add((old, member));
             }
-            if (added + updated == 0)
+            if (changes.Count == 0)
             {
-                return new ImportSummary(0, 0, unchanged, state.Version, state.Members.Count);
+                return new ImportSummary(0, 0, unchanged, _state.State.Version, _state.State.Tasks);
             }
-            if (await TryWriteAsync())
+            if (await TryCommitAsync(changes.Select(c => (c.Old, (PoolMember?)c.New)).ToList(), origin))
             {
-                return new ImportSummary(added, updated, unchanged, state.Version, state.Members.Count);
+                var added = changes.Count(c => c.Old is null);
+                return new ImportSummary(added, changes.Count - added, unchanged, _state.State.Version, _state.State.Tasks);
             }
         }
     }
@@ -52,58 +58,100 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
     {
         while (true)
         {
-            var state = _state.State;
-            var removed = 0;
-            foreach (var id in taskIds.Distinct())
+            var existing = await CurrentAsync([.. taskIds.Distinct()]);
+            var removals = existing.Values.Where(m => m is not null).Select(m => (m, (PoolMember?)null)).ToList();
+            if (removals.Count == 0 || await TryCommitAsync(removals!, origin))
             {
-                if (state.Members.Remove(id, out var member))
-                {
-                    state.Version++;
-                    state.Log.Add(new PoolChange(state.Version, PoolChangeKind.Removed, id, member.ContentHash, origin, DateTimeOffset.UtcNow));
-                    removed++;
-                }
-            }
-            if (removed == 0 || await TryWriteAsync())
-            {
-                return removed;
+                return removals.Count;
             }
         }
     }
 
-    public Task<IReadOnlyList<PoolMember>> ListAsync(int offset, int limit) =>
-        Task.FromResult<IReadOnlyList<PoolMember>>(_state.State.Members.Values.OrderBy(m => m.TaskId, StringComparer.Ordinal).Skip(offset).Take(limit).ToArray());
+    public async Task<IReadOnlyList<PoolMember>> ListAsync(int offset, int limit) => [.. (await SortedAsync()).Skip(offset).Take(limit)];
 
-    public Task<PoolMember?> GetMemberAsync(string taskId) => Task.FromResult(_state.State.Members.GetValueOrDefault(taskId));
+    public async Task<PoolMember?> GetMemberAsync(string taskId) => (await CurrentAsync([taskId]))[taskId];
 
     public Task<PoolStats> GetStatsAsync()
     {
-        var members = _state.State.Members.Values;
-        var instances = members.Sum(m => (long)m.Instances);
-        return Task.FromResult(new PoolStats(this.GetPrimaryKeyString(), _state.State.Version, members.Count, instances,
-            members.Count == 0 ? 0 : (double)instances / members.Count,
-            Count(members.SelectMany(m => m.Categories.DefaultIfEmpty("(none)"))),
-            Count(members.Select(m => m.Source)),
-            Count(members.Select(m => m.Format.ToString()))));
+        var s = _state.State;
+        return Task.FromResult(new PoolStats(Name, s.Version, s.Tasks, s.Instances, s.Tasks == 0 ? 0 : (double)s.Instances / s.Tasks,
+            Ordered(s.TasksByCategory), Ordered(s.TasksBySource), Ordered(s.TasksByFormat)));
     }
 
     public Task<IReadOnlyList<PoolChange>> GetChangesAsync(long sinceVersion) =>
         Task.FromResult<IReadOnlyList<PoolChange>>(_state.State.Log.Where(c => c.Version > sinceVersion).ToArray());
 
-    /// <summary>Writes the state; on an ETag conflict re-reads it and returns false so the caller decides again.</summary>
-    private async Task<bool> TryWriteAsync()
+    /// <summary>The page a task id lives on: FNV-1a over its UTF-16 code units (stable across processes, unlike string.GetHashCode).</summary>
+    public static int PageOf(string taskId)
     {
-        if (_state.State.Log.Count > LogCapacity)
+        var hash = 2166136261u;
+        foreach (var c in taskId)
         {
-            _state.State.Log.RemoveRange(0, _state.State.Log.Count - LogCapacity);
+            hash = (hash ^ c) * 16777619u;
+        }
+        return (int)(hash % PageCount);
+    }
+
+    private ITaskPoolPageGrain Page(int page) => GrainFactory.GetGrain<ITaskPoolPageGrain>($"{Name}/{page}");
+
+    /// <summary>The current member (or null) for each id, read from the pages that hold them.</summary>
+    private async Task<Dictionary<string, PoolMember?>> CurrentAsync(IReadOnlyList<string> taskIds)
+    {
+        var result = new Dictionary<string, PoolMember?>(StringComparer.Ordinal);
+        var byPage = taskIds.GroupBy(PageOf).Where(g => _state.State.Pages.Contains(g.Key)).ToList();
+        var pages = await Task.WhenAll(byPage.Select(async g => (Ids: g.ToList(), Members: await Page(g.Key).GetAsync(g.ToList()))));
+        foreach (var (ids, members) in pages)
+        {
+            for (var i = 0; i < ids.Count; i++)
+            {
+                result[ids[i]] = members[i];
+            }
+        }
+        foreach (var id in taskIds)
+        {
+            result.TryAdd(id, null);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The commit point: counts, version, log and the pending page changes in one write of the pool's state. On an
+    /// ETag conflict (another cluster on the same database changed the pool) re-reads and returns false so the caller
+    /// decides again; once written, the pages are brought up to date.
+    /// </summary>
+    private async Task<bool> TryCommitAsync(IReadOnlyList<(PoolMember? Old, PoolMember? New)> changes, string origin)
+    {
+        var s = _state.State;
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (old, next) in changes)
+        {
+            var member = next ?? old!;
+            s.Version++;
+            if (old is not null)
+            {
+                Count(s, old, -1);
+            }
+            if (next is not null)
+            {
+                Count(s, next, +1);
+                s.Pages.Add(PageOf(next.TaskId));
+            }
+            var kind = next is null ? PoolChangeKind.Removed : old is null ? PoolChangeKind.Added : PoolChangeKind.Updated;
+            s.Log.Add(new PoolChange(s.Version, kind, member.TaskId, member.ContentHash, origin, now));
+            s.Pending.Add(new PageChange(member.TaskId, next, s.Version));
+        }
+        if (s.Log.Count > LogCapacity)
+        {
+            s.Log.RemoveRange(0, s.Log.Count - LogCapacity);
         }
         try
         {
             await _state.WriteStateAsync();
-            return true;
         }
         catch (InconsistentStateException)
         {
             await _state.ReadStateAsync();
+            await ApplyPendingAsync();
             return false;
         }
         catch
@@ -111,8 +159,68 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
             await _state.ReadStateAsync();  // the unwritten change must not linger in memory
             throw;
         }
+        await ApplyPendingAsync();
+        return true;
     }
 
-    private static IReadOnlyDictionary<string, int> Count(IEnumerable<string> keys) =>
-        keys.GroupBy(k => k).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+    /// <summary>Brings the pages up to date with the committed change, then clears it (a crash in between repeats this on activation).</summary>
+    private async Task ApplyPendingAsync()
+    {
+        var pending = _state.State.Pending;
+        if (pending.Count == 0)
+        {
+            return;
+        }
+        await Task.WhenAll(pending.GroupBy(c => PageOf(c.TaskId)).Select(g => Page(g.Key).ApplyAsync(g.ToList())));
+        _state.State.Pending = [];
+        _sorted = null;
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            await _state.ReadStateAsync();  // someone else moved on; their state already accounts for these pages
+        }
+    }
+
+    private async Task<PoolMember[]> SortedAsync()
+    {
+        if (_sorted is { } sorted && sorted.Version == _state.State.Version)
+        {
+            return sorted.Members;
+        }
+        var pages = await Task.WhenAll(_state.State.Pages.Select(p => Page(p).ListAsync()));
+        var members = pages.SelectMany(p => p).OrderBy(m => m.TaskId, StringComparer.Ordinal).ToArray();
+        _sorted = (_state.State.Version, members);
+        return members;
+    }
+
+    private static void Count(TaskPoolState s, PoolMember m, int sign)
+    {
+        s.Tasks += sign;
+        s.Instances += sign * m.Instances;
+        foreach (var category in m.Categories.DefaultIfEmpty("(none)"))
+        {
+            Add(s.TasksByCategory, category, sign);
+        }
+        Add(s.TasksBySource, m.Source, sign);
+        Add(s.TasksByFormat, m.Format.ToString(), sign);
+    }
+
+    private static void Add(Dictionary<string, int> counts, string key, int delta)
+    {
+        var n = counts.GetValueOrDefault(key) + delta;
+        if (n == 0)
+        {
+            counts.Remove(key);
+        }
+        else
+        {
+            counts[key] = n;
+        }
+    }
+
+    private static IReadOnlyDictionary<string, int> Ordered(Dictionary<string, int> counts) =>
+        counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value);
 }

@@ -50,13 +50,15 @@ public sealed record SiloEndpoint(string ClusterId, int SiloPort, int GatewayPor
 public static class SiloStorageExtensions
 {
     /// <summary>
-    /// Configures clustering, grain storage (Orleans' binary serializer, so state tolerates added fields) and reminders
-    /// for <paramref name="storage"/>. Apply <see cref="OrleansSchema.EnsureAsync"/> to an ADO.NET database first.
+    /// Configures an ActiveIT silo: clustering, grain storage (Orleans' binary serializer, so state tolerates added
+    /// fields) and reminders for <paramref name="storage"/>, and the services its grains need. Apply
+    /// <see cref="OrleansSchema.EnsureAsync"/> to an ADO.NET database first.
     /// </summary>
-    public static ISiloBuilder UseActiveItStorage(this ISiloBuilder silo, SiloStorage storage, SiloEndpoint endpoint)
+    public static ISiloBuilder UseActiveIt(this ISiloBuilder silo, SiloStorage storage, SiloEndpoint endpoint)
     {
         silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (SiloStorage.ServiceId, endpoint.ClusterId));
         silo.Services.AddSingleton<Curriculum.SiloLiveness>();
+        silo.Services.AddSingleton(new StorageScope(SharedWithOtherClusters: !storage.SharesMembership));
         switch (storage.Kind)
         {
             case "sqlite":
@@ -66,6 +68,8 @@ public static class SiloStorageExtensions
                     (options.Invariant, options.ConnectionString) = (OrleansSchema.SqliteInvariant, storage.ConnectionString);
                     options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
                 }));
+                silo.Services.AddKeyedSingleton<IGrainStorage>(SiloStorage.ProviderName,
+                    (sp, _) => new SqliteWriteGate(AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName)));
                 silo.UseInMemoryReminderService();
                 break;
             case "postgres":

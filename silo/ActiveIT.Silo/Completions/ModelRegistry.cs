@@ -7,6 +7,7 @@ namespace ActiveIT.Silo.Completions;
 public sealed class ModelRegistry(string? modelDir) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<GptModel>> _loaded = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _versions = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> Ids => modelDir is null || !Directory.Exists(modelDir)
         ? []
@@ -20,6 +21,13 @@ public sealed class ModelRegistry(string? modelDir) : IDisposable
         }
         return _loaded.GetOrAdd(id, key => new Lazy<GptModel>(() => GptModel.Load(Path.Combine(modelDir!, key + ".safetensors")))).Value;
     }
+
+    /// <summary>A served model's version: the first 16 hex digits of its file's SHA-256 (as `activeit score --model FILE` keys scores).</summary>
+    public string Version(string id) => _versions.GetOrAdd(id, key =>
+    {
+        using var file = File.OpenRead(Path.Combine(modelDir!, key + ".safetensors"));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file))[..16];
+    });
 
     public void Dispose()
     {

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ActiveIT.Client.Output;
+using ActiveIT.Engine.Scoring;
+using ActiveIT.Grains.Scoring;
+
+namespace ActiveIT.Client.Pools;
+
+/// <summary>Scoring on a silo: the pool is scored where its grains live, with a model the silo serves (README "score").</summary>
+internal static class RemoteScoring
+{
+    public sealed record Scores(string Key, IReadOnlyList<PoolScoreResult> Results);
+
+    private sealed record Line(int? Done, int? Total, string? Key, IReadOnlyList<PoolScoreResult>? Results, string? Error);
+
+    /// <summary>POST …/score and follow its stream of progress lines to the results.</summary>
+    public static async Task<Scores> ScoreAsync(HttpClient http, string pool, string model, ScorerConfig config, IProgress<(int Done, int Total)> progress,
+        CancellationToken cancellationToken)
+    {
+        var body = new { Model = model, config.Instances, config.Perturbations, Drop = config.DropProbability, config.Seed, config.MaxNewTokens };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/pools/{Uri.EscapeDataString(pool)}/score") { Content = JsonContent.Create(body, options: Json.Options) };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await SiloHttp.EnsureSuccessAsync(response, cancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        {
+            var line = JsonSerializer.Deserialize<Line>(text, Json.Options)!;
+            if (line.Error is { } error)
+            {
+                throw new InvalidOperationException(error);
+            }
+            if (line.Results is { } results)
+            {
+                return new Scores(line.Key!, results);
+            }
+            progress.Report((line.Done ?? 0, line.Total ?? 0));
+        }
+        throw new HttpRequestException("the silo closed the scoring stream before its results");
+    }
+
+    /// <summary>GET …/scores: the cached scores only (the model's version is the silo's file hash).</summary>
+    public static async Task<Scores> CachedAsync(HttpClient http, string pool, string model, ScorerConfig config, CancellationToken cancellationToken)
+    {
+        var query = string.Create(CultureInfo.InvariantCulture,
+            $"model={Uri.EscapeDataString(model)}&instances={config.Instances}&perturbations={config.Perturbations}&drop={config.DropProbability}&seed={config.Seed}&maxNewTokens={config.MaxNewTokens}");
+        using var response = await http.GetAsync($"v1/pools/{Uri.EscapeDataString(pool)}/scores?{query}", cancellationToken);
+        return await SiloHttp.ReadAsync<Scores>(response, cancellationToken);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using ActiveIT.Engine.Backends;
+using ActiveIT.Engine.Scoring;
+using ActiveIT.Grains.Scoring;
+using ActiveIT.Silo.Completions;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace ActiveIT.Silo;
+
+/// <summary>
+/// Scoring a shared pool on the silo (what `activeit score --silo` calls). POST /v1/pools/{pool}/score scores every
+/// task that has no score yet for (model, scorer config) with a model the silo serves, storing each score in its
+/// task grain as it goes; the response streams JSON lines — {"done","total"} per task, then {"key","results"} — so a
+/// client shows progress. A client that goes away cancels it; scoring again resumes (scores are cached per task).
+/// GET /v1/pools/{pool}/scores returns the cached scores only (what `activeit map --silo` draws).
+/// </summary>
+public static class ScoreApi
+{
+    public sealed record ScoreRequest(string Model, int Instances = 10, int Perturbations = 10, double Drop = 0.2, ulong Seed = 0, int MaxNewTokens = 64)
+    {
+        public ScorerConfig Config => new(Instances, Perturbations, Drop, Seed, MaxNewTokens);
+    }
+
+    public static void MapScoreApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/pools/{pool}/score", async (string pool, ScoreRequest request, IGrainFactory grains, ModelRegistry models, IOptions<JsonOptions> json,
+            HttpContext http) =>
+        {
+            if (models.Get(request.Model) is not { } model)
+            {
+                await NoModel(request.Model, models).ExecuteAsync(http);
+                return;
+            }
+            var scorer = new PoolScorer(grains, new LocalEngineBackend(model, request.Model, models.Version(request.Model)), request.Config);
+            var progress = Channel.CreateUnbounded<(int Done, int Total)>();
+            var work = Task.Run(async () =>
+            {
+                try
+                {
+                    return await scorer.ScoreAsync(pool, new Grains.SyncProgress<(int Done, int Total)>(p => progress.Writer.TryWrite(p)), http.RequestAborted);
+                }
+                finally
+                {
+                    progress.Writer.Complete();
+                }
+            });
+            http.Response.ContentType = "application/x-ndjson";
+            var options = json.Value.SerializerOptions;
+            await foreach (var (done, total) in progress.Reader.ReadAllAsync(http.RequestAborted))
+            {
+                await WriteLineAsync(http, new { Done = done, Total = total }, options);
+            }
+            try
+            {
+                var results = await work;
+                await WriteLineAsync(http, new { Key = scorer.Key.ToString(), Results = results }, options);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                await WriteLineAsync(http, new { Error = e.Message }, options);  // the status line is sent already: the error goes in the stream
+            }
+        });
+
+        app.MapGet("/v1/pools/{pool}/scores", async (string pool, string model, string? version, int? instances, int? perturbations, double? drop, int? seed,
+            int? maxNewTokens, IGrainFactory grains, ModelRegistry models) =>
+        {
+            var resolved = version ?? (models.Ids.Contains(model) ? models.Version(model) : null);
+            if (resolved is null)
+            {
+                return NoModel(model, models);
+            }
+            var config = new ScoreRequest(model, instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? 64).Config;
+            var scorer = new PoolScorer(grains, new MapApi.KeyOnlyBackend(model, resolved), config);
+            return Results.Ok(new { Key = scorer.Key.ToString(), Results = await scorer.CachedAsync(pool) });
+        });
+    }
+
+    private static IResult NoModel(string model, ModelRegistry models) => Results.Problem(statusCode: 404, title: "No such model",
+        detail: $"the silo serves no model '{model}' (its models: {(models.Ids.Count == 0 ? "none; set ActiveIT:ModelDir" : string.Join(", ", models.Ids))})");
+
+    private static async Task WriteLineAsync(HttpContext http, object value, JsonSerializerOptions options)
+    {
+        await http.Response.WriteAsync(JsonSerializer.Serialize(value, options) + "\n", http.RequestAborted);
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+    }
+}
