@@ -38,9 +38,19 @@ public static class SiloServices
         builder.Services.AddSingleton<IPoolService, PoolService>();
         builder.Services.AddSingleton<IExperimentService>(sp =>
             new ExperimentService(sp.GetRequiredService<IGrainFactory>(), ExperimentWorker.ExperimentsDir(sp.GetRequiredService<IOptions<SiloOptions>>().Value)));
+        // Started after the silo (registered after UseOrleans): state from before Orleans comes over once, before any run resumes.
+        builder.Services.AddHostedService(sp => new LegacyImportService(sp.GetRequiredService<IGrainFactory>(), storage));
         builder.Services.AddSingleton<ExperimentWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ExperimentWorker>());
         builder.Services.AddSingleton(sp => new Completions.ModelRegistry(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ModelDir));
         return builder;
     }
+}
+
+/// <summary>Runs <see cref="LegacyStateImport"/> when the silo starts.</summary>
+internal sealed class LegacyImportService(IGrainFactory grains, SiloStorage storage) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => LegacyStateImport.RunAsync(grains, storage, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -13,6 +13,10 @@ public interface ICurriculumGrain : IGrainWithStringKey
     [Alias("CreateAsync")]
     Task<Experiment> CreateAsync(ExperimentConfig config);
 
+    /// <summary>Stores a record as it is (with its rounds), if none exists under this name: how records from an older store are brought over.</summary>
+    [Alias("RestoreAsync")]
+    Task RestoreAsync(Experiment experiment);
+
     /// <summary>The latest record, or null (on SQLite re-read first: embedded runners in other processes write to the same file).</summary>
     [Alias("GetAsync")]
     Task<Experiment?> GetAsync();

@@ -35,6 +35,20 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         return _state.State.Experiment;
     }
 
+    public async Task RestoreAsync(Experiment experiment)
+    {
+        if (experiment.Name != this.GetPrimaryKeyString())
+        {
+            throw new ArgumentException($"experiment '{experiment.Name}' differs from the grain key '{this.GetPrimaryKeyString()}'");
+        }
+        if (_state.State.Experiment is not null)
+        {
+            return;
+        }
+        _state.State.Experiment = experiment;
+        await _state.WriteStateAsync();
+    }
+
     public async Task<Experiment?> GetAsync()
     {
         if (scope.SharedWithOtherClusters)

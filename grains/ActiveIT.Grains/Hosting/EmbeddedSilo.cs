@@ -40,7 +40,9 @@ public sealed class EmbeddedSilo : IAsyncDisposable
             .ConfigureLogging(logging => logging.ClearProviders())
             .Build();
         await host.StartAsync(cancellationToken);
-        return new EmbeddedSilo(host);
+        var silo = new EmbeddedSilo(host);
+        await LegacyStateImport.RunAsync(silo.Grains, storage, cancellationToken);
+        return silo;
     }
 
     /// <summary>The embedded default: SQLite in <paramref name="dataDir"/>/activeit.db.</summary>
