@@ -1,4 +1,7 @@
+using System.Text.Json;
 using ActiveIT.Grains.Curriculum;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace ActiveIT.Silo;
 
@@ -24,6 +27,26 @@ public static class ExperimentApi
                 await worker.EnqueueAsync(name);
             }
             return Results.Accepted($"/v1/experiments/{Uri.EscapeDataString(name)}", experiment);
+        });
+        // Server-sent events: the record now and at each change (pushed by the curriculum grain), until it stops running.
+        experiments.MapGet("/{name}/events", async (string name, IExperimentService service, IOptions<JsonOptions> json, HttpContext http) =>
+        {
+            if (await service.GetAsync(name, http.RequestAborted) is null)
+            {
+                await NotFound(name).ExecuteAsync(http);
+                return;
+            }
+            http.Response.ContentType = "text/event-stream";
+            http.Response.Headers.CacheControl = "no-cache";
+            await foreach (var experiment in service.WatchAsync(name, TimeSpan.FromSeconds(15), http.RequestAborted))
+            {
+                await http.Response.WriteAsync($"event: experiment\ndata: {JsonSerializer.Serialize(experiment, json.Value.SerializerOptions)}\n\n", http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
+                if (experiment.Status is not (ExperimentStatus.Queued or ExperimentStatus.Running))
+                {
+                    return;
+                }
+            }
         });
         experiments.MapPost("/{name}/cancel", async (string name, IExperimentService service, CancellationToken ct) => Results.Ok(await service.CancelAsync(name, ct)));
         experiments.MapDelete("/{name}", async (string name, IExperimentService service, CancellationToken ct) =>

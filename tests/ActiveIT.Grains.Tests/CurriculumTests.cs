@@ -209,6 +209,31 @@ public sealed class CurriculumTests : IDisposable
     }
 
     [Fact]
+    public async Task Watch_ReceivesChangesPushedByTheGrain_NotByPolling()
+    {
+        await using var host = await WithPoolAsync(HostAsync());
+        var service = new ExperimentService(host.Grains, Experiments);
+        await service.CreateAsync(Config("w", "random"));
+        await service.StartAsync("w");
+        var seen = new List<ExperimentStatus>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        // An hour between reads: whatever arrives sooner was pushed by the curriculum grain's observer.
+        await foreach (var experiment in service.WatchAsync("w", TimeSpan.FromHours(1), stop.Token))
+        {
+            seen.Add(experiment.Status);
+            if (seen.Count == 1)
+            {
+                await service.CancelAsync("w");
+            }
+            else
+            {
+                break;
+            }
+        }
+        Assert.Equal([ExperimentStatus.Queued, ExperimentStatus.Cancelled], seen);
+    }
+
+    [Fact]
     public async Task Delete_RemovesRecordAndCheckpoints()
     {
         await using var host = await WithPoolAsync(HostAsync());

@@ -5,7 +5,8 @@ namespace ActiveIT.Client.Experiments;
 
 /// <summary>
 /// Follows an experiment until it stops: a line per finished round as it is recorded (a JSON line with --json), and a
-/// progress line on stderr. Reads the stored record, so it works for a runner in this process, another process, or a silo.
+/// progress line on stderr. Changes are pushed (the curriculum grain's observer; a silo's server-sent events), so it
+/// works for a runner in this process, another process, or a silo.
 /// </summary>
 internal sealed class ExperimentWatcher(IExperimentService service, bool json, TimeSpan? interval = null)
 {
@@ -15,6 +16,10 @@ internal sealed class ExperimentWatcher(IExperimentService service, bool json, T
     /// <summary>Watches until the experiment is no longer queued or running (or, with <paramref name="runner"/>, until that task ends).</summary>
     public async Task<Experiment> WatchAsync(string name, Task? runner = null, Func<ExperimentProgress?>? live = null, CancellationToken cancellationToken = default)
     {
+        if (runner is null)
+        {
+            return await FollowAsync(name, cancellationToken);
+        }
         while (true)
         {
             var experiment = await service.GetAsync(name, cancellationToken) ?? throw new KeyNotFoundException($"no experiment '{name}'");
@@ -31,6 +36,24 @@ internal sealed class ExperimentWatcher(IExperimentService service, bool json, T
             await (runner is null ? delay : Task.WhenAny(delay, runner));
             cancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    private async Task<Experiment> FollowAsync(string name, CancellationToken cancellationToken)
+    {
+        Experiment? latest = null;
+        await foreach (var experiment in service.WatchAsync(name, interval ?? TimeSpan.FromSeconds(1), cancellationToken))
+        {
+            latest = experiment;
+            PrintNewRounds(experiment);
+            if (experiment.Status is not (ExperimentStatus.Queued or ExperimentStatus.Running))
+            {
+                break;
+            }
+            _line.Update(experiment.Status == ExperimentStatus.Queued ? $"{name}: queued"
+                : experiment.Progress is { } progress ? $"{name}: {ExperimentReport.Progress(progress)}" : $"{name}: starting");
+        }
+        _line.Clear();
+        return latest ?? throw new KeyNotFoundException($"no experiment '{name}'");
     }
 
     /// <summary>Marks the rounds already finished as printed: a watcher that joins late prints only what comes next.</summary>

@@ -26,6 +26,33 @@ internal sealed class RemoteExperimentService(HttpClient http) : IExperimentServ
         return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await SiloHttp.ReadAsync<Experiment>(response, cancellationToken);
     }
 
+    /// <summary>GET …/events: the silo's server-sent events, one record per change.</summary>
+    public async IAsyncEnumerable<Experiment> WatchAsync(string name, TimeSpan interval,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/experiments/{Uri.EscapeDataString(name)}/events");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            yield break;
+        }
+        await SiloHttp.EnsureSuccessAsync(response, cancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        var data = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                data.Append(line.AsSpan(6));
+            }
+            else if (line.Length == 0 && data.Length > 0)
+            {
+                yield return System.Text.Json.JsonSerializer.Deserialize<Experiment>(data.ToString(), Json.Options)!;
+                data.Clear();
+            }
+        }
+    }
+
     public Task<Experiment> StartAsync(string name, CancellationToken cancellationToken = default) => PostAsync(name, "start", cancellationToken);
 
     public Task<Experiment> CancelAsync(string name, CancellationToken cancellationToken = default) => PostAsync(name, "cancel", cancellationToken);

@@ -50,6 +50,23 @@ public interface ICurriculumGrain : IGrainWithStringKey
     /// <summary>Deletes the record; refused while a live runner holds it.</summary>
     [Alias("DeleteAsync")]
     Task DeleteAsync();
+
+    /// <summary>(Re)subscribes to every change of the record; renew within <see cref="SubscriptionLifetime"/>.</summary>
+    [Alias("SubscribeAsync")]
+    Task SubscribeAsync(IExperimentObserver observer);
+
+    [Alias("UnsubscribeAsync")]
+    Task UnsubscribeAsync(IExperimentObserver observer);
+
+    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>Told of each change to an experiment's record (rounds, progress, status): what watchers follow instead of polling.</summary>
+[Alias("activeit.IExperimentObserver")]
+public interface IExperimentObserver : IGrainObserver
+{
+    [Alias("Changed")]
+    void Changed(Experiment experiment);
 }
 
 /// <summary>The names of all experiments (key "all"): what `experiment status` lists.</summary>

@@ -15,6 +15,13 @@ public interface IExperimentService
 
     Task<Experiment> CancelAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The record now and after each change (rounds, progress, status), until the caller stops or the experiment no
+    /// longer exists. Pushed by the grain; also re-read at least every <paramref name="interval"/> (runners in other
+    /// processes on a shared SQLite file cannot notify this one).
+    /// </summary>
+    IAsyncEnumerable<Experiment> WatchAsync(string name, TimeSpan interval, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the record and its checkpoints; false if there was none.</summary>
     Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default);
 }

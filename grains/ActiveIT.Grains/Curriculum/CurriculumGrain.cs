@@ -1,14 +1,37 @@
 using ActiveIT.Grains.Storage;
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Orleans.Utilities;
 
 namespace ActiveIT.Grains.Curriculum;
 
 [GrainType("activeit.curriculum")]
 public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.ProviderName)] IPersistentState<CurriculumState> state, SiloLiveness liveness,
-    StorageScope scope) : Grain, ICurriculumGrain
+    StorageScope scope, ILogger<CurriculumGrain> logger) : Grain, ICurriculumGrain
 {
     private readonly IPersistentState<CurriculumState> _state = state;
+    private readonly ObserverManager<IExperimentObserver> _watchers = new(ICurriculumGrain.SubscriptionLifetime, logger);
+
+    public Task SubscribeAsync(IExperimentObserver observer)
+    {
+        _watchers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IExperimentObserver observer)
+    {
+        _watchers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private void Notify()
+    {
+        if (_state.State.Experiment is { } experiment)
+        {
+            _watchers.Notify(w => w.Changed(experiment));
+        }
+    }
 
     public async Task<Experiment> CreateAsync(ExperimentConfig config)
     {
@@ -126,6 +149,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
             try
             {
                 await _state.WriteStateAsync();
+                Notify();
                 return _state.State.Experiment;
             }
             catch (InconsistentStateException)

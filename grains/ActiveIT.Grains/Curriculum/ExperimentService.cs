@@ -42,6 +42,9 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
 
     public Task<Experiment?> GetAsync(string name, CancellationToken cancellationToken = default) => Grain(name).GetAsync();
 
+    public IAsyncEnumerable<Experiment> WatchAsync(string name, TimeSpan interval, CancellationToken cancellationToken = default) =>
+        ExperimentWatch.FollowAsync(grains, Grain(name), interval, cancellationToken);
+
     public Task<Experiment> StartAsync(string name, CancellationToken cancellationToken = default) => Grain(name).QueueAsync();
 
     public Task<Experiment> CancelAsync(string name, CancellationToken cancellationToken = default) => Grain(name).CancelAsync();
