@@ -45,7 +45,19 @@ public sealed class ExperimentWorker(IGrainFactory grains, IExperimentService ex
             while (true)
             {
                 await _slots.WaitAsync(stoppingToken);
-                var name = await Queue.ClaimAsync(_self);
+                string? name;
+                try
+                {
+                    name = await Queue.ClaimAsync(_self);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The queue grain's silo may have just died, or storage hiccupped: try again shortly, this silo stays up.
+                    _slots.Release();
+                    logger.LogWarning(e, "claiming from the experiment queue failed; retrying");
+                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                    continue;
+                }
                 if (name is null)
                 {
                     _slots.Release();
@@ -114,7 +126,7 @@ public sealed class ExperimentWorker(IGrainFactory grains, IExperimentService ex
         {
             var device = options.Value.Device ?? EngineRuntime.DefaultDevice;
             var version = typeof(ExperimentWorker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-            var runner = new CurriculumRunner(grains, ExperimentsDir(options.Value), device, version) { Silo = (cluster.Value.ClusterId, _self) };
+            var runner = new CurriculumRunner(grains, ExperimentsDir(options.Value), device, version) { Silo = (cluster.Value.ClusterId, _self), FromQueue = true };
             var done = await runner.RunAsync(name, cancellationToken: stoppingToken);
             logger.LogInformation("experiment {Name}: {Status} on {Silo}", name, done.Status, _self);
         }

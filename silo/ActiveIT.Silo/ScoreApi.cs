@@ -28,9 +28,15 @@ public static class ScoreApi
         app.MapPost("/v1/pools/{pool}/score", async (string pool, ScoreRequest request, IGrainFactory grains, ModelRegistry models, IOptions<JsonOptions> json,
             HttpContext http) =>
         {
+            Grains.Pools.PoolService.ValidatePoolName(pool);  // 400 before the stream starts
             if (models.Get(request.Model) is not { } model)
             {
                 await NoModel(request.Model, models).ExecuteAsync(http);
+                return;
+            }
+            if ((await grains.GetGrain<Grains.Pools.ITaskPoolGrain>(pool).GetStatsAsync()).Tasks == 0)
+            {
+                await Results.Problem(statusCode: 404, title: "No such pool", detail: $"pool '{pool}' has no tasks").ExecuteAsync(http);
                 return;
             }
             var scorer = new PoolScorer(grains, new LocalEngineBackend(model, request.Model, models.Version(request.Model)), request.Config);
@@ -57,7 +63,7 @@ public static class ScoreApi
                 var results = await work;
                 await WriteLineAsync(http, new { Key = scorer.Key.ToString(), Results = results }, options);
             }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
             {
                 await WriteLineAsync(http, new { Error = e.Message }, options);  // the status line is sent already: the error goes in the stream
             }

@@ -234,6 +234,22 @@ public sealed class CurriculumTests : IDisposable
     }
 
     [Fact]
+    public async Task CancelledWhileQueued_LeavesTheQueue_AndAWorkerWouldNotRunIt()
+    {
+        await using var host = await WithPoolAsync(HostAsync());
+        var service = new ExperimentService(host.Grains, Experiments);
+        await service.CreateAsync(Config("q", "random"));
+        await service.StartAsync("q");
+        var queue = host.Grains.GetGrain<IExperimentQueueGrain>(IExperimentQueueGrain.Key);
+        await queue.EnqueueAsync("q");
+        await service.CancelAsync("q");
+        Assert.DoesNotContain("q", (await queue.GetAsync()).Queued);
+        // A worker that claimed it just before the cancel is refused by the curriculum grain.
+        var error = await Assert.ThrowsAsync<ExperimentStateException>(() => new CurriculumRunner(host.Grains, Experiments, "cpu", "test") { FromQueue = true }.RunAsync("q"));
+        Assert.Contains("cancelled, not queued", error.Message);
+    }
+
+    [Fact]
     public async Task Delete_RemovesRecordAndCheckpoints()
     {
         await using var host = await WithPoolAsync(HostAsync());

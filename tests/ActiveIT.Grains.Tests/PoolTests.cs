@@ -164,6 +164,38 @@ public sealed class PoolTests : IDisposable
     }
 
     [Fact]
+    public async Task StorageFailures_InALiveSilo_NeitherLoseNorHalfApplyAnImport()
+    {
+        var (host, pools, storage) = await OpenAsync();
+        await using var _ = host;
+        await pools.ImportAsync("p", RewriteTasks(10, 1), "before");
+        var tasks = RewriteTasks(40, 3);
+
+        // Task writes fail midway: the retry in the same silo must store every task (none is taken as stored already).
+        storage.FailAfterWrites = storage.Writes + 20;
+        await Assert.ThrowsAsync<Orleans.Runtime.OrleansException>(() => pools.ImportAsync("p", tasks, "fails"));
+        storage.FailAfterWrites = null;
+        await pools.ImportAsync("p", tasks, "retry");
+        var exported = new List<InstructionTask>();
+        await foreach (var t in pools.ExportAsync("p"))
+        {
+            exported.Add(t);
+        }
+        Assert.Equal(50, exported.Count);
+
+        // The pages fail after the commit: the next read in the same silo finishes the committed change first.
+        var more = RewriteTasks(5, 4);
+        storage.FailAfterWrites = storage.Writes + 5 + 1;
+        await Assert.ThrowsAsync<Orleans.Runtime.OrleansException>(() => pools.ImportAsync("p", more, "pages fail"));
+        storage.FailAfterWrites = null;
+        var members = await host.Grains.GetGrain<ITaskPoolGrain>("p").ListAllAsync();
+        Assert.Equal(55, members.Count);
+        Assert.Equal(55, (await pools.GetStatsAsync("p")).Tasks);
+        var again = await pools.ImportAsync("p", more, "again");
+        Assert.Equal((0, 5), (again.Added, again.Unchanged));
+    }
+
+    [Fact]
     public async Task InvalidPoolNameAndDuplicateIds_AreRejected()
     {
         var (host, pools, _) = await OpenAsync();

@@ -25,9 +25,13 @@ public interface ICurriculumGrain : IGrainWithStringKey
     [Alias("QueueAsync")]
     Task<Experiment> QueueAsync();
 
-    /// <summary>Makes <paramref name="lease"/> its runner (status running) unless a live runner holds it.</summary>
+    /// <summary>
+    /// Makes <paramref name="lease"/> its runner (status running) unless a live runner holds it. With
+    /// <paramref name="fromQueue"/> (a silo's worker) only a queued experiment, or a running one whose runner is gone, is
+    /// taken: one cancelled or deleted while it waited in the queue is refused.
+    /// </summary>
     [Alias("ClaimAsync")]
-    Task<Experiment> ClaimAsync(RunnerLease lease, RunSession session);
+    Task<Experiment> ClaimAsync(RunnerLease lease, RunSession session, bool fromQueue);
 
     [Alias("RecordRunAsync")]
     Task RecordRunAsync(string runnerId, SeedRun run);

@@ -15,6 +15,10 @@ public interface IExperimentQueueGrain : IGrainWithStringKey
     [Alias("EnqueueAsync")]
     Task EnqueueAsync(string name);
 
+    /// <summary>Takes the experiment out of the queue (cancelled or deleted); a claimed run stops through its curriculum grain instead.</summary>
+    [Alias("RemoveAsync")]
+    Task RemoveAsync(string name);
+
     /// <summary>The next queued experiment, now claimed by <paramref name="silo"/>; null when nothing waits.</summary>
     [Alias("ClaimAsync")]
     Task<string?> ClaimAsync(string silo);

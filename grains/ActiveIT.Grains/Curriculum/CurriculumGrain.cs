@@ -48,7 +48,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         _state.State.Experiment = new Experiment(config, ExperimentStatus.Created, now, now, [], null, null, [], null);
         try
         {
-            await _state.WriteStateAsync();
+            await _state.WriteOrDiscardAsync(this);
         }
         catch (InconsistentStateException)
         {
@@ -69,7 +69,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
             return;
         }
         _state.State.Experiment = experiment;
-        await _state.WriteStateAsync();
+        await _state.WriteOrDiscardAsync(this);
     }
 
     public async Task<Experiment?> GetAsync()
@@ -89,8 +89,12 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         _ => e with { Status = ExperimentStatus.Queued, Error = null },
     });
 
-    public Task<Experiment> ClaimAsync(RunnerLease lease, RunSession session) => UpdateAsync(e =>
+    public Task<Experiment> ClaimAsync(RunnerLease lease, RunSession session, bool fromQueue) => UpdateAsync(e =>
     {
+        if (fromQueue && e.Status is not (ExperimentStatus.Queued or ExperimentStatus.Running))
+        {
+            throw new ExperimentStateException($"experiment '{e.Name}' is {e.Status.ToString().ToLowerInvariant()}, not queued: not run");
+        }
         if (e.Runner is { } held && held.Id != lease.Id && !liveness.IsStale(held))
         {
             throw new ExperimentStateException($"experiment '{e.Name}' is running in {held.Id} (heartbeat {held.Heartbeat:u})");
@@ -148,7 +152,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
             _state.State.Experiment = next with { UpdatedAt = DateTimeOffset.UtcNow };
             try
             {
-                await _state.WriteStateAsync();
+                await _state.WriteOrDiscardAsync(this);
                 Notify();
                 return _state.State.Experiment;
             }
@@ -212,7 +216,7 @@ public sealed class ExperimentRegistryGrain([PersistentState("experiments", Silo
             }
             try
             {
-                await _state.WriteStateAsync();
+                await _state.WriteOrDiscardAsync(this);
                 return;
             }
             catch (InconsistentStateException)

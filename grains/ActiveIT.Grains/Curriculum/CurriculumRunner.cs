@@ -29,6 +29,9 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
     /// <summary>The silo this runner works in (cluster id, silo address): within that cluster, membership decides when its lease is stale.</summary>
     public (string Cluster, string Silo)? Silo { get; init; }
 
+    /// <summary>Set by a silo's worker: only a queued (or orphaned running) experiment is run, never one cancelled meanwhile.</summary>
+    public bool FromQueue { get; init; }
+
     /// <summary>How often progress (and the runner's heartbeat) is written to the grain.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -43,7 +46,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         var lease = RunnerLease.ForThisProcess(now, Silo?.Cluster, Silo?.Silo);
         var info = EngineRuntime.Info;
         var experiment = await grain.ClaimAsync(lease, new RunSession(lease.Id, now, codeVersion, info.TorchVersion, device, info.Threads,
-            RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription));
+            RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription), FromQueue);
         try
         {
             var execution = new Execution(this, grain, experiment, lease.Id, progress, cancellationToken);

@@ -26,9 +26,17 @@ public sealed class ExperimentQueueGrain(
         if (!state.State.Queued.Contains(name) && !state.State.Claims.ContainsKey(name))
         {
             state.State.Queued.Add(name);
-            await state.WriteStateAsync();
+            await state.WriteOrDiscardAsync(this);
         }
         _workers.Notify(w => w.WorkAvailable());
+    }
+
+    public async Task RemoveAsync(string name)
+    {
+        if (state.State.Queued.Remove(name))
+        {
+            await state.WriteOrDiscardAsync(this);
+        }
     }
 
     public async Task<string?> ClaimAsync(string silo)
@@ -41,7 +49,7 @@ public sealed class ExperimentQueueGrain(
         var name = state.State.Queued[0];
         state.State.Queued.RemoveAt(0);
         state.State.Claims[name] = silo;
-        await state.WriteStateAsync();
+        await state.WriteOrDiscardAsync(this);
         logger.LogInformation("experiment {Name} claimed by {Silo}", name, silo);
         return name;
     }
@@ -57,7 +65,7 @@ public sealed class ExperimentQueueGrain(
         {
             state.State.Queued.Insert(0, name);
         }
-        await state.WriteStateAsync();
+        await state.WriteOrDiscardAsync(this);
         _workers.Notify(w => w.WorkAvailable());
     }
 
@@ -80,7 +88,7 @@ public sealed class ExperimentQueueGrain(
             state.State.Claims.Remove(name);
         }
         state.State.Queued.InsertRange(0, lost);
-        await state.WriteStateAsync();
+        await state.WriteOrDiscardAsync(this);
         _workers.Notify(w => w.WorkAvailable());
     }
 

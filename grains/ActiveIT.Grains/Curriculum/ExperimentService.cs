@@ -47,7 +47,12 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
 
     public Task<Experiment> StartAsync(string name, CancellationToken cancellationToken = default) => Grain(name).QueueAsync();
 
-    public Task<Experiment> CancelAsync(string name, CancellationToken cancellationToken = default) => Grain(name).CancelAsync();
+    public async Task<Experiment> CancelAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var experiment = await Grain(name).CancelAsync();
+        await grains.GetGrain<IExperimentQueueGrain>(IExperimentQueueGrain.Key).RemoveAsync(name);
+        return experiment;
+    }
 
     public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -57,6 +62,7 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
             return false;
         }
         await grain.DeleteAsync();
+        await grains.GetGrain<IExperimentQueueGrain>(IExperimentQueueGrain.Key).RemoveAsync(name);
         await grains.GetGrain<IExperimentRegistryGrain>(RegistryKey).RemoveAsync(name);
         CurriculumRunner.DeleteFiles(experimentsDir, name);
         return true;

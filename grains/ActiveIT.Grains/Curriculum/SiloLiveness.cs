@@ -4,13 +4,21 @@ using Orleans.Runtime;
 
 namespace ActiveIT.Grains.Curriculum;
 
-/// <summary>Membership's word on the silos of this cluster: a silo is gone once declared dead or no longer known.</summary>
-public sealed class SiloLiveness(IClusterMembershipService membership, IOptions<ClusterOptions> cluster)
+/// <summary>
+/// Membership's word on the silos of this cluster: a silo is gone once declared dead. With shared membership
+/// (PostgreSQL, Azure) a silo this one does not know yet may just have joined, so it counts as alive; in a cluster of
+/// one (SQLite), an unknown silo is an earlier incarnation of this process's silo, and gone.
+/// </summary>
+public sealed class SiloLiveness(IClusterMembershipService membership, IOptions<ClusterOptions> cluster, Storage.StorageScope scope)
 {
     public string ClusterId => cluster.Value.ClusterId;
 
-    public bool IsAlive(string silo) =>
-        membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) is not (SiloStatus.Dead or SiloStatus.None);
+    public bool IsAlive(string silo) => membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) switch
+    {
+        SiloStatus.Dead => false,
+        SiloStatus.None => !scope.SharedWithOtherClusters,
+        _ => true,
+    };
 
     public bool IsStale(RunnerLease lease) => lease.IsStale(DateTimeOffset.UtcNow, ClusterId, IsAlive);
 }

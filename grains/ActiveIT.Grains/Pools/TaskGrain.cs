@@ -23,7 +23,7 @@ public sealed class TaskGrain([PersistentState("task", SiloStorage.ProviderName)
         _state.State.Task = task;
         try
         {
-            await _state.WriteStateAsync();
+            await _state.WriteOrDiscardAsync(this);  // a failed write discards this activation: the task is not "already stored"
         }
         catch (InconsistentStateException)
         {
@@ -42,7 +42,7 @@ public sealed class TaskGrain([PersistentState("task", SiloStorage.ProviderName)
             _state.State.Scores[key.ToString()] = score;
             try
             {
-                await _state.WriteStateAsync();
+                await _state.WriteOrDiscardAsync(this);
                 return;
             }
             catch (InconsistentStateException)

@@ -29,6 +29,7 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
         }
         while (true)
         {
+            await ApplyPendingAsync();
             var existing = await CurrentAsync(members.Select(m => m.TaskId).ToList());
             var changes = new List<(PoolMember? Old, PoolMember New)>();
             var unchanged = 0;
@@ -58,6 +59,7 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
     {
         while (true)
         {
+            await ApplyPendingAsync();
             var existing = await CurrentAsync([.. taskIds.Distinct()]);
             var removals = existing.Values.Where(m => m is not null).Select(m => (m, (PoolMember?)null)).ToList();
             if (removals.Count == 0 || await TryCommitAsync(removals!, origin))
@@ -69,7 +71,11 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
 
     public async Task<IReadOnlyList<PoolMember>> ListAsync(int offset, int limit) => [.. (await SortedAsync()).Skip(offset).Take(limit)];
 
-    public async Task<PoolMember?> GetMemberAsync(string taskId) => (await CurrentAsync([taskId]))[taskId];
+    public async Task<PoolMember?> GetMemberAsync(string taskId)
+    {
+        await ApplyPendingAsync();
+        return (await CurrentAsync([taskId]))[taskId];
+    }
 
     public Task<PoolStats> GetStatsAsync()
     {
@@ -146,7 +152,7 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
         }
         try
         {
-            await _state.WriteStateAsync();
+            await _state.WriteOrDiscardAsync(this);
         }
         catch (InconsistentStateException)
         {
@@ -154,16 +160,15 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
             await ApplyPendingAsync();
             return false;
         }
-        catch
-        {
-            await _state.ReadStateAsync();  // the unwritten change must not linger in memory
-            throw;
-        }
         await ApplyPendingAsync();
         return true;
     }
 
-    /// <summary>Brings the pages up to date with the committed change, then clears it (a crash in between repeats this on activation).</summary>
+    /// <summary>
+    /// Brings the pages up to date with the committed change, then clears it. Runs before every read and change, so a
+    /// change committed but not yet on its pages (a page write failed, or the silo died: then on activation) is
+    /// finished before anything reads the pool.
+    /// </summary>
     private async Task ApplyPendingAsync()
     {
         var pending = _state.State.Pending;
@@ -176,7 +181,7 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
         _sorted = null;
         try
         {
-            await _state.WriteStateAsync();
+            await _state.WriteOrDiscardAsync(this);
         }
         catch (InconsistentStateException)
         {
@@ -186,6 +191,7 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
 
     private async Task<PoolMember[]> SortedAsync()
     {
+        await ApplyPendingAsync();
         if (_sorted is { } sorted && sorted.Version == _state.State.Version)
         {
             return sorted.Members;

@@ -5,10 +5,17 @@ using Orleans.Storage;
 namespace ActiveIT.Grains.Pools;
 
 [GrainType("activeit.pool-page")]
-public sealed class TaskPoolPageGrain([PersistentState("page", SiloStorage.ProviderName)] IPersistentState<TaskPoolPageState> state) : Grain, ITaskPoolPageGrain
+public sealed class TaskPoolPageGrain([PersistentState("page", SiloStorage.ProviderName)] IPersistentState<TaskPoolPageState> state, StorageScope scope)
+    : Grain, ITaskPoolPageGrain
 {
-    public Task<IReadOnlyList<PoolMember?>> GetAsync(IReadOnlyList<string> taskIds) =>
-        Task.FromResult<IReadOnlyList<PoolMember?>>([.. taskIds.Select(id => state.State.Entries.GetValueOrDefault(id)?.Member)]);
+    public async Task<IReadOnlyList<PoolMember?>> GetAsync(IReadOnlyList<string> taskIds)
+    {
+        await RefreshAsync();
+        return [.. taskIds.Select(id => state.State.Entries.GetValueOrDefault(id)?.Member)];
+    }
+
+    /// <summary>On SQLite another process (its own cluster) may have written this page: what the pool decides on must be current.</summary>
+    private Task RefreshAsync() => scope.SharedWithOtherClusters ? state.ReadStateAsync() : Task.CompletedTask;
 
     public async Task ApplyAsync(IReadOnlyList<PageChange> changes)
     {
@@ -29,7 +36,7 @@ public sealed class TaskPoolPageGrain([PersistentState("page", SiloStorage.Provi
             }
             try
             {
-                await state.WriteStateAsync();
+                await state.WriteOrDiscardAsync(this);
                 return;
             }
             catch (InconsistentStateException)
@@ -39,6 +46,9 @@ public sealed class TaskPoolPageGrain([PersistentState("page", SiloStorage.Provi
         }
     }
 
-    public Task<IReadOnlyList<PoolMember>> ListAsync() =>
-        Task.FromResult<IReadOnlyList<PoolMember>>([.. state.State.Entries.Values.Where(e => e.Member is not null).Select(e => e.Member!)]);
+    public async Task<IReadOnlyList<PoolMember>> ListAsync()
+    {
+        await RefreshAsync();
+        return [.. state.State.Entries.Values.Where(e => e.Member is not null).Select(e => e.Member!)];
+    }
 }

@@ -37,6 +37,13 @@ public static class LegacyStateImport
         {
             return 0;
         }
+        // One importer at a time, and the marker checked again under the lock: a silo starting later must not replay
+        // old records over changes users made since.
+        await using var importLock = await LockAsync(connection, storage, cancellationToken);
+        if (await TableExistsAsync(connection, Marker, cancellationToken))
+        {
+            return 0;
+        }
         var rows = new List<(string Type, string Key, string Json)>();
         await using (var command = connection.CreateCommand())
         {
@@ -74,6 +81,10 @@ public static class LegacyStateImport
             if (Read<OldCurriculumState>(json, "curriculum", key).Experiment is { } experiment)
             {
                 await grains.GetGrain<ICurriculumGrain>(key).RestoreAsync(experiment);
+                if (experiment.Status is ExperimentStatus.Queued or ExperimentStatus.Running)
+                {
+                    await grains.GetGrain<IExperimentQueueGrain>(IExperimentQueueGrain.Key).EnqueueAsync(key);  // the old worker resumed these at start
+                }
             }
         }
         foreach (var (_, key, json) in rows.Where(r => r.Type == "experiments"))
@@ -114,6 +125,41 @@ public static class LegacyStateImport
         {
             throw new InvalidDataException($"grain_state ({type}, {key}): {e.Message}", e);
         }
+    }
+
+    /// <summary>PostgreSQL: a session advisory lock on this connection. SQLite: an exclusive lock on a file beside the database.</summary>
+    private static async Task<IAsyncDisposable> LockAsync(DbConnection connection, SiloStorage storage, CancellationToken cancellationToken)
+    {
+        if (connection is NpgsqlConnection)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT pg_advisory_lock(7236504117)";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return new Unlock(async () =>
+            {
+                await using var unlock = connection.CreateCommand();
+                unlock.CommandText = "SELECT pg_advisory_unlock(7236504117)";
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            });
+        }
+        var path = new SqliteConnectionStringBuilder(storage.ConnectionString).DataSource + ".import-lock";
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new Unlock(() => file.DisposeAsync());
+            }
+            catch (IOException) when (attempt < 600)
+            {
+                await Task.Delay(100, cancellationToken);  // another process is importing
+            }
+        }
+    }
+
+    private sealed class Unlock(Func<ValueTask> release) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => release();
     }
 
     private static DbConnection? Open(SiloStorage storage) => storage.Kind switch

@@ -1,0 +1,25 @@
+using Orleans.Storage;
+
+namespace ActiveIT.Grains.Storage;
+
+/// <summary>
+/// A grain changes its state in memory, then writes it. When the write fails for any reason but an ETag conflict
+/// (storage unreachable, a timeout), the memory may hold a change the store does not: the activation is discarded
+/// (deactivated once the call ends), so the next call reads the stored state afresh instead of trusting it.
+/// ETag conflicts stay with the caller, which re-reads and decides again.
+/// </summary>
+public static class StateWrites
+{
+    public static async Task WriteOrDiscardAsync<T>(this IPersistentState<T> state, Grain grain)
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e) when (e is not InconsistentStateException)
+        {
+            grain.DeactivateOnIdle();
+            throw;
+        }
+    }
+}
