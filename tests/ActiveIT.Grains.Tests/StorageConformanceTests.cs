@@ -160,7 +160,8 @@ public abstract class StorageConformanceTests : IAsyncLifetime
     public async Task LargeState_RoundTrips()
     {
         var storage = await OpenAsync();
-        var text = string.Concat(Enumerable.Range(0, 400_000).Select(i => (char)('a' + i % 26)).Chunk(80).Select(c => new string(c) + "\n"));
+        // ~4 MB: ten times the largest NIV2 task file in ../shared/data.
+        var text = string.Concat(Enumerable.Range(0, 4_000_000).Select(i => (char)('a' + i % 26)).Chunk(80).Select(c => new string(c) + "\n"));
         var state = new GrainState<CounterState>(new CounterState { N = 1, Text = text });
         await storage.WriteStateAsync("counter", Id("h"), state);
         var read = await ReadAsync(storage, Id("h"));
