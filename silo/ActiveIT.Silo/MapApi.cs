@@ -12,7 +12,7 @@ public static class MapApi
             int? maxNewTokens, double? ambiguousShare, string? format, IGrainFactory grains, Completions.ModelRegistry models) =>
         {
             var config = new ScorerConfig(instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? 64);
-            version ??= models.Ids.Contains(model) ? models.Version(model) : null;
+            version ??= models.VersionOrNull(model);
             if (version is null)
             {
                 return Results.Problem(statusCode: 400, title: "Model version required", detail: $"give version=… (the silo serves no model '{model}' to read it from)");

@@ -72,7 +72,7 @@ public static class ScoreApi
         app.MapGet("/v1/pools/{pool}/scores", async (string pool, string model, string? version, int? instances, int? perturbations, double? drop, int? seed,
             int? maxNewTokens, IGrainFactory grains, ModelRegistry models) =>
         {
-            var resolved = version ?? (models.Ids.Contains(model) ? models.Version(model) : null);
+            var resolved = version ?? models.VersionOrNull(model);
             if (resolved is null)
             {
                 return NoModel(model, models);

@@ -63,11 +63,7 @@ public static class SiloStorageExtensions
         {
             case "sqlite":
                 silo.UseLocalhostClustering(endpoint.SiloPort, endpoint.GatewayPort, null, SiloStorage.ServiceId, endpoint.ClusterId);
-                silo.AddAdoNetGrainStorage(SiloStorage.ProviderName, o => o.Configure<Serializer>((options, serializer) =>
-                {
-                    (options.Invariant, options.ConnectionString) = (OrleansSchema.SqliteInvariant, storage.ConnectionString);
-                    options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-                }));
+                AddAdoNetGrainStorage(silo, OrleansSchema.SqliteInvariant, storage.ConnectionString);
                 silo.Services.AddKeyedSingleton<IGrainStorage>(SiloStorage.ProviderName,
                     (sp, _) => new SqliteWriteGate(AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName)));
                 silo.UseInMemoryReminderService();
@@ -75,11 +71,7 @@ public static class SiloStorageExtensions
             case "postgres":
                 silo.ConfigureEndpoints(endpoint.Address ?? IPAddress.Loopback, endpoint.SiloPort, endpoint.GatewayPort, listenOnAnyHostAddress: false);
                 silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (OrleansSchema.PostgresInvariant, storage.ConnectionString));
-                silo.AddAdoNetGrainStorage(SiloStorage.ProviderName, o => o.Configure<Serializer>((options, serializer) =>
-                {
-                    (options.Invariant, options.ConnectionString) = (OrleansSchema.PostgresInvariant, storage.ConnectionString);
-                    options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-                }));
+                AddAdoNetGrainStorage(silo, OrleansSchema.PostgresInvariant, storage.ConnectionString);
                 silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (OrleansSchema.PostgresInvariant, storage.ConnectionString));
                 break;
             case "azure":
@@ -97,4 +89,11 @@ public static class SiloStorageExtensions
         }
         return silo;
     }
+
+    private static void AddAdoNetGrainStorage(ISiloBuilder silo, string invariant, string connectionString) =>
+        silo.AddAdoNetGrainStorage(SiloStorage.ProviderName, o => o.Configure<Serializer>((options, serializer) =>
+        {
+            (options.Invariant, options.ConnectionString) = (invariant, connectionString);
+            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
 }

@@ -22,6 +22,9 @@ public sealed class ModelRegistry(string? modelDir) : IDisposable
         return _loaded.GetOrAdd(id, key => new Lazy<GptModel>(() => GptModel.Load(Path.Combine(modelDir!, key + ".safetensors")))).Value;
     }
 
+    /// <summary>The version of a served model, or null when the silo serves no model of that id.</summary>
+    public string? VersionOrNull(string id) => Ids.Contains(id) ? Version(id) : null;
+
     /// <summary>A served model's version: the first 16 hex digits of its file's SHA-256 (as `activeit score --model FILE` keys scores).</summary>
     public string Version(string id) => _versions.GetOrAdd(id, key =>
     {
