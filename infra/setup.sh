@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# setup.sh - makes this checkout runnable: system packages (apt), then the native engine and .NET projects in
-# Release. Idempotent and cheap when nothing changed; ./activeit and infra/test.sh call it.
-#   infra/setup.sh [--with-tests]   (--with-tests also installs PostgreSQL and Azurite, which the storage and cluster tests start)
+# setup.sh - makes this checkout runnable: the .NET projects in Release (libtorch comes as a NuGet package, so the
+# engine needs no root and no compiler); with --with-tests also PostgreSQL (apt) and Azurite (npm), which the storage
+# and cluster tests start. Idempotent and cheap when nothing changed; ./activeit and infra/test.sh call it.
+#   infra/setup.sh [--with-tests]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-packages=(cmake g++ libtorch-dev libopenblas0-pthread)
+packages=()
 [[ "${1:-}" == "--with-tests" ]] && packages+=(postgresql)
 
 missing=()
-for p in "${packages[@]}"; do
+for p in "${packages[@]+"${packages[@]}"}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
@@ -35,11 +36,11 @@ command -v dotnet >/dev/null || { echo "activeit: the .NET 10 SDK (dotnet) is re
 # Rebuild when any source is newer than the last successful build.
 stamp=".activeit/build.stamp"
 if [[ -f "$stamp" ]] && [[ -z "$(find core engine client grains silo Directory.Build.props Directory.Build.targets Directory.Packages.props -newer "$stamp" -type f \
-      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.sql' -o -name '*.cpp' -o -name '*.h' -o -name 'CMakeLists.txt' \) \
-      -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/build/*' 2>/dev/null | head -1)" ]]; then
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.sql' \) \
+      -not -path '*/bin/*' -not -path '*/obj/*' 2>/dev/null | head -1)" ]]; then
   exit 0
 fi
-echo "activeit: building (native engine + .NET, Release)..." >&2
+echo "activeit: building (.NET, Release; the first build restores libtorch from NuGet, ~600 MB)..." >&2
 mkdir -p .activeit
 log=".activeit/build.log"
 if ! dotnet build client/ActiveIT.Client/ActiveIT.Client.csproj -c Release -nologo -v:q >"$log" 2>&1; then

@@ -1,51 +1,113 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace ActiveIT.Engine;
 
-/// <summary>Process-wide engine settings and facts: threads, CUDA, libtorch version, the machine's matmul rate.</summary>
-public static unsafe class EngineRuntime
+/// <summary>Process-wide engine settings and facts: threads, precision, CUDA, libtorch version, the machine's matmul rates.</summary>
+public static class EngineRuntime
 {
-    /// <summary>Sets libtorch's intra-op threads and OpenBLAS's pool to the same count.</summary>
-    public static void SetThreads(int threads) => NativeMethods.Check(NativeMethods.ait_runtime_set_threads(threads));
-
-    /// <summary>Turns the fused CPU kernels (attention, GELU) on or off; off runs plain ATen ops, the reference they are tested against.</summary>
-    public static void SetFusedKernels(bool enabled) => NativeMethods.Check(NativeMethods.ait_runtime_set_fused_kernels(enabled ? 1 : 0));
-
-    /// <summary>Native models and trainers currently alive (created, not yet freed).</summary>
-    public static (long Models, long Trainers) LiveObjects
+    private static readonly Lazy<RuntimeInfo> Facts = new(() =>
     {
-        get
+        var cuda = cuda_is_available();
+        return new RuntimeInfo(get_num_threads(), cuda, cuda ? torch.cuda.device_count() : 0, LibTorchVersion());
+    });
+
+    /// <summary>The precision models get when none is named: fp32 unless a run sets it (<c>--precision</c>).</summary>
+    public static Precision DefaultPrecision { get; set; } = Precision.Fp32;
+
+    /// <summary>Sets libtorch's intra-op threads (its OpenMP pool, which MKL and oneDNN share).</summary>
+    public static void SetThreads(int threads)
+    {
+        if (threads < 1)
         {
-            NativeMethods.Check(NativeMethods.ait_runtime_live_objects(out var models, out var trainers));
-            return (models, trainers);
+            throw new EngineException("num_threads must be at least 1");
         }
+        set_num_threads(threads);
     }
 
-    public static RuntimeInfo Info
-    {
-        get
-        {
-            NativeMethods.Check(NativeMethods.ait_runtime_get_info(out var info));
-            var version = new string((sbyte*)info.TorchVersion);
-            return new RuntimeInfo(info.NumThreads, info.CudaAvailable != 0, info.CudaDeviceCount, version);
-        }
-    }
+    /// <summary>Models and trainers currently alive (created, not yet disposed or finalized).</summary>
+    public static (long Models, long Trainers) LiveObjects => (GptModel.Live, GptTrainer.Live);
 
-    /// <summary>Thread-pool environment in effect for libtorch's OpenMP and OpenBLAS (see NativeLoader).</summary>
-    public static string ThreadSettings
-    {
-        get
-        {
-            _ = Info;  // loads the engine, which sets the defaults
-            return NativeLoader.ThreadSettings;
-        }
-    }
+    public static RuntimeInfo Info => Facts.Value with { Threads = get_num_threads() };
+
+    /// <summary>How libtorch's threads are set, e.g. "intra-op 2, inter-op 2, OMP_WAIT_POLICY=PASSIVE".</summary>
+    public static string ThreadSettings => string.Join(", ", new[] { $"intra-op {get_num_threads()}", $"inter-op {get_num_interop_threads()}" }
+        .Concat(new[] { "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MKL_NUM_THREADS" }
+            .Select(name => (name, value: Environment.GetEnvironmentVariable(name)))
+            .Where(p => p.value is not null)
+            .Select(p => $"{p.name}={p.value}")));
 
     /// <summary>The default device: cuda when libtorch sees a GPU, else cpu.</summary>
     public static string DefaultDevice => Info.CudaAvailable ? "cuda" : "cpu";
 
-    /// <summary>Measured float32 GEMM rate (GFLOP/s) for an n×n×n product: the peak the benchmarks compare against.</summary>
-    public static double MeasureMatmulGflops(int n = 1024, int iterations = 20)
+    /// <summary>Whether the CPU has bfloat16 matrix instructions (AMX or AVX512-BF16 in /proc/cpuinfo): where bf16 should pay.</summary>
+    public static bool CpuHasBf16Units
     {
-        NativeMethods.Check(NativeMethods.ait_runtime_matmul_gflops(n, n, n, iterations, out var gflops));
-        return gflops;
+        get
+        {
+            try
+            {
+                var flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal)) ?? "";
+                return flags.Split(' ').Any(f => f is "amx_bf16" or "avx512_bf16");
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>The processor's name (/proc/cpuinfo "model name"), for every benchmark table.</summary>
+    public static string CpuName
+    {
+        get
+        {
+            try
+            {
+                var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+                return line is null ? "unknown CPU" : line[(line.IndexOf(':') + 1)..].Trim();
+            }
+            catch (IOException)
+            {
+                return "unknown CPU";
+            }
+        }
+    }
+
+    /// <summary>Measured GEMM rate (GFLOP/s) for an n×n×n product in float32 or bf16 on a device: the peaks benchmarks compare against.</summary>
+    public static double MeasureMatmulGflops(int n = 1024, int iterations = 20, Precision precision = Precision.Fp32, string device = "cpu")
+    {
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        var type = precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        var target = GptModel.ParseDevice(device);
+        var a = randn([n, n], type, target);
+        var b = randn([n, n], type, target);
+        var c = mm(a, b);  // warm-up: thread pool and caches
+        Synchronize(target);
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < iterations; i++)
+        {
+            c = mm(a, b);
+        }
+        Synchronize(target);
+        return 2.0 * n * n * n * iterations / watch.Elapsed.TotalSeconds / 1e9;
+    }
+
+    internal static void Synchronize(Device device)
+    {
+        if (device.type == DeviceType.CUDA)
+        {
+            cuda.synchronize(device);
+        }
+    }
+
+    private static string LibTorchVersion()
+    {
+        // TorchSharp reports its libtorch as an assembly version (2.10.0.0); print it as PyTorch does.
+        var version = typeof(torch).Assembly.GetName().Version;
+        var libtorch = __version__;
+        return string.IsNullOrEmpty(libtorch) ? version?.ToString() ?? "unknown" : libtorch.EndsWith(".0", StringComparison.Ordinal) && libtorch.Count(c => c == '.') == 3 ? libtorch[..^2] : libtorch;
     }
 }

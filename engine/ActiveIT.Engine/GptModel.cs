@@ -1,167 +1,341 @@
-using System.Text;
+using System.Globalization;
+using ActiveIT.Engine.Checkpoints;
+using ActiveIT.Engine.Tokenizers;
+using ActiveIT.Engine.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ActiveIT.Engine;
 
 /// <summary>
-/// A GPT-J-style decoder living in the native engine. Calls are serialised per model; every native error
-/// surfaces as an <see cref="EngineException"/> carrying the engine's message.
+/// A GPT-J-architecture decoder on TorchSharp (libtorch). Calls are serialised per model; bad input surfaces as an
+/// <see cref="EngineException"/> naming what is wrong. <see cref="Precision"/> picks float32 or bf16 matrix products.
 /// </summary>
-public sealed unsafe class GptModel : IDisposable
+public sealed class GptModel : IDisposable
 {
-    private readonly ModelHandle _handle;
+    private static long _live;
+    private readonly Dictionary<string, string> _metadata;
+    private int _disposed;
 
-    private GptModel(ModelHandle handle, string device)
+    private GptModel(GptJ module, string device, Precision precision, ITextTokenizer tokenizer, Dictionary<string, string> metadata)
     {
-        _handle = handle;
+        Module = module;
         Device = device;
-        NativeMethods.Check(NativeMethods.ait_model_get_config(_handle, out var config));
-        Config = ModelConfig.FromNative(config);
-        NativeMethods.Check(NativeMethods.ait_model_num_params(_handle, out var count));
-        ParameterCount = count;
+        Precision = precision;
+        Tokenizer = tokenizer;
+        _metadata = metadata;
+        ParameterCount = module.parameters().Sum(p => p.numel());
+        Interlocked.Increment(ref _live);
     }
 
-    public ModelConfig Config { get; }
+    ~GptModel() => Release(disposing: false);
+
+    public ModelConfig Config => Module.Config;
     public string Device { get; }
     public long ParameterCount { get; }
-    internal ModelHandle Handle => _handle;
+
+    /// <summary>Matrix products and attention in float32 or bf16; weights, optimizer state and loss stay float32 either way.</summary>
+    public Precision Precision { get; set; }
+
+    /// <summary>The checkpoint's tokenizer: bytes for ActiveIT's models, GPT-2 BPE for GPT-J/GPT-2-vocabulary checkpoints.</summary>
+    public ITextTokenizer Tokenizer { get; }
+
+    internal GptJ Module { get; }
     internal Lock Gate { get; } = new();
+    internal ScalarType ComputeType => Mixed.ComputeType(Precision);
+    internal static long Live => Interlocked.Read(ref _live);
 
     /// <summary>A freshly initialised model; the same seed gives the same weights on every device.</summary>
-    public static GptModel Create(ModelConfig config, ulong seed, string device = "cpu")
+    public static GptModel Create(ModelConfig config, ulong seed, string device = "cpu", Precision? precision = null)
     {
-        var native = config.ToNative();
-        NativeMethods.Check(NativeMethods.ait_model_create(native, device, seed, out var handle));
-        return new GptModel(handle, device);
+        Validate(config);
+        config = config with { Inner = config.MlpWidth, RotaryDim = config.RotaryDims };  // explicit, as a loaded checkpoint states them
+        var target = ParseDevice(device);
+        var module = new GptJ(config);
+        Initialise(module, config, seed);
+        module.to(target);
+        return new GptModel(module, device, precision ?? EngineRuntime.DefaultPrecision, ByteTextTokenizer.Instance, []);
     }
 
-    /// <summary>Loads a safetensors checkpoint whose metadata holds the GPT-J config keys.</summary>
-    public static GptModel Load(string path, string device = "cpu")
+    /// <summary>
+    /// Loads a checkpoint: a safetensors file written by ActiveIT, or a Hugging Face GPT-J folder (config.json with
+    /// model.safetensors or sharded with model.safetensors.index.json; F32, F16 or BF16). Weights become float32.
+    /// </summary>
+    public static GptModel Load(string path, string device = "cpu", Precision? precision = null)
     {
-        NativeMethods.Check(NativeMethods.ait_model_load(path, device, out var handle));
-        return new GptModel(handle, device);
+        var target = ParseDevice(device);
+        var source = CheckpointSource.Open(path);
+        try
+        {
+            Validate(source.Config);
+        }
+        catch (EngineException e)
+        {
+            throw new EngineException($"{path}: {e.Message}");
+        }
+        var tokenizer = ITextTokenizer.For(source.Tokenizer);
+        var module = new GptJ(source.Config);
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var used = new HashSet<string>();
+            foreach (var (name, parameter) in module.named_parameters())
+            {
+                parameter.copy_(source.Read(name, parameter.shape));
+                used.Add(name);
+            }
+            // Hugging Face GPT-J checkpoints carry constant attention-mask buffers; they are not parameters.
+            var unexpected = source.TensorNames.FirstOrDefault(n => !used.Contains(n) && !n.EndsWith(".attn.bias", StringComparison.Ordinal)
+                && !n.EndsWith(".attn.masked_bias", StringComparison.Ordinal));
+            if (unexpected is not null)
+            {
+                throw new EngineException($"{path}: unexpected tensor '{unexpected}'");
+            }
+            module.to(target);
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+        return new GptModel(module, device, precision ?? EngineRuntime.DefaultPrecision, tokenizer, new Dictionary<string, string>(source.Metadata));
     }
 
-    /// <summary>Writes a safetensors file (atomically: a temporary file renamed into place) with GPT-J parameter names.</summary>
+    /// <summary>Writes a safetensors file (atomically) with GPT-J parameter names and the config in its metadata.</summary>
     public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var keys = metadata?.Keys.ToArray() ?? [];
-        var values = keys.Select(k => metadata![k]).ToArray();
+        var all = ConfigMetadata(Config, Tokenizer.Name);
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            if (!all.TryAdd(key, value))
+            {
+                throw new EngineException($"metadata key '{key}' is reserved for the model config");
+            }
+        }
         lock (Gate)
         {
-            NativeMethods.Check(NativeMethods.ait_model_save(_handle, path, keys, values, keys.Length));
+            SafetensorsWriter.Write(path, [.. Module.named_parameters().Select(p => (p.name, (Tensor)p.parameter))], all);
         }
     }
 
     /// <summary>A metadata value from the checkpoint this model was loaded from, or null.</summary>
-    public string? GetMetadata(string key)
-    {
-        lock (Gate)
-        {
-            NativeMethods.Check(NativeMethods.ait_model_get_metadata(_handle, key, null, 0, out var length));
-            if (length < 0)
-            {
-                return null;
-            }
-            var buffer = new byte[length];
-            fixed (byte* p = buffer)
-            {
-                NativeMethods.Check(NativeMethods.ait_model_get_metadata(_handle, key, p, length, out _));
-            }
-            return Encoding.UTF8.GetString(buffer);
-        }
-    }
+    public string? GetMetadata(string key) => _metadata.GetValueOrDefault(key);
 
     /// <summary>Per row: the sum of log-probabilities of the masked target tokens and their count.</summary>
     public SequenceScore[] Score(SequenceBatch batch)
     {
-        var sums = new double[batch.Batch];
-        var counts = new int[batch.Batch];
         lock (Gate)
         {
-            fixed (int* tokens = batch.Tokens)
-            fixed (byte* mask = batch.Mask)
-            fixed (double* s = sums)
-            fixed (int* c = counts)
+            using var scope = NewDisposeScope();
+            using var inference = inference_mode();
+            var targets = TargetBatch.From(this, batch);
+            var sums = new double[batch.Batch];
+            var counts = new int[batch.Batch];
+            if (targets.Rows.Length == 0)
             {
-                NativeMethods.Check(NativeMethods.ait_model_score(_handle, tokens, mask, batch.Batch, batch.SeqLen, s, c));
+                return [.. sums.Select(_ => new SequenceScore(0, 0))];
             }
+            var logProbs = targets.LogProbs(this).to(ScalarType.Float64).cpu().data<double>().ToArray();
+            for (var i = 0; i < logProbs.Length; i++)
+            {
+                sums[targets.Rows[i]] += logProbs[i];
+                counts[targets.Rows[i]]++;
+            }
+            return [.. sums.Select((s, i) => new SequenceScore(s, counts[i]))];
         }
-        var result = new SequenceScore[batch.Batch];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = new SequenceScore(sums[i], counts[i]);
-        }
-        return result;
     }
 
     /// <summary>log p(token | earlier tokens) at every masked position, 0 elsewhere: one array of SeqLen per row.</summary>
     public float[][] TokenLogProbs(SequenceBatch batch)
     {
-        var output = new float[batch.Batch * batch.SeqLen];
         lock (Gate)
         {
-            fixed (int* tokens = batch.Tokens)
-            fixed (byte* mask = batch.Mask)
-            fixed (float* o = output)
+            using var scope = NewDisposeScope();
+            using var inference = inference_mode();
+            var targets = TargetBatch.From(this, batch);
+            var output = new float[batch.Batch * batch.SeqLen];
+            if (targets.Rows.Length > 0)
             {
-                NativeMethods.Check(NativeMethods.ait_model_token_logprobs(_handle, tokens, mask, batch.Batch, batch.SeqLen, o));
+                var logProbs = targets.LogProbs(this).cpu().data<float>().ToArray();
+                for (var i = 0; i < logProbs.Length; i++)
+                {
+                    output[targets.Positions[i] + 1] = logProbs[i];  // position t-1 predicts token t
+                }
             }
+            return [.. Enumerable.Range(0, batch.Batch).Select(b => output.AsSpan(b * batch.SeqLen, batch.SeqLen).ToArray())];
         }
-        return Enumerable.Range(0, batch.Batch).Select(b => output.AsSpan(b * batch.SeqLen, batch.SeqLen).ToArray()).ToArray();
     }
 
     /// <summary>Logits for the token after each sequence: one array of <see cref="ModelConfig.VocabSize"/> per row.</summary>
     public float[][] NextLogits(IReadOnlyList<int[]> sequences)
     {
-        var seqLen = sequences.Count == 0 ? 0 : sequences.Max(s => s.Length);
-        var tokens = new int[sequences.Count * seqLen];  // padding after a row's length cannot reach its logits (causal attention)
-        var lengths = new int[sequences.Count];
+        if (sequences.Count == 0)
+        {
+            throw new EngineException("empty batch (batch = 0)");
+        }
+        var seqLen = sequences.Max(s => s.Length);
+        var tokens = new int[sequences.Count * seqLen];  // padding after a row's end cannot reach its logits (causal attention)
+        var last = new long[sequences.Count];
         for (var b = 0; b < sequences.Count; b++)
         {
+            if (sequences[b].Length == 0)
+            {
+                throw new EngineException($"sequence {b} is empty");
+            }
             sequences[b].CopyTo(tokens, b * seqLen);
-            lengths[b] = sequences[b].Length;
+            last[b] = (long)b * seqLen + sequences[b].Length - 1;
         }
-        var logits = new float[sequences.Count * Config.VocabSize];
         lock (Gate)
         {
-            fixed (int* t = tokens)
-            fixed (int* l = lengths)
-            fixed (float* o = logits)
-            {
-                NativeMethods.Check(NativeMethods.ait_model_next_logits(_handle, t, l, sequences.Count, seqLen, o));
-            }
+            CheckShape(sequences.Count, seqLen);
+            CheckTokens(tokens, seqLen);
+            using var scope = NewDisposeScope();
+            using var inference = inference_mode();
+            var hidden = Module.Hidden(ToDevice(tokens, sequences.Count, seqLen), null, null, null, ComputeType);
+            var rows = hidden.view(-1, Config.DModel).index_select(0, tensor(last, device: DeviceOf));
+            var logits = Module.Head(rows, ComputeType).cpu().data<float>().ToArray();
+            return [.. Enumerable.Range(0, sequences.Count).Select(b => logits.AsSpan(b * Config.VocabSize, Config.VocabSize).ToArray())];
         }
-        return Enumerable.Range(0, sequences.Count).Select(b => logits.AsSpan(b * Config.VocabSize, Config.VocabSize).ToArray()).ToArray();
     }
 
     /// <summary>Continues each prompt; each result includes the stop token that ended it, if any.</summary>
     public int[][] Generate(IReadOnlyList<int[]> prompts, GenerationOptions options)
     {
-        var flat = prompts.SelectMany(p => p).ToArray();
-        var lengths = prompts.Select(p => p.Length).ToArray();
-        var stops = options.StopTokens.ToArray();
-        var outTokens = new int[prompts.Count * Math.Max(options.MaxNewTokens, 0)];
-        var outLengths = new int[prompts.Count];
         lock (Gate)
         {
-            fixed (int* p = flat)
-            fixed (int* l = lengths)
-            fixed (int* s = stops)
-            fixed (int* o = outTokens)
-            fixed (int* ol = outLengths)
-            {
-                var config = new NativeGenerateConfig
-                {
-                    MaxNewTokens = options.MaxNewTokens, Temperature = options.Temperature, TopK = options.TopK, TopP = options.TopP,
-                    Seed = options.Seed, UseCache = options.UseCache ? 1 : 0, StopTokens = s, NStopTokens = stops.Length,
-                };
-                NativeMethods.Check(NativeMethods.ait_model_generate(_handle, p, l, prompts.Count, config, o, ol));
-            }
+            return Generation.Run(this, prompts, options);
         }
-        return Enumerable.Range(0, prompts.Count).Select(b => outTokens.AsSpan(b * options.MaxNewTokens, outLengths[b]).ToArray()).ToArray();
     }
 
     public GptTrainer CreateTrainer(TrainingConfig config) => new(this, config);
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        Release(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Counts the object gone; tensors are freed here on Dispose, by their own finalizers otherwise.</summary>
+    private void Release(bool disposing)
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        Interlocked.Decrement(ref _live);
+        if (disposing)
+        {
+            Module.Dispose();
+        }
+    }
+
+    internal Device DeviceOf => Module.lm_head.weight!.device;
+
+    internal Tensor ToDevice(int[] tokens, long batch, long seqLen) =>
+        tensor(tokens, [batch, seqLen], ScalarType.Int32).to(ScalarType.Int64, DeviceOf);
+
+    internal void CheckShape(int batch, int seqLen)
+    {
+        if (batch <= 0)
+        {
+            throw new EngineException($"empty batch (batch = {batch})");
+        }
+        if (seqLen <= 0)
+        {
+            throw new EngineException($"empty sequences (seq_len = {seqLen})");
+        }
+        if (seqLen > Config.MaxSeqLen)
+        {
+            throw new EngineException($"seq_len {seqLen} exceeds the model's max_seq_len {Config.MaxSeqLen}");
+        }
+    }
+
+    internal void CheckTokens(ReadOnlySpan<int> tokens, int seqLen)
+    {
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            if (tokens[i] < 0 || tokens[i] >= Config.VocabSize)
+            {
+                throw new EngineException($"token id {tokens[i]} at row {i / seqLen}, position {i % seqLen} is outside the vocabulary [0, {Config.VocabSize})");
+            }
+        }
+    }
+
+    internal static void Validate(ModelConfig c)
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new EngineException(message);
+            }
+        }
+        Require(c.VocabSize is > 0 and <= 1 << 24, "config.vocab_size must be in 1..16777216");
+        Require(c.Layers is > 0 and <= 1024, "config.n_layer must be in 1..1024");
+        Require(c.Heads > 0, "config.n_head must be positive");
+        Require(c.DModel > 0 && c.DModel % c.Heads == 0, "config.d_model must be a positive multiple of n_head");
+        Require(c.MlpWidth > 0, "config.n_inner must be positive");
+        Require(c.RotaryDims >= 0 && c.RotaryDims % 2 == 0 && c.RotaryDims <= c.HeadDim,
+            $"config.rotary_dim must be even and at most the head dimension ({c.HeadDim})");
+        Require(c.MaxSeqLen is > 1 and <= 1 << 20, "config.max_seq_len must be in 2..1048576");
+        Require(c.LayerNormEps > 0, "config.layer_norm_eps must be positive");
+        Require(c.InitStd > 0, "config.init_std must be positive");
+    }
+
+    internal static Device ParseDevice(string? name)
+    {
+        name = string.IsNullOrEmpty(name) ? "cpu" : name;
+        var cuda = name == "cuda" || name.StartsWith("cuda:", StringComparison.Ordinal);
+        if (name != "cpu" && !cuda)
+        {
+            throw new EngineException($"unknown device '{name}' (use cpu, cuda or cuda:N)");
+        }
+        if (cuda)
+        {
+            if (!EngineRuntime.Info.CudaAvailable)
+            {
+                throw new EngineException($"device '{name}' requested but this libtorch build has no CUDA or no GPU is visible");
+            }
+            if (name.Length > 5 && (!int.TryParse(name.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= EngineRuntime.Info.CudaDeviceCount))
+            {
+                throw new EngineException($"unknown device '{name}': {EngineRuntime.Info.CudaDeviceCount} CUDA device(s) visible");
+            }
+        }
+        return torch.device(name);
+    }
+
+    /// <summary>GPT-2's initialisation from one seeded CPU generator in parameter order; projections into the residual stream scaled by 1/√(2·layers).</summary>
+    private static void Initialise(GptJ module, ModelConfig config, ulong seed)
+    {
+        using var generator = new Generator(seed, torch.CPU);
+        using var noGrad = no_grad();
+        var residual = config.InitStd / Math.Sqrt(2.0 * config.Layers);
+        foreach (var (name, parameter) in module.named_parameters())
+        {
+            if (name.EndsWith("ln_1.weight", StringComparison.Ordinal) || name.EndsWith("ln_f.weight", StringComparison.Ordinal))
+            {
+                parameter.fill_(1);
+            }
+            else if (parameter.dim() == 1)
+            {
+                parameter.zero_();
+            }
+            else
+            {
+                var std = name.EndsWith("out_proj.weight", StringComparison.Ordinal) || name.EndsWith("fc_out.weight", StringComparison.Ordinal) ? residual : config.InitStd;
+                parameter.normal_(0, std, generator);
+            }
+        }
+    }
+
+    private static Dictionary<string, string> ConfigMetadata(ModelConfig c, string tokenizer) => new()
+    {
+        ["format"] = "pt", ["model_type"] = "gptj", ["tokenizer"] = tokenizer,
+        ["vocab_size"] = Invariant(c.VocabSize), ["n_layer"] = Invariant(c.Layers), ["n_head"] = Invariant(c.Heads), ["n_embd"] = Invariant(c.DModel),
+        ["n_inner"] = Invariant(c.MlpWidth), ["rotary_dim"] = Invariant(c.RotaryDims), ["n_positions"] = Invariant(c.MaxSeqLen),
+        ["layer_norm_epsilon"] = c.LayerNormEps.ToString("R", CultureInfo.InvariantCulture), ["initializer_range"] = c.InitStd.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

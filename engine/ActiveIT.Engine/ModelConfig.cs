@@ -34,13 +34,4 @@ public sealed record ModelConfig(
         double perLayer = 2.0 * DModel * (3 * DModel + MlpWidth) + 2.0 * DModel * DModel + 2.0 * MlpWidth * DModel;
         return Layers * (perLayer + 4.0 * contextLength * DModel) + 2.0 * DModel * VocabSize;
     }
-
-    internal NativeModelConfig ToNative() => new()
-    {
-        VocabSize = VocabSize, NLayer = Layers, NHead = Heads, DModel = DModel, NInner = MlpWidth,
-        RotaryDim = RotaryDims, MaxSeqLen = MaxSeqLen, LayerNormEps = LayerNormEps, InitStd = InitStd,
-    };
-
-    internal static ModelConfig FromNative(in NativeModelConfig c) =>
-        new(c.VocabSize, c.NLayer, c.NHead, c.DModel, c.MaxSeqLen, c.NInner, c.RotaryDim, c.LayerNormEps, c.InitStd);
 }

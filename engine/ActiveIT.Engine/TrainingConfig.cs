@@ -13,11 +13,4 @@ public sealed record TrainingConfig(
     float Beta2 = 0.999f,
     float Eps = 1e-8f,
     float GradClip = 1.0f,
-    float MinLrRatio = 0f)
-{
-    internal NativeTrainConfig ToNative() => new()
-    {
-        Lr = LearningRate, WeightDecay = WeightDecay, Beta1 = Beta1, Beta2 = Beta2, Eps = Eps, GradClip = GradClip,
-        WarmupSteps = WarmupSteps, TotalSteps = TotalSteps, Schedule = (int)Schedule, MinLrRatio = MinLrRatio,
-    };
-}
+    float MinLrRatio = 0f);

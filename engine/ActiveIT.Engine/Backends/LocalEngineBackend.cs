@@ -1,7 +1,10 @@
+using ActiveIT.Engine.Tokenizers;
+
 namespace ActiveIT.Engine.Backends;
 
 /// <summary>
-/// The in-process engine as a backend: byte tokens, BOS before the prompt, EOS after targets; prompts longer than the
+/// The in-process engine as a backend, in the model's own tokens (<see cref="GptModel.Tokenizer"/>): BOS before the prompt
+/// where the tokenizer has one, EOS after targets; prompts longer than the
 /// context keep their last tokens (the instance and "Output:" sit at the end). A call larger than
 /// <paramref name="maxTokensPerBatch"/> padded tokens is split into several engine batches.
 /// </summary>
@@ -15,27 +18,27 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
     public int EngineCalls { get; private set; }
 
     public Task<IReadOnlyList<string>> TokenizeAsync(string text, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<string>>([.. Prompt(text).Select(ByteTokenizer.TokenText)]);
+        Task.FromResult<IReadOnlyList<string>>([.. Prompt(model.Tokenizer, text).Select(model.Tokenizer.TokenText)]);
 
     public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
         CancellationToken cancellationToken = default)
     {
         var room = Math.Max(1, model.Config.MaxSeqLen - maxNewTokens);
-        var encoded = prompts.Select(p => Fit(Prompt(p), room)).ToArray();
+        var encoded = prompts.Select(p => Fit(Prompt(model.Tokenizer, p), room)).ToArray();
         var outputs = new List<string>(prompts.Count);
         foreach (var batch in Batches(encoded.Select(e => e.Length + maxNewTokens).ToArray()))
         {
             cancellationToken.ThrowIfCancellationRequested();
             EngineCalls++;
-            var generated = model.Generate([.. batch.Select(i => encoded[i])], new GenerationOptions(maxNewTokens, [ByteTokenizer.Eos], temperature, Seed: seed));
-            outputs.AddRange(generated.Select(g => ByteTokenizer.Decode(g)));
+            var generated = model.Generate([.. batch.Select(i => encoded[i])], new GenerationOptions(maxNewTokens, [model.Tokenizer.Eos], temperature, Seed: seed));
+            outputs.AddRange(generated.Select(g => model.Tokenizer.Decode(g)));
         }
         return Task.FromResult<IReadOnlyList<string>>(outputs);
     }
 
     public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
     {
-        var encoded = pairs.Select(p => Encode(p.Prompt, p.Target, model.Config.MaxSeqLen)).ToArray();
+        var encoded = pairs.Select(p => Encode(model.Tokenizer, p.Prompt, p.Target, model.Config.MaxSeqLen)).ToArray();
         var scores = new List<SequenceScore>(pairs.Count);
         foreach (var batch in Batches(encoded.Select(e => e.Length).ToArray()))
         {
@@ -47,23 +50,30 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
     }
 
     /// <summary>
-    /// A (prompt, target) text pair as the engine trains and scores it: BOS + prompt bytes, target bytes + EOS; a pair
-    /// longer than the context keeps the prompt's last tokens (and a target longer than the context its first).
+    /// A (prompt, target) text pair as the engine trains and scores it: [BOS] + prompt tokens, target tokens + EOS,
+    /// prompt and target encoded apart; a pair longer than the context keeps the prompt's last tokens (and a target
+    /// longer than the context its first).
     /// </summary>
-    public static TokenPair Encode(string prompt, string target, int context)
+    public static TokenPair Encode(ITextTokenizer tokenizer, string prompt, string target, int context)
     {
-        int[] targetTokens = [.. ByteTokenizer.Encode(target), ByteTokenizer.Eos];
+        int[] targetTokens = [.. tokenizer.Encode(target), tokenizer.Eos];
         if (targetTokens.Length >= context)
         {
             targetTokens = targetTokens[..(context - 1)];
         }
-        return new TokenPair(Fit(Prompt(prompt), context - targetTokens.Length), targetTokens);
+        return new TokenPair(Fit(Prompt(tokenizer, prompt), context - targetTokens.Length), targetTokens);
     }
 
-    /// <summary>Prompt tokens: BOS, then the text's bytes.</summary>
+    /// <summary>The byte tokenizer's pair, for ActiveIT's own models.</summary>
+    public static TokenPair Encode(string prompt, string target, int context) => Encode(ByteTextTokenizer.Instance, prompt, target, context);
+
+    /// <summary>Prompt tokens under the byte tokenizer (BOS, then the text's bytes), without encoding.</summary>
     public static int PromptLength(string prompt) => 1 + System.Text.Encoding.UTF8.GetByteCount(prompt);
 
-    private static int[] Prompt(string text) => [ByteTokenizer.Bos, .. ByteTokenizer.Encode(text)];
+    /// <summary>Prompt tokens: BOS where the tokenizer has one, then the text's tokens.</summary>
+    public static int PromptLength(ITextTokenizer tokenizer, string prompt) => Prompt(tokenizer, prompt).Length;
+
+    private static int[] Prompt(ITextTokenizer tokenizer, string text) => tokenizer.Bos is { } bos ? [bos, .. tokenizer.Encode(text)] : tokenizer.Encode(text);
 
     private static int[] Fit(int[] prompt, int room) => prompt.Length <= room ? prompt : prompt[^room..];
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActiveIT.Engine;
+using ActiveIT.Engine.Tokenizers;
 
 namespace ActiveIT.Silo.Completions;
 
@@ -66,12 +67,12 @@ public static class CompletionsApi
             prompt.Append(role).Append(": ").Append(content).Append('\n');
         }
         prompt.Append("assistant: ");
-        int[] tokens = [ByteTokenizer.Bos, .. ByteTokenizer.Encode(prompt.ToString())];
+        var tokens = Encode(model.Tokenizer, prompt.ToString());
         var maxTokens = Int(body, "max_completion_tokens") ?? Int(body, "max_tokens") ?? 64;
-        var options = new GenerationOptions(maxTokens, [ByteTokenizer.Eos], (float)(Double(body, "temperature") ?? 1.0), 0,
+        var options = new GenerationOptions(maxTokens, [model.Tokenizer.Eos], (float)(Double(body, "temperature") ?? 1.0), 0,
             (float)(Double(body, "top_p") ?? 1.0), (ulong)(Int(body, "seed") ?? 0));
         var output = model.Generate([tokens], options)[0];
-        var finished = output.Length > 0 && output[^1] == ByteTokenizer.Eos;
+        var finished = output.Length > 0 && output[^1] == model.Tokenizer.Eos;
         return new JsonObject
         {
             ["id"] = "chatcmpl-" + Guid.NewGuid().ToString("N"),
@@ -81,7 +82,7 @@ public static class CompletionsApi
             ["choices"] = new JsonArray(new JsonObject
             {
                 ["index"] = 0,
-                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Text(finished ? output[..^1] : output) },
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Text(model.Tokenizer, finished ? output[..^1] : output) },
                 ["finish_reason"] = finished ? "stop" : "length",
             }),
             ["usage"] = new JsonObject { ["prompt_tokens"] = tokens.Length, ["completion_tokens"] = output.Length, ["total_tokens"] = tokens.Length + output.Length },
@@ -90,7 +91,7 @@ public static class CompletionsApi
 
     private static JsonObject Complete(GptModel model, string modelId, JsonElement body)
     {
-        var prompts = Prompts(body);
+        var prompts = Prompts(body, model.Tokenizer);
         var maxTokens = Int(body, "max_tokens") ?? 16;
         var echo = body.TryGetProperty("echo", out var e) && e.ValueKind == JsonValueKind.True;
         var logprobs = Int(body, "logprobs");
@@ -100,7 +101,7 @@ public static class CompletionsApi
             throw new ArgumentException("max_tokens must be positive unless echo or prompt_logprobs is requested");
         }
         var temperature = Double(body, "temperature") ?? 1.0;
-        var options = new GenerationOptions(maxTokens, [ByteTokenizer.Eos], (float)temperature, 0, (float)(Double(body, "top_p") ?? 1.0), (ulong)(Int(body, "seed") ?? 0));
+        var options = new GenerationOptions(maxTokens, [model.Tokenizer.Eos], (float)temperature, 0, (float)(Double(body, "top_p") ?? 1.0), (ulong)(Int(body, "seed") ?? 0));
         var generated = maxTokens > 0 ? model.Generate(prompts, options) : [.. prompts.Select(_ => Array.Empty<int>())];
 
         var choices = new JsonArray();
@@ -108,7 +109,7 @@ public static class CompletionsApi
         for (var i = 0; i < prompts.Length; i++)
         {
             var output = generated[i];
-            var finished = output.Length > 0 && output[^1] == ByteTokenizer.Eos;
+            var finished = output.Length > 0 && output[^1] == model.Tokenizer.Eos;
             var completion = finished ? output[..^1] : output;
             promptTokens += prompts[i].Length;
             completionTokens += output.Length;
@@ -124,7 +125,7 @@ public static class CompletionsApi
             var choice = new JsonObject
             {
                 ["index"] = i,
-                ["text"] = (echo ? Text(prompts[i]) : "") + Text(completion),
+                ["text"] = (echo ? Text(model.Tokenizer, prompts[i]) : "") + Text(model.Tokenizer, completion),
                 ["finish_reason"] = maxTokens == 0 || finished ? "stop" : "length",
             };
             if (logprobs is not null)
@@ -132,10 +133,10 @@ public static class CompletionsApi
                 // Offsets index the returned text, where BOS takes no room: the decoded length of the tokens before.
                 choice["logprobs"] = new JsonObject
                 {
-                    ["tokens"] = new JsonArray([.. shown.Select(t => (JsonNode)ByteTokenizer.TokenText(t))]),
+                    ["tokens"] = new JsonArray([.. shown.Select(t => (JsonNode)model.Tokenizer.TokenText(t))]),
                     ["token_logprobs"] = new JsonArray([.. shown.Select((_, k) => offset + k == 0 ? null : (JsonNode)Math.Max(lp[offset + k], -9999f))]),
                     ["top_logprobs"] = null,
-                    ["text_offset"] = new JsonArray([.. shown.Select((_, k) => (JsonNode)(Text(shown[..k]).Length + (echo ? 0 : Text(prompts[i]).Length)))]),
+                    ["text_offset"] = new JsonArray([.. shown.Select((_, k) => (JsonNode)(Text(model.Tokenizer, shown[..k]).Length + (echo ? 0 : Text(model.Tokenizer, prompts[i]).Length)))]),
                 };
             }
             else
@@ -146,7 +147,7 @@ public static class CompletionsApi
             {
                 choice["prompt_logprobs"] = new JsonArray([.. prompts[i].Select((t, k) => k == 0 ? null : (JsonNode)new JsonObject
                 {
-                    [t.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["logprob"] = Math.Max(lp[k], -9999f), ["decoded_token"] = ByteTokenizer.TokenText(t) },
+                    [t.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["logprob"] = Math.Max(lp[k], -9999f), ["decoded_token"] = model.Tokenizer.TokenText(t) },
                 })]);
             }
             choices.Add(choice);
@@ -163,13 +164,13 @@ public static class CompletionsApi
     }
 
     /// <summary>prompt: a string, a list of strings, a list of token ids, or a list of token-id lists.</summary>
-    private static int[][] Prompts(JsonElement body)
+    private static int[][] Prompts(JsonElement body, ITextTokenizer tokenizer)
     {
         if (!body.TryGetProperty("prompt", out var prompt))
         {
             throw new ArgumentException("prompt is required");
         }
-        int[] FromText(string s) => [ByteTokenizer.Bos, .. ByteTokenizer.Encode(s)];
+        int[] FromText(string s) => Encode(tokenizer, s);
         int[] FromIds(JsonElement ids) => [.. ids.EnumerateArray().Select(x => x.GetInt32())];
         return prompt.ValueKind switch
         {
@@ -185,7 +186,10 @@ public static class CompletionsApi
         };
     }
 
-    private static string Text(IEnumerable<int> tokens) => ByteTokenizer.Decode([.. tokens]);
+    private static string Text(ITextTokenizer tokenizer, IEnumerable<int> tokens) => tokenizer.Decode([.. tokens]);
+
+    /// <summary>A text prompt in the model's tokens: its BOS first where it has one (ActiveIT's byte models).</summary>
+    private static int[] Encode(ITextTokenizer tokenizer, string text) => tokenizer.Bos is { } bos ? [bos, .. tokenizer.Encode(text)] : tokenizer.Encode(text);
 
     private static int? Int(JsonElement body, string name) =>
         body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;

@@ -1,0 +1,33 @@
+namespace ActiveIT.Engine.Tokenizers;
+
+/// <summary>Text to token ids and back, for one model: the byte tokenizer of ActiveIT's own models, or GPT-2/GPT-J BPE.</summary>
+public interface ITextTokenizer
+{
+    /// <summary>"byte" or "gpt2": what checkpoints record.</summary>
+    string Name { get; }
+
+    /// <summary>Ids the tokenizer produces: below the model's vocabulary (GPT-J pads its vocabulary past GPT-2's).</summary>
+    int VocabSize { get; }
+
+    /// <summary>Put before every prompt, where the model was trained with one (ActiveIT's models); null for GPT-2 BPE.</summary>
+    int? Bos { get; }
+
+    /// <summary>Ends targets in training and scoring, and stops generation.</summary>
+    int Eos { get; }
+
+    int[] Encode(string text);
+
+    /// <summary>The text of the ids, special tokens left out.</summary>
+    string Decode(ReadOnlySpan<int> ids);
+
+    /// <summary>How one token reads in an OpenAI-style tokens list.</summary>
+    string TokenText(int id);
+
+    /// <summary>The tokenizer a checkpoint names.</summary>
+    static ITextTokenizer For(string name) => name switch
+    {
+        "byte" => ByteTextTokenizer.Instance,
+        "gpt2" => Gpt2Tokenizer.Instance,
+        _ => throw new EngineException($"unknown tokenizer '{name}' (byte, gpt2)"),
+    };
+}
