@@ -17,6 +17,8 @@ public sealed class GptModel : IDisposable
     private readonly Dictionary<string, string> _metadata;
     private int _disposed;
 
+    static GptModel() => HeapSettings.Apply();
+
     private GptModel(GptJ module, string device, Precision precision, ITextTokenizer tokenizer, Dictionary<string, string> metadata)
     {
         Module = module;

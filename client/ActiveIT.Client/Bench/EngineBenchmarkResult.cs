@@ -1,6 +1,9 @@
 namespace ActiveIT.Client.Bench;
 
-/// <summary>One row of `activeit bench engine`; serialised as one JSON object per line with --json.</summary>
+/// <summary>
+/// One row of `activeit bench engine`: one model (the engine, or the nanoGPT-style reference in bench/) at one precision,
+/// the median of its interleaved rounds. Serialised as one JSON object per line with --json.
+/// </summary>
 internal sealed record EngineBenchmarkResult(
     string Config,
     int Layers,
@@ -21,4 +24,13 @@ internal sealed record EngineBenchmarkResult(
     double TrainShareOfPeak,
     double ScoreShareOfPeak,
     int TrainSteps,
-    int ScoreSteps);
+    int ScoreSteps,
+    string Model,
+    string Precision,
+    double MatmulPeakFp32Gflops,
+    double MatmulPeakBf16Gflops,
+    string Cpu,
+    bool CpuHasBf16Units,
+    int Rounds,
+    double TrainVsReference,
+    double ScoreVsReference);

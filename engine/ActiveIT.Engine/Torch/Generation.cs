@@ -10,7 +10,7 @@ namespace ActiveIT.Engine.Torch;
 /// </summary>
 internal static class Generation
 {
-    private const float Masked = -1e9f;  // finite, so a fully masked (padding) query row softmaxes to uniform, not NaN
+    private const float Masked = GptJ.Masked;
 
     public static int[][] Run(GptModel model, IReadOnlyList<int[]> prompts, GenerationOptions options)
     {

@@ -18,6 +18,9 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
     public readonly Transformer transformer;
     public readonly Linear lm_head;
 
+    /// <summary>Added to the scores of keys a query may not see: finite, so a fully masked (padding) row softmaxes to uniform, not NaN.</summary>
+    public const float Masked = -1e9f;
+
     public GptJ(ModelConfig config) : base("GPTJForCausalLM")
     {
         Config = config;
@@ -33,17 +36,19 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Hidden states before ln_f. <paramref name="positions"/> (B, T) default to 0..T-1; <paramref name="mask"/> is an
-    /// additive (B, 1, T, Tk) mask, or null for plain causal attention; <paramref name="cache"/> holds past keys and values.
+    /// additive float32 mask broadcastable to (B, 1, T, Tk), or null for plain causal attention; <paramref name="cache"/> holds
+    /// past keys and values.
     /// Matrix products and attention run in <paramref name="compute"/>; the residual stream and LayerNorms stay float32.
     /// </summary>
     public Tensor Hidden(Tensor tokens, Tensor? positions, Tensor? mask, KvCache? cache, ScalarType compute)
     {
-        var (batch, length) = (tokens.shape[0], tokens.shape[1]);
-        var (cos, sin) = transformer.Rotary(positions, length);
+        var length = tokens.shape[1];
+        var rotary = transformer.Rotary(positions, length);
+        mask ??= torch.full(length, length, Masked, device: tokens.device).triu(1);
         var x = transformer.wte.forward(tokens);
         for (var i = 0; i < transformer.h.Count; i++)
         {
-            x = transformer.h[i].Forward(x, cos, sin, mask, cache?.Layer(i), compute);
+            x = transformer.h[i].Forward(x, rotary, mask, cache?.Layer(i), compute);
         }
         cache?.Advance(length);
         return x;
@@ -72,19 +77,22 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        /// <summary>cos and sin of each position's angles: (B or 1, T, 1, rotary_dim/2), float32; null without rotary dims.</summary>
-        public (Tensor? Cos, Tensor? Sin) Rotary(Tensor? positions, long length)
+        /// <summary>
+        /// Each position's rotation e^{iθ} as complex64, (B or 1, T, 1, rotary_dim/2); null without rotary dims. Built once
+        /// per pass, shared by every layer.
+        /// </summary>
+        public Rotary? Rotary(Tensor? positions, long length)
         {
             if (_rotaryDims == 0)
             {
-                return (null, null);
+                return null;
             }
             var device = wte.weight!.device;
             // GPT-J: inverse frequency 10000^(-2i/rotary_dim), one per interleaved pair (2i, 2i+1); angles in float64.
             var inverse = torch.pow(10000.0, -torch.arange(0, _rotaryDims, 2, ScalarType.Float64, device) / _rotaryDims);
             var at = positions is null ? torch.arange(length, ScalarType.Float64, device).unsqueeze(0) : positions.to(ScalarType.Float64);
             var angles = at.unsqueeze(-1) * inverse;  // (B, T, rd/2)
-            return (angles.cos().to(ScalarType.Float32).unsqueeze(2), angles.sin().to(ScalarType.Float32).unsqueeze(2));
+            return new Rotary(torch.complex(angles.cos(), angles.sin()).to(ScalarType.ComplexFloat32).unsqueeze(2), _rotaryDims);
         }
     }
 
@@ -94,7 +102,6 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
         public readonly Attention attn;
         public readonly Mlp mlp;
         private readonly int _heads;
-        private readonly int _rotaryDims;
 
         public Block(ModelConfig config) : base("block")
         {
@@ -102,44 +109,54 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
             attn = new Attention(config.DModel);
             mlp = new Mlp(config.DModel, config.MlpWidth);
             _heads = config.Heads;
-            _rotaryDims = config.RotaryDims;
             RegisterComponents();
         }
 
-        public Tensor Forward(Tensor x, Tensor? cos, Tensor? sin, Tensor? mask, KvCache.LayerCache? cache, ScalarType compute)
+        public Tensor Forward(Tensor x, Rotary? rotary, Tensor mask, KvCache.LayerCache? cache, ScalarType compute)
         {
             var (batch, length, width) = (x.shape[0], x.shape[1], x.shape[2]);
             var headDim = width / _heads;
-            var h = ln_1.forward(x);
-            var q = Rotate(Mixed.Linear(h, attn.q_proj.weight!, null, compute).view(batch, length, _heads, headDim), cos, sin);
-            var k = Rotate(Mixed.Linear(h, attn.k_proj.weight!, null, compute).view(batch, length, _heads, headDim), cos, sin);
-            var v = Mixed.Linear(h, attn.v_proj.weight!, null, compute).view(batch, length, _heads, headDim);
+            var inner = mlp.fc_in.weight!.shape[0];
+            var h = ln_1.forward(x).to(compute);
+            // q, k, v and fc_in read the same LayerNorm output: one GEMM over their stacked weights, split after (split's
+            // backward is a single cat, where four narrows would each build a full-size gradient).
+            var weights = torch.cat([attn.q_proj.weight!, attn.k_proj.weight!, attn.v_proj.weight!, mlp.fc_in.weight!]).to(compute);
+            var bias = torch.cat([torch.zeros(3 * width, compute, x.device), mlp.fc_in.bias!.to(compute)]);
+            var parts = nn.functional.linear(h, weights, bias).split([width, width, width, inner], -1);
+            var q = rotary?.Apply(parts[0].view(batch, length, _heads, headDim)) ?? parts[0].view(batch, length, _heads, headDim);
+            var k = rotary?.Apply(parts[1].view(batch, length, _heads, headDim)) ?? parts[1].view(batch, length, _heads, headDim);
+            var v = parts[2].view(batch, length, _heads, headDim);
             (q, k, v) = (q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2));  // (B, H, T, hd)
             if (cache is not null)
             {
                 (k, v) = cache.Append(k, v);
             }
-            var attended = mask is null && cache is null
-                ? F.scaled_dot_product_attention(q, k, v, null, 0, true)  // causal
-                : F.scaled_dot_product_attention(q, k, v, mask?.to(q.dtype), 0, false);
-            var merged = attended.transpose(1, 2).reshape(batch, length, width);
-            var ff = F.gelu(Mixed.Linear(h, mlp.fc_in.weight!, mlp.fc_in.bias, compute), GELU.Approximate.tanh);
-            var y = Mixed.Linear(merged, attn.out_proj.weight!, null, compute) + Mixed.Linear(ff, mlp.fc_out.weight!, mlp.fc_out.bias, compute);
-            return x + y.to(ScalarType.Float32);
+            // Attention written out rather than scaled_dot_product_attention: libtorch's CPU flash kernel was 1.5× (float32)
+            // to 5× (bf16) slower at these head sizes (measured, docs/performance.md). Softmax in float32, as autocast does.
+            var scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float32).mul_(1.0 / Math.Sqrt(headDim)).add_(mask);
+            var attended = torch.matmul(F.softmax(scores, -1).to(compute), v);
+            var merged = attended.transpose(1, 2).reshape(batch * length, width);
+            var ff = F.gelu(parts[3], GELU.Approximate.tanh).reshape(batch * length, inner);
+            var y = torch.addmm(Mixed.Linear(ff, mlp.fc_out.weight!, mlp.fc_out.bias, compute), merged, attn.out_proj.weight!.to(compute).t(), 1, 1);
+            return x + y.view(batch, length, width).to(ScalarType.Float32);
         }
+    }
 
-        /// <summary>GPT-J's rotary embedding on the first rotary_dim dims of each head, in interleaved pairs (x0, x1) → (x0·c − x1·s, x1·c + x0·s).</summary>
-        private Tensor Rotate(Tensor x, Tensor? cos, Tensor? sin)
+    /// <summary>
+    /// GPT-J's rotary embedding on the first rotary_dims dims of each head, in interleaved pairs (x0, x1) → (x0·c − x1·s,
+    /// x1·c + x0·s): read as complex numbers x0 + i·x1, that is one complex product with e^{iθ} — a single kernel, forward
+    /// and backward, where the real-valued form needs a copy to swap each pair and five elementwise kernels.
+    /// </summary>
+    internal sealed class Rotary(Tensor rotation, int dims)
+    {
+        /// <summary>x: (B, T, H, hd), float32 or bf16 (rotated in float32: there is no bf16 complex type).</summary>
+        public Tensor Apply(Tensor x)
         {
-            if (cos is null || sin is null)
-            {
-                return x;
-            }
             var shape = x.shape;
-            var rotary = x.narrow(3, 0, _rotaryDims).to(ScalarType.Float32).reshape(shape[0], shape[1], shape[2], _rotaryDims / 2, 2);
-            var (even, odd) = (rotary.select(4, 0), rotary.select(4, 1));
-            var rotated = torch.stack([even * cos - odd * sin, odd * cos + even * sin], 4).reshape(shape[0], shape[1], shape[2], _rotaryDims).to(x.dtype);
-            return _rotaryDims == shape[3] ? rotated : torch.cat([rotated, x.narrow(3, _rotaryDims, shape[3] - _rotaryDims)], 3);
+            var part = dims == shape[3] ? x : x.narrow(3, 0, dims);
+            var pairs = part.to(ScalarType.Float32).reshape(shape[0], shape[1], shape[2], dims / 2, 2);
+            var rotated = torch.view_as_real(torch.view_as_complex(pairs) * rotation).reshape(shape[0], shape[1], shape[2], dims).to(x.dtype);
+            return dims == shape[3] ? rotated : torch.cat([rotated, x.narrow(3, dims, shape[3] - dims)], 3);
         }
     }
 
