@@ -10,10 +10,12 @@ internal sealed record RunEnvironment(
     string DotnetVersion,
     string TorchVersion,
     string Device,
+    string Precision,
     int Threads,
     int ProcessorCount,
     string ThreadSettings,
     string Os,
+    string Cpu,
     DateTimeOffset StartedAt)
 {
     public static string Version =>
@@ -22,8 +24,8 @@ internal sealed record RunEnvironment(
     public static RunEnvironment Capture(string device)
     {
         var info = EngineRuntime.Info;
-        return new RunEnvironment(Version, RuntimeInformation.FrameworkDescription, info.TorchVersion, device, info.Threads,
+        return new RunEnvironment(Version, RuntimeInformation.FrameworkDescription, info.TorchVersion, device, EngineRuntime.DefaultPrecision.Name(), info.Threads,
             Environment.ProcessorCount, EngineRuntime.ThreadSettings,
-            RuntimeInformation.OSDescription, DateTimeOffset.UtcNow);
+            RuntimeInformation.OSDescription, EngineRuntime.CpuName, DateTimeOffset.UtcNow);
     }
 }
