@@ -16,6 +16,12 @@ public sealed class CompletionsApiTests : IAsyncLifetime
     {
         _model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 64, RotaryDim: 8), seed: 5);
         _model.Save(Path.Combine(_dir, "tiny.safetensors"));
+        // A Hugging Face GPT-J folder (config.json + model.safetensors, GPT-2 vocabulary), as a user downloads one.
+        var hf = Directory.CreateDirectory(Path.Combine(_dir, "gptj-tiny")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Golden", "hf", "gptj-f32")))
+        {
+            File.Copy(file, Path.Combine(hf, Path.GetFileName(file)));
+        }
         _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/data", $"--ActiveIT:ModelDir={_dir}");
     }
 
@@ -30,7 +36,23 @@ public sealed class CompletionsApiTests : IAsyncLifetime
     public async Task Models_ListsTheCheckpoints()
     {
         var models = await _silo.Client.GetFromJsonAsync<JsonElement>("v1/models");
-        Assert.Equal("tiny", models.GetProperty("data")[0].GetProperty("id").GetString());
+        Assert.Equal(["gptj-tiny", "tiny"], models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!));
+    }
+
+    [Fact]
+    public async Task HuggingFaceGptJ_IsServedWithGpt2Tokens()
+    {
+        var result = await PostAsync(new { model = "gptj-tiny", prompt = "The quick brown fox", max_tokens = 4, temperature = 0, echo = true, logprobs = 0 });
+        var choice = result.GetProperty("choices")[0];
+        var tokens = choice.GetProperty("logprobs").GetProperty("tokens").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        Assert.Equal(["The", " quick", " brown", " fox"], tokens[..4]);
+        Assert.Equal(JsonValueKind.Null, choice.GetProperty("logprobs").GetProperty("token_logprobs")[0].ValueKind);
+
+        using var model = GptModel.Load(Path.Combine(_dir, "gptj-tiny"));
+        var prompt = model.Tokenizer.Encode("The quick brown fox");
+        var generated = model.Generate([prompt], new GenerationOptions(4, [model.Tokenizer.Eos]))[0];
+        Assert.Equal("The quick brown fox" + model.Tokenizer.Decode(generated), choice.GetProperty("text").GetString());
+        Assert.Equal(4, result.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
     }
 
     [Fact]
