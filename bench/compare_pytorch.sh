@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# compare_pytorch.sh - the engine against the same model in PyTorch, interleaved so both see the same machine load.
+# compare_pytorch.sh - the engine (and its TorchSharp reference) against the same model in Python PyTorch,
+# interleaved so all see the same machine load.
 #   bench/compare_pytorch.sh [rounds=3] [seconds=3]   (needs Debian's python3-torch; prints JSON lines, then medians)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,10 +10,8 @@ seconds=${2:-3}
 dpkg-query -W python3-torch >/dev/null 2>&1 || { echo "needs python3-torch (apt-get install python3-torch)" >&2; exit 1; }
 out=$(mktemp)
 for ((i = 0; i < rounds; i++)); do
-  dotnet "$root/client/ActiveIT.Client/bin/Release/net10.0/activeit.dll" bench engine --json --seconds "$seconds" | sed 's/^{/{"impl":"activeit",/' | tee -a "$out"
+  dotnet "$root/client/ActiveIT.Client/bin/Release/net10.0/activeit.dll" bench engine --json --rounds 1 --seconds "$seconds" | sed 's/^{/{"impl":"activeit",/' | tee -a "$out"
   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$root/bench/pytorch_engine.py" --seconds "$seconds" | sed 's/"impl": "pytorch"/"impl": "pytorch (OMP_WAIT_POLICY=PASSIVE)"/' | tee -a "$out"
-  OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 /usr/bin/python3 "$root/bench/pytorch_engine.py" --seconds "$seconds" \
-    | sed 's/"impl": "pytorch"/"impl": "pytorch (both, as the engine sets)"/' | tee -a "$out"
   /usr/bin/python3 "$root/bench/pytorch_engine.py" --seconds "$seconds" | sed 's/"impl": "pytorch"/"impl": "pytorch (defaults)"/' | tee -a "$out"
 done
 /usr/bin/python3 - "$out" <<'PY'
@@ -20,7 +19,8 @@ import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 groups = {}
 for r in rows:
-    groups.setdefault((r["config"], r["impl"]), []).append(r)
+    impl = r["impl"] + (f" {r['model']} {r['precision']}" if "model" in r else "")
+    groups.setdefault((r["config"], impl), []).append(r)
 print(f"\nmedians over {len(rows) // max(1, len(groups))} rounds")
 print(f"{'config':7} {'implementation':40} {'train tok/s':>12} {'score tok/s':>12} {'train GFLOP/s':>14} {'% of peak':>10}")
 for (config, impl), rs in sorted(groups.items(), key=lambda kv: (["tiny", "small", "medium"].index(kv[0][0]), kv[0][1])):

@@ -36,6 +36,7 @@ public sealed class ExperimentWorker(IGrainFactory grains, IExperimentService ex
         {
             EngineRuntime.SetThreads(threads);
         }
+        EngineRuntime.DefaultPrecision = PrecisionNames.Parse(options.Value.Precision);
         var self = grains.CreateObjectReference<IExperimentWorkerObserver>(this);
         var subscription = KeepSubscribedAsync(self, stoppingToken);
         var deaths = WatchMembershipAsync(stoppingToken);

@@ -34,4 +34,7 @@ public sealed class SiloOptions
 
     /// <summary>Engine device for experiments: cpu, cuda, cuda:N (default: cuda when libtorch sees a GPU).</summary>
     public string? Device { get; set; }
+
+    /// <summary>Engine precision for experiments and served models: fp32 (default) or bf16 (matrix products in bfloat16).</summary>
+    public string Precision { get; set; } = "fp32";
 }

@@ -9,7 +9,7 @@ public sealed class CudaFactAttribute : FactAttribute
     {
         if (!EngineRuntime.Info.CudaAvailable)
         {
-            Skip = $"needs a CUDA GPU and a CUDA libtorch build; this engine is built against libtorch {EngineRuntime.Info.TorchVersion} without a visible GPU";
+            Skip = $"needs a visible CUDA GPU and the CUDA libtorch (dotnet build -p:TorchBackend=cuda); this build has libtorch {EngineRuntime.Info.TorchVersion} and sees no GPU";
         }
     }
 }

@@ -41,7 +41,7 @@ internal sealed class ExperimentResultsCommand : Command
         }
         var session = experiment.Sessions.LastOrDefault();
         Console.WriteLine($"{experiment.Name}: {experiment.Status.ToString().ToLowerInvariant()}; pool {experiment.Config.Pool}, strategy {experiment.Config.Strategy}; " +
-                          $"code {session?.CodeVersion ?? "-"}, libtorch {session?.TorchVersion ?? "-"}, {session?.Device ?? "-"} × {session?.Threads ?? 0} threads\n");
+                          $"code {session?.CodeVersion ?? "-"}, libtorch {session?.TorchVersion ?? "-"}, {session?.Device ?? "-"} × {session?.Threads ?? 0} threads, {session?.Precision ?? "-"}\n");
         Console.WriteLine(ExperimentReport.Rounds(experiment));
         Console.WriteLine();
         Console.WriteLine(ExperimentReport.Compare([experiment]));

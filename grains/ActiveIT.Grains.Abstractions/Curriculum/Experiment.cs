@@ -154,4 +154,4 @@ public sealed record RunnerLease(string Id, string Machine, int ProcessId, DateT
 /// <summary>One start or resume of an experiment: what code and libraries produced the rounds that followed.</summary>
 [GenerateSerializer, Immutable, Alias("activeit.RunSession")]
 public sealed record RunSession(string Runner, DateTimeOffset StartedAt, string CodeVersion, string TorchVersion, string Device, int Threads,
-    string Dotnet, string Os);
+    string Dotnet, string Os, string Precision = "fp32");

@@ -46,7 +46,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         var lease = RunnerLease.ForThisProcess(now, Silo?.Cluster, Silo?.Silo);
         var info = EngineRuntime.Info;
         var experiment = await grain.ClaimAsync(lease, new RunSession(lease.Id, now, codeVersion, info.TorchVersion, device, info.Threads,
-            RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription), FromQueue);
+            RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription, EngineRuntime.DefaultPrecision.Name()), FromQueue);
         try
         {
             var execution = new Execution(this, grain, experiment, lease.Id, progress, cancellationToken);
