@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using ActiveIT.Engine;
+using ActiveIT.Engine.Checkpoints;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
 
@@ -11,7 +11,7 @@ internal sealed class ScoringOptions
 {
     public Option<string> Model { get; } = new("--model")
     {
-        Description = "Model checkpoint (safetensors) for the local engine, or the model's name on --backend or on --silo (a model the silo serves)",
+        Description = "Model for the local engine: an ActiveIT checkpoint (.safetensors) or a Hugging Face GPT-J folder (config.json + safetensors); or the model's name on --backend or on --silo (a model the silo serves)",
         Required = true,
     };
 
@@ -54,16 +54,12 @@ internal sealed class ScoringOptions
             return (null, new OpenAiCompatibleBackend(new Uri(url), parse.GetValue(Model)!, key, parse.GetValue(ModelVersion)!));
         }
         var path = parse.GetValue(Model)!;
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
-            throw new ArgumentException($"--model {path}: no such file");
+            throw new ArgumentException($"--model {path}: no such file or folder");
         }
-        string version;
-        using (var file = File.OpenRead(path))
-        {
-            version = Convert.ToHexStringLower(SHA256.HashData(file))[..16];
-        }
+        var version = CheckpointVersion.Of(path);
         var model = GptModel.Load(path, device);
-        return (model, new LocalEngineBackend(model, Path.GetFileNameWithoutExtension(path), version));
+        return (model, new LocalEngineBackend(model, Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path)), version));
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using ActiveIT.Engine;
+using ActiveIT.Engine.Checkpoints;
 
 namespace ActiveIT.Silo.Completions;
 
@@ -31,21 +31,8 @@ public sealed class ModelRegistry(string? modelDir) : IDisposable
     /// <summary>The version of a served model, or null when the silo serves no model of that id.</summary>
     public string? VersionOrNull(string id) => Ids.Contains(id) ? Version(id) : null;
 
-    /// <summary>
-    /// A served model's version: the first 16 hex digits of its file's SHA-256 (as `activeit score --model FILE` keys
-    /// scores); for a folder, of its config and weight files' hashes in name order.
-    /// </summary>
-    public string Version(string id) => _versions.GetOrAdd(id, key =>
-    {
-        var path = PathOf(key);
-        if (!Directory.Exists(path))
-        {
-            return Hash(path);
-        }
-        var parts = Directory.GetFiles(path).Where(f => f.EndsWith(".safetensors", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal).Select(f => Path.GetFileName(f) + ":" + Hash(f));
-        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', parts))))[..16];
-    });
+    /// <summary>A served model's version (<see cref="CheckpointVersion"/>), as `activeit score --model PATH` keys scores.</summary>
+    public string Version(string id) => _versions.GetOrAdd(id, key => CheckpointVersion.Of(PathOf(key)));
 
     public void Dispose()
     {
@@ -56,10 +43,4 @@ public sealed class ModelRegistry(string? modelDir) : IDisposable
     }
 
     private string PathOf(string id) => File.Exists(Path.Combine(modelDir!, id + ".safetensors")) ? Path.Combine(modelDir!, id + ".safetensors") : Path.Combine(modelDir!, id);
-
-    private static string Hash(string file)
-    {
-        using var stream = File.OpenRead(file);
-        return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
-    }
 }
