@@ -5,28 +5,38 @@ namespace ActiveIT.Client.Tests;
 public sealed class BenchCommandTests
 {
     [Fact]
-    public void BenchEngine_JsonLineHasThroughputAndPeakFields()
+    public void BenchEngine_JsonLinesCoverEngineFp32Bf16AndTheReference()
     {
-        var (code, stdout, stderr) = CliRunner.Run("bench engine --config tiny --seconds 0.2 --json");
+        var (code, stdout, stderr) = CliRunner.Run("bench engine --config tiny --seconds 0.2 --rounds 2 --json");
         Assert.True(code == 0, stderr);
-        var line = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        var json = JsonDocument.Parse(line).RootElement;
-        Assert.Equal("tiny", json.GetProperty("config").GetString());
-        foreach (var field in new[] { "train_tokens_per_s", "score_tokens_per_s", "train_gflops", "matmul_peak_gflops" })
+        var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(["engine fp32", "engine bf16", "reference fp32"], rows.Select(r => $"{r.GetProperty("model").GetString()} {r.GetProperty("precision").GetString()}"));
+        foreach (var json in rows)
         {
-            Assert.True(json.GetProperty(field).GetDouble() > 0, field);
+            Assert.Equal("tiny", json.GetProperty("config").GetString());
+            foreach (var field in new[] { "train_tokens_per_s", "score_tokens_per_s", "train_gflops", "matmul_peak_gflops", "matmul_peak_fp32_gflops", "matmul_peak_bf16_gflops", "train_vs_reference" })
+            {
+                Assert.True(json.GetProperty(field).GetDouble() > 0, field);
+            }
+            Assert.Equal(64, json.GetProperty("batch").GetInt32());
+            Assert.Equal(64, json.GetProperty("seq_len").GetInt32());
+            Assert.Equal(2, json.GetProperty("rounds").GetInt32());
+            Assert.False(string.IsNullOrEmpty(json.GetProperty("cpu").GetString()));
+            Assert.True(json.GetProperty("environment").TryGetProperty("code_version", out _));
         }
-        Assert.Equal(64, json.GetProperty("batch").GetInt32());
-        Assert.Equal(64, json.GetProperty("seq_len").GetInt32());
-        Assert.True(json.GetProperty("environment").TryGetProperty("code_version", out _));
+        // Each row's peak is the measured rate of its own precision; the reference is its own yardstick.
+        Assert.Equal(rows[1].GetProperty("matmul_peak_bf16_gflops").GetDouble(), rows[1].GetProperty("matmul_peak_gflops").GetDouble());
+        Assert.Equal(rows[0].GetProperty("matmul_peak_fp32_gflops").GetDouble(), rows[0].GetProperty("matmul_peak_gflops").GetDouble());
+        Assert.Equal(1.0, rows[2].GetProperty("train_vs_reference").GetDouble());
     }
 
     [Fact]
-    public void BenchEngine_TablePrintsOneRowPerConfig()
+    public void BenchEngine_TablePrintsOneRowPerModelAndNamesTheProcessor()
     {
-        var (code, stdout, _) = CliRunner.Run("bench engine --config tiny --seconds 0.2");
+        var (code, stdout, _) = CliRunner.Run("bench engine --config tiny --seconds 0.2 --rounds 1 --precision fp32 --no-reference");
         Assert.Equal(0, code);
-        Assert.Contains("peak GFLOP/s", stdout);
+        Assert.Contains("peaks = measured 1024³ matmul: fp32", stdout);
+        Assert.Contains("bf16 matrix units", stdout);
         Assert.Single(stdout.Split('\n'), l => l.StartsWith("tiny", StringComparison.Ordinal));
     }
 

@@ -38,7 +38,8 @@ public sealed class DiversityCommandTests : IDisposable
         Assert.Equal([1UL, 2UL], config.GetProperty("seeds").EnumerateArray().Select(e => e.GetUInt64()));
         var environment = run.RootElement.GetProperty("environment");
         Assert.False(string.IsNullOrEmpty(environment.GetProperty("code_version").GetString()));
-        Assert.StartsWith("1.13", environment.GetProperty("torch_version").GetString());
+        Assert.StartsWith("2.10", environment.GetProperty("torch_version").GetString());  // TorchSharp-cpu 0.107's libtorch
+        Assert.Equal("fp32", environment.GetProperty("precision").GetString());
         Assert.Equal(4, run.RootElement.GetProperty("results").GetArrayLength());
         Assert.Equal(2, run.RootElement.GetProperty("summary").GetArrayLength());
         Assert.True(run.RootElement.GetProperty("total_seconds").GetDouble() > 0);
