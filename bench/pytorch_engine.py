@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The `activeit bench engine` measurement, in PyTorch: the same GPT-J-style model, sizes, batch and FLOP count.
 
-A reference to compare the native engine against (README "Performance"); not used by the product.
+A reference to compare the engine against (bench/compare_pytorch.sh, docs/performance.md); not used by the product.
 Run with Debian's python3-torch:  /usr/bin/python3 bench/pytorch_engine.py [--config small] [--threads 2]
 """
 import argparse

@@ -1,4 +1,4 @@
 namespace ActiveIT.Engine;
 
-/// <summary>An error raised by the native engine; the message is the engine's own.</summary>
+/// <summary>An error raised by the engine on bad input or a bad checkpoint; the message says what and where.</summary>
 public sealed class EngineException(string message) : Exception(message);

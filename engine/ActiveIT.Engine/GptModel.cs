@@ -16,6 +16,7 @@ public sealed class GptModel : IDisposable
     private static long _live;
     private readonly Dictionary<string, string> _metadata;
     private int _disposed;
+    private Precision _precision;
 
     static GptModel() => HeapSettings.Apply();
 
@@ -23,7 +24,7 @@ public sealed class GptModel : IDisposable
     {
         Module = module;
         Device = device;
-        Precision = precision;
+        _precision = precision;
         Tokenizer = tokenizer;
         _metadata = metadata;
         ParameterCount = module.parameters().Sum(p => p.numel());
@@ -37,14 +38,24 @@ public sealed class GptModel : IDisposable
     public long ParameterCount { get; }
 
     /// <summary>Matrix products and attention in float32 or bf16; weights, optimizer state and loss stay float32 either way.</summary>
-    public Precision Precision { get; set; }
+    public Precision Precision
+    {
+        get => _precision;
+        set
+        {
+            lock (Gate)
+            {
+                _precision = value;
+            }
+        }
+    }
 
     /// <summary>The checkpoint's tokenizer: bytes for ActiveIT's models, GPT-2 BPE for GPT-J/GPT-2-vocabulary checkpoints.</summary>
     public ITextTokenizer Tokenizer { get; }
 
     internal GptJ Module { get; }
     internal Lock Gate { get; } = new();
-    internal ScalarType ComputeType => Mixed.ComputeType(Precision);
+    internal ScalarType ComputeType => Mixed.ComputeType(_precision);
     internal static long Live => Interlocked.Read(ref _live);
 
     /// <summary>A freshly initialised model; the same seed gives the same weights on every device.</summary>
@@ -79,12 +90,12 @@ public sealed class GptModel : IDisposable
         var module = new GptJ(source.Config);
         try
         {
-            using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var used = new HashSet<string>();
             foreach (var (name, parameter) in module.named_parameters())
             {
-                parameter.copy_(source.Read(name, parameter.shape));
+                using var value = source.Read(name, parameter.shape);  // freed before the next: a checkpoint is never held twice
+                parameter.copy_(value);
                 used.Add(name);
             }
             // Hugging Face GPT-J checkpoints carry constant attention-mask buffers; they are not parameters.
@@ -117,6 +128,7 @@ public sealed class GptModel : IDisposable
         }
         lock (Gate)
         {
+            using var scope = NewDisposeScope();
             SafetensorsWriter.Write(path, [.. Module.named_parameters().Select(p => (p.name, (Tensor)p.parameter))], all);
         }
     }
@@ -228,7 +240,10 @@ public sealed class GptModel : IDisposable
         Interlocked.Decrement(ref _live);
         if (disposing)
         {
-            Module.Dispose();
+            lock (Gate)  // never under a call in flight on another thread
+            {
+                Module.Dispose();
+            }
         }
     }
 

@@ -23,7 +23,8 @@ public sealed class GptTrainer : IDisposable
         _model = model;
         Config = config;
         using var noGrad = no_grad();
-        _state = [.. model.Module.parameters().Select(p => ((Tensor)p, zeros_like(p), zeros_like(p), p.dim() >= 2))];
+        // AdamW's moments belong to the trainer, not to any dispose scope a caller may have open.
+        _state = [.. model.Module.parameters().Select(p => ((Tensor)p, zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope(), p.dim() >= 2))];
         Interlocked.Increment(ref _live);
         _disposed = 0;
     }
@@ -110,10 +111,13 @@ public sealed class GptTrainer : IDisposable
         Interlocked.Decrement(ref _live);
         if (disposing)
         {
-            foreach (var (_, m, v, _) in _state)
+            lock (_model.Gate)
             {
-                m.Dispose();
-                v.Dispose();
+                foreach (var (_, m, v, _) in _state)
+                {
+                    m.Dispose();
+                    v.Dispose();
+                }
             }
         }
     }
@@ -134,5 +138,6 @@ public sealed class GptTrainer : IDisposable
         Require(c.WarmupSteps >= 0, "warmup_steps must be >= 0");
         Require(c.TotalSteps > 0 || c.Schedule == LrSchedule.Constant, "total_steps must be positive for a decaying schedule");
         Require(c.MinLrRatio is >= 0 and <= 1, "min_lr_ratio must be in [0, 1]");
+        Require(Enum.IsDefined(c.Schedule), "schedule must be constant, linear or cosine");
     }
 }

@@ -1,6 +1,6 @@
 namespace ActiveIT.Engine;
 
-/// <summary>Right-padded (batch, seq_len) token ids with a target mask: the layout the native engine takes.</summary>
+/// <summary>Right-padded (batch, seq_len) token ids with a target mask: the layout the engine takes.</summary>
 public sealed class SequenceBatch
 {
     private SequenceBatch(int batch, int seqLen, int[] tokens, byte[] mask)

@@ -38,8 +38,7 @@ namespace ActiveIT.Build
             BitConverter.GetBytes((ushort)(flags | VerFlgWeak)).CopyTo(bytes, offset + 4);
             var temporary = path + ".weak-version.tmp";
             File.WriteAllBytes(temporary, bytes);
-            File.Delete(path);  // MSBuild compiles this for netstandard2.0: no File.Move with overwrite
-            File.Move(temporary, path);
+            File.Replace(temporary, path, null);  // a rename on Unix: atomic, and a new inode (a hard link's other name keeps its bytes)
             return WeakVersionNeedResult.Patched;
         }
 
@@ -74,9 +73,14 @@ namespace ActiveIT.Build
             {
                 throw new InvalidDataException($"{path}: only 64-bit little-endian ELF is supported");
             }
-            var sectionTable = checked((int)BitConverter.ToUInt64(elf, 0x28));
+            var sectionTable = (long)BitConverter.ToUInt64(elf, 0x28) is var table && table >= 0 && table < elf.Length ? (int)table
+                : throw new InvalidDataException($"{path}: section header table at offset {BitConverter.ToUInt64(elf, 0x28)} lies outside the file");
             var entrySize = BitConverter.ToUInt16(elf, 0x3A);
             var sections = BitConverter.ToUInt16(elf, 0x3C);
+            if (entrySize < 64)
+            {
+                throw new InvalidDataException($"{path}: section header entries of {entrySize} bytes (64 expected)");
+            }
             for (var i = 0; i < sections; i++)
             {
                 var header = sectionTable + i * entrySize;
@@ -88,6 +92,7 @@ namespace ActiveIT.Build
                 var start = checked((int)BitConverter.ToUInt64(elf, header + 0x18));
                 var link = BitConverter.ToUInt32(elf, header + 0x28);
                 var count = BitConverter.ToUInt32(elf, header + 0x2C);
+                Require(elf, sectionTable + (int)link * entrySize, 64, path, "string table's section header");
                 var strings = checked((int)BitConverter.ToUInt64(elf, sectionTable + (int)link * entrySize + 0x18));
                 var need = start;
                 for (var n = 0; n < count; n++)
@@ -98,7 +103,9 @@ namespace ActiveIT.Build
                     for (var a = 0; a < auxCount; a++)
                     {
                         Require(elf, aux, 16, path, "Vernaux entry");
-                        if (ReadString(elf, strings + (int)BitConverter.ToUInt32(elf, aux + 8)) == version)
+                        var name = strings + (int)BitConverter.ToUInt32(elf, aux + 8);
+                        Require(elf, name, 1, path, "version name");
+                        if (ReadString(elf, name) == version)
                         {
                             return aux;
                         }

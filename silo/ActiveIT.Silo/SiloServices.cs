@@ -42,7 +42,11 @@ public static class SiloServices
         builder.Services.AddHostedService(sp => new LegacyImportService(sp.GetRequiredService<IGrainFactory>(), storage));
         builder.Services.AddSingleton<ExperimentWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ExperimentWorker>());
-        builder.Services.AddSingleton(sp => new Completions.ModelRegistry(sp.GetRequiredService<IOptions<SiloOptions>>().Value.ModelDir));
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SiloOptions>>().Value;
+            return new Completions.ModelRegistry(options.ModelDir, ActiveIT.Engine.PrecisionNames.Parse(options.Precision));
+        });
         return builder;
     }
 }

@@ -93,6 +93,8 @@ public sealed class CheckpointCompatibilityTests
         var pair = Backends.LocalEngineBackend.Encode(model.Tokenizer, "The quick brown fox", " jumps", model.Config.MaxSeqLen);
         var direct = model.Score(SequenceBatch.FromPairs([pair]))[0];
         Assert.Equal(direct.LogProbSum, scores[0].LogProbSum, 1e-4);  // batched with a companion: float rounding only
+        var empty = await backend.ScoreAsync([("", "Hello")]);  // no BOS in GPT-2 BPE: <|endoftext|> stands before an empty prompt's target
+        Assert.Equal(2, empty[0].TokenCount);
         var outputs = await backend.GenerateAsync(["The quick brown fox"], maxNewTokens: 5);
         var generated = model.Generate([Gpt2Tokenizer.Instance.Encode("The quick brown fox")], new GenerationOptions(5, [Gpt2Tokenizer.EndOfText]))[0];
         Assert.Equal(model.Tokenizer.Decode(generated), outputs[0]);

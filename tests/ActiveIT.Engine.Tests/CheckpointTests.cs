@@ -51,7 +51,7 @@ public sealed class CheckpointTests
     }
 
     [Fact]
-    public void Load_TruncatedFileThrowsWithNativeMessage()
+    public void Load_TruncatedFileThrowsNamingTheFile()
     {
         using var dir = new TempDirectory();
         using var model = Models.CreateTiny();

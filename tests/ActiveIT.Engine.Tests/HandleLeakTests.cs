@@ -2,7 +2,7 @@ using ActiveIT.Engine;
 
 namespace ActiveIT.Engine.Tests;
 
-/// <summary>Every native model and trainer is freed: by Dispose, by the finalizer, and when creation fails.</summary>
+/// <summary>Every model and trainer is counted gone: by Dispose, by the finalizer, and when creation fails.</summary>
 [Collection(SerialCollection.Name)]  // counts process-wide objects: nothing else may create models meanwhile
 public sealed class HandleLeakTests
 {

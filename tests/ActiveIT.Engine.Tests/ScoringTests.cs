@@ -76,4 +76,15 @@ public sealed class ScoringTests
         Assert.Equal(6, score.TokenCount);
         Assert.InRange(score.LogProbSum / score.TokenCount, -Math.Log(260) - 0.2, -Math.Log(260) + 0.2);
     }
+
+    [Fact]
+    public void OddProjectionWidths_ScoreAndTrain()
+    {
+        // An odd MLP width gives the q/k views odd strides, which a complex view of them cannot take: rotary copies then.
+        using var model = GptModel.Create(Models.Tiny with { Inner = 129 }, seed: 2);
+        using var trainer = model.CreateTrainer(TrainedModels.Config(2));
+        var batch = Models.Batch(("abc", "xy"));
+        Assert.True(float.IsFinite(trainer.Step(batch).Loss));
+        Assert.True(double.IsFinite(model.Score(batch)[0].LogProbSum));
+    }
 }

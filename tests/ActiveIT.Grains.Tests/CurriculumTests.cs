@@ -7,7 +7,7 @@ namespace ActiveIT.Grains.Tests;
 
 /// <summary>
 /// Engine results are bit-identical for the same thread count only while nothing else in the process uses the
-/// engine (concurrent callers change how OpenMP and OpenBLAS split reductions), so these run alone.
+/// engine (concurrent callers change how libtorch's thread pool splits reductions), so these run alone.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AloneCollection

@@ -57,9 +57,13 @@ internal sealed class SafetensorsFile
             Span<byte> lengthBytes = stackalloc byte[8];
             stream.ReadExactly(lengthBytes);
             var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-            if (headerLength > (ulong)(fileSize - 8) || headerLength > 100_000_000)
+            if (headerLength > (ulong)(fileSize - 8))
             {
                 throw new EngineException($"{path}: header length {headerLength} exceeds the file size {fileSize} (truncated or not a safetensors file)");
+            }
+            if (headerLength > 100_000_000)
+            {
+                throw new EngineException($"{path}: header length {headerLength} is over the 100 MB safetensors allows (not a safetensors file?)");
             }
             var header = new byte[headerLength];
             stream.ReadExactly(header);
@@ -158,7 +162,15 @@ internal sealed class SafetensorsFile
         }
         var begin = offsets[0].GetInt64();
         var end = offsets[1].GetInt64();
-        var expected = dims.Aggregate(1L, (a, d) => a * d) * info.Size;
+        long expected;
+        try
+        {
+            expected = checked(dims.Aggregate(1L, (a, d) => a * d) * info.Size);
+        }
+        catch (OverflowException)
+        {
+            throw new EngineException($"{at}: shape [{string.Join(",", dims)}] is too large");
+        }
         if (end < begin || end - begin != expected)
         {
             throw new EngineException($"{at}: data_offsets [{begin}, {end}] hold {end - begin} bytes, but shape [{string.Join(",", dims)}] of {type} needs {expected}");

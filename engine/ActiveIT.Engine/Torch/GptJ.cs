@@ -46,9 +46,20 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
         var rotary = transformer.Rotary(positions, length);
         mask ??= torch.full(length, length, Masked, device: tokens.device).triu(1);
         var x = transformer.wte.forward(tokens);
+        var inference = !torch.is_grad_enabled();
         for (var i = 0; i < transformer.h.Count; i++)
         {
-            x = transformer.h[i].Forward(x, rotary, mask, cache?.Layer(i), compute);
+            if (!inference)
+            {
+                x = transformer.h[i].Forward(x, rotary, mask, cache?.Layer(i), compute);  // autograd keeps what backward needs
+                continue;
+            }
+            // Without autograd nothing refers back to a layer's temporaries: free them (and the layer's input) as it ends,
+            // so a call holds one layer's activations at a time, not all of them.
+            using var layer = NewDisposeScope();
+            var next = transformer.h[i].Forward(x, rotary, mask, cache?.Layer(i), compute).MoveToOuterDisposeScope();
+            x.Dispose();
+            x = next;
         }
         cache?.Advance(length);
         return x;
@@ -118,11 +129,7 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
             var headDim = width / _heads;
             var inner = mlp.fc_in.weight!.shape[0];
             var h = ln_1.forward(x).to(compute);
-            // q, k, v and fc_in read the same LayerNorm output: one GEMM over their stacked weights, split after (split's
-            // backward is a single cat, where four narrows would each build a full-size gradient).
-            var weights = torch.cat([attn.q_proj.weight!, attn.k_proj.weight!, attn.v_proj.weight!, mlp.fc_in.weight!]).to(compute);
-            var bias = torch.cat([torch.zeros(3 * width, compute, x.device), mlp.fc_in.bias!.to(compute)]);
-            var parts = nn.functional.linear(h, weights, bias).split([width, width, width, inner], -1);
+            var parts = InProjection(h, width, inner, compute);
             var q = rotary?.Apply(parts[0].view(batch, length, _heads, headDim)) ?? parts[0].view(batch, length, _heads, headDim);
             var k = rotary?.Apply(parts[1].view(batch, length, _heads, headDim)) ?? parts[1].view(batch, length, _heads, headDim);
             var v = parts[2].view(batch, length, _heads, headDim);
@@ -140,6 +147,23 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
             var y = torch.addmm(Mixed.Linear(ff, mlp.fc_out.weight!, mlp.fc_out.bias, compute), merged, attn.out_proj.weight!.to(compute).t(), 1, 1);
             return x + y.view(batch, length, width).to(ScalarType.Float32);
         }
+
+        /// <summary>
+        /// q, k, v and fc_in: they read the same LayerNorm output. In training, one GEMM over their stacked weights,
+        /// split after (split's backward is a single cat, where four narrows would each build a full-size gradient); in
+        /// inference, four GEMMs, so no copy of the weights is made (a GPT-J-6B's would be gigabytes).
+        /// </summary>
+        private Tensor[] InProjection(Tensor h, long width, long inner, ScalarType compute)
+        {
+            if (!torch.is_grad_enabled())
+            {
+                return [Mixed.Linear(h, attn.q_proj.weight!, null, compute), Mixed.Linear(h, attn.k_proj.weight!, null, compute),
+                    Mixed.Linear(h, attn.v_proj.weight!, null, compute), Mixed.Linear(h, mlp.fc_in.weight!, mlp.fc_in.bias, compute)];
+            }
+            var weights = torch.cat([attn.q_proj.weight!, attn.k_proj.weight!, attn.v_proj.weight!, mlp.fc_in.weight!]).to(compute);
+            var bias = torch.cat([torch.zeros(3 * width, compute, h.device), mlp.fc_in.bias!.to(compute)]);
+            return nn.functional.linear(h, weights, bias).split([width, width, width, inner], -1);
+        }
     }
 
     /// <summary>
@@ -154,7 +178,10 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
         {
             var shape = x.shape;
             var part = dims == shape[3] ? x : x.narrow(3, 0, dims);
-            var pairs = part.to(ScalarType.Float32).reshape(shape[0], shape[1], shape[2], dims / 2, 2);
+            // view_as_complex needs even strides; a view into an odd-width projection has odd ones: copy it then.
+            var floats = part.to(ScalarType.Float32);
+            var pairs = (floats.stride().All(s => s % 2 == 0 || s == 1) && floats.storage_offset() % 2 == 0 ? floats : floats.contiguous())
+                .reshape(shape[0], shape[1], shape[2], dims / 2, 2);
             var rotated = torch.view_as_real(torch.view_as_complex(pairs) * rotation).reshape(shape[0], shape[1], shape[2], dims).to(x.dtype);
             return dims == shape[3] ? rotated : torch.cat([rotated, x.narrow(3, dims, shape[3] - dims)], 3);
         }

@@ -8,7 +8,7 @@ namespace ActiveIT.Silo.Completions;
 /// The checkpoints the silo serves, loaded on first use and kept for the silo's lifetime: every `ID.safetensors` in the
 /// model folder, and every sub-folder `ID/` holding a Hugging Face GPT-J (config.json and safetensors weights).
 /// </summary>
-public sealed class ModelRegistry(string? modelDir) : IDisposable
+public sealed class ModelRegistry(string? modelDir, Precision precision = Precision.Fp32) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<GptModel>> _loaded = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _versions = new(StringComparer.Ordinal);
@@ -25,7 +25,16 @@ public sealed class ModelRegistry(string? modelDir) : IDisposable
         {
             return null;
         }
-        return _loaded.GetOrAdd(id, key => new Lazy<GptModel>(() => GptModel.Load(PathOf(key)))).Value;
+        var entry = _loaded.GetOrAdd(id, key => new Lazy<GptModel>(() => GptModel.Load(PathOf(key), precision: precision)));
+        try
+        {
+            return entry.Value;
+        }
+        catch
+        {
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<GptModel>>(id, entry));  // a fixed file loads on the next request
+            throw;
+        }
     }
 
     /// <summary>The version of a served model, or null when the silo serves no model of that id.</summary>
