@@ -73,4 +73,23 @@ public sealed class GenerationTests
         var result = model.Generate([prompt], new GenerationOptions(50, []));
         Assert.Equal(5, result[0].Length);
     }
+
+    [Fact]
+    public void HeadSize64InFloat32_FusedAttentionPathsAgree()
+    {
+        // From head size 64 float32 attention runs libtorch's fused kernel: causal (NextLogits, Score) and with the
+        // padding mask (batched generation) must still agree with each other and with the log-softmax of the logits.
+        using var model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, Layers: 2, Heads: 2, DModel: 128, MaxSeqLen: 48), seed: 4);
+        Assert.Equal(64, model.Config.HeadDim);
+        var generated = model.Generate(Prompts, new GenerationOptions(MaxNewTokens: 10, StopTokens: []));
+        for (var b = 0; b < Prompts.Length; b++)
+        {
+            Assert.Equal(StepByStepArgmax(model, Prompts[b], 10, stop: -1), generated[b]);
+        }
+        var row = Prompts[1];
+        var logits = model.NextLogits([row[..^1]])[0];
+        var logZ = Math.Log(logits.Sum(l => Math.Exp(l - logits.Max()))) + logits.Max();
+        var score = model.Score(SequenceBatch.FromArrays(1, row.Length, row, [.. row.Select((_, t) => (byte)(t == row.Length - 1 ? 1 : 0))]))[0];
+        Assert.Equal(logits[row[^1]] - logZ, score.LogProbSum, 1e-4);
+    }
 }

@@ -44,6 +44,7 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
     {
         var length = tokens.shape[1];
         var rotary = transformer.Rotary(positions, length);
+        var causal = mask is null && cache is null;  // plain causal attention: the fused kernel can skip the mask
         mask ??= torch.full(length, length, Masked, device: tokens.device).triu(1);
         var x = transformer.wte.forward(tokens);
         var inference = !torch.is_grad_enabled();
@@ -51,13 +52,13 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
         {
             if (!inference)
             {
-                x = transformer.h[i].Forward(x, rotary, mask, cache?.Layer(i), compute);  // autograd keeps what backward needs
+                x = transformer.h[i].Forward(x, rotary, mask, causal, cache?.Layer(i), compute);  // autograd keeps what backward needs
                 continue;
             }
             // Without autograd nothing refers back to a layer's temporaries: free them (and the layer's input) as it ends,
             // so a call holds one layer's activations at a time, not all of them.
             using var layer = NewDisposeScope();
-            var next = transformer.h[i].Forward(x, rotary, mask, cache?.Layer(i), compute).MoveToOuterDisposeScope();
+            var next = transformer.h[i].Forward(x, rotary, mask, causal, cache?.Layer(i), compute).MoveToOuterDisposeScope();
             x.Dispose();
             x = next;
         }
@@ -123,7 +124,7 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public Tensor Forward(Tensor x, Rotary? rotary, Tensor mask, KvCache.LayerCache? cache, ScalarType compute)
+        public Tensor Forward(Tensor x, Rotary? rotary, Tensor mask, bool causal, KvCache.LayerCache? cache, ScalarType compute)
         {
             var (batch, length, width) = (x.shape[0], x.shape[1], x.shape[2]);
             var headDim = width / _heads;
@@ -138,14 +139,26 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
             {
                 (k, v) = cache.Append(k, v);
             }
-            // Attention written out rather than scaled_dot_product_attention: libtorch's CPU flash kernel was 1.5× (float32)
-            // to 5× (bf16) slower at these head sizes (measured, docs/performance.md). Softmax in float32, as autocast does.
-            var scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float32).mul_(1.0 / Math.Sqrt(headDim)).add_(mask);
-            var attended = torch.matmul(F.softmax(scores, -1).to(compute), v);
+            var attended = Attend(q, k, v, mask, causal, headDim, compute);
             var merged = attended.transpose(1, 2).reshape(batch * length, width);
             var ff = F.gelu(parts[3], GELU.Approximate.tanh).reshape(batch * length, inner);
             var y = torch.addmm(Mixed.Linear(ff, mlp.fc_out.weight!, mlp.fc_out.bias, compute), merged, attn.out_proj.weight!.to(compute).t(), 1, 1);
             return x + y.view(batch, length, width).to(ScalarType.Float32);
+        }
+
+        /// <summary>
+        /// Scaled dot-product attention. libtorch's fused CPU kernel wins in float32 from head size 64 (3× at 6 heads ×
+        /// 64, T 256), but loses below it (1.5× at 4 × 32, T 128) and in bf16 (up to 5×): there it is written out, two
+        /// batched GEMMs around a float32 softmax, as autocast would run it (measured, docs/performance.md).
+        /// </summary>
+        private static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor mask, bool causal, long headDim, ScalarType compute)
+        {
+            if (compute == ScalarType.Float32 && headDim >= 64)
+            {
+                return causal ? F.scaled_dot_product_attention(q, k, v, null, 0, true) : F.scaled_dot_product_attention(q, k, v, mask, 0, false);
+            }
+            var scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float32).mul_(1.0 / Math.Sqrt(headDim)).add_(mask);
+            return torch.matmul(F.softmax(scores, -1).to(compute), v);
         }
 
         /// <summary>
