@@ -73,9 +73,7 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
     /// <summary>Prompt tokens: BOS where the tokenizer has one, then the text's tokens.</summary>
     public static int PromptLength(ITextTokenizer tokenizer, string prompt) => Prompt(tokenizer, prompt).Length;
 
-    /// <summary>[BOS] + the text's tokens; without a BOS (GPT-2 BPE) an empty prompt becomes the end-of-text token, as lm-eval does, so a target always has a token before it.</summary>
-    private static int[] Prompt(ITextTokenizer tokenizer, string text) => tokenizer.Bos is { } bos ? [bos, .. tokenizer.Encode(text)]
-        : tokenizer.Encode(text) is { Length: > 0 } tokens ? tokens : [tokenizer.Eos];
+    private static int[] Prompt(ITextTokenizer tokenizer, string text) => tokenizer.EncodePrompt(text);
 
     private static int[] Fit(int[] prompt, int room) => prompt.Length <= room ? prompt : prompt[^room..];
 

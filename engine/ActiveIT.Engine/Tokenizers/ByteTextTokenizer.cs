@@ -10,7 +10,6 @@ public sealed class ByteTextTokenizer : ITextTokenizer
     }
 
     public string Name => "byte";
-    public int VocabSize => ByteTokenizer.VocabSize;
     public int? Bos => ByteTokenizer.Bos;
     public int Eos => ByteTokenizer.Eos;
 

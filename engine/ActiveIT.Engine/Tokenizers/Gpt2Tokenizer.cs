@@ -20,7 +20,6 @@ public sealed class Gpt2Tokenizer : ITextTokenizer
     }
 
     public string Name => "gpt2";
-    int ITextTokenizer.VocabSize => VocabSize;
     public int? Bos => null;
     public int Eos => EndOfText;
 

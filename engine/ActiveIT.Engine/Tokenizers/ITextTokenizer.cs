@@ -6,9 +6,6 @@ public interface ITextTokenizer
     /// <summary>"byte" or "gpt2": what checkpoints record.</summary>
     string Name { get; }
 
-    /// <summary>Ids the tokenizer produces: below the model's vocabulary (GPT-J pads its vocabulary past GPT-2's).</summary>
-    int VocabSize { get; }
-
     /// <summary>Put before every prompt, where the model was trained with one (ActiveIT's models); null for GPT-2 BPE.</summary>
     int? Bos { get; }
 
@@ -16,6 +13,12 @@ public interface ITextTokenizer
     int Eos { get; }
 
     int[] Encode(string text);
+
+    /// <summary>
+    /// A prompt as the model reads it: [BOS] + the text's tokens; without a BOS (GPT-2 BPE) an empty prompt becomes the
+    /// end-of-text token, as lm-eval does, so a target always has a token before it.
+    /// </summary>
+    int[] EncodePrompt(string text) => Bos is { } bos ? [bos, .. Encode(text)] : Encode(text) is { Length: > 0 } tokens ? tokens : [Eos];
 
     /// <summary>The text of the ids, special tokens left out.</summary>
     string Decode(ReadOnlySpan<int> ids);

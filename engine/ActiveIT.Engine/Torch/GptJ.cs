@@ -13,7 +13,7 @@ namespace ActiveIT.Engine.Torch;
 /// The GPT-J architecture: token embeddings, blocks whose attention (partial interleaved rotary, no biases) and tanh-GELU
 /// MLP both read one LayerNorm and add into the residual stream together, a final LayerNorm and an LM head with bias.
 /// </summary>
-internal sealed class GptJ : nn.Module<Tensor, Tensor>
+internal sealed class GptJ : nn.Module
 {
     public readonly Transformer transformer;
     public readonly Linear lm_head;
@@ -30,9 +30,6 @@ internal sealed class GptJ : nn.Module<Tensor, Tensor>
     }
 
     public ModelConfig Config { get; }
-
-    /// <summary>Full-sequence forward: (B, T) token ids to (B, T, d) hidden states before ln_f (causal attention).</summary>
-    public override Tensor forward(Tensor tokens) => Hidden(tokens, positions: null, mask: null, cache: null, ScalarType.Float32);
 
     /// <summary>
     /// Hidden states before ln_f. <paramref name="positions"/> (B, T) default to 0..T-1; <paramref name="mask"/> is an

@@ -67,7 +67,7 @@ public static class CompletionsApi
             prompt.Append(role).Append(": ").Append(content).Append('\n');
         }
         prompt.Append("assistant: ");
-        var tokens = Encode(model.Tokenizer, prompt.ToString());
+        var tokens = model.Tokenizer.EncodePrompt(prompt.ToString());
         var maxTokens = Int(body, "max_completion_tokens") ?? Int(body, "max_tokens") ?? 64;
         var options = new GenerationOptions(maxTokens, [model.Tokenizer.Eos], (float)(Double(body, "temperature") ?? 1.0), 0,
             (float)(Double(body, "top_p") ?? 1.0), (ulong)(Int(body, "seed") ?? 0));
@@ -170,7 +170,7 @@ public static class CompletionsApi
         {
             throw new ArgumentException("prompt is required");
         }
-        int[] FromText(string s) => Encode(tokenizer, s);
+        int[] FromText(string s) => tokenizer.EncodePrompt(s);
         int[] FromIds(JsonElement ids) => [.. ids.EnumerateArray().Select(x => x.GetInt32())];
         return prompt.ValueKind switch
         {
@@ -187,9 +187,6 @@ public static class CompletionsApi
     }
 
     private static string Text(ITextTokenizer tokenizer, IEnumerable<int> tokens) => tokenizer.Decode([.. tokens]);
-
-    /// <summary>A text prompt in the model's tokens: its BOS first where it has one (ActiveIT's byte models).</summary>
-    private static int[] Encode(ITextTokenizer tokenizer, string text) => tokenizer.Bos is { } bos ? [bos, .. tokenizer.Encode(text)] : tokenizer.Encode(text);
 
     private static int? Int(JsonElement body, string name) =>
         body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
