@@ -8,6 +8,7 @@ namespace ActiveIT.Grains.Storage;
 /// Orleans' ADO.NET providers read their SQL from tables that Orleans' own scripts create (vendored unchanged in
 /// Storage/Sql). This applies each script a database lacks, once: a script counts as applied when a query key it
 /// inserts is present. Silos starting together serialise on a lock (PostgreSQL advisory lock, SQLite write lock).
+/// On PostgreSQL it adds ActiveIT's own guard against two first writes of one grain (PostgresFirstWrite.sql).
 /// </summary>
 public static class OrleansSchema
 {
@@ -51,6 +52,12 @@ public static class OrleansSchema
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(7236504116)", cancellationToken);
         await ApplyAsync(connection, transaction, "PostgreSQL-Main.sql", Postgres, "SELECT count(*) FROM pg_tables WHERE tablename = 'orleansquery'", cancellationToken);
+        var firstWriteGuard = await ScalarAsync(connection, transaction,
+            "SELECT count(*) FROM pg_trigger WHERE tgname = 'activeit_orleansstorage_first_write'", cancellationToken);
+        if (Convert.ToInt64(firstWriteGuard, System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            await ExecuteAsync(connection, transaction, Script("PostgresFirstWrite.sql", "activeit-sql"), cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -71,10 +78,10 @@ public static class OrleansSchema
         }
     }
 
-    /// <summary>A vendored script's text, as embedded in this assembly.</summary>
-    public static string Script(string name)
+    /// <summary>A script's text as embedded in this assembly: Orleans' vendored ones, or ActiveIT's own ("activeit-sql").</summary>
+    public static string Script(string name, string folder = "orleans-sql")
     {
-        using var stream = typeof(OrleansSchema).Assembly.GetManifestResourceStream($"orleans-sql/{name}")
+        using var stream = typeof(OrleansSchema).Assembly.GetManifestResourceStream($"{folder}/{name}")
             ?? throw new InvalidOperationException($"Orleans SQL script '{name}' is not embedded in {typeof(OrleansSchema).Assembly.GetName().Name}");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
