@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ActiveIT.Core.Tasks;
+using ActiveIT.Core.Transfer;
+using ActiveIT.Engine.Backends;
+using ActiveIT.Engine.Scoring;
+using ActiveIT.Grains.Pools;
+
+namespace ActiveIT.Grains.Transfer;
+
+/// <summary>Progress of a run: tasks handled, and what it has spent in all its sessions.</summary>
+public readonly record struct TransferProgress(int Done, int Total, TransferSpend Spend);
+
+/// <summary>What a transfer run needs besides the pools: who writes candidates, who scores them, and the rules.</summary>
+public sealed record TransferSettings(
+    TransferConfig Config,
+    IReadOnlyList<SeedPair> SeedPairs,
+    DenoiseConfig Denoise,
+    LabelMap Labels,
+    TransferBudget Budget,
+    PriceTable Prices);
+
+/// <summary>
+/// Format transfer of a pool (methods.md §2), resumable: for each task, the N candidates its grain lacks are requested
+/// (each stored as it arrives; a request is sent only while the budget lasts), parsed, scored by the scoring backend
+/// (cached per scoring key) and the least perplexing one is applied to the task. The chosen transfers go to the output
+/// pool in one import; the source pool is never changed. A refused request fails its candidate; a server that cannot
+/// be used stops the run, which the same command resumes.
+/// </summary>
+public sealed class FormatTransferRunner(IGrainFactory grains, IChatBackend chat, IModelBackend? scorer, TransferSettings settings)
+{
+    public string ScoreKey => settings.Denoise.Enabled
+        ? $"{scorer?.ModelId}@{scorer?.ModelVersion}/{settings.Denoise}"
+        : settings.Denoise.ToString();
+
+    public async Task<TransferRunState> RunAsync(string sourcePool, string outPool, IProgress<TransferProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var config = settings.Config;
+        config.Validate();
+        PoolService.ValidatePoolName(sourcePool);
+        PoolService.ValidatePoolName(outPool);
+        if (sourcePool == outPool)
+        {
+            throw new ArgumentException($"--out-pool must differ from --pool: the source pool '{sourcePool}' is never changed");
+        }
+        if (settings.Denoise.Enabled && scorer is null)
+        {
+            throw new ArgumentException("denoising needs a scoring model (--scorer FILE or --scorer-backend URL), or choose the first parsed candidate with --no-denoise");
+        }
+        if (settings.SeedPairs.Count < config.SeedPairs)
+        {
+            throw new ArgumentException($"--seed-pairs {config.SeedPairs}: only {settings.SeedPairs.Count} seed pairs were given");
+        }
+        var members = await grains.GetGrain<ITaskPoolGrain>(sourcePool).ListAllAsync();
+        if (members.Count == 0)
+        {
+            throw new ArgumentException($"pool '{sourcePool}' has no tasks");
+        }
+        var run = grains.GetGrain<ITransferRunGrain>(outPool);
+        var spec = new TransferRunSpec(sourcePool, outPool, config.Target.Name(), config.Key(), config.ToString(), ScoreKey, settings.Labels.ToString(),
+            settings.Budget.ToString(), chat.Describe);
+        var state = await run.StartAsync(spec, members.Count);
+        var spend = new TransferSpend(state.Requests, state.PromptTokens, state.CompletionTokens, state.Cost);
+        var watch = Stopwatch.StartNew();
+        var transferred = new List<InstructionTask>();
+        string? stop = null;
+        for (var done = 0; done < members.Count && stop is null; done++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var member = members[done];
+            var task = await grains.GetGrain<ITaskGrain>(member.ContentHash).GetAsync()
+                ?? throw new InvalidOperationException($"pool '{sourcePool}': task '{member.TaskId}' has no stored content");
+            var grain = grains.GetGrain<IFormatTransferGrain>(IFormatTransferGrain.Key(member.ContentHash, config.Target.Name(), config.Key()));
+            (spend, stop) = await RequestMissingAsync(grain, task, run, spend, cancellationToken);
+            var outcome = await ChooseAsync(grain, task, member.ContentHash, cancellationToken);
+            if (outcome.Task is { } result)
+            {
+                transferred.Add(result);
+            }
+            // A task left short of candidates by a stop is recorded once it has all of them (on resume).
+            if (stop is null || outcome.Outcome.Candidates == config.Candidates)
+            {
+                await run.RecordTaskAsync(outcome.Outcome);
+            }
+            progress?.Report(new TransferProgress(done + 1, members.Count, spend));
+        }
+        if (transferred.Count > 0)
+        {
+            await new PoolService(grains).ImportAsync(outPool, transferred, $"transfer of '{sourcePool}' ({config.Key()})", cancellationToken: cancellationToken);
+        }
+        await run.FinishAsync(stop is null ? TransferRunState.Done : TransferRunState.Stopped, stop, watch.Elapsed.TotalSeconds);
+        return await run.GetAsync();
+    }
+
+    /// <summary>Requests the candidates the grain lacks, each stored as it arrives; returns the spend and why the run must stop, if it must.</summary>
+    private async Task<(TransferSpend Spend, string? Stop)> RequestMissingAsync(IFormatTransferGrain grain, InstructionTask task, ITransferRunGrain run,
+        TransferSpend spend, CancellationToken cancellationToken)
+    {
+        var config = settings.Config;
+        var messages = TransferPrompt.Messages(config.Target, settings.SeedPairs.Take(config.SeedPairs).ToArray(), TaskText.Source(task));
+        await grain.BeginAsync(task.Id, config.Target.Name(), config.ToString(), chat.Describe,
+            JsonSerializer.Serialize(messages.Select(m => new { role = m.Role, content = m.Content })));
+        var have = (await grain.GetAsync()).Candidates.Select(c => c.Index).ToHashSet();
+        for (var index = 0; index < config.Candidates; index++)
+        {
+            if (have.Contains(index))
+            {
+                continue;  // answered in an earlier session: never asked twice
+            }
+            if (settings.Budget.Exhausted(spend) is { } reason)
+            {
+                return (spend, reason);
+            }
+            var seed = config.CandidateSeed(index);
+            TransferCandidate candidate;
+            try
+            {
+                var answer = await chat.CompleteAsync(messages, config.Temperature, config.MaxTokens, seed, cancellationToken);
+                candidate = Parse(index, seed, answer);
+                spend = spend.Add(answer.PromptTokens, answer.CompletionTokens, settings.Prices);
+                await run.RecordRequestAsync(answer.PromptTokens, answer.CompletionTokens, settings.Prices.Cost(answer.PromptTokens, answer.CompletionTokens));
+            }
+            catch (ChatRefusedException e)
+            {
+                var (prompt, completion) = (e.Data["prompt_tokens"] as int? ?? 0, e.Data["completion_tokens"] as int? ?? 0);
+                candidate = new TransferCandidate(index, seed, "", "refused", null, e.Message, [], prompt, completion, DateTimeOffset.UtcNow, new Dictionary<string, double>());
+                spend = spend.Add(prompt, completion, settings.Prices);
+                await run.RecordRequestAsync(prompt, completion, settings.Prices.Cost(prompt, completion));
+            }
+            catch (ChatUnavailableException e)
+            {
+                return (spend, e.Message);
+            }
+            await grain.AddCandidateAsync(candidate);
+        }
+        return (spend, null);
+    }
+
+    private TransferCandidate Parse(int index, ulong seed, ChatAnswer answer)
+    {
+        string? parsed = null, error = null;
+        IReadOnlyList<string> warnings = [];
+        try
+        {
+            if (settings.Config.Target == TransferTarget.Niv2)
+            {
+                var niv2 = CandidateParser.ParseNiv2(answer.Text, answer.FinishReason == "length");
+                (parsed, warnings) = (TaskText.Niv2(niv2.Definition, niv2.Examples), niv2.Warnings);
+            }
+            else
+            {
+                var flan = CandidateParser.ParseFlan(answer.Text, answer.FinishReason == "length");
+                (parsed, warnings) = (TaskText.Flan(flan.Templates), flan.Warnings);
+            }
+        }
+        catch (TransferParseException e)
+        {
+            error = e.Message;
+        }
+        return new TransferCandidate(index, seed, answer.Text, answer.FinishReason, parsed, error, warnings, answer.PromptTokens, answer.CompletionTokens,
+            DateTimeOffset.UtcNow, new Dictionary<string, double>());
+    }
+
+    /// <summary>The candidate's text applied to its source task, in the target format (labels mapped).</summary>
+    public InstructionTask Apply(InstructionTask source, TransferCandidate candidate)
+    {
+        var provenance = new Dictionary<string, string>
+        {
+            ["config"] = settings.Config.Key(), ["candidate"] = $"{candidate.Index}", ["backend"] = chat.Describe, ["choice"] = ScoreKey,
+            ["labels"] = settings.Labels.ToString(),
+        };
+        return settings.Config.Target == TransferTarget.Niv2
+            ? TransferApply.ToNiv2(source, CandidateParser.ParseNiv2(candidate.Parsed!), settings.Labels, provenance)
+            : TransferApply.ToFlan(source, CandidateParser.ParseFlan(candidate.Parsed!), settings.Labels, provenance);
+    }
+
+    private async Task<(TransferTaskOutcome Outcome, InstructionTask? Task)> ChooseAsync(IFormatTransferGrain grain, InstructionTask source, string hash,
+        CancellationToken cancellationToken)
+    {
+        var state = await grain.GetAsync();
+        var usable = state.Candidates.Where(c => c.Usable).ToArray();
+        TransferTaskOutcome Failed(string reason) =>
+            new(source.Id, hash, TransferTaskOutcome.Failed, null, null, state.Candidates.Count, usable.Length, reason);
+        if (usable.Length == 0)
+        {
+            var reasons = state.Candidates.Select(c => c.Error).Where(e => e is not null).Distinct().Take(3);
+            return (Failed(state.Candidates.Count == 0 ? "no candidates yet" : $"no candidate could be used: {string.Join("; ", reasons)}"), null);
+        }
+        InstructionTask[] applied;
+        try
+        {
+            applied = [.. usable.Select(c => Apply(source, c))];
+        }
+        catch (ArgumentException e)
+        {
+            return (Failed(e.Message), null);  // a label the strict map does not know: the config's problem, named
+        }
+        int chosen;
+        double? score = null;
+        if (state.Chosen.TryGetValue(ScoreKey, out var cached))
+        {
+            chosen = cached;
+            score = usable.First(c => c.Index == cached).Scores.TryGetValue(ScoreKey, out var s) ? s : null;
+        }
+        else
+        {
+            var scores = new Dictionary<int, double>();
+            if (settings.Denoise.Enabled)
+            {
+                try
+                {
+                    for (var i = 0; i < usable.Length; i++)
+                    {
+                        scores[usable[i].Index] = await CandidateScorer.ScoreAsync(scorer!, applied[i], settings.Denoise, cancellationToken);
+                    }
+                }
+                catch (ArgumentException e)
+                {
+                    return (Failed(e.Message), null);
+                }
+                // Lowest mean cross-entropy wins; ties go to the earlier candidate.
+                chosen = scores.OrderBy(p => p.Value).ThenBy(p => p.Key).First().Key;
+                score = scores[chosen];
+            }
+            else
+            {
+                chosen = usable[0].Index;
+            }
+            await grain.ChooseAsync(ScoreKey, scores, chosen);
+        }
+        var task = applied[Array.FindIndex(usable, c => c.Index == chosen)];
+        return (new TransferTaskOutcome(source.Id, hash, TransferTaskOutcome.Transferred, chosen, score, state.Candidates.Count, usable.Length, null), task);
+    }
+}
