@@ -10,6 +10,7 @@ var root = new System.CommandLine.RootCommand("ActiveIT: choose, prepare and stu
     new ScoreCommand(),
     new MapCommand(),
     new ExperimentCommand(),
+    new TransferCommand(),
     new BenchCommand(),
 };
 return await root.Parse(args).InvokeAsync();

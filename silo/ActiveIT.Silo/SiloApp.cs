@@ -18,6 +18,7 @@ public static class SiloApp
         app.MapTaskMapApi();
         app.MapScoreApi();
         app.MapExperimentApi();
+        app.MapTransferApi();
         app.MapOrleansDashboard("/dashboard");
         return app;
     }

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using ActiveIT.Engine.Backends;
+using ActiveIT.Grains.Transfer;
+using ActiveIT.Silo.Completions;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace ActiveIT.Silo;
+
+/// <summary>
+/// Format transfer on the silo (what `activeit transfer … --silo` calls). POST /v1/transfers runs a
+/// <see cref="TransferRequest"/> — backend "local" is a model the silo serves; a URL is reached with the key in
+/// ActiveIT:TransferBackendKey — and streams JSON lines ({"done","total","requests","tokens","cost"} per task, then
+/// {"run": state}); a client that goes away cancels it and the same request resumes it. GET /v1/transfers/{out} is a
+/// run's state, …/tasks/{task} one task's candidates, …/tasks every task's.
+/// </summary>
+public static class TransferApi
+{
+    public static void MapTransferApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/transfers", async (TransferRequest request, IGrainFactory grains, ModelRegistry models, IConfiguration configuration,
+            IOptions<JsonOptions> json, HttpContext http) =>
+        {
+            var key = configuration["ActiveIT:TransferBackendKey"];
+            IChatBackend chat;
+            string version;
+            if (request.IsLocal)
+            {
+                var model = models.Get(request.Model) ?? throw new KeyNotFoundException(NoModel(request.Model, models));
+                (chat, version) = (new LocalChatBackend(model, request.Model), request.ModelVersion ?? models.Version(request.Model));
+            }
+            else
+            {
+                (chat, version) = (new OpenAiChatBackend(new Uri(request.Backend), request.Model, key), request.ModelVersion ?? "remote");
+            }
+            IModelBackend? scorer = null;
+            if (request.Denoise && request.Scorer is { } name)
+            {
+                scorer = request.ScorerBackend is { } url
+                    ? new OpenAiCompatibleBackend(new Uri(url), name, key, request.ScorerVersion ?? "remote")
+                    : new LocalEngineBackend(models.Get(name) ?? throw new KeyNotFoundException(NoModel(name, models)), name, request.ScorerVersion ?? models.Version(name));
+            }
+            var runner = new FormatTransferRunner(grains, chat, scorer, request.Settings(version));  // bad settings: 400 before the stream starts
+            var progress = Channel.CreateUnbounded<TransferProgress>();
+            var work = Task.Run(async () =>
+            {
+                try
+                {
+                    return await runner.RunAsync(request.Pool, request.OutPool, new Grains.SyncProgress<TransferProgress>(p => progress.Writer.TryWrite(p)), http.RequestAborted);
+                }
+                finally
+                {
+                    progress.Writer.Complete();
+                }
+            });
+            http.Response.ContentType = "application/x-ndjson";
+            var options = json.Value.SerializerOptions;
+            await foreach (var p in progress.Reader.ReadAllAsync(http.RequestAborted))
+            {
+                await WriteLineAsync(http, new { p.Done, p.Total, p.Spend.Requests, p.Spend.Tokens, p.Spend.Cost }, options);
+            }
+            try
+            {
+                await WriteLineAsync(http, new { Run = await work }, options);
+            }
+            catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+            {
+                await WriteLineAsync(http, new { Error = e.Message }, options);  // the status line is sent already: the error goes in the stream
+            }
+        });
+        app.MapGet("/v1/transfers/{outPool}", async (string outPool, IGrainFactory grains) => Results.Ok(await TransferQueries.RunAsync(grains, outPool)));
+        app.MapGet("/v1/transfers/{outPool}/tasks/{taskId}", async (string outPool, string taskId, IGrainFactory grains) =>
+            Results.Ok(await TransferQueries.TaskAsync(grains, outPool, taskId)));
+        app.MapGet("/v1/transfers/{outPool}/tasks", (string outPool, IGrainFactory grains) => TransferQueries.AllAsync(grains, outPool));
+    }
+
+    private static string NoModel(string model, ModelRegistry models) =>
+        $"the silo serves no model '{model}' (its models: {(models.Ids.Count == 0 ? "none; set ActiveIT:ModelDir" : string.Join(", ", models.Ids))})";
+
+    private static async Task WriteLineAsync(HttpContext http, object value, JsonSerializerOptions options)
+    {
+        await http.Response.WriteAsync(JsonSerializer.Serialize(value, options) + "\n", http.RequestAborted);
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+    }
+}
