@@ -41,7 +41,8 @@ public static class TransferApi
                     ? new OpenAiCompatibleBackend(new Uri(url), name, key, request.ScorerVersion ?? "remote")
                     : new LocalEngineBackend(models.Get(name) ?? throw new KeyNotFoundException(NoModel(name, models)), name, request.ScorerVersion ?? models.Version(name));
             }
-            var runner = new FormatTransferRunner(grains, chat, scorer, request.Settings(version));  // bad settings: 400 before the stream starts
+            var runner = new FormatTransferRunner(grains, chat, scorer, request.Settings(version));
+            await runner.ValidateAsync(request.Pool, request.OutPool);  // bad settings or pools: 400 before the stream starts
             var progress = Channel.CreateUnbounded<TransferProgress>();
             var work = Task.Run(async () =>
             {

@@ -31,6 +31,7 @@ internal sealed class TransferRunCommand : Command
     private readonly Option<bool> _noDenoise = new("--no-denoise") { Description = "Keep the first parsed candidate instead of the least perplexing one" };
     private readonly Option<int> _denoiseInstances = new("--denoise-instances") { Description = "Instances (m) whose outputs score a candidate", DefaultValueFactory = _ => 32 };
     private readonly Option<int> _denoiseSeed = new("--denoise-seed") { Description = "Seed that draws the m instances", DefaultValueFactory = _ => 0 };
+    private readonly Option<double?> _maxScore = new("--max-score") { Description = "Threshold: a task whose least perplexing candidate scores above this (mean cross-entropy, nats) fails" };
     private readonly Option<string?> _labels = new("--labels") { Description = "Label map, e.g. 1=yes,0=no (strict:… refuses unmapped labels); default: keep every label" };
     private readonly Option<long?> _maxRequests = new("--max-requests") { Description = "Budget: requests (all sessions of this run)" };
     private readonly Option<long?> _maxSpent = new("--max-spent-tokens") { Description = "Budget: prompt + completion tokens" };
@@ -42,7 +43,7 @@ internal sealed class TransferRunCommand : Command
         _connection.AddTo(this);
         _engine.AddTo(this);
         foreach (var option in new Option[] { _outPool, _to, _backend, _model, _modelVersion, _candidates, _temperature, _maxTokens, _seed, _seedPairs, _k,
-                     _scorer, _scorerBackend, _scorerVersion, _noDenoise, _denoiseInstances, _denoiseSeed, _labels, _maxRequests, _maxSpent, _maxCost, _price })
+                     _scorer, _scorerBackend, _scorerVersion, _noDenoise, _denoiseInstances, _denoiseSeed, _maxScore, _labels, _maxRequests, _maxSpent, _maxCost, _price })
         {
             Options.Add(option);
         }
@@ -66,7 +67,7 @@ internal sealed class TransferRunCommand : Command
             parse.GetValue(_backend)!, parse.GetValue(_modelVersion), parse.GetValue(_candidates), parse.GetValue(_temperature), parse.GetValue(_maxTokens),
             (ulong)parse.GetValue(_seed), parse.GetValue(_k), pairs, parse.GetValue(_scorer), parse.GetValue(_scorerBackend), parse.GetValue(_scorerVersion),
             !parse.GetValue(_noDenoise), parse.GetValue(_denoiseInstances), (ulong)parse.GetValue(_denoiseSeed), parse.GetValue(_labels),
-            parse.GetValue(_maxRequests), parse.GetValue(_maxSpent), parse.GetValue(_maxCost), parse.GetValue(_price));
+            parse.GetValue(_maxRequests), parse.GetValue(_maxSpent), parse.GetValue(_maxCost), parse.GetValue(_price), parse.GetValue(_maxScore));
     }
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)

@@ -33,11 +33,10 @@ public sealed class FormatTransferRunner(IGrainFactory grains, IChatBackend chat
         ? $"{scorer?.ModelId}@{scorer?.ModelVersion}/{settings.Denoise}"
         : settings.Denoise.ToString();
 
-    public async Task<TransferRunState> RunAsync(string sourcePool, string outPool, IProgress<TransferProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+    /// <summary>Checks the settings and pools before anything runs (the silo answers 400 from here, before its stream starts).</summary>
+    public async Task<IReadOnlyList<PoolMember>> ValidateAsync(string sourcePool, string outPool)
     {
-        var config = settings.Config;
-        config.Validate();
+        settings.Config.Validate();
         PoolService.ValidatePoolName(sourcePool);
         PoolService.ValidatePoolName(outPool);
         if (sourcePool == outPool)
@@ -48,15 +47,19 @@ public sealed class FormatTransferRunner(IGrainFactory grains, IChatBackend chat
         {
             throw new ArgumentException("denoising needs a scoring model (--scorer FILE or --scorer-backend URL), or choose the first parsed candidate with --no-denoise");
         }
-        if (settings.SeedPairs.Count < config.SeedPairs)
+        if (settings.SeedPairs.Count < settings.Config.SeedPairs)
         {
-            throw new ArgumentException($"--seed-pairs {config.SeedPairs}: only {settings.SeedPairs.Count} seed pairs were given");
+            throw new ArgumentException($"--k {settings.Config.SeedPairs}: only {settings.SeedPairs.Count} seed pairs were given");
         }
         var members = await grains.GetGrain<ITaskPoolGrain>(sourcePool).ListAllAsync();
-        if (members.Count == 0)
-        {
-            throw new ArgumentException($"pool '{sourcePool}' has no tasks");
-        }
+        return members.Count > 0 ? members : throw new ArgumentException($"pool '{sourcePool}' has no tasks");
+    }
+
+    public async Task<TransferRunState> RunAsync(string sourcePool, string outPool, IProgress<TransferProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var config = settings.Config;
+        var members = await ValidateAsync(sourcePool, outPool);
         var run = grains.GetGrain<ITransferRunGrain>(outPool);
         var spec = new TransferRunSpec(sourcePool, outPool, config.Target.Name(), config.Key(), config.ToString(), ScoreKey, settings.Labels.ToString(),
             settings.Budget.ToString(), chat.Describe);
@@ -73,16 +76,16 @@ public sealed class FormatTransferRunner(IGrainFactory grains, IChatBackend chat
                 ?? throw new InvalidOperationException($"pool '{sourcePool}': task '{member.TaskId}' has no stored content");
             var grain = grains.GetGrain<IFormatTransferGrain>(IFormatTransferGrain.Key(member.ContentHash, config.Target.Name(), config.Key()));
             (spend, stop) = await RequestMissingAsync(grain, task, run, spend, cancellationToken);
+            if (stop is not null && (await grain.GetAsync()).Candidates.Count < config.Candidates)
+            {
+                break;  // chosen only among all N candidates: this task waits for the resumed run
+            }
             var outcome = await ChooseAsync(grain, task, member.ContentHash, cancellationToken);
             if (outcome.Task is { } result)
             {
                 transferred.Add(result);
             }
-            // A task left short of candidates by a stop is recorded once it has all of them (on resume).
-            if (stop is null || outcome.Outcome.Candidates == config.Candidates)
-            {
-                await run.RecordTaskAsync(outcome.Outcome);
-            }
+            await run.RecordTaskAsync(outcome.Outcome);
             progress?.Report(new TransferProgress(done + 1, members.Count, spend));
         }
         if (transferred.Count > 0)
@@ -228,6 +231,11 @@ public sealed class FormatTransferRunner(IGrainFactory grains, IChatBackend chat
                 chosen = usable[0].Index;
             }
             await grain.ChooseAsync(ScoreKey, scores, chosen);
+        }
+        if (score > settings.Denoise.MaxScore)
+        {
+            return (new TransferTaskOutcome(source.Id, hash, TransferTaskOutcome.Failed, chosen, score, state.Candidates.Count, usable.Length,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the best candidate scores {score:F4}, above the threshold {settings.Denoise.MaxScore}")), null);
         }
         var task = applied[Array.FindIndex(usable, c => c.Index == chosen)];
         return (new TransferTaskOutcome(source.Id, hash, TransferTaskOutcome.Transferred, chosen, score, state.Candidates.Count, usable.Length, null), task);

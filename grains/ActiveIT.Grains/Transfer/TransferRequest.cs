@@ -30,7 +30,8 @@ public sealed record TransferRequest(
     long? MaxRequests = null,
     long? MaxTokensSpent = null,
     decimal? MaxCost = null,
-    string? Price = null)
+    string? Price = null,
+    double? MaxScore = null)
 {
     public bool IsLocal => Backend == "local";
 
@@ -54,7 +55,7 @@ public sealed record TransferRequest(
         var config = new TransferConfig(target, IsLocal ? "local" : Backend.TrimEnd('/'), Model, modelVersion, Candidates, Temperature, MaxTokens, Seed,
             IsLocal ? 0 : K, IsLocal ? "none" : Core.Transfer.SeedPairs.Hash(pairs));
         config.Validate();
-        return new TransferSettings(config, pairs, new DenoiseConfig(Denoise, DenoiseInstances, DenoiseSeed), LabelMap.Parse(Labels),
+        return new TransferSettings(config, pairs, new DenoiseConfig(Denoise, DenoiseInstances, DenoiseSeed, MaxScore: MaxScore), LabelMap.Parse(Labels),
             new TransferBudget(MaxRequests, MaxTokensSpent, MaxCost), PriceTable.Parse(Price));
     }
 }
