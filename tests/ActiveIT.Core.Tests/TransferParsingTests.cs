@@ -51,6 +51,55 @@ public sealed class TransferParsingTests
     }
 
     [Fact]
+    public void Niv2_RemarksAfterTheFencedTask_StayOut()
+    {
+        const string raw = """
+            Here you go:
+            ```
+            Definition: Copy the input.
+            Positive Example 1 -
+            Input: ab
+            Output: ab
+            Explanation: The input is copied.
+            ```
+            Let me know if you need anything else!
+            """;
+        var parsed = CandidateParser.ParseNiv2(raw);
+        Assert.Equal("The input is copied.", Assert.Single(parsed.Examples).Explanation);
+    }
+
+    [Fact]
+    public void Niv2_NegativeExamples_AreNotReadAsPositive()
+    {
+        const string raw = """
+            Definition: Copy the input.
+            Positive Example 1 -
+            Input: ab
+            Output: ab
+            Explanation: Copied.
+            Negative Example 1 -
+            Input: cd
+            Output: dc
+            Explanation: Reversed, not copied.
+            Positive Example 2 -
+            Input: ef
+            Output: ef
+            Explanation: Copied too.
+            """;
+        var parsed = CandidateParser.ParseNiv2(raw);
+        Assert.Equal([("ab", "ab"), ("ef", "ef")], parsed.Examples.Select(e => (e.Input, e.Output)));
+        Assert.Equal("Copied too.", parsed.Examples[1].Explanation);
+    }
+
+    [Fact]
+    public void Niv2_ExampleLabelAndInputOnOneLine_KeepsTheInput()
+    {
+        var parsed = CandidateParser.ParseNiv2("Definition: Copy the input.\nExample 1: Input: abc\nOutput: abc\nExplanation: Copied.");
+        var example = Assert.Single(parsed.Examples);
+        Assert.Equal(("abc", "abc", "Copied."), (example.Input, example.Output, example.Explanation));
+    }
+
+    [Fact]
     public void Niv2_DefinitionWrappedWholeInQuotes_IsUnwrapped_ButNotWhenItHasQuotesInside()
     {
         Assert.Equal("Reverse the string.", CandidateParser.ParseNiv2("Definition: \"Reverse the string.\"").Definition);
@@ -249,7 +298,10 @@ public sealed class TransferParsingTests
     public void PriceTable_ParsesInvariantly_AndCostsAreExactDecimals()
     {
         var before = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");  // a decimal comma must not change the parse
+        // A culture with a decimal comma (the build runs in invariant-globalization mode, so it is made by hand) must not change the parse.
+        var comma = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        (comma.NumberFormat.NumberDecimalSeparator, comma.NumberFormat.NumberGroupSeparator) = (",", ".");
+        CultureInfo.CurrentCulture = comma;
         try
         {
             var prices = PriceTable.Parse("0.15,0.60");
@@ -288,13 +340,13 @@ public sealed class TransferParsingTests
 
     // ---- Seed pairs ----
 
-    private static IReadOnlyList<SeedPair> ReadPairs(string text) => SeedPairs.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "pairs.jsonl");
+    private static IReadOnlyList<SeedPair> ReadPairs(string text, string file = "pairs.jsonl") => SeedPairs.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), file);
 
     [Fact]
     public void SeedPairs_ReadsJsonlAndArrays()
     {
         Assert.Equal([new SeedPair("a", "b"), new SeedPair("c", "d")], ReadPairs("{\"source\":\"a\",\"target\":\"b\"}\n{\"source\":\"c\",\"target\":\"d\"}\n"));
-        Assert.Equal([new SeedPair("a", "b")], ReadPairs("[{\"source\":\"a\",\"target\":\"b\"}]"));
+        Assert.Equal([new SeedPair("a", "b")], ReadPairs("[{\"source\":\"a\",\"target\":\"b\"}]", "pairs.json"));
         Assert.NotEqual(SeedPairs.Hash([new SeedPair("a", "b")]), SeedPairs.Hash([new SeedPair("ab", "")]));
     }
 
@@ -309,6 +361,9 @@ public sealed class TransferParsingTests
         var empty = Assert.Throws<TaskFormatException>(() => ReadPairs("{\"source\":\"  \",\"target\":\"b\"}\n"));
         Assert.Equal("line 1.source", empty.Location);
         Assert.Contains("must not be empty", empty.Message);
+
+        var inArray = Assert.Throws<TaskFormatException>(() => ReadPairs("[{\"source\":\"a\",\"target\":\"b\"}, {\"target\":\"d\"}]", "pairs.json"));
+        Assert.Equal("$[1].source", inArray.Location);
 
         var none = Assert.Throws<TaskFormatException>(() => ReadPairs(""));
         Assert.Equal("pairs.jsonl", none.File);

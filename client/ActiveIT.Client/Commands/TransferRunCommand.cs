@@ -101,8 +101,9 @@ internal sealed class TransferRunCommand : Command
             Console.Error.WriteLine($"activeit transfer run: {e.Message}");
             return ExitCodes.InvalidInput;
         }
-        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException)
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or System.ClientModel.ClientResultException or AggregateException)
         {
+            // AggregateException: a scoring server still failing after the OpenAI pipeline's retries. What was stored stays; run again to resume.
             line.Clear();
             Console.Error.WriteLine($"activeit transfer run: {e.Message}");
             return ExitCodes.Failure;

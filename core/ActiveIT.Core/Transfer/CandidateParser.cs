@@ -20,7 +20,7 @@ public sealed record FlanCandidate(IReadOnlyList<string> Templates, IReadOnlyLis
 /// </summary>
 public static partial class CandidateParser
 {
-    private enum Label { Definition, Example, Input, Output, Explanation, Other }
+    private enum Label { Definition, Example, NegativeExample, Input, Output, Explanation, Other }
 
     public static Niv2Candidate ParseNiv2(string raw, bool truncated = false)
     {
@@ -30,39 +30,59 @@ public static partial class CandidateParser
         var examples = new List<(StringBuilder Input, StringBuilder? Output, StringBuilder? Explanation)>();
         StringBuilder? current = null;
         var seenDefinition = false;
-        foreach (var line in lines)
+        var negative = false;  // inside a "Negative Example" block: read past it, it is not a positive example
+        var discard = new StringBuilder();
+        void Read(string line)
         {
             var (label, rest) = Classify(line);
+            if (!seenDefinition && label != Label.Definition)
+            {
+                return;  // chatter before the task
+            }
             switch (label)
             {
                 case Label.Definition when !seenDefinition:
                     seenDefinition = true;
                     current = definition.Append(rest);
-                    break;
-                case Label.Example when seenDefinition:
-                    current = null;  // the example's Input line follows
-                    examples.Add((new StringBuilder(), null, null));
-                    break;
-                case Label.Input when seenDefinition:
+                    return;
+                case Label.Example or Label.NegativeExample:
+                    negative = label == Label.NegativeExample;
+                    current = negative ? discard : null;
+                    if (!negative)
+                    {
+                        examples.Add((new StringBuilder(), null, null));
+                    }
+                    if (rest.Length > 0)
+                    {
+                        Read(rest);  // "Example 1: Input: abc" on one line
+                    }
+                    return;
+                case Label.Input or Label.Output or Label.Explanation when negative:
+                    current = discard;
+                    return;
+                case Label.Input:
                     if (examples.Count == 0 || examples[^1].Input.Length > 0)
                     {
                         examples.Add((new StringBuilder(), null, null));
                     }
                     current = examples[^1].Input.Append(rest);
-                    break;
-                case Label.Output when seenDefinition && examples.Count > 0:
+                    return;
+                case Label.Output when examples.Count > 0:
                     examples[^1] = examples[^1] with { Output = new StringBuilder(rest) };
                     current = examples[^1].Output;
-                    break;
-                case Label.Explanation when seenDefinition && examples.Count > 0:
+                    return;
+                case Label.Explanation when examples.Count > 0:
                     examples[^1] = examples[^1] with { Explanation = new StringBuilder(rest) };
                     current = examples[^1].Explanation;
-                    break;
+                    return;
                 default:
-                    // A continuation line of the field being read, or chatter before the definition.
-                    current?.Append('\n').Append(line);
-                    break;
+                    current?.Append('\n').Append(line);  // a continuation line of the field being read
+                    return;
             }
+        }
+        foreach (var line in lines)
+        {
+            Read(line);
         }
         if (!seenDefinition)
         {
@@ -133,9 +153,24 @@ public static partial class CandidateParser
             : throw new TransferParseException(warnings.Count > 0 ? $"no usable template ({string.Join("; ", warnings)})" : "no 'Template N:' line in the response");
     }
 
-    /// <summary>Lines without code fences and Markdown emphasis around labels.</summary>
-    private static List<string> Clean(string raw) =>
-        [.. raw.Replace("\r\n", "\n").Split('\n').Where(l => !l.TrimStart().StartsWith("```", StringComparison.Ordinal)).Select(l => Emphasis().Replace(l, "$1"))];
+    /// <summary>
+    /// Lines without code fences and Markdown emphasis around labels. When the answer fences a block that holds the
+    /// task (a "Definition:" or "Template N:" line), only that block is read, so remarks after the fence stay out.
+    /// </summary>
+    private static List<string> Clean(string raw)
+    {
+        var lines = raw.Replace("\r\n", "\n").Split('\n').Select(l => Emphasis().Replace(l, "$1")).ToList();
+        var fences = lines.Select((l, i) => (l, i)).Where(p => p.l.TrimStart().StartsWith("```", StringComparison.Ordinal)).Select(p => p.i).ToArray();
+        for (var f = 0; f + 1 < fences.Length; f += 2)
+        {
+            var block = lines.GetRange(fences[f] + 1, fences[f + 1] - fences[f] - 1);
+            if (block.Any(l => Classify(l).Label == Label.Definition || TemplateLine().IsMatch(l)))
+            {
+                return block;
+            }
+        }
+        return [.. lines.Where((_, i) => !fences.Contains(i))];
+    }
 
     private static (Label Label, string Text) Classify(string line)
     {
@@ -152,6 +187,7 @@ public static partial class CandidateParser
             "input" => (Label.Input, rest),
             "output" => (Label.Output, rest),
             "explanation" => (Label.Explanation, rest),
+            _ when name.StartsWith("negative", StringComparison.Ordinal) => (Label.NegativeExample, rest),
             _ when name.Contains("example", StringComparison.Ordinal) => (Label.Example, rest),
             _ => (Label.Other, line),
         };

@@ -51,7 +51,7 @@ public sealed record TransferBudget(long? MaxRequests = null, long? MaxTokens = 
     /// <summary>Why no further request may be sent, or null while the budget lasts.</summary>
     public string? Exhausted(TransferSpend spent) =>
         spent.Requests >= MaxRequests ? $"request budget reached ({spent.Requests} of {MaxRequests})"
-        : spent.Tokens >= MaxTokens ? $"token budget reached ({spent.Tokens:N0} of {MaxTokens:N0})"
+        : spent.Tokens >= MaxTokens ? string.Create(CultureInfo.InvariantCulture, $"token budget reached ({spent.Tokens:N0} of {MaxTokens:N0})")
         : spent.Cost >= MaxCost ? string.Create(CultureInfo.InvariantCulture, $"cost budget reached (${spent.Cost:0.####} of ${MaxCost})")
         : null;
 

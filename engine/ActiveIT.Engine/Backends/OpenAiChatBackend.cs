@@ -53,8 +53,9 @@ public sealed class OpenAiChatBackend : IChatBackend
         {
             throw new ChatUnavailableException($"{Describe} answered {e.Status}: {e.Message}", e);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException or AggregateException && !cancellationToken.IsCancellationRequested)
         {
+            // AggregateException: the pipeline's retries ran out on network errors or timeouts ("Retry failed after N tries").
             throw new ChatUnavailableException($"{Describe} could not be reached: {e.Message}", e);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or System.Text.Json.JsonException or KeyNotFoundException)

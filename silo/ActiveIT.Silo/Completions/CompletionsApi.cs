@@ -70,7 +70,7 @@ public static class CompletionsApi
         var tokens = model.Tokenizer.EncodePrompt(prompt.ToString());
         var maxTokens = Int(body, "max_completion_tokens") ?? Int(body, "max_tokens") ?? 64;
         var options = new GenerationOptions(maxTokens, [model.Tokenizer.Eos], (float)(Double(body, "temperature") ?? 1.0), 0,
-            (float)(Double(body, "top_p") ?? 1.0), (ulong)(Int(body, "seed") ?? 0));
+            (float)(Double(body, "top_p") ?? 1.0), (ulong)(Long(body, "seed") ?? 0));
         var output = model.Generate([tokens], options)[0];
         var finished = output.Length > 0 && output[^1] == model.Tokenizer.Eos;
         return new JsonObject
@@ -101,7 +101,7 @@ public static class CompletionsApi
             throw new ArgumentException("max_tokens must be positive unless echo or prompt_logprobs is requested");
         }
         var temperature = Double(body, "temperature") ?? 1.0;
-        var options = new GenerationOptions(maxTokens, [model.Tokenizer.Eos], (float)temperature, 0, (float)(Double(body, "top_p") ?? 1.0), (ulong)(Int(body, "seed") ?? 0));
+        var options = new GenerationOptions(maxTokens, [model.Tokenizer.Eos], (float)temperature, 0, (float)(Double(body, "top_p") ?? 1.0), (ulong)(Long(body, "seed") ?? 0));
         var generated = maxTokens > 0 ? model.Generate(prompts, options) : [.. prompts.Select(_ => Array.Empty<int>())];
 
         var choices = new JsonArray();
@@ -190,6 +190,10 @@ public static class CompletionsApi
 
     private static int? Int(JsonElement body, string name) =>
         body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    /// <summary>An int64 field (OpenAI's seed is one: a seed past 2^31 is valid).</summary>
+    private static long? Long(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
 
     private static double? Double(JsonElement body, string name) =>
         body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;

@@ -1,0 +1,468 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ActiveIT.Core.Rewriting;
+using ActiveIT.Core.Tasks;
+using ActiveIT.Core.Transfer;
+using ActiveIT.Engine;
+using ActiveIT.Engine.Backends;
+using ActiveIT.Engine.Scoring;
+using ActiveIT.Grains.Hosting;
+using ActiveIT.Grains.Pools;
+using ActiveIT.Grains.Storage;
+using ActiveIT.Grains.Transfer;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActiveIT.Silo.Tests;
+
+/// <summary>
+/// Format transfer (issue #11) end to end: the real OpenAI package against a protocol-faithful stand-in for OpenAI's
+/// endpoint, the resumable runner on a real Orleans silo, denoising on the real engine, and the silo's own chat
+/// endpoint and /v1/transfers API.
+/// </summary>
+public sealed class TransferTests : IAsyncLifetime
+{
+    private const string Key = "sk-test-0123456789";
+    private static readonly ChatTurn[] Conversation = [new("system", "You rewrite tasks."), new("user", "Format: Flan\nInstruction: Replace \"ab\" with \"ba\".")];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-transfer-").FullName;
+    private ChatStandIn _server = null!;
+
+    public async Task InitializeAsync() => _server = await ChatStandIn.StartAsync();
+
+    private OpenAiChatBackend Chat(int maxRetries = 3, double timeoutSeconds = 30) =>
+        new(_server.Endpoint, "gpt-4o-mini", Key, maxRetries, TimeSpan.FromSeconds(timeoutSeconds));
+
+    // ---- the chat backend against the stand-in: the protocol ----
+
+    [Fact]
+    public async Task Answer_IsRead_AndTheRequestSpeaksTheProtocol()
+    {
+        _server.Script = (_, _) => Task.FromResult(ChatStandIn.Completion("Definition: Copy.", "stop", promptTokens: 321, completionTokens: 7));
+        var answer = await Chat().CompleteAsync(Conversation, 0.7f, 256, seed: 42);
+        Assert.Equal(new ChatAnswer("Definition: Copy.", "stop", 321, 7), answer);
+
+        var request = Assert.Single(_server.Arrived);
+        Assert.Equal($"Bearer {Key}", request.Authorization);
+        Assert.Equal("gpt-4o-mini", request.Model);
+        Assert.Equal(42, request.Seed);
+        Assert.Equal(0.7, request.Body["temperature"]!.GetValue<double>(), 1e-6);
+        Assert.Equal(256, (request.Body["max_completion_tokens"] ?? request.Body["max_tokens"])!.GetValue<int>());
+        var messages = request.Body["messages"]!.AsArray();
+        Assert.Equal(["system", "user"], messages.Select(m => (string)m!["role"]!));
+        Assert.Equal(Conversation[1].Content, (string)messages[1]!["content"]!);
+    }
+
+    [Fact]
+    public async Task RateLimited_IsRetriedAfterTheServersRetryAfter()
+    {
+        _server.Script = (r, context) => Task.FromResult(r.Number == 1 ? ChatStandIn.RateLimited(context, 1) : ChatStandIn.Completion("Definition: Copy."));
+        var answer = await Chat().CompleteAsync(Conversation, 0, 64, 1);
+        Assert.Equal("Definition: Copy.", answer.Text);
+        var arrived = _server.Arrived;
+        Assert.Equal(2, arrived.Count);
+        var waited = arrived[1].At - arrived[0].At;
+        Assert.True(waited >= TimeSpan.FromSeconds(0.9), $"retried {waited.TotalSeconds:F2} s after a 429 with retry-after: 1");
+        Assert.Equal(arrived[0].Body.ToJsonString(), arrived[1].Body.ToJsonString());  // the same request again
+    }
+
+    [Fact]
+    public async Task ServerError_IsRetried()
+    {
+        _server.Script = (r, _) => Task.FromResult(r.Number == 1 ? ChatStandIn.ServerError() : ChatStandIn.Completion("Definition: Copy."));
+        Assert.Equal("Definition: Copy.", (await Chat().CompleteAsync(Conversation, 0, 64, 1)).Text);
+        Assert.Equal(2, _server.Arrived.Count);
+
+        // Still failing after the retries: the server cannot be used.
+        _server.Script = (_, _) => Task.FromResult(ChatStandIn.ServerError());
+        var e = await Assert.ThrowsAsync<ChatUnavailableException>(() => Chat(maxRetries: 1).CompleteAsync(Conversation, 0, 64, 1));
+        Assert.Contains("500", e.Message);
+        Assert.Equal(4, _server.Arrived.Count);  // the first try and one retry
+    }
+
+    [Fact]
+    public async Task ServerThatHangs_TimesOut_AsUnavailable()
+    {
+        _server.Script = async (_, context) =>
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            return ChatStandIn.Completion("never");
+        };
+        var e = await Assert.ThrowsAsync<ChatUnavailableException>(() => Chat(maxRetries: 1, timeoutSeconds: 2).CompleteAsync(Conversation, 0, 64, 1));
+        Assert.Contains(_server.Endpoint.ToString().TrimEnd('/'), e.Message);
+        Assert.Equal(2, _server.Arrived.Count);  // a timeout is retried like a 5xx
+        Assert.Equal(0, _server.Served);
+    }
+
+    [Fact]
+    public async Task NothingListening_IsUnavailable_AndStopsARun()
+    {
+        var nowhere = new Uri($"http://127.0.0.1:{InfraScript.FreePort()}/v1");
+        var chat = new OpenAiChatBackend(nowhere, "gpt-4o-mini", Key, maxRetries: 1, TimeSpan.FromSeconds(5));
+        var e = await Assert.ThrowsAsync<ChatUnavailableException>(() => chat.CompleteAsync(Conversation, 0, 64, 1));
+        Assert.Contains("could not be reached", e.Message);
+
+        await using var silo = await SiloWithPoolAsync("nowhere");
+        var request = Request() with { Backend = nowhere.ToString() };
+        var run = await new FormatTransferRunner(silo.Grains, chat, null, request.Settings("remote")).RunAsync("src", "out");
+        Assert.Equal(TransferRunState.Stopped, run.Status);
+        Assert.Contains("could not be reached", run.StopReason);
+        Assert.Equal(0, run.Requests);
+        Assert.Empty(run.Outcomes);
+    }
+
+    [Fact]
+    public async Task MalformedBody_IsUnavailable_NotAnAnswer()
+    {
+        _server.Script = (_, _) => Task.FromResult(ChatStandIn.Malformed());
+        var e = await Assert.ThrowsAsync<ChatUnavailableException>(() => Chat().CompleteAsync(Conversation, 0, 64, 1));
+        Assert.Contains("not a chat completion", e.Message);
+    }
+
+    [Fact]
+    public async Task LengthLimitedAnswer_ReportsLength()
+    {
+        _server.Script = (_, _) => Task.FromResult(ChatStandIn.Completion("Definition: Replace the first \"a", "length", 50, 64));
+        var answer = await Chat().CompleteAsync(Conversation, 0, 64, 1);
+        Assert.Equal(new ChatAnswer("Definition: Replace the first \"a", "length", 50, 64), answer);
+    }
+
+    [Fact]
+    public async Task Refusal_ContentFilter_AndRequestErrors_AreRefused_WithTheirCost()
+    {
+        _server.Script = (_, _) => Task.FromResult(ChatStandIn.Completion(null, "stop", 80, 9, refusal: "I'm sorry, I can't help with that."));
+        var refusal = await Assert.ThrowsAsync<ChatRefusedException>(() => Chat().CompleteAsync(Conversation, 0, 64, 1));
+        Assert.Contains("I'm sorry, I can't help with that.", refusal.Message);
+        Assert.Equal(80, refusal.Data["prompt_tokens"]);
+        Assert.Equal(9, refusal.Data["completion_tokens"]);
+
+        _server.Script = (_, _) => Task.FromResult(ChatStandIn.Completion("", "content_filter", 80, 0));
+        Assert.Contains("content filter", (await Assert.ThrowsAsync<ChatRefusedException>(() => Chat().CompleteAsync(Conversation, 0, 64, 1))).Message);
+
+        _server.Script = (_, _) => Task.FromResult(ChatStandIn.ContentFilter());
+        var filtered = await Assert.ThrowsAsync<ChatRefusedException>(() => Chat().CompleteAsync(Conversation, 0, 64, 1));
+        Assert.Contains("400", filtered.Message);
+        Assert.Equal(3, _server.Arrived.Count);  // a 400 is about the request: never retried
+    }
+
+    [Fact]
+    public async Task WrongKey_IsUnavailable_AndNotRetried()
+    {
+        _server.Script = (_, _) => Task.FromResult(ChatStandIn.InvalidKey());
+        var e = await Assert.ThrowsAsync<ChatUnavailableException>(() => Chat().CompleteAsync(Conversation, 0, 64, 1));
+        Assert.Contains("401", e.Message);
+        Assert.Single(_server.Arrived);
+    }
+
+    // ---- the runner on a real silo, with the stand-in as the chat model ----
+
+    private static IReadOnlyList<InstructionTask> SourceTasks() => RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo), 3, 6, seed: 4);
+
+    private async Task<EmbeddedSilo> SiloWithPoolAsync(string name)
+    {
+        var silo = await EmbeddedSilo.StartAsync(SiloStorage.Sqlite(Path.Combine(Directory.CreateDirectory(Path.Combine(_dir, name)).FullName, "activeit.db")));
+        await new PoolService(silo.Grains).ImportAsync("src", SourceTasks(), "test");
+        return silo;
+    }
+
+    private TransferRequest Request(string outPool = "out", long? maxRequests = null, bool denoise = false) =>
+        new("src", outPool, "gpt-4o-mini", Backend: _server.Endpoint.ToString(), Candidates: 4, Denoise: denoise, MaxRequests: maxRequests);
+
+    private FormatTransferRunner Runner(EmbeddedSilo silo, TransferRequest request, IModelBackend? scorer = null) =>
+        new(silo.Grains, Chat(maxRetries: 1), scorer, request.Settings("remote"));
+
+    /// <summary>The source pool's members and each member's stored content.</summary>
+    private static async Task<string> SnapshotAsync(IGrainFactory grains, string pool)
+    {
+        var members = await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync();
+        var contents = new List<string>();
+        foreach (var member in members)
+        {
+            var task = await grains.GetGrain<ITaskGrain>(member.ContentHash).GetAsync();
+            contents.Add($"{member.TaskId} {member.ContentHash} {task!.ContentHash()} {JsonSerializer.Serialize(task)}");
+        }
+        return string.Join('\n', contents);
+    }
+
+    private static async Task<List<InstructionTask>> PoolTasksAsync(IGrainFactory grains, string pool)
+    {
+        var tasks = new List<InstructionTask>();
+        await foreach (var task in new PoolService(grains).ExportAsync(pool))
+        {
+            tasks.Add(task);
+        }
+        return tasks;
+    }
+
+    [Fact]
+    public async Task BudgetStopsTheRun_AndARerunSendsOnlyTheMissingRequests_ThenNone()
+    {
+        await using var silo = await SiloWithPoolAsync("budget");
+        var tasks = SourceTasks();
+        var before = await SnapshotAsync(silo.Grains, "src");
+
+        var stopped = await Runner(silo, Request(maxRequests: 5)).RunAsync("src", "out");
+        Assert.Equal(5, _server.Arrived.Count);
+        Assert.Equal(TransferRunState.Stopped, stopped.Status);
+        Assert.Equal("request budget reached (5 of 5)", stopped.StopReason);
+        Assert.Equal(5, stopped.Requests);
+        Assert.Equal(5 * 120, stopped.PromptTokens);
+        // Only the task with all its candidates is decided; the one cut short waits for its other candidates.
+        Assert.Equal([tasks[0].Id], stopped.Outcomes.Keys);
+        Assert.Equal([tasks[0].Id], (await PoolTasksAsync(silo.Grains, "out")).Select(t => t.Id));
+
+        var done = await Runner(silo, Request(maxRequests: 20)).RunAsync("src", "out");
+        Assert.Equal(12, _server.Arrived.Count);  // the 7 missing requests, no more
+        Assert.Equal(12, _server.Arrived.Select(r => (r.LastUser, r.Seed)).Distinct().Count());
+        Assert.Equal(TransferRunState.Done, done.Status);
+        Assert.Null(done.StopReason);
+        Assert.Equal(12, done.Requests);
+        Assert.Equal(3, done.Outcomes.Count);
+        Assert.All(done.Outcomes.Values, o => Assert.Equal((TransferTaskOutcome.Transferred, (int?)0, 4, 4), (o.Status, o.Chosen, o.Candidates, o.Parsed)));
+        var transferred = await PoolTasksAsync(silo.Grains, "out");
+        Assert.Equal(tasks.Select(t => t.Id), transferred.Select(t => t.Id).Order());
+        foreach (var (source, task) in tasks.Zip(transferred.OrderBy(t => t.Id, StringComparer.Ordinal)))
+        {
+            Assert.Equal(TaskFormat.Niv2, task.Format);
+            var pattern = source.Metadata["pattern"];
+            Assert.Equal($"Replace the leftmost occurrence of \"{pattern}\" with \"{source.Metadata["replacement"]}\", once.", task.Definition);  // candidate 0: first parsed
+            Assert.Equal(Flat(source.Instances), Flat(task.Instances));
+            Assert.Equal(source.PositiveExamples.Select(e => (e.Input, e.Output)), task.PositiveExamples.Select(e => (e.Input, e.Output)));
+            Assert.All(task.PositiveExamples, e => Assert.Equal($"Candidate 0 explains \"{e.Input}\".", e.Explanation));
+            Assert.Equal("0", task.Metadata["transfer_candidate"]);
+        }
+        var view = await TransferQueries.TaskAsync(silo.Grains, "out", tasks[1].Id);
+        Assert.Equal([0, 1, 2, 3], view.State.Candidates.Select(c => c.Index));
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => (ulong)i), view.State.Candidates.Select(c => c.Seed));
+        Assert.All(view.State.Candidates, c => Assert.True(c.Usable && c.Error is null));
+        Assert.Contains(view.State.Candidates, c => c.Raw.StartsWith("Sure!", StringComparison.Ordinal));  // chatter and fences, parsed anyway
+
+        var again = await Runner(silo, Request(maxRequests: 20)).RunAsync("src", "out");
+        Assert.Equal(12, _server.Arrived.Count);  // resumed with everything stored: no request at all
+        Assert.Equal(TransferRunState.Done, again.Status);
+        Assert.Equal(12, again.Requests);
+        Assert.Equal(3, (await PoolTasksAsync(silo.Grains, "out")).Count);
+
+        Assert.Equal(before, await SnapshotAsync(silo.Grains, "src"));  // the source pool is never changed
+        var other = await Assert.ThrowsAsync<ArgumentException>(() => Runner(silo, Request() with { Candidates = 5 }).RunAsync("src", "out"));
+        Assert.Contains("resume it with the same options", other.Message);
+    }
+
+    [Fact]
+    public async Task RefusedCandidates_AreRecordedWithTheirReason_AndTheOtherTasksStillTransfer()
+    {
+        await using var silo = await SiloWithPoolAsync("refused");
+        var tasks = SourceTasks();
+        var before = await SnapshotAsync(silo.Grains, "src");
+        var (second, third) = (TaskText.Source(tasks[1]), TaskText.Source(tasks[2]));
+        _server.Script = (r, _) => Task.FromResult(
+            r.LastUser == second && r.Seed == 0 ? ChatStandIn.Completion(null, "stop", 100, 12, refusal: "I can't assist with rewriting this task.")
+            : r.LastUser == third ? ChatStandIn.ContentFilter()
+            : r.LastUser == second && r.Seed == 2 ? ChatStandIn.Completion("Definition: Replace the first \"", "length", 100, 512)
+            : ChatStandIn.Completion(ChatStandIn.Niv2Answer(r)));
+
+        var run = await Runner(silo, Request()).RunAsync("src", "out");
+        Assert.Equal(TransferRunState.Done, run.Status);
+        Assert.Equal(12, _server.Arrived.Count);
+        Assert.Equal(12, run.Requests);
+
+        Assert.Equal((TransferTaskOutcome.Transferred, (int?)0, 4, 4), Outcome(run, tasks[0]));
+        // The refused and the cut-off candidates are kept with why; the first usable one is chosen.
+        Assert.Equal((TransferTaskOutcome.Transferred, (int?)1, 4, 2), Outcome(run, tasks[1]));
+        var view = await TransferQueries.TaskAsync(silo.Grains, "out", tasks[1].Id);
+        var refused = view.State.Candidates[0];
+        Assert.Equal(("refused", "", false), (refused.FinishReason, refused.Raw, refused.Usable));
+        Assert.Contains("I can't assist with rewriting this task.", refused.Error);
+        Assert.Equal((100, 12), (refused.PromptTokens, refused.CompletionTokens));
+        var cut = view.State.Candidates[2];
+        Assert.Equal(("length", false), (cut.FinishReason, cut.Usable));
+        Assert.Contains("cut off", cut.Error);
+
+        var failed = run.Outcomes[tasks[2].Id];
+        Assert.Equal((TransferTaskOutcome.Failed, (int?)null, 4, 0), (failed.Status, failed.Chosen, failed.Candidates, failed.Parsed));
+        Assert.Contains("refused the request (400)", failed.Reason);
+        Assert.All((await TransferQueries.TaskAsync(silo.Grains, "out", tasks[2].Id)).State.Candidates, c => Assert.Equal("refused", c.FinishReason));
+
+        Assert.Equal([tasks[0].Id, tasks[1].Id], (await PoolTasksAsync(silo.Grains, "out")).Select(t => t.Id).Order());
+        Assert.Equal(before, await SnapshotAsync(silo.Grains, "src"));
+
+        // Refusals are stored answers: a re-run does not ask again.
+        var again = await Runner(silo, Request()).RunAsync("src", "out");
+        Assert.Equal(12, _server.Arrived.Count);
+        Assert.Equal(TransferTaskOutcome.Failed, again.Outcomes[tasks[2].Id].Status);
+    }
+
+    private static IEnumerable<string> Flat(IEnumerable<TaskInstance> instances) =>
+        instances.Select(i => $"{i.Id}\u001f{i.Input}\u001f{string.Join('\u001e', i.Outputs)}");
+
+    private static (string, int?, int, int) Outcome(TransferRunState run, InstructionTask task) =>
+        run.Outcomes[task.Id] is var o ? (o.Status, o.Chosen, o.Candidates, o.Parsed) : default;
+
+    [Fact]
+    public async Task UnreachableServer_StopsTheRun_KeepingWhatArrived()
+    {
+        await using var silo = await SiloWithPoolAsync("unavailable");
+        _server.Script = (r, _) => Task.FromResult(r.Number <= 6 ? ChatStandIn.Completion(ChatStandIn.Niv2Answer(r)) : ChatStandIn.InvalidKey());
+        var stopped = await Runner(silo, Request()).RunAsync("src", "out");
+        Assert.Equal(TransferRunState.Stopped, stopped.Status);
+        Assert.Contains("401", stopped.StopReason);
+        Assert.Equal(6, stopped.Requests);
+        Assert.Single(stopped.Outcomes);
+
+        _server.Script = (r, _) => Task.FromResult(ChatStandIn.Completion(ChatStandIn.Niv2Answer(r)));
+        var done = await Runner(silo, Request()).RunAsync("src", "out");
+        Assert.Equal(TransferRunState.Done, done.Status);
+        Assert.Equal(7 + 6, _server.Arrived.Count);  // the 401 one is asked again, then the 6 never asked
+        Assert.Equal(12, done.Requests);
+    }
+
+    [Fact]
+    public async Task Denoising_ChoosesTheLeastPerplexingUsableCandidate_AlsoAcrossABudgetStop()
+    {
+        using var model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 512, RotaryDim: 8), seed: 5);
+        var scorer = new LocalEngineBackend(model, "tiny", "v1");
+        await using var silo = await SiloWithPoolAsync("denoise");
+        var tasks = SourceTasks();
+        // Candidate 2 of every task is unusable (no definition); the others differ in wording.
+        _server.Script = (r, _) => Task.FromResult(ChatStandIn.Completion(r.Seed == 2 ? "I'm not able to rewrite this task." : ChatStandIn.Niv2Answer(r)));
+
+        var request = Request(maxRequests: 6, denoise: true);
+        var stopped = await Runner(silo, request, scorer).RunAsync("src", "out");
+        Assert.Equal(TransferRunState.Stopped, stopped.Status);
+        var runner = Runner(silo, request with { MaxRequests = null }, scorer);
+        var run = await runner.RunAsync("src", "out");
+        Assert.Equal(TransferRunState.Done, run.Status);
+        Assert.Equal(12, _server.Arrived.Count);
+        Assert.Equal($"tiny@v1/{new DenoiseConfig(Instances: 32)}", runner.ScoreKey);
+
+        var outPool = (await PoolTasksAsync(silo.Grains, "out")).ToDictionary(t => t.Id);
+        foreach (var source in tasks)
+        {
+            var view = await TransferQueries.TaskAsync(silo.Grains, "out", source.Id);
+            var usable = view.State.Candidates.Where(c => c.Usable).ToArray();
+            Assert.Equal([0, 1, 3], usable.Select(c => c.Index));
+            Assert.All(usable, c => Assert.True(c.Scores.ContainsKey(runner.ScoreKey), $"task {source.Id}: candidate {c.Index} was never scored"));
+            Assert.DoesNotContain(view.State.Candidates, c => !c.Usable && c.Scores.Count > 0);
+            var best = usable.OrderBy(c => c.Scores[runner.ScoreKey]).ThenBy(c => c.Index).First();
+            var outcome = run.Outcomes[source.Id];
+            Assert.Equal(TransferTaskOutcome.Transferred, outcome.Status);
+            Assert.Equal(best.Index, outcome.Chosen);
+            Assert.Equal(best.Index, view.State.Chosen[runner.ScoreKey]);
+            Assert.Equal(best.Scores[runner.ScoreKey], outcome.Score);
+            Assert.True(usable.Select(c => c.Scores[runner.ScoreKey]).Distinct().Count() > 1, "the candidates' scores should differ");
+
+            // Each stored score is the candidate's perplexity recomputed here, and the out pool holds the chosen one.
+            foreach (var candidate in usable)
+            {
+                var expected = await CandidateScorer.ScoreAsync(scorer, runner.Apply(source, candidate), new DenoiseConfig());
+                Assert.Equal(expected, candidate.Scores[runner.ScoreKey], 1e-9);
+            }
+            Assert.Equal(CandidateParser.ParseNiv2(best.Parsed!).Definition, outPool[source.Id].Definition);
+            Assert.Equal($"{best.Index}", outPool[source.Id].Metadata["transfer_candidate"]);
+        }
+    }
+
+    // ---- the silo's own chat endpoint and its transfer API ----
+
+    private async Task<(SiloServer Silo, GptModel Model)> ServingSiloAsync()
+    {
+        var models = Directory.CreateDirectory(Path.Combine(_dir, "models")).FullName;
+        var model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 2048, RotaryDim: 8), seed: 9);
+        model.Save(Path.Combine(models, "tiny.safetensors"));
+        var silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/silo-data", $"--ActiveIT:ModelDir={models}");
+        return (silo, model);
+    }
+
+    [Fact]
+    public async Task SilosOwnChatCompletions_AsTheChatBackend_StoresUnparsableCandidatesWithTheirUsage()
+    {
+        var (silo, model) = await ServingSiloAsync();
+        await using var _ = silo;
+        using var __ = model;
+        var grains = silo.Services.GetRequiredService<IGrainFactory>();
+        await new PoolService(grains).ImportAsync("src", SourceTasks(), "test");
+        var endpoint = new Uri($"{silo.Url}v1");
+        var chat = new OpenAiChatBackend(endpoint, "tiny", SiloServer.Key, timeout: TimeSpan.FromSeconds(60));
+
+        // Seeds are int64 in the protocol: a large one is sampled with, deterministically.
+        var big = await chat.CompleteAsync(Conversation, 0.8f, 12, seed: 5_000_015_000UL);
+        Assert.Equal(big, await chat.CompleteAsync(Conversation, 0.8f, 12, seed: 5_000_015_000UL));
+        Assert.True(big.PromptTokens > Conversation.Sum(m => m.Content.Length) && big.CompletionTokens is > 0 and <= 12);
+
+        var request = new TransferRequest("src", "out", "tiny", Backend: endpoint.ToString(), Candidates: 2, MaxTokens: 16, Seed: 5000, K: 1, Denoise: false);
+        var run = await new FormatTransferRunner(grains, chat, null, request.Settings("test")).RunAsync("src", "out");
+        Assert.Equal(TransferRunState.Done, run.Status);
+        Assert.Equal(6, run.Requests);
+        Assert.True(run.PromptTokens > 0 && run.CompletionTokens > 0);
+        Assert.All(run.Outcomes.Values, o => Assert.Equal((TransferTaskOutcome.Failed, 2, 0), (o.Status, o.Candidates, o.Parsed)));
+        foreach (var task in SourceTasks())
+        {
+            var view = await TransferQueries.TaskAsync(grains, "out", task.Id);
+            Assert.Equal(2, view.State.Candidates.Count);
+            Assert.All(view.State.Candidates, c =>
+            {
+                Assert.Equal("no 'Definition:' in the response", c.Error);
+                Assert.Contains(c.FinishReason, new[] { "stop", "length" });
+                Assert.True(c.PromptTokens > 0 && c.CompletionTokens > 0, $"usage {c.PromptTokens}+{c.CompletionTokens}");
+            });
+            Assert.Equal([5000UL * 1_000_003UL, 5000UL * 1_000_003UL + 1], view.State.Candidates.Select(c => c.Seed));
+        }
+        Assert.Empty(await PoolTasksAsync(grains, "out"));
+    }
+
+    [Fact]
+    public async Task TransferApi_RunsLocally_StreamsProgressAndTheRun_AndServesTheState()
+    {
+        var (silo, model) = await ServingSiloAsync();
+        await using var _ = silo;
+        using var __ = model;
+        var tasks = SourceTasks();
+        (await silo.Client.PostAsJsonAsync("v1/pools/api-src/tasks", tasks, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
+
+        var body = new { pool = "api-src", out_pool = "api-out", model = "tiny", backend = "local", candidates = 2, max_tokens = 16, denoise = false };
+        using var response = await silo.Client.PostAsJsonAsync("v1/transfers", body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal([1, 2, 3], lines[..^1].Select(l => l.GetProperty("done").GetInt32()));
+        Assert.All(lines[..^1], l => Assert.Equal(3, l.GetProperty("total").GetInt32()));
+        Assert.Equal(2, lines[0].GetProperty("requests").GetInt64());
+        var last = lines[^1].GetProperty("run");
+        Assert.Equal("done", last.GetProperty("status").GetString());
+        Assert.Equal(6, last.GetProperty("requests").GetInt64());
+        Assert.StartsWith("local:tiny", last.GetProperty("spec").GetProperty("backend").GetString());
+
+        var state = await silo.Client.GetFromJsonAsync<JsonElement>("v1/transfers/api-out");
+        Assert.Equal("done", state.GetProperty("status").GetString());
+        Assert.Equal(3, state.GetProperty("tasks").GetInt32());
+        Assert.Equal(3, state.GetProperty("outcomes").EnumerateObject().Count());
+        var task = await silo.Client.GetFromJsonAsync<JsonElement>($"v1/transfers/api-out/tasks/{tasks[0].Id}");
+        Assert.Equal(tasks[0].Id, task.GetProperty("task_id").GetString());
+        Assert.Equal("niv2", task.GetProperty("target").GetString());
+        var candidates = task.GetProperty("state").GetProperty("candidates");
+        Assert.Equal(2, candidates.GetArrayLength());
+        Assert.All(candidates.EnumerateArray(), c => Assert.True(c.GetProperty("completion_tokens").GetInt32() > 0));
+        Assert.Equal(3, (await silo.Client.GetFromJsonAsync<JsonElement>("v1/transfers/api-out/tasks")).GetArrayLength());
+
+        // The same request again resumes with everything stored: no candidate is generated twice.
+        using var again = await silo.Client.PostAsJsonAsync("v1/transfers", body);
+        var rerun = JsonDocument.Parse((await again.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.GetProperty("run");
+        Assert.Equal(6, rerun.GetProperty("requests").GetInt64());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.GetAsync("v1/transfers/nope")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.GetAsync("v1/transfers/api-out/tasks/no-such-task")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await silo.Client.PostAsJsonAsync("v1/transfers", body with { candidates = 0 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.PostAsJsonAsync("v1/transfers", body with { model = "nope" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await silo.Client.PostAsJsonAsync("v1/transfers", body with { pool = "no-such-pool" })).StatusCode);
+        using var anonymous = new HttpClient { BaseAddress = silo.Client.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("v1/transfers", body)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("v1/transfers/api-out")).StatusCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
