@@ -10,7 +10,7 @@ internal static class CliRunner
 
     public static (int ExitCode, string Stdout, string Stderr) Run(string commandLine)
     {
-        var root = new RootCommand { new DiversityCommand(), new DemoCommand(), new PoolCommand(), new EvalCommand(), new ScoreCommand(), new MapCommand(), new BenchCommand(), new ExperimentCommand() };
+        var root = new RootCommand { new DiversityCommand(), new DemoCommand(), new PoolCommand(), new EvalCommand(), new ScoreCommand(), new MapCommand(), new BenchCommand(), new ExperimentCommand(), new TransferCommand() };
         lock (ConsoleGate)
         {
             var (oldOut, oldErr) = (Console.Out, Console.Error);

@@ -46,16 +46,23 @@ internal sealed class TransferExperimentCommand : Command
         var line = new ProgressLine();
         var experiment = new TransferExperiment(scale, device, new SyncProgress(text => line.Update(text, force: true)));
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var results = seeds.Select(seed => experiment.Run(seed, CancellationToken.None)).ToArray();
-        line.Clear();
-        var report = new { Scale = scale, Seeds = seeds, Environment = environment, TotalSeconds = watch.Elapsed.TotalSeconds, Results = results };
-        var summary = Summary(scale, seeds, results, environment, watch.Elapsed.TotalSeconds);
-        if (parse.GetValue(_out) is { } folder)
+        var results = new List<TransferSeedResult>();
+        object report = new { };
+        var summary = "";
+        foreach (var seed in seeds)
         {
-            Directory.CreateDirectory(folder);
-            File.WriteAllText(Path.Combine(folder, "results.json"), JsonSerializer.Serialize(report, Json.Indented));
-            File.WriteAllText(Path.Combine(folder, "summary.md"), summary);
+            results.Add(experiment.Run(seed, CancellationToken.None));
+            // Written after every seed, so an interrupted run keeps the seeds that finished.
+            report = new { Scale = scale, Seeds = seeds, Environment = environment, TotalSeconds = watch.Elapsed.TotalSeconds, Results = results };
+            summary = Summary(scale, [.. results.Select(r => r.Seed)], [.. results], environment, watch.Elapsed.TotalSeconds);
+            if (parse.GetValue(_out) is { } folder)
+            {
+                Directory.CreateDirectory(folder);
+                File.WriteAllText(Path.Combine(folder, "results.json"), JsonSerializer.Serialize(report, Json.Indented));
+                File.WriteAllText(Path.Combine(folder, "summary.md"), summary);
+            }
         }
+        line.Clear();
         Console.WriteLine(parse.GetValue(_json) ? JsonSerializer.Serialize(report, Json.Options) : summary);
         return ExitCodes.Success;
     }

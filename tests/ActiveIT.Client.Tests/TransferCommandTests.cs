@@ -1,0 +1,108 @@
+using System.Text.Json;
+using ActiveIT.Core.Rewriting;
+using ActiveIT.Core.Transfer;
+
+namespace ActiveIT.Client.Tests;
+
+/// <summary>`activeit transfer` embedded, end to end on the local engine: train, run, status, show, export, experiment, bad input.</summary>
+public sealed class TransferCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-transfer-cmd-").FullName;
+
+    [Fact]
+    public void TrainThenRun_Local_WritesTheChosenTransfersToTheOutPool_AndTheReadsShowThem()
+    {
+        // A transfer model that learned one answer for the pool's own tasks (what `pool generate --seed 1` makes):
+        // the CLI's plumbing is under test here, not what a tiny model generalises to.
+        var pairs = Path.Combine(_dir, "pairs.jsonl");
+        var sources = RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo), 3, 6, seed: 1);
+        File.WriteAllLines(pairs, sources.Select(t => JsonSerializer.Serialize(new { source = TaskText.Source(t), target = "Definition: Copy the input." })));
+        var train = CliRunner.Run($"transfer train --pairs {pairs} --out {_dir}/t.safetensors --size tiny --context 320 --epochs 60 --batch-size 3 --lr 1e-2");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Contains("trained on 3 pairs", train.Stdout);
+
+        var common = $"--data-dir {_dir}/data";
+        Assert.Equal(0, CliRunner.Run($"pool generate --rules 3 --instances 6 --pool src {common}").ExitCode);
+        var run = CliRunner.Run($"transfer run --pool src --out-pool out --model {_dir}/t.safetensors --candidates 2 --temperature 0 --max-tokens 40 " +
+                                $"--scorer {_dir}/t.safetensors --denoise-instances 3 {common} --json");
+        Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
+        var state = JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.Equal("done", state.GetProperty("status").GetString());
+        Assert.Equal(6, state.GetProperty("requests").GetInt64());
+        var outcomes = state.GetProperty("outcomes").EnumerateObject().Select(o => o.Value).ToArray();
+        Assert.Equal(3, outcomes.Length);
+        Assert.All(outcomes, o => Assert.Equal("transferred", o.GetProperty("status").GetString()));
+
+        var exported = Path.Combine(_dir, "niv2");
+        Assert.Equal(0, CliRunner.Run($"pool export --pool out --out {exported} {common}").ExitCode);
+        var files = Directory.GetFiles(exported);
+        Assert.Equal(3, files.Length);
+        foreach (var file in files)
+        {
+            var task = JsonDocument.Parse(File.ReadAllText(file)).RootElement;
+            Assert.Equal("Copy the input.", task.GetProperty("Definition")[0].GetString());
+            var source = sources.Single(t => t.Id == Path.GetFileNameWithoutExtension(file));
+            Assert.Equal(source.PositiveExamples.Select(e => e.Input),                 // the source's own examples
+                task.GetProperty("Positive Examples").EnumerateArray().Select(e => e.GetProperty("input").GetString()));
+            Assert.Equal(source.Instances.Select(i => i.Input),                        // every instance, inputs verbatim
+                task.GetProperty("Instances").EnumerateArray().Select(i => i.GetProperty("input").GetString()));
+        }
+
+        var again = CliRunner.Run($"transfer run --pool src --out-pool out --model {_dir}/t.safetensors --candidates 2 --temperature 0 --max-tokens 40 " +
+                                  $"--scorer {_dir}/t.safetensors --denoise-instances 3 {common}");
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("3 of 3 tasks transferred, 0 failed; 6 requests", again.Stdout);  // resumed from the cache: no new request
+
+        var status = CliRunner.Run($"transfer status --out-pool out {common}");
+        Assert.Contains("transfer of pool 'src' to niv2 → pool 'out': done", status.Stdout);
+        var taskId = outcomes[0].GetProperty("task_id").GetString();
+        var show = CliRunner.Run($"transfer show {taskId} --out-pool out {common}");
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        Assert.Single(show.Stdout.Split("[chosen]").Skip(1));
+        Assert.Contains("Definition: Copy the input.", show.Stdout);
+        var export = CliRunner.Run($"transfer export --out-pool out {common} --out {_dir}/transfers.jsonl");
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        var lines = File.ReadAllLines(Path.Combine(_dir, "transfers.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, l => Assert.Equal(2, l.GetProperty("state").GetProperty("candidates").GetArrayLength()));
+
+        var other = CliRunner.Run($"transfer run --pool src --out-pool out --model {_dir}/t.safetensors --candidates 3 --no-denoise {common}");
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("pool 'out' holds the transfer of pool 'src'", other.Stderr);
+        Assert.Equal(2, CliRunner.Run($"transfer status --out-pool nothing-here {common}").ExitCode);
+    }
+
+    [Fact]
+    public void Run_BadSeedPairs_NamesFileLineAndField_AndChangesNothing()
+    {
+        var pairs = Path.Combine(_dir, "bad.jsonl");
+        File.WriteAllLines(pairs, ["{\"source\": \"a\", \"target\": \"b\"}", "{\"source\": \"c\"}"]);
+        var common = $"--data-dir {_dir}/data";
+        Assert.Equal(0, CliRunner.Run($"pool generate --rules 2 --instances 3 --pool src {common}").ExitCode);
+        var run = CliRunner.Run($"transfer run --pool src --out-pool out --backend http://127.0.0.1:9/v1 --model m --seed-pairs {pairs} --no-denoise {common}");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"{pairs}:line 2", run.Stderr);
+        Assert.Contains("target", run.Stderr);
+        Assert.Equal(2, CliRunner.Run($"transfer status --out-pool out {common}").ExitCode);  // no run was recorded
+    }
+
+    [Fact]
+    public void Experiment_TinyScale_WritesResultsWithEveryCondition()
+    {
+        var result = CliRunner.Run($"transfer experiment --scale tiny --seeds 1 --out {_dir}/exp --json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "exp", "results.json"))).RootElement;
+        var seed = json.GetProperty("results")[0];
+        Assert.Equal(4 * 3, seed.GetProperty("cases").GetArrayLength());  // held-out rules × source formats
+        var conditions = seed.GetProperty("evals").EnumerateArray().Select(e => e.GetProperty("condition").GetString()).ToArray();
+        Assert.Contains("niv2 (reference definition)", conditions);
+        Assert.Contains("Flan transferred", conditions);
+        Assert.Contains("mixed raw formats", conditions);
+        Assert.Contains("unified (transferred)", conditions);
+        Assert.All(seed.GetProperty("evals").EnumerateArray(), e => Assert.Equal(4 * 4, e.GetProperty("total").GetInt32()));
+        Assert.Equal("tiny", json.GetProperty("scale").GetProperty("name").GetString());
+        Assert.Contains("Transfer accuracy on held-out rules", File.ReadAllText(Path.Combine(_dir, "exp", "summary.md")));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
