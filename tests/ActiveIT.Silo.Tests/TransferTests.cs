@@ -249,6 +249,40 @@ public sealed class TransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReverseTransfer_ToFlanTemplates_RendersEveryInstance_AndMapsLabelsOnlyByTheMap()
+    {
+        await using var silo = await SiloWithPoolAsync("flan");
+        var tasks = SourceTasks();
+        // Answers in FLAN's format; one answer per task has a template without {input}, which is dropped with a warning.
+        _server.Script = (r, _) => Task.FromResult(ChatStandIn.Completion(
+            $"Template 1: Rewrite \"{{input}}\" as asked (candidate {r.Seed}).\nTemplate 2: {{input}}\n\nWhat comes out?\nTemplate 3: no placeholder here"));
+        var output = tasks[0].Instances[0].Outputs[0];
+        var request = Request() with { To = "flan", Candidates = 2, Labels = $"{output}=MAPPED" };
+        var run = await Runner(silo, request).RunAsync("src", "out");
+        Assert.Equal(TransferRunState.Done, run.Status);
+        Assert.All(run.Outcomes.Values, o => Assert.Equal(TransferTaskOutcome.Transferred, o.Status));
+        Assert.All(_server.Arrived, r => Assert.Contains("FLAN-style instance templates", r.Body["messages"]![0]!["content"]!.GetValue<string>()));
+
+        var transferred = (await PoolTasksAsync(silo.Grains, "out")).OrderBy(t => t.Id, StringComparer.Ordinal).ToArray();
+        foreach (var (source, task) in tasks.Zip(transferred))
+        {
+            Assert.Equal(TaskFormat.Flan, task.Format);
+            Assert.Equal("Rewrite \"{input}\" as asked (candidate 0).", task.Definition);
+            Assert.Empty(task.PositiveExamples);
+            for (var i = 0; i < source.Instances.Count; i++)
+            {
+                var expected = i % 2 == 0 ? $"Rewrite \"{source.Instances[i].Input}\" as asked (candidate 0)." : $"{source.Instances[i].Input}\n\nWhat comes out?";
+                Assert.Equal(expected, task.Instances[i].Input);
+                // Only an output equal to the map's key changes; every other label is kept as it was.
+                Assert.Equal(source.Instances[i].Outputs.Select(o => o == output ? "MAPPED" : o), task.Instances[i].Outputs);
+            }
+        }
+        Assert.Contains(transferred[0].Instances, i => i.Outputs.Contains("MAPPED"));
+        var view = await TransferQueries.TaskAsync(silo.Grains, "out", tasks[0].Id);
+        Assert.All(view.State.Candidates, c => Assert.Equal(["template 3 dropped: no {input} placeholder"], c.Warnings));
+    }
+
+    [Fact]
     public async Task RefusedCandidates_AreRecordedWithTheirReason_AndTheOtherTasksStillTransfer()
     {
         await using var silo = await SiloWithPoolAsync("refused");
