@@ -102,7 +102,10 @@ internal sealed class TransferExperimentCommand : Command
             {
                 cost.Add(r.Seed, stage, s, r.FinalLoss.TryGetValue(stage, out var loss) ? loss : double.NaN);
             }
-            cost.Add(r.Seed, "unified training tasks transferred", double.NaN, r.FinalLoss["unified training tasks transferred"]);
+            foreach (var (name, share) in r.FinalLoss.Where(p => !r.Seconds.ContainsKey(p.Key)))
+            {
+                cost.Add(r.Seed, name, double.NaN, share);
+            }
         }
         cost.FitToRows();
         text.AppendLine(cost.ToString());
