@@ -13,7 +13,9 @@ public sealed class UncertaintyTests
         var scores = UncertaintyScores.Compute(sums, counts);
         Assert.Equal((0.25 + 0.0 + 0.4 + 0.2) / 4, scores.PromptUncertainty, 12);
         Assert.Equal((0.5 + 0.8) / 2, scores.PredictionProbability, 12);
-        Assert.Equal(Math.Exp(-(Math.Log(0.5) * 2 + Math.Log(0.8) * 4) / 6), scores.Perplexity, 12);
+        // Task perplexity: the plain mean of the instances' perplexities (2 and 1.25), not one pooled over all six tokens (1.462).
+        Assert.Equal((2 + 1.25) / 2, scores.Perplexity, 12);
+        Assert.NotEqual(Math.Round(Math.Exp(-(Math.Log(0.5) * 2 + Math.Log(0.8) * 4) / 6), 3), Math.Round(scores.Perplexity, 3));
         Assert.Equal((2, 2), (scores.Instances, scores.Perturbations));
         Assert.Throws<ArgumentException>(() => UncertaintyScores.Compute(new double[1, 1], new int[1, 1]));
         Assert.Throws<ArgumentException>(() => UncertaintyScores.Compute(new double[1, 2], new int[1, 2]));

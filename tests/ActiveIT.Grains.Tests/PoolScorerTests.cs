@@ -50,6 +50,27 @@ public sealed class PoolScorerTests : IDisposable
     }
 
     [Fact]
+    public async Task ScoresCachedByTheOldScorerVersion_AreNotReused()
+    {
+        await using var host = await PoolAsync();
+        var backend = new LocalEngineBackend(_model, "tiny", "v1");
+        var scorer = new PoolScorer(host.Grains, backend, Config);
+        Assert.StartsWith("pu-v2:", scorer.Key.ScorerConfig);
+        // What the previous scorer stored for the same model and settings: its perplexity was pooled over all tokens.
+        var old = scorer.Key with { ScorerConfig = "pu:" + scorer.Key.ScorerConfig["pu-v2:".Length..] };
+        foreach (var member in await host.Grains.GetGrain<ITaskPoolGrain>("p").ListAllAsync())
+        {
+            await host.Grains.GetGrain<ITaskGrain>(member.ContentHash).PutScoreAsync(old, new TaskScore(new Dictionary<string, double>
+            {
+                [PoolScorer.PromptUncertainty] = 9, [PoolScorer.PredictionProbability] = 9, [PoolScorer.Perplexity] = 9,
+            }, DateTimeOffset.UnixEpoch));
+        }
+        var results = await scorer.ScoreAsync("p");
+        Assert.All(results, r => Assert.False(r.Cached));
+        Assert.All(results, r => Assert.NotEqual(9, r.Perplexity));
+    }
+
+    [Fact]
     public async Task CancelledRun_ResumesWithDoneTasksKept()
     {
         await using var host = await PoolAsync();

@@ -2,8 +2,9 @@ namespace ActiveIT.Core.Uncertainty;
 
 /// <summary>
 /// A task's scores (methods.md §1): prompt uncertainty PU = mean over instances i and perturbations j ≥ 1 of
-/// |p[i,j] − p[i,0]|; prediction probability PP = mean of p[i,0]; perplexity = exp(mean NLL of the greedy outputs
-/// under prompt 0, per token, EOS included).
+/// |p[i,j] − p[i,0]|; prediction probability PP = mean of p[i,0]; perplexity = the plain mean over instances of each
+/// instance's perplexity exp(mean per-token NLL of its greedy output under prompt 0, EOS included) — not one
+/// perplexity pooled over all tokens, which weights long outputs more (the original code averages per instance).
 /// </summary>
 public sealed record UncertaintyScores(double PromptUncertainty, double PredictionProbability, double Perplexity, int Instances, int Perturbations)
 {
@@ -18,20 +19,18 @@ public sealed record UncertaintyScores(double PromptUncertainty, double Predicti
         {
             throw new ArgumentException("need at least one instance, the unperturbed prompt and one perturbation, and matching shapes");
         }
-        double uncertainty = 0, probability = 0, nll = 0;
-        long tokens = 0;
+        double uncertainty = 0, probability = 0, perplexity = 0;
         for (var i = 0; i < n; i++)
         {
             var p0 = Probability(logProbSums[i, 0], tokenCounts[i, 0]);
             probability += p0;
-            nll -= logProbSums[i, 0];
-            tokens += tokenCounts[i, 0];
+            perplexity += 1 / p0;  // exp(−logProbSum / tokens)
             for (var j = 1; j < columns; j++)
             {
                 uncertainty += Math.Abs(Probability(logProbSums[i, j], tokenCounts[i, j]) - p0);
             }
         }
-        return new UncertaintyScores(uncertainty / (n * (columns - 1)), probability / n, Math.Exp(nll / tokens), n, columns - 1);
+        return new UncertaintyScores(uncertainty / (n * (columns - 1)), probability / n, perplexity / n, n, columns - 1);
     }
 
     private static double Probability(double logProbSum, int tokens) =>
