@@ -92,6 +92,8 @@ public sealed class RewriteGeneratorTests
         var large = DiversitySplit.Build(generator, 400, 800, 50, 200, InstructionFrequency.Uniform, 1, seed: 9);
 
         Assert.Equal(small.TestRules, large.TestRules);
+        Assert.Equal(small.UnseenTest, large.UnseenTest);  // the same strings at every instruction count of a seed
+        Assert.NotEqual(small.UnseenTest, DiversitySplit.Build(generator, 16, 800, 50, 200, InstructionFrequency.Uniform, 1, seed: 10).UnseenTest);
         foreach (var split in new[] { small, large })
         {
             Assert.Empty(split.TrainRules.Intersect(split.TestRules));
