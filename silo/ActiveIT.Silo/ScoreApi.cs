@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
 using ActiveIT.Grains.Scoring;
@@ -40,33 +39,9 @@ public static class ScoreApi
                 return;
             }
             var scorer = new PoolScorer(grains, new LocalEngineBackend(model, request.Model, models.Version(request.Model)), request.Config);
-            var progress = Channel.CreateUnbounded<(int Done, int Total)>();
-            var work = Task.Run(async () =>
-            {
-                try
-                {
-                    return await scorer.ScoreAsync(pool, new Grains.SyncProgress<(int Done, int Total)>(p => progress.Writer.TryWrite(p)), http.RequestAborted);
-                }
-                finally
-                {
-                    progress.Writer.Complete();
-                }
-            });
-            http.Response.ContentType = "application/x-ndjson";
-            var options = json.Value.SerializerOptions;
-            await foreach (var (done, total) in progress.Reader.ReadAllAsync(http.RequestAborted))
-            {
-                await WriteLineAsync(http, new { Done = done, Total = total }, options);
-            }
-            try
-            {
-                var results = await work;
-                await WriteLineAsync(http, new { Key = scorer.Key.ToString(), Results = results }, options);
-            }
-            catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
-            {
-                await WriteLineAsync(http, new { Error = e.Message }, options);  // the status line is sent already: the error goes in the stream
-            }
+            await ProgressStream.WriteAsync<(int Done, int Total), IReadOnlyList<PoolScoreResult>>(http, json.Value.SerializerOptions,
+                (progress, ct) => scorer.ScoreAsync(pool, progress, ct), p => new { p.Done, p.Total },
+                results => new { Key = scorer.Key.ToString(), Results = results });
         });
 
         app.MapGet("/v1/pools/{pool}/scores", async (string pool, string model, string? version, int? instances, int? perturbations, double? drop, int? seed,
@@ -85,10 +60,4 @@ public static class ScoreApi
 
     private static IResult NoModel(string model, ModelRegistry models) => Results.Problem(statusCode: 404, title: "No such model",
         detail: $"the silo serves no model '{model}' (its models: {(models.Ids.Count == 0 ? "none; set ActiveIT:ModelDir" : string.Join(", ", models.Ids))})");
-
-    private static async Task WriteLineAsync(HttpContext http, object value, JsonSerializerOptions options)
-    {
-        await http.Response.WriteAsync(JsonSerializer.Serialize(value, options) + "\n", http.RequestAborted);
-        await http.Response.Body.FlushAsync(http.RequestAborted);
-    }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Threading.Channels;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Grains.Transfer;
 using ActiveIT.Silo.Completions;
@@ -43,32 +41,9 @@ public static class TransferApi
             }
             var runner = new FormatTransferRunner(grains, chat, scorer, request.Settings(version));
             await runner.ValidateAsync(request.Pool, request.OutPool);  // bad settings or pools: 400 before the stream starts
-            var progress = Channel.CreateUnbounded<TransferProgress>();
-            var work = Task.Run(async () =>
-            {
-                try
-                {
-                    return await runner.RunAsync(request.Pool, request.OutPool, new Grains.SyncProgress<TransferProgress>(p => progress.Writer.TryWrite(p)), http.RequestAborted);
-                }
-                finally
-                {
-                    progress.Writer.Complete();
-                }
-            });
-            http.Response.ContentType = "application/x-ndjson";
-            var options = json.Value.SerializerOptions;
-            await foreach (var p in progress.Reader.ReadAllAsync(http.RequestAborted))
-            {
-                await WriteLineAsync(http, new { p.Done, p.Total, p.Spend.Requests, p.Spend.Tokens, p.Spend.Cost }, options);
-            }
-            try
-            {
-                await WriteLineAsync(http, new { Run = await work }, options);
-            }
-            catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
-            {
-                await WriteLineAsync(http, new { Error = e.Message }, options);  // the status line is sent already: the error goes in the stream
-            }
+            await ProgressStream.WriteAsync<TransferProgress, TransferRunState>(http, json.Value.SerializerOptions,
+                (progress, ct) => runner.RunAsync(request.Pool, request.OutPool, progress, ct),
+                p => new { p.Done, p.Total, p.Spend.Requests, p.Spend.Tokens, p.Spend.Cost }, run => new { Run = run });
         });
         app.MapGet("/v1/transfers/{outPool}", async (string outPool, IGrainFactory grains) => Results.Ok(await TransferQueries.RunAsync(grains, outPool)));
         app.MapGet("/v1/transfers/{outPool}/tasks/{taskId}", async (string outPool, string taskId, IGrainFactory grains) =>
@@ -78,10 +53,4 @@ public static class TransferApi
 
     private static string NoModel(string model, ModelRegistry models) =>
         $"the silo serves no model '{model}' (its models: {(models.Ids.Count == 0 ? "none; set ActiveIT:ModelDir" : string.Join(", ", models.Ids))})";
-
-    private static async Task WriteLineAsync(HttpContext http, object value, JsonSerializerOptions options)
-    {
-        await http.Response.WriteAsync(JsonSerializer.Serialize(value, options) + "\n", http.RequestAborted);
-        await http.Response.Body.FlushAsync(http.RequestAborted);
-    }
 }

@@ -12,31 +12,22 @@ internal static class RemoteScoring
 {
     public sealed record Scores(string Key, IReadOnlyList<PoolScoreResult> Results);
 
-    private sealed record Line(int? Done, int? Total, string? Key, IReadOnlyList<PoolScoreResult>? Results, string? Error);
+    private sealed record Line(int? Done, int? Total, string? Key, IReadOnlyList<PoolScoreResult>? Results, string? Error) : SiloHttp.IStreamLine;
 
     /// <summary>POST …/score and follow its stream of progress lines to the results.</summary>
     public static async Task<Scores> ScoreAsync(HttpClient http, string pool, string model, ScorerConfig config, IProgress<(int Done, int Total)> progress,
         CancellationToken cancellationToken)
     {
         var body = new { Model = model, config.Instances, config.Perturbations, Drop = config.DropProbability, config.Seed, config.MaxNewTokens };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/pools/{Uri.EscapeDataString(pool)}/score") { Content = JsonContent.Create(body, options: Json.Options) };
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        await SiloHttp.EnsureSuccessAsync(response, cancellationToken);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        return await SiloHttp.FollowAsync<Line, Scores>(http, $"v1/pools/{Uri.EscapeDataString(pool)}/score", body, line =>
         {
-            var line = JsonSerializer.Deserialize<Line>(text, Json.Options)!;
-            if (line.Error is { } error)
-            {
-                throw new InvalidOperationException(error);
-            }
             if (line.Results is { } results)
             {
                 return new Scores(line.Key!, results);
             }
             progress.Report((line.Done ?? 0, line.Total ?? 0));
-        }
-        throw new HttpRequestException("the silo closed the scoring stream before its results");
+            return null;
+        }, cancellationToken);
     }
 
     /// <summary>GET …/scores: the cached scores only (the model's version is the silo's file hash).</summary>
