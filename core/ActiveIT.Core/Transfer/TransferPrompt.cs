@@ -1,5 +1,3 @@
-using ActiveIT.Core.Tasks;
-
 namespace ActiveIT.Core.Transfer;
 
 /// <summary>One chat message.</summary>
@@ -31,9 +29,4 @@ public static class TransferPrompt
     }
 
     public static string LocalPrompt(string sourceText) => $"Input: {sourceText}\nOutput: ";
-
-    /// <summary>The text a task contributes as the target of a transfer pair, in the target format.</summary>
-    public static string TargetText(TransferTarget target, InstructionTask task) => target == TransferTarget.Niv2
-        ? TaskText.Niv2(task.Definition, task.PositiveExamples)
-        : TaskText.Flan([task.Definition]);
 }
