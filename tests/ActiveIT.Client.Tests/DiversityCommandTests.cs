@@ -22,12 +22,14 @@ public sealed class DiversityCommandTests : IDisposable
 
         var rows = File.ReadAllLines(Path.Combine(_dir, "results.csv"));
         Assert.Equal(5, rows.Length);
-        Assert.StartsWith("instructions,examples_per_instruction,seed,unseen_acc", rows[0]);
+        Assert.StartsWith("instructions,alpha,effective_instructions,perplexity_instructions,unseen_pattern_seen,unseen_either_seen," +
+                          "examples_per_instruction,seed,unseen_acc", rows[0]);
         foreach (var row in rows.Skip(1))
         {
             var cells = row.Split(',');
-            Assert.InRange(double.Parse(cells[3], CultureInfo.InvariantCulture), 0, 1);
-            Assert.Equal("20", cells[9]);
+            Assert.InRange(double.Parse(cells[8], CultureInfo.InvariantCulture), 0, 1);
+            Assert.Equal("20", cells[15]);
+            Assert.Equal(cells[0], cells[2]);  // uniform: every rule gets examples
         }
 
         using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "run.json")));
@@ -43,6 +45,15 @@ public sealed class DiversityCommandTests : IDisposable
         Assert.Equal(4, run.RootElement.GetProperty("results").GetArrayLength());
         Assert.Equal(2, run.RootElement.GetProperty("summary").GetArrayLength());
         Assert.True(run.RootElement.GetProperty("total_seconds").GetDouble() > 0);
+        Assert.Equal(1, run.RootElement.GetProperty("steps").GetArrayLength());  // 2 → 8, paired over both seeds
+        Assert.Equal(2, run.RootElement.GetProperty("steps")[0].GetProperty("pairs").GetInt32());
+
+        // One epoch of a one-layer model cannot reach 0.95 on seen rules at the top count: the run says so.
+        var convergence = run.RootElement.GetProperty("convergence").EnumerateArray().Single();
+        Assert.Equal(8, convergence.GetProperty("largest_count").GetInt32());
+        Assert.False(convergence.GetProperty("converged").GetBoolean());
+        Assert.Contains("UNCONVERGED (α 1.000): seen-rule accuracy", stdout);
+        Assert.Contains("steps of the unseen-rule curve", stdout);
 
         var svg = XDocument.Load(Path.Combine(_dir, "accuracy.svg"));
         Assert.Equal(4, svg.Descendants().Count(e => e.Name.LocalName == "circle"));
@@ -52,9 +63,9 @@ public sealed class DiversityCommandTests : IDisposable
     public void Diversity_SameSeedsReproduceResults()
     {
         CliRunner.Run($"diversity {Small} --seeds 3");
-        var first = File.ReadAllLines(Path.Combine(_dir, "results.csv")).Select(r => string.Join(',', r.Split(',')[..12])).ToArray();
+        var first = File.ReadAllLines(Path.Combine(_dir, "results.csv")).Select(r => string.Join(',', r.Split(',')[..18])).ToArray();
         CliRunner.Run($"diversity {Small} --seeds 3");
-        var second = File.ReadAllLines(Path.Combine(_dir, "results.csv")).Select(r => string.Join(',', r.Split(',')[..12])).ToArray();
+        var second = File.ReadAllLines(Path.Combine(_dir, "results.csv")).Select(r => string.Join(',', r.Split(',')[..18])).ToArray();
         Assert.Equal(first, second);
     }
 
@@ -68,7 +79,53 @@ public sealed class DiversityCommandTests : IDisposable
         Assert.All(lines, l => Assert.True(JsonDocument.Parse(l).RootElement.TryGetProperty("unseen", out _)));
     }
 
+    [Fact]
+    public void Presets_SampleTheTransitionWithoutNoOps()
+    {
+        var command = new Commands.DiversityCommand();
+        Diversity.DiversityConfig Preset(string args) => command.BuildConfig(command.Parse($"{args}"), "cpu");
+        foreach (var scale in new[] { "demo", "small" })
+        {
+            var config = Preset($"--scale {scale}");
+            Assert.Equal(0, config.Generator.NoOpShare);
+            var counts = config.InstructionCounts;
+            for (var n = 16; n <= 1024; n *= 2)
+            {
+                Assert.Contains(n, counts);
+            }
+            config.Validate();
+        }
+        var paper = Preset("--scale paper");
+        Assert.Equal(0, paper.Generator.NoOpShare);
+        Assert.Equal("fixed 20", paper.Generator.PatternLengthReading);
+        Assert.Equal([10, 20, 50, 100, 200, 300, 400, 500, 600, 1000, 2000, 2500, 5000, 10_000, 100_000, 1_000_000], paper.InstructionCounts);
+        Assert.Equal("range 1..20", Preset("--scale paper --min-pattern 1").Generator.PatternLengthReading);
+        var skew = Preset("--scale skew");
+        Assert.Equal(ActiveIT.Core.Rewriting.InstructionFrequency.PowerLawIndex, skew.Frequency);
+        Assert.Equal([1, 0.5, 0.2, 0.1], skew.Alphas);
+        Assert.Equal(0.1, Preset("--scale demo --no-op-share 0.1").Generator.NoOpShare);  // no-ops stay a variant
+        Assert.Equal(ActiveIT.Core.Rewriting.UnseenSplit.Strings, Preset("--scale small --shape mirrored --max-pattern 6 --input-length 16").Unseen);
+    }
+
+    [Fact]
+    public void Diversity_AlphaSweepAndStrictSplit_AreRecordedPerModel()
+    {
+        var (code, stdout, stderr) = CliRunner.Run(
+            $"diversity {Small.Replace("--seeds 1,2", "--seeds 1")} --frequency power-law-index --alpha 1,0.1 --unseen strings --alphabet 10 --budget 64");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("unseen = new patterns and replacements", stdout);
+        var rows = File.ReadAllLines(Path.Combine(_dir, "results.csv")).Skip(1).Select(r => r.Split(',')).ToArray();
+        Assert.Equal(["1", "1", "0.1", "0.1"], rows.Select(r => r[1]));
+        Assert.All(rows, r => Assert.Equal("0", r[5]));  // no unseen rule shares x or y with training
+        var effective = rows.Select(r => int.Parse(r[2], CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(effective[3] < 8, $"α 0.1 trains fewer than all 8 rules ({effective[3]})");
+        using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "run.json")));
+        Assert.Equal(2, run.RootElement.GetProperty("convergence").GetArrayLength());  // one check per α
+    }
+
     [Theory]
+    [InlineData("--shape repeated --max-pattern 4", "--max-pattern (4) must be at least 6 for Repeated patterns")]
+    [InlineData("--alpha 0.5,0.2", "--alpha takes several values only with --frequency")]
     [InlineData("--no-op-share 1.5", "NoOpShare must be in [0, 1]")]
     [InlineData("--alphabet 40", "AlphabetSize must be in 2..26")]
     [InlineData("--max-pattern 50", "InputLength must be >= MaxPatternLength")]

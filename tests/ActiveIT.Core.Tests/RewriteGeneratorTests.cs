@@ -59,29 +59,85 @@ public sealed class RewriteGeneratorTests
     }
 
     [Theory]
-    [InlineData(PatternShape.Repeated)]
-    [InlineData(PatternShape.Periodic)]
-    [InlineData(PatternShape.Mirrored)]
-    public void ConstrainedPatterns_HaveTheirShape(PatternShape shape)
+    [InlineData(PatternShape.Repeated, "aaabbbccc")]
+    [InlineData(PatternShape.Periodic, "abcabcabc")]
+    [InlineData(PatternShape.Mirrored, "abccbaabc")]
+    public void ConstrainedPatterns_AreBuiltFromBlocksOfK_TrainingKAtLeast3_TestingKBelow3(PatternShape shape, string paperExample)
     {
+        Assert.Equal(3, BlockLength(shape, paperExample));  // the shapes as methods.md §3 writes them
         var generator = new RewriteGenerator(RewriteGeneratorOptions.Paper with { Shape = shape, MinPatternLength = 2 });
-        foreach (var rule in generator.Rules(300, new SeededRandom(4)))
-        {
-            var p = rule.Pattern;
-            switch (shape)
-            {
-                case PatternShape.Repeated:
-                    Assert.All(p, c => Assert.Equal(p[0], c));
-                    break;
-                case PatternShape.Mirrored:
-                    Assert.Equal(p, new string([.. p.Reverse()]));
-                    break;
-                case PatternShape.Periodic:
-                    var period = Enumerable.Range(1, 3).First(q => Enumerable.Range(q, p.Length - q).All(i => p[i] == p[i - q]));
-                    Assert.True(p.Length >= 2 * period, $"{p} repeats its period at least twice");
-                    break;
-            }
-        }
+        var train = generator.Rules(300, new SeededRandom(4), blocks: BlockLengths.Train);
+        var test = generator.Rules(300, new SeededRandom(5), blocks: BlockLengths.Test);
+        var trainK = train.Select(r => BlockLength(shape, r.Pattern)).ToArray();
+        var testK = test.Select(r => BlockLength(shape, r.Pattern)).ToArray();
+        Assert.All(trainK, k => Assert.InRange(k, 3, 10));
+        Assert.All(testK, k => Assert.InRange(k, 1, 2));
+        Assert.True(trainK.Distinct().Count() >= 4, "training draws several block lengths");
+        Assert.Equal([1, 2], testK.Distinct().Order());
+        Assert.All(train.Concat(test), r => Assert.InRange(r.Pattern.Length, 2, 20));
+    }
+
+    /// <summary>The smallest k with which the pattern has the shape; 0 where it has none.</summary>
+    private static int BlockLength(PatternShape shape, string p) => Enumerable.Range(1, p.Length / 2).FirstOrDefault(k => shape switch
+    {
+        // Runs of exactly k equal letters (the last may be cut short), neighbouring runs of different letters.
+        PatternShape.Repeated => Enumerable.Range(0, p.Length).All(i => p[i] == p[i - i % k]) &&
+                                 Enumerable.Range(1, (p.Length - 1) / k).All(u => p[u * k] != p[u * k - 1]),
+        PatternShape.Periodic => Enumerable.Range(k, p.Length - k).All(i => p[i] == p[i - k]),
+        PatternShape.Mirrored => Enumerable.Range(0, p.Length).All(i => p[i] == (i / k % 2 == 0 ? p[i % k] : p[k - 1 - i % k])),
+        _ => false,
+    });
+
+    [Fact]
+    public void ConstrainedPatterns_TooShortForTrainingBlocks_NameTheField()
+    {
+        var generator = new RewriteGenerator(RewriteGeneratorOptions.Demo with { Shape = PatternShape.Periodic, MaxPatternLength = 4 });
+        var e = Assert.Throws<ArgumentException>(() => generator.Rules(5, new SeededRandom(1), blocks: BlockLengths.Train));
+        Assert.Contains("MaxPatternLength 4 is too short for Periodic patterns with block length 3", e.Message);
+    }
+
+    [Fact]
+    public void Split_Strings_TestPatternsAndReplacementsNeverUsedInTraining()
+    {
+        var generator = new RewriteGenerator(RewriteGeneratorOptions.Demo with { NoOpShare = 0 });
+        var loose = DiversitySplit.Build(generator, 2048, 4096, 200, 100, InstructionFrequency.Uniform, 1, seed: 3);
+        var strict = DiversitySplit.Build(generator, 2048, 4096, 200, 100, InstructionFrequency.Uniform, 1, seed: 3, UnseenSplit.Strings);
+
+        // The demo alphabet holds only 258 patterns: at 2,048 rules nearly every "unseen" pattern was trained.
+        Assert.True(loose.Overlap.Pattern > 0.95, $"pattern overlap {loose.Overlap.Pattern}");
+        Assert.True(loose.Overlap.Either >= loose.Overlap.Pattern);
+        Assert.Equal(new UnseenOverlap(0, 0, 0), strict.Overlap);
+        var trainStrings = strict.TrainRules.SelectMany(r => new[] { r.Pattern, r.Replacement }).ToHashSet();
+        Assert.All(strict.TestRules, r => Assert.False(trainStrings.Contains(r.Pattern) || trainStrings.Contains(r.Replacement), r.ToString()));
+        Assert.Equal(loose.TestRules, strict.TestRules);
+        Assert.Equal(loose.UnseenTest, strict.UnseenTest);
+    }
+
+    [Fact]
+    public void Split_Shapes_TrainOnLongBlocksAndTestOnShortOnesWithUnseenStrings()
+    {
+        var generator = new RewriteGenerator(RewriteGeneratorOptions.Demo with { Shape = PatternShape.Repeated, AlphabetSize = 8, InputLength = 16, MaxPatternLength = 8, NoOpShare = 0 });
+        var split = DiversitySplit.Build(generator, 64, 256, 20, 50, InstructionFrequency.Uniform, 1, seed: 2, UnseenSplit.Strings);
+        Assert.All(split.TrainRules, r => Assert.InRange(BlockLength(PatternShape.Repeated, r.Pattern), 3, 4));
+        Assert.All(split.TestRules, r => Assert.InRange(BlockLength(PatternShape.Repeated, r.Pattern), 1, 2));
+        Assert.Equal(0, split.Overlap.Either);
+        Assert.All(split.UnseenTest, e => Assert.True(e.HasOp));
+    }
+
+    [Fact]
+    public void Split_PowerLaw_SeenTestsUseOnlyTrainedRulesAndCountThem()
+    {
+        var generator = new RewriteGenerator(RewriteGeneratorOptions.Demo with { AlphabetSize = 12 });
+        var split = DiversitySplit.Build(generator, 1000, 2000, 20, 500, InstructionFrequency.PowerLawIndex, 0.1, seed: 4);
+        var trained = split.Train.Select(e => e.Rule).ToHashSet();
+        Assert.Equal(trained.Count, split.EffectiveInstructions);
+        Assert.True(split.EffectiveInstructions < 600, $"α 0.1 leaves most rules without examples ({split.EffectiveInstructions} of 1000 trained)");
+        Assert.All(split.SeenTest, e => Assert.Contains(e.Rule, trained));
+        Assert.InRange(split.PerplexityInstructions, 1, split.EffectiveInstructions);
+
+        var uniform = DiversitySplit.Build(generator, 1000, 2000, 20, 500, InstructionFrequency.Uniform, 1, seed: 4);
+        Assert.Equal(1000, uniform.EffectiveInstructions);
+        Assert.Equal(1000, uniform.PerplexityInstructions, 6);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ internal class DiversityCommand : Command
 {
     private readonly Option<string> _scale = new("--scale")
     {
-        Description = "Preset sizes: demo (about 4 min on 2 cores), small (about 40 min), paper (methods.md §3; needs a GPU)",
+        Description = "Preset sizes: demo, small, skew (demo-sized α sweep), paper (methods.md §3; needs a GPU); docs/diversity.md has each one's measured time",
         DefaultValueFactory = _ => "demo",
     };
 
@@ -21,12 +21,17 @@ internal class DiversityCommand : Command
     private readonly Option<int?> _testExamples = new("--test-examples") { Description = "Test examples per split (seen and unseen)" };
     private readonly Option<int?> _alphabet = new("--alphabet") { Description = "Alphabet size (2..26)" };
     private readonly Option<int?> _inputLength = new("--input-length") { Description = "Length of the input string z" };
+    private readonly Option<int?> _minPattern = new("--min-pattern") { Description = "Shortest pattern x; equal to --max-pattern reads |x| as fixed (the paper's |x| = 20)" };
     private readonly Option<int?> _maxPattern = new("--max-pattern") { Description = "Longest pattern x" };
     private readonly Option<int?> _maxReplacement = new("--max-replacement") { Description = "Longest replacement y" };
-    private readonly Option<double?> _noOp = new("--no-op-share") { Description = "Share of examples whose pattern does not occur (0..1)" };
-    private readonly Option<PatternShape?> _shape = new("--shape") { Description = "Pattern constraint: random, repeated, periodic, mirrored" };
+    private readonly Option<double?> _noOp = new("--no-op-share") { Description = "Share of examples whose pattern does not occur (0..1); the presets use 0 as the paper's Fig. 2a" };
+    private readonly Option<PatternShape?> _shape = new("--shape") { Description = "Pattern constraint: random, repeated (aaabbb), periodic (abcabc), mirrored (abccba); trains on block length k ≥ 3, tests on k < 3" };
+    private readonly Option<UnseenSplit?> _unseen = new("--unseen")
+    {
+        Description = "What unseen test rules exclude: rules (the pair x→y; its x or y may be trained) or strings (x and y never used in training); default rules, strings with --shape",
+    };
     private readonly Option<InstructionFrequency?> _frequency = new("--frequency") { Description = "Examples per instruction: uniform, power-law-index (⌊I·U^(1/α)⌋), power-law-weight (U^(1/α) weights)", CustomParser = ParseFrequency };
-    private readonly Option<double?> _alpha = new("--alpha") { Description = "Power-law shape α" };
+    private readonly Option<double[]> _alpha = new("--alpha") { Description = "Power-law shape α, or several to sweep, e.g. 1,0.5,0.2,0.1", CustomParser = ParseDoubles };
     private readonly Option<int?> _layers = new("--layers") { Description = "Model layers" };
     private readonly Option<int?> _heads = new("--heads") { Description = "Attention heads" };
     private readonly Option<int?> _dModel = new("--d-model") { Description = "Model width" };
@@ -46,8 +51,8 @@ internal class DiversityCommand : Command
     {
         _out = new("--out") { Description = "Output directory", DefaultValueFactory = _ => defaultOut };
         _scale.AcceptOnlyFromAmong(DiversityScale.Names);
-        foreach (var option in new Option[] { _scale, _instructions, _budget, _seeds, _testRules, _testExamples, _alphabet, _inputLength, _maxPattern,
-                     _maxReplacement, _noOp, _shape, _frequency, _alpha, _layers, _heads, _dModel, _epochs, _batch, _lr, _out, _json })
+        foreach (var option in new Option[] { _scale, _instructions, _budget, _seeds, _testRules, _testExamples, _alphabet, _inputLength, _minPattern, _maxPattern,
+                     _maxReplacement, _noOp, _shape, _unseen, _frequency, _alpha, _layers, _heads, _dModel, _epochs, _batch, _lr, _out, _json })
         {
             Options.Add(option);
         }
@@ -83,6 +88,7 @@ internal class DiversityCommand : Command
         {
             AlphabetSize = parse.GetValue(_alphabet) ?? g.AlphabetSize,
             InputLength = parse.GetValue(_inputLength) ?? g.InputLength,
+            MinPatternLength = parse.GetValue(_minPattern) ?? g.MinPatternLength,
             MaxPatternLength = parse.GetValue(_maxPattern) ?? g.MaxPatternLength,
             MaxReplacementLength = parse.GetValue(_maxReplacement) ?? g.MaxReplacementLength,
             NoOpShare = parse.GetValue(_noOp) ?? g.NoOpShare,
@@ -104,7 +110,8 @@ internal class DiversityCommand : Command
             TestRules = parse.GetValue(_testRules) ?? c.TestRules,
             TestExamples = parse.GetValue(_testExamples) ?? c.TestExamples,
             Frequency = parse.GetValue(_frequency) ?? c.Frequency,
-            Alpha = parse.GetValue(_alpha) ?? c.Alpha,
+            Alphas = Given(parse, _alpha) ?? c.Alphas,
+            Unseen = parse.GetValue(_unseen) ?? (g.Shape == PatternShape.Random ? c.Unseen : UnseenSplit.Strings),
             Model = model,
             Epochs = parse.GetValue(_epochs) ?? c.Epochs,
             BatchSize = parse.GetValue(_batch) ?? c.BatchSize,
@@ -112,7 +119,7 @@ internal class DiversityCommand : Command
         };
     }
 
-    private static int[]? Given(ParseResult parse, Option<int[]> option) => parse.GetResult(option) is null ? null : parse.GetValue(option);
+    private static T[]? Given<T>(ParseResult parse, Option<T[]> option) => parse.GetResult(option) is null ? null : parse.GetValue(option);
 
     private static int[]? ParseInts(System.CommandLine.Parsing.ArgumentResult result)
     {
@@ -122,6 +129,21 @@ internal class DiversityCommand : Command
             if (!int.TryParse(token, out var v) || v < 0)
             {
                 result.AddError($"'{token}' is not a non-negative integer");
+                return null;
+            }
+            values.Add(v);
+        }
+        return [.. values];
+    }
+
+    private static double[]? ParseDoubles(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var values = new List<double>();
+        foreach (var token in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!double.TryParse(token, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) || !(v > 0))
+            {
+                result.AddError($"'{token}' is not a positive number");
                 return null;
             }
             values.Add(v);

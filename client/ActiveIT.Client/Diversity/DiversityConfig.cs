@@ -13,13 +13,17 @@ internal sealed record DiversityConfig(
     int TestExamples,
     IReadOnlyList<ulong> Seeds,
     InstructionFrequency Frequency,
-    double Alpha,
+    IReadOnlyList<double> Alphas,
+    UnseenSplit Unseen,
     ModelConfig Model,
     TrainingConfig Training,
     int BatchSize,
     int Epochs,
     string Device)
 {
+    /// <summary>Seen-rule accuracy the largest instruction count must reach before its unseen-rule curve is read (methods.md §3).</summary>
+    public const double ConvergedSeenAccuracy = 0.95;
+
     /// <summary>Longest prompt + target a run can produce: sizes the model's context.</summary>
     public static int SequenceLength(RewriteGeneratorOptions g) =>
         1 + (g.MaxPatternLength + 1 + g.MaxReplacementLength + 1 + g.InputLength + 1) + MaxOutputTokens(g);
@@ -36,7 +40,10 @@ internal sealed record DiversityConfig(
         Require(TestRules > 0 && TestExamples > 0, "test-rules/test-examples", "must be positive");
         Require(Seeds.Count > 0, "seeds", "needs at least one seed");
         Require(BatchSize > 0 && Epochs > 0, "batch-size/epochs", "must be positive");
-        Require(Frequency == InstructionFrequency.Uniform || Alpha > 0, "alpha", "must be positive for a power law");
+        Require(Alphas.Count > 0 && Alphas.All(a => a > 0), "alpha", "needs positive values");
+        Require(Frequency != InstructionFrequency.Uniform || Alphas.Count == 1, "alpha", "takes several values only with --frequency power-law-index or power-law-weight");
+        Require(Generator.Shape == PatternShape.Random || Generator.MaxPatternLength >= 6, "max-pattern",
+            $"({Generator.MaxPatternLength}) must be at least 6 for {Generator.Shape} patterns: training uses block lengths k ≥ 3, two blocks each");
     }
 
     private static void Require(bool ok, string option, string what)

@@ -1,10 +1,18 @@
+using ActiveIT.Core.Rewriting;
+
 namespace ActiveIT.Client.Diversity;
 
-/// <summary>One trained model: an instruction count at one seed, its accuracies and its costs.</summary>
+/// <summary>One trained model: an instruction count at one seed (and power-law α), its accuracies and its costs.
+/// EffectiveInstructions counts the rules that got training examples; Overlap is how much of the unseen rules'
+/// patterns and replacements training used.</summary>
 internal sealed record DiversityPointResult(
     int Instructions,
     double ExamplesPerInstruction,
     ulong Seed,
+    double Alpha,
+    int EffectiveInstructions,
+    double PerplexityInstructions,
+    UnseenOverlap Overlap,
     Accuracy Unseen,
     Accuracy UnseenHasOp,
     Accuracy UnseenNoOp,

@@ -13,19 +13,22 @@ internal sealed class DiversityRunner(DiversityConfig config)
         var generator = new RewriteGenerator(config.Generator);
         foreach (var seed in config.Seeds)
         {
-            foreach (var count in config.InstructionCounts)
+            foreach (var alpha in config.Alphas)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                yield return RunPoint(generator, count, seed, progress, cancellationToken);
+                foreach (var count in config.InstructionCounts)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return RunPoint(generator, count, alpha, seed, progress, cancellationToken);
+                }
             }
         }
     }
 
-    public DiversityPointResult RunPoint(RewriteGenerator generator, int instructions, ulong seed, IProgress<TrainingProgress>? progress,
+    public DiversityPointResult RunPoint(RewriteGenerator generator, int instructions, double alpha, ulong seed, IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken)
     {
         var split = DiversitySplit.Build(generator, instructions, config.ExampleBudget, config.TestRules, config.TestExamples,
-            config.Frequency, config.Alpha, seed);
+            config.Frequency, alpha, seed, config.Unseen);
         using var model = GptModel.Create(config.Model, seed, config.Device);
         var run = TrainingLoop.Train(model, split.Train.Select(ToPair).ToArray(), config.Training, config.BatchSize, config.Epochs, seed, progress,
             cancellationToken);
@@ -33,7 +36,8 @@ internal sealed class DiversityRunner(DiversityConfig config)
         var evalStart = System.Diagnostics.Stopwatch.StartNew();
         var seen = Evaluate(model, split.SeenTest);
         var unseen = Evaluate(model, split.UnseenTest);
-        return new DiversityPointResult(instructions, (double)config.ExampleBudget / instructions, seed,
+        return new DiversityPointResult(instructions, (double)config.ExampleBudget / instructions, seed, alpha,
+            split.EffectiveInstructions, split.PerplexityInstructions, split.Overlap,
             Count(unseen, _ => true), Count(unseen, e => e.HasOp), Count(unseen, e => !e.HasOp),
             Count(seen, _ => true), Count(seen, e => e.HasOp), Count(seen, e => !e.HasOp),
             run.FinalLoss, run.Steps, run.Seconds, evalStart.Elapsed.TotalSeconds, run.TokensPerSecond);

@@ -1,26 +1,67 @@
 namespace ActiveIT.Core.Rewriting;
 
+/// <summary>
+/// What "unseen" means for test rules. <see cref="Rules"/>: no test rule (x, y) is a training rule, but its x or y may
+/// be. <see cref="Strings"/>: no test pattern or replacement is used, as pattern or replacement, by any training rule.
+/// </summary>
+public enum UnseenSplit { Rules, Strings }
+
+/// <summary>How much of the unseen test rules training has already seen: shares of test rules whose pattern, whose
+/// replacement, or either, is also a training rule's pattern or replacement.</summary>
+public sealed record UnseenOverlap(double Pattern, double Replacement, double Either);
+
 /// <summary>The data of one grid point: training examples over the training rules, and test examples on seen and on unseen rules.</summary>
 public sealed record DiversitySplit(
     IReadOnlyList<RewriteRule> TrainRules,
     IReadOnlyList<RewriteRule> TestRules,
     IReadOnlyList<RewriteExample> Train,
     IReadOnlyList<RewriteExample> SeenTest,
-    IReadOnlyList<RewriteExample> UnseenTest)
+    IReadOnlyList<RewriteExample> UnseenTest,
+    IReadOnlyList<int> ExamplesPerRule)
 {
+    /// <summary>Training rules that got at least one example: under a power law, fewer than the instruction count.</summary>
+    public int EffectiveInstructions => ExamplesPerRule.Count(c => c > 0);
+
+    /// <summary>exp(entropy) of the examples' rule distribution: the number of equally used rules it is worth.</summary>
+    public double PerplexityInstructions
+    {
+        get
+        {
+            var total = (double)ExamplesPerRule.Sum();
+            return Math.Exp(-ExamplesPerRule.Where(c => c > 0).Sum(c => c / total * Math.Log(c / total)));
+        }
+    }
+
+    public UnseenOverlap Overlap
+    {
+        get
+        {
+            var strings = TrainRules.SelectMany(r => new[] { r.Pattern, r.Replacement }).ToHashSet(StringComparer.Ordinal);
+            double Share(Func<RewriteRule, bool> f) => TestRules.Count(f) / (double)TestRules.Count;
+            return new UnseenOverlap(Share(r => strings.Contains(r.Pattern)), Share(r => strings.Contains(r.Replacement)),
+                Share(r => strings.Contains(r.Pattern) || strings.Contains(r.Replacement)));
+        }
+    }
+
     /// <summary>
     /// Draws the split for one (instruction count, seed). Test rules and unseen-rule test examples depend only on the
-    /// seed, so every instruction count at that seed is measured on the same unseen examples; training rules never
-    /// include the test rules.
+    /// seed, so every instruction count at that seed is measured on the same unseen examples. Constrained shapes train
+    /// on block lengths k ≥ 3 and test on k &lt; 3. Seen-rule tests use only rules that got training examples.
     /// </summary>
     public static DiversitySplit Build(RewriteGenerator generator, int instructions, int exampleBudget, int testRules, int testExamples,
-        InstructionFrequency frequency, double alpha, ulong seed)
+        InstructionFrequency frequency, double alpha, ulong seed, UnseenSplit unseenSplit = UnseenSplit.Rules)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(instructions);
         ArgumentOutOfRangeException.ThrowIfLessThan(exampleBudget, instructions);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(testRules);
-        var unseen = generator.Rules(testRules, SeededRandom.For(seed, "test-rules"));
-        var train = generator.Rules(instructions, SeededRandom.For(seed, $"train-rules/{instructions}"), unseen.ToHashSet());
+        var shaped = generator.Options.Shape != PatternShape.Random;
+        var unseen = generator.Rules(testRules, SeededRandom.For(seed, "test-rules"), blocks: shaped ? BlockLengths.Test : null);
+        var testSet = unseen.ToHashSet();
+        var testStrings = unseen.SelectMany(r => new[] { r.Pattern, r.Replacement }).ToHashSet(StringComparer.Ordinal);
+        Func<RewriteRule, bool> allowed = unseenSplit == UnseenSplit.Strings
+            ? r => !testStrings.Contains(r.Pattern) && !testStrings.Contains(r.Replacement)
+            : r => !testSet.Contains(r);
+        var train = generator.Rules(instructions, SeededRandom.For(seed, $"train-rules/{instructions}"), allowed, shaped ? BlockLengths.Train : null);
 
         var random = SeededRandom.For(seed, $"examples/{instructions}");
         var counts = InstructionSampler.Counts(instructions, exampleBudget, frequency, alpha, random);
@@ -35,11 +76,12 @@ public sealed record DiversitySplit(
         random.Shuffle(examples);
 
         // Unseen-rule test examples depend on the seed alone: every instruction count is measured on the same strings,
-        // so differences between grid points are not test-set noise. Seen-rule tests follow the count's own rules.
+        // so differences between grid points are not test-set noise. Seen-rule tests follow the count's trained rules.
+        var trained = train.Where((_, i) => counts[i] > 0).ToArray();
         var seenRandom = SeededRandom.For(seed, $"test-examples/seen/{instructions}");
-        var seenTest = Enumerable.Range(0, testExamples).Select(_ => generator.Example(train[seenRandom.NextInt(train.Count)], seenRandom)).ToList();
+        var seenTest = Enumerable.Range(0, testExamples).Select(_ => generator.Example(trained[seenRandom.NextInt(trained.Length)], seenRandom)).ToList();
         var unseenRandom = SeededRandom.For(seed, "test-examples/unseen");
         var unseenTest = Enumerable.Range(0, testExamples).Select(_ => generator.Example(unseen[unseenRandom.NextInt(unseen.Count)], unseenRandom)).ToList();
-        return new DiversitySplit(train, unseen, examples, seenTest, unseenTest);
+        return new DiversitySplit(train, unseen, examples, seenTest, unseenTest, counts);
     }
 }

@@ -17,18 +17,20 @@ public sealed class RewriteGenerator
     public RewriteGeneratorOptions Options => _options;
 
     /// <summary>
-    /// <paramref name="count"/> distinct rules (pattern ≠ replacement) not in <paramref name="exclude"/>.
-    /// Throws when the rule space is too small to hold them.
+    /// <paramref name="count"/> distinct rules (pattern ≠ replacement) that <paramref name="allowed"/> accepts (all, when
+    /// null); constrained patterns use block lengths from <paramref name="blocks"/> (any, when null). Throws when the rule
+    /// space is too small to hold them.
     /// </summary>
-    public IReadOnlyList<RewriteRule> Rules(int count, SeededRandom random, IReadOnlySet<RewriteRule>? exclude = null)
+    public IReadOnlyList<RewriteRule> Rules(int count, SeededRandom random, Func<RewriteRule, bool>? allowed = null, BlockLengths? blocks = null)
     {
-        var seen = new HashSet<RewriteRule>(exclude ?? new HashSet<RewriteRule>());
+        var seen = new HashSet<RewriteRule>();
         var rules = new List<RewriteRule>(count);
         var misses = 0;
         while (rules.Count < count)
         {
-            var rule = new RewriteRule(Pattern(random), RandomString(random.NextInt(_options.MinReplacementLength, _options.MaxReplacementLength), random));
-            if (rule.Pattern != rule.Replacement && seen.Add(rule))
+            var rule = new RewriteRule(Pattern(random, blocks ?? BlockLengths.Any),
+                RandomString(random.NextInt(_options.MinReplacementLength, _options.MaxReplacementLength), random));
+            if (rule.Pattern != rule.Replacement && (allowed is null || allowed(rule)) && seen.Add(rule))
             {
                 rules.Add(rule);
                 misses = 0;
@@ -83,24 +85,71 @@ public sealed class RewriteGenerator
     private static bool EndsWithPattern(char[] chars, int length, string pattern) =>
         length >= pattern.Length && chars.AsSpan(length - pattern.Length, pattern.Length).SequenceEqual(pattern);
 
-    private string Pattern(SeededRandom random)
+    private string Pattern(SeededRandom random, BlockLengths blocks)
     {
-        var length = random.NextInt(_options.MinPatternLength, _options.MaxPatternLength);
+        if (_options.Shape == PatternShape.Random)
+        {
+            return RandomString(random.NextInt(_options.MinPatternLength, _options.MaxPatternLength), random);
+        }
+        // A shape needs two blocks to show itself, so k ≤ MaxPatternLength / 2; lengths are whole blocks where the range allows.
+        var maxK = Math.Min(blocks.Max, _options.MaxPatternLength / 2);
+        if (maxK < blocks.Min)
+        {
+            throw new ArgumentException($"rewrite generator: MaxPatternLength {_options.MaxPatternLength} is too short for {_options.Shape} patterns " +
+                $"with block length {blocks.Min} (needs at least {2 * blocks.Min})", nameof(RewriteGeneratorOptions.MaxPatternLength));
+        }
+        var k = random.NextInt(blocks.Min, maxK);
+        var minLength = Math.Max(_options.MinPatternLength, 2 * k);
+        var wholeBlocks = Enumerable.Range(minLength, Math.Max(0, _options.MaxPatternLength - minLength + 1)).Where(l => l % k == 0).ToArray();
+        var length = wholeBlocks.Length > 0 ? wholeBlocks[random.NextInt(wholeBlocks.Length)] : random.NextInt(minLength, _options.MaxPatternLength);
+        var units = (length + k - 1) / k;
+        var text = new System.Text.StringBuilder(units * k);
         switch (_options.Shape)
         {
             case PatternShape.Repeated:
-                return new string(_alphabet[random.NextInt(_alphabet.Length)], length);
+                // Neighbouring letters differ, so every run is exactly k long.
+                var previous = '\0';
+                for (var u = 0; u < units; u++)
+                {
+                    char letter;
+                    do
+                    {
+                        letter = _alphabet[random.NextInt(_alphabet.Length)];
+                    }
+                    while (letter == previous);
+                    text.Append(letter, k);
+                    previous = letter;
+                }
+                break;
             case PatternShape.Periodic:
-                // A block of 1..3 letters repeated at least twice, cut to the pattern length.
-                var length2 = Math.Max(length, 2);
-                var block = RandomString(random.NextInt(1, Math.Clamp(length2 / 2, 1, 3)), random);
-                return string.Concat(Enumerable.Repeat(block, length2 / block.Length + 1))[..length2];
+                var block = PrimitiveBlock(k, random);
+                for (var u = 0; u < units; u++)
+                {
+                    text.Append(block);
+                }
+                break;
             case PatternShape.Mirrored:
-                var half = RandomString((length + 1) / 2, random);
-                var mirror = new string([.. half.Reverse()]);
-                return half + (length % 2 == 1 ? mirror[1..] : mirror);
-            default:
-                return RandomString(length, random);
+                var forward = RandomString(k, random);
+                var backward = new string([.. forward.Reverse()]);
+                for (var u = 0; u < units; u++)
+                {
+                    text.Append(u % 2 == 0 ? forward : backward);
+                }
+                break;
+        }
+        return text.ToString(0, length);
+    }
+
+    /// <summary>A block whose smallest period is its whole length (so <c>abab</c> is never a block of 4).</summary>
+    private string PrimitiveBlock(int k, SeededRandom random)
+    {
+        while (true)
+        {
+            var block = RandomString(k, random);
+            if (Enumerable.Range(1, k - 1).All(q => k % q != 0 || block[q..] + block[..q] != block))
+            {
+                return block;
+            }
         }
     }
 

@@ -19,6 +19,9 @@ public sealed record RewriteGeneratorOptions(
     public static RewriteGeneratorOptions Demo { get; } = new(AlphabetSize: 6, InputLength: 10, MinPatternLength: 1, MaxPatternLength: 3,
         MinReplacementLength: 0, MaxReplacementLength: 3, NoOpShare: 0.1);
 
+    /// <summary>How pattern lengths were read (methods.md §3): "fixed 20" or "range 1..20".</summary>
+    public string PatternLengthReading => MinPatternLength == MaxPatternLength ? $"fixed {MaxPatternLength}" : $"range {MinPatternLength}..{MaxPatternLength}";
+
     public string Alphabet => new([.. Enumerable.Range(0, AlphabetSize).Select(i => (char)('a' + i))]);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>
@@ -31,7 +34,7 @@ public sealed record RewriteGeneratorOptions(
         Require(MinReplacementLength >= 0, nameof(MinReplacementLength), "must be >= 0");
         Require(MaxReplacementLength >= MinReplacementLength, nameof(MaxReplacementLength), "must be >= MinReplacementLength");
         Require(NoOpShare is >= 0 and <= 1, nameof(NoOpShare), "must be in [0, 1]");
-        Require(Shape != PatternShape.Periodic || MaxPatternLength >= 2, nameof(MaxPatternLength), "must be >= 2 for periodic patterns");
+        Require(Shape == PatternShape.Random || MaxPatternLength >= 2, nameof(MaxPatternLength), "must be >= 2 for constrained patterns (two blocks)");
     }
 
     private static void Require(bool ok, string field, string what)

@@ -1,0 +1,37 @@
+using ActiveIT.Core.Metrics;
+
+namespace ActiveIT.Core.Tests;
+
+public sealed class PairedTTestTests
+{
+    [Fact]
+    public void PairedDifferences_GiveTheTextbookStatisticAndP()
+    {
+        // Differences 0.20, 0.15, 0.25: mean 0.2, std 0.05, t = 0.2 / (0.05 / √3); 2 df: p = 1 − t / √(t² + 2).
+        var test = PairedTTest.Of([0.10, 0.20, 0.15], [0.30, 0.35, 0.40]);
+        Assert.Equal(3, test.Pairs);
+        Assert.Equal(0.2, test.MeanDifference, 10);
+        Assert.Equal(0.05, test.StdDifference, 10);
+        Assert.Equal(6.9282, test.T, 3);
+        Assert.Equal(0.020204, test.P, 5);
+    }
+
+    [Theory]
+    [InlineData(2.0, 2, 0.183503)]    // closed form for 2 df: 1 − |t| / sqrt(t² + 2)
+    [InlineData(2.0, 10, 0.073388)]
+    [InlineData(1.0, 1, 0.5)]          // Cauchy: 1 − 2·atan(1)/π
+    [InlineData(0.0, 5, 1.0)]
+    [InlineData(12.0, 30, 5.58e-13)]
+    public void TwoSidedP_MatchesStudentsT(double t, int df, double expected) =>
+        Assert.Equal(expected, PairedTTest.TwoSidedP(t, df), expected < 1e-6 ? 14 : 5);
+
+    [Fact]
+    public void DegenerateInputs_AreReportedNotThrown()
+    {
+        Assert.True(double.IsNaN(PairedTTest.Of([0.5], [0.6]).P));
+        var flat = PairedTTest.Of([0.1, 0.2], [0.2, 0.3]);
+        Assert.Equal(0, flat.P);
+        Assert.True(double.IsPositiveInfinity(flat.T));
+        Assert.Equal(1, PairedTTest.Of([0.1, 0.2], [0.1, 0.2]).P);
+    }
+}
