@@ -11,7 +11,7 @@ public static class MapApi
         app.MapGet("/v1/pools/{pool}/map", async (string pool, string model, string? version, int? instances, int? perturbations, double? drop, int? seed,
             int? maxNewTokens, double? ambiguousShare, string? format, IGrainFactory grains, Completions.ModelRegistry models) =>
         {
-            var config = new ScorerConfig(instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? 64);
+            var config = new ScorerConfig(instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? ScorerConfig.OriginalMaxNewTokens);
             version ??= models.VersionOrNull(model);
             if (version is null)
             {

@@ -17,7 +17,7 @@ namespace ActiveIT.Silo;
 /// </summary>
 public static class ScoreApi
 {
-    public sealed record ScoreRequest(string Model, int Instances = 10, int Perturbations = 10, double Drop = 0.2, ulong Seed = 0, int MaxNewTokens = 64)
+    public sealed record ScoreRequest(string Model, int Instances = 10, int Perturbations = 10, double Drop = 0.2, ulong Seed = 0, int MaxNewTokens = ScorerConfig.OriginalMaxNewTokens)
     {
         public ScorerConfig Config => new(Instances, Perturbations, Drop, Seed, MaxNewTokens);
     }
@@ -52,7 +52,7 @@ public static class ScoreApi
             {
                 return NoModel(model, models);
             }
-            var config = new ScoreRequest(model, instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? 64).Config;
+            var config = new ScoreRequest(model, instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? ScorerConfig.OriginalMaxNewTokens).Config;
             var scorer = new PoolScorer(grains, new MapApi.KeyOnlyBackend(model, resolved), config);
             return Results.Ok(new { Key = scorer.Key.ToString(), Results = await scorer.CachedAsync(pool) });
         });

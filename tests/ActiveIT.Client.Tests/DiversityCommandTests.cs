@@ -111,7 +111,7 @@ public sealed class DiversityCommandTests : IDisposable
     public void Diversity_AlphaSweepAndStrictSplit_AreRecordedPerModel()
     {
         var (code, stdout, stderr) = CliRunner.Run(
-            $"diversity {Small.Replace("--seeds 1,2", "--seeds 1")} --frequency power-law-index --alpha 1,0.1 --unseen strings --alphabet 10 --budget 64");
+            $"diversity {Small.Replace("--seeds 1,2", "--seeds 1")} --frequency power-law-index --alpha 1,0.1 --unseen strings --alphabet 10");
         Assert.True(code == 0, stderr);
         Assert.Contains("unseen = new patterns and replacements", stdout);
         var rows = File.ReadAllLines(Path.Combine(_dir, "results.csv")).Skip(1).Select(r => r.Split(',')).ToArray();

@@ -51,6 +51,22 @@ public sealed class Niv2FormatTests
     }
 
     [Fact]
+    public void Niv2_LabelFlag_IsReadIntoMetadata_DecidesTheKind_AndIsWrittenBack()
+    {
+        var file = Directory.GetFiles(SharedData.Path("niv2", "tasks")).Order().First();
+        var json = File.ReadAllText(file).TrimEnd().TrimEnd('}') + ", \"DefHasLabel\": \"ExactMentioned\"}";
+        var task = Parse(json, Path.GetFileName(file));
+        Assert.Equal("ExactMentioned", task.Metadata["DefHasLabel"]);
+        Assert.Equal(new Curriculum.TaskKindDecision(true, "metadata"), Curriculum.TaskKind.Decide(task));
+        var buffer = new MemoryStream();
+        Niv2Writer.Write(task, buffer);
+        Assert.Equal(task.ContentHash(), Niv2Reader.Read(new MemoryStream(buffer.ToArray()), file).ContentHash());
+
+        var bad = Assert.Throws<TaskFormatException>(() => Parse(File.ReadAllText(file).TrimEnd().TrimEnd('}') + ", \"DefHasLabel\": 3}"));
+        Assert.Contains("$.DefHasLabel", bad.Message);
+    }
+
+    [Fact]
     public void Niv2_ToAlpacaAndBack_PreservesDefinitionAndInstances()
     {
         var files = Directory.GetFiles(SharedData.Path("niv2", "tasks")).Order().ToArray();

@@ -10,10 +10,10 @@ public sealed class TaskSelectorTests
     private static readonly SelectionCandidate[] Pool = [.. Enumerable.Range(0, 9).Select(i =>
         new SelectionCandidate($"t{i}", i < 3, PromptUncertainty: i / 10.0, PredictionProbability: 1 - i / 10.0, Perplexity: 1 + i))];
 
-    private static IReadOnlyList<string> Select(string strategy, int count, bool balance = false, ulong seed = 1)
+    private static IReadOnlyList<string> Select(string strategy, int count, bool balance = false, ulong seed = 1, double? share = null)
     {
         Assert.True(SelectionStrategies.TryParse(strategy, out var s));
-        return TaskSelector.Select(Pool.Reverse().ToArray(), s, count, balance, SeededRandom.For(seed, "test"));
+        return TaskSelector.Select(Pool.Reverse().ToArray(), s, count, balance, SeededRandom.For(seed, "test"), classShare: share);
     }
 
     [Fact]
@@ -44,12 +44,29 @@ public sealed class TaskSelectorTests
     }
 
     [Fact]
-    public void ClassBalance_KeepsThePoolsProportion()
+    public void ClassBalance_PoolShare_KeepsThePoolsProportion()
     {
         // 3 of 9 are classification: a round of 6 takes 2 of them (the most uncertain) and 4 generation tasks.
         var picked = Select("prompt-uncertainty", 6, balance: true);
         Assert.Equal(["t2", "t1", "t8", "t7", "t6", "t5"], picked);
         Assert.Equal(["t8", "t7", "t6", "t5", "t4", "t3"], Select("prompt-uncertainty", 6));
+    }
+
+    [Fact]
+    public void ClassBalance_FixedShare_TakesThePapers24Of68()
+    {
+        // 100 classification and 400 generation candidates: the pool's share would give 14 of 68; the paper's 0.356 gives 24.
+        var candidates = Enumerable.Range(0, 500).Select(i => new SelectionCandidate($"t{i:D3}", i < 100, PromptUncertainty: i)).ToArray();
+        var picked = TaskSelector.Select(candidates, SelectionStrategy.PromptUncertainty, 68, true, new SeededRandom(1));
+        Assert.Equal(24, picked.Count(id => int.Parse(id[1..]) < 100));
+        Assert.Equal(68, picked.Count);
+        Assert.Equal(Enumerable.Range(76, 24).Select(i => $"t{i:D3}").Reverse(), picked.Take(24));  // the most uncertain classification tasks
+        var byPool = TaskSelector.Select(candidates, SelectionStrategy.PromptUncertainty, 68, true, new SeededRandom(1), classShare: null);
+        Assert.Equal(14, byPool.Count(id => int.Parse(id[1..]) < 100));
+
+        // Too few classification tasks: generation fills the round.
+        var few = candidates.Skip(95).ToArray();
+        Assert.Equal(5, TaskSelector.Select(few, SelectionStrategy.PromptUncertainty, 68, true, new SeededRandom(1)).Count(id => int.Parse(id[1..]) < 100));
     }
 
     [Fact]
@@ -64,13 +81,17 @@ public sealed class TaskSelectorTests
     public void TaskKind_TellsClassificationFromGeneration()
     {
         var rewrite = RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo), 1, 20, seed: 1)[0];
-        Assert.False(TaskKind.IsClassification(rewrite));
+        Assert.Equal(new TaskKindDecision(false, "heuristic"), TaskKind.Decide(rewrite));
         var labels = rewrite with
         {
             Format = Tasks.TaskFormat.Niv2,
             Instances = [.. Enumerable.Range(0, 20).Select(i => new Tasks.TaskInstance($"{i}", $"x{i}", [i % 2 == 0 ? "Yes" : "No"]))],
         };
-        Assert.True(TaskKind.IsClassification(labels));
-        Assert.True(TaskKind.IsClassification(rewrite with { Format = Tasks.TaskFormat.Niv2, Categories = ["Sentiment Classification"] }));
+        Assert.Equal(new TaskKindDecision(true, "heuristic"), TaskKind.Decide(labels));
+        Assert.True(TaskKind.Decide(rewrite with { Format = Tasks.TaskFormat.Niv2, Categories = ["Sentiment Classification"] }).Classification);
+
+        // Active-IT's metadata flag, where a task has it, decides over the heuristic either way.
+        Assert.Equal(new TaskKindDecision(false, "metadata"), TaskKind.Decide(labels with { Metadata = new Dictionary<string, string> { ["DefHasLabel"] = "NotMentioned" } }));
+        Assert.Equal(new TaskKindDecision(true, "metadata"), TaskKind.Decide(rewrite with { Metadata = new Dictionary<string, string> { ["DefHasLabel"] = "ExactMentioned" } }));
     }
 }

@@ -68,6 +68,8 @@ public sealed class CurriculumTests : IDisposable
         var selected = run.Rounds.SelectMany(r => r.Selection.Selected.Select(s => s.TaskId)).ToList();
         Assert.Equal(selected.Count, selected.Distinct().Count());
         Assert.Empty(selected.Intersect(run.EvaluationTaskIds));
+        // Every selected task records its kind and the rule that decided it: rewrite tasks carry no label flag.
+        Assert.All(run.Rounds.SelectMany(r => r.Selection.Selected), s => Assert.Equal(("heuristic", false), (s.KindRule, s.Classification)));
         foreach (var round in run.Rounds)
         {
             var path = Path.Combine(Experiments, round.Training!.Checkpoint);

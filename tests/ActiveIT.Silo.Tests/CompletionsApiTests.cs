@@ -56,6 +56,37 @@ public sealed class CompletionsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RemoteScoring_OfABpeModel_CoversTheOutputSpan_ItsMergedSpace_AndEos()
+    {
+        var remote = new ActiveIT.Engine.Backends.OpenAiCompatibleBackend(new Uri(_silo.Url + "v1"), "gptj-tiny", SiloServer.Key, timeout: TimeSpan.FromSeconds(30));
+        Assert.Equal("<|endoftext|>", await remote.EndOfSequenceAsync());
+        const string prompt = "Input: The quick brown fox.\nOutput: ";
+        var scores = await remote.ScoreAsync([(prompt, "Paris"), (prompt, ""), (prompt, "jumps over")]);
+
+        using var model = GptModel.Load(Path.Combine(_dir, "gptj-tiny"));
+        var eos = model.Tokenizer.Eos;
+        // Tokenized whole, GPT-2 BPE merges the prompt's trailing space into the output's first token.
+        Assert.Equal(" Paris", model.Tokenizer.TokenText(model.Tokenizer.Encode(prompt + "Paris")[^1]));
+        double Expected(string target, int outputTokens)
+        {
+            int[] ids = [.. model.Tokenizer.Encode(prompt + target), eos];
+            var logprobs = model.TokenLogProbs(SequenceBatch.FromArrays(1, ids.Length, ids, [0, .. Enumerable.Repeat((byte)1, ids.Length - 1)]))[0];
+            return logprobs[^outputTokens..].Sum(l => (double)l);
+        }
+        Assert.Equal(2, scores[0].TokenCount);  // " Paris", EOS
+        Assert.Equal(Expected("Paris", 2), scores[0].LogProbSum, 1e-3);
+        Assert.Equal(1, scores[1].TokenCount);  // an empty output is its EOS
+        Assert.Equal(Expected("", 1), scores[1].LogProbSum, 1e-3);
+        Assert.Equal(3, scores[2].TokenCount);  // " jumps", " over", EOS
+        Assert.Equal(Expected("jumps over", 3), scores[2].LogProbSum, 1e-3);
+
+        // Without EOS (explicitly), the span alone, under a version that keeps such scores apart.
+        var bare = new ActiveIT.Engine.Backends.OpenAiCompatibleBackend(new Uri(_silo.Url + "v1"), "gptj-tiny", SiloServer.Key, "v", endOfSequence: "");
+        Assert.Equal("v+no-eos", bare.ModelVersion);
+        Assert.Equal([1, 0], (await bare.ScoreAsync([(prompt, "Paris"), (prompt, "")])).Select(s => s.TokenCount));
+    }
+
+    [Fact]
     public async Task EchoWithLogprobs_ReturnsPromptLogprobs_FirstNull_SummingToTheEngineScore()
     {
         var result = await PostAsync(new { model = "tiny", prompt = "hello", max_tokens = 0, echo = true, logprobs = 0 });

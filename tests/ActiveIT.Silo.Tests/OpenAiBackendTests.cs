@@ -45,12 +45,19 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         Assert.Equal(sampled, await remote.GenerateAsync(["abc"], 8, temperature: 1, seed: 3));
         Assert.Equal(await new LocalEngineBackend(_model, "tiny", "v").GenerateAsync(["abc"], 8, temperature: 1, seed: 3), sampled);
 
-        var scores = await remote.ScoreAsync([("ab", "cde"), ("hello ", "world")]);
-        int[] tokens = [ByteTokenizer.Bos, .. ByteTokenizer.Encode("abcde")];
-        var expected = _model.Score(SequenceBatch.FromArrays(1, tokens.Length, tokens, [0, 0, 0, 1, 1, 1]))[0];
-        Assert.Equal(3, scores[0].TokenCount);
+        // The target and the end-of-sequence token, as the local engine scores them (the silo's byte models spell it <|eos|>).
+        Assert.Equal("<|eos|>", await remote.EndOfSequenceAsync());
+        var scores = await remote.ScoreAsync([("ab", "cde"), ("hello ", "world"), ("ab", "")]);
+        var localScores = await new LocalEngineBackend(_model, "tiny", "v").ScoreAsync([("ab", "cde"), ("hello ", "world"), ("ab", "")]);
+        int[] tokens = [ByteTokenizer.Bos, .. ByteTokenizer.Encode("abcde"), ByteTokenizer.Eos];
+        var expected = _model.Score(SequenceBatch.FromArrays(1, tokens.Length, tokens, [0, 0, 0, 1, 1, 1, 1]))[0];
+        Assert.Equal([4, 6, 1], scores.Select(s => s.TokenCount));
+        Assert.Equal(localScores.Select(s => s.TokenCount), scores.Select(s => s.TokenCount));
         Assert.Equal(expected.LogProbSum, scores[0].LogProbSum, 1e-4);
-        Assert.Equal(5, scores[1].TokenCount);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(localScores[i].LogProbSum, scores[i].LogProbSum, 1e-3);
+        }
     }
 
     [Fact]

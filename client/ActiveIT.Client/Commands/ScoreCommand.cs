@@ -68,6 +68,10 @@ internal sealed class ScoreCommand : Command
         line.Clear();
         var results = scores.Results;
         var computed = results.Count(r => !r.Cached);
+        foreach (var deviation in _scoring.Config(parse).ScaleDeviations())
+        {
+            Console.Error.WriteLine($"activeit score: scale deviation: {deviation}");
+        }
         if (parse.GetValue(_connection.Json))
         {
             foreach (var r in results)

@@ -15,7 +15,11 @@ internal sealed class ExperimentOptions
     private readonly Option<string?> _config = new("--config") { Description = "Start from this experiment config (JSON; the \"config\" object of an exported result also works)" };
     private readonly Option<string?> _pool = new("--pool") { Description = "Pool of candidate tasks" };
     private readonly Option<string?> _strategy = new("--strategy") { Description = "random, prompt-uncertainty, high-perplexity, low-perplexity, ambiguous, easy, difficult, fully-trained" };
-    private readonly Option<bool?> _classBalance = new("--class-balance") { Description = "Pick classification and generation tasks in the pool's proportion" };
+    private readonly Option<bool?> _classBalance = new("--class-balance") { Description = "Balance classification and generation tasks in every round (see --class-share)" };
+    private readonly Option<string?> _classShare = new("--class-share")
+    {
+        Description = "With --class-balance: classification share of each round, 0-1 (default 0.356, the paper's 24 of 68), or 'pool' for the remaining pool's proportion",
+    };
     private readonly Option<int?> _initial = new("--initial-tasks") { Description = "Initial tasks (round 0), drawn per seed" };
     private readonly Option<string[]?> _initialIds = new("--initial-task-ids") { Description = "Fixed initial tasks instead (comma-separated ids)", CustomParser = Strings };
     private readonly Option<int?> _perRound = new("--tasks-per-round") { Description = "Tasks each round adds" };
@@ -45,13 +49,18 @@ internal sealed class ExperimentOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _config, _pool, _strategy, _classBalance, _initial, _initialIds, _perRound, _rounds, _instances, _evalPool,
+        foreach (var option in new Option[] { _config, _pool, _strategy, _classBalance, _classShare, _initial, _initialIds, _perRound, _rounds, _instances, _evalPool,
                      _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
                      _warmup, _schedule, _continue, _scoreInstances, _perturbations, _drop, _scoreMaxNew, _seeds })
         {
             command.Options.Add(option);
         }
     }
+
+    private static double? ClassShare(string value) =>
+        value == "pool" ? null
+        : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share) ? share
+        : throw new ArgumentException($"--class-share: '{value}' is neither a share (0-1) nor 'pool'");
 
     public ExperimentConfig Build(ParseResult parse, string name)
     {
@@ -65,6 +74,7 @@ internal sealed class ExperimentOptions
             Pool = Text(_pool!, c.Pool),
             Strategy = Text(_strategy!, c.Strategy),
             ClassBalance = Or(_classBalance, c.ClassBalance),
+            ClassShare = parse.GetValue(_classShare) is { } share ? ClassShare(share) : c.ClassShare,
             InitialTasks = Or(_initial, c.InitialTasks),
             InitialTaskIds = Ids(_initialIds, c.InitialTaskIds),
             TasksPerRound = Or(_perRound, c.TasksPerRound),

@@ -25,15 +25,21 @@ internal sealed class ScoringOptions
         Description = "With --backend: the version that keys cached scores (change it when the served weights change)",
         DefaultValueFactory = _ => "remote",
     };
+
+    public Option<string?> EosText { get; } = new("--eos-text")
+    {
+        Description = "With --backend: the server tokenizer's end-of-sequence token as text (default: found by probing <|endoftext|>, </s>, <|eos|>); '' scores without it",
+    };
+
     public Option<int> Instances { get; } = new("--instances") { Description = "Instances per task (n)", DefaultValueFactory = _ => 10 };
     public Option<int> Perturbations { get; } = new("--perturbations") { Description = "Perturbed prompts per task (k)", DefaultValueFactory = _ => 10 };
     public Option<double> Drop { get; } = new("--drop") { Description = "Word-drop probability (p)", DefaultValueFactory = _ => 0.2 };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for instance sampling and perturbations", DefaultValueFactory = _ => 0 };
-    public Option<int> MaxNewTokens { get; } = new("--max-new-tokens") { Description = "Longest greedy output", DefaultValueFactory = _ => 64 };
+    public Option<int> MaxNewTokens { get; } = new("--max-new-tokens") { Description = "Longest greedy reference output in tokens (the original: 128; less is a recorded scale deviation)", DefaultValueFactory = _ => ScorerConfig.OriginalMaxNewTokens };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Backend, ModelVersion, Instances, Perturbations, Drop, Seed, MaxNewTokens })
+        foreach (var option in new Option[] { Model, Backend, ModelVersion, EosText, Instances, Perturbations, Drop, Seed, MaxNewTokens })
         {
             command.Options.Add(option);
         }
@@ -51,7 +57,8 @@ internal sealed class ScoringOptions
         if (parse.GetValue(Backend) is { } url)
         {
             var key = Environment.GetEnvironmentVariable("ACTIVEIT_BACKEND_KEY") ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY");
-            return (null, new OpenAiCompatibleBackend(new Uri(url), parse.GetValue(Model)!, key, parse.GetValue(ModelVersion)!));
+            return (null, new OpenAiCompatibleBackend(new Uri(url), parse.GetValue(Model)!, key, parse.GetValue(ModelVersion)!,
+                endOfSequence: parse.GetValue(EosText)));
         }
         var path = parse.GetValue(Model)!;
         if (!File.Exists(path) && !Directory.Exists(path))

@@ -2,14 +2,34 @@ using ActiveIT.Core.Tasks;
 
 namespace ActiveIT.Core.Curriculum;
 
+/// <summary>Whether a task counts as classification for class-balanced selection, and by which rule that was decided.</summary>
+public readonly record struct TaskKindDecision(bool Classification, string Rule);
+
 /// <summary>
-/// Classification vs generation, for class-balanced selection. NIV2 has no such flag; a task counts as
-/// classification when its category says so, or when its instances draw their first reference from a small label
-/// set (at most 10 distinct outputs, each used at least twice on average). String-rewrite tasks are generation.
+/// Classification vs generation (methods.md §1). The published rule: a task is classification when its definition
+/// names its label set exactly — Active-IT's metadata flag <c>DefHasLabel == "ExactMentioned"</c>, read from the task's
+/// <c>DefHasLabel</c> field. Where a task lacks that information the heuristic decides: its category says
+/// classification, or its instances draw their first reference from a small label set (at most 10 distinct outputs,
+/// each used at least twice on average). String-rewrite tasks are generation.
 /// </summary>
 public static class TaskKind
 {
-    public static bool IsClassification(InstructionTask task)
+    /// <summary>The metadata key (and NIV2 task-file field) carrying Active-IT's flag.</summary>
+    public const string LabelFlagKey = "DefHasLabel";
+
+    public const string MetadataRule = "metadata";
+    public const string HeuristicRule = "heuristic";
+
+    public static TaskKindDecision Decide(InstructionTask task)
+    {
+        if (task.Metadata.TryGetValue(LabelFlagKey, out var flag))
+        {
+            return new TaskKindDecision(flag == "ExactMentioned", MetadataRule);
+        }
+        return new TaskKindDecision(Heuristic(task), HeuristicRule);
+    }
+
+    private static bool Heuristic(InstructionTask task)
     {
         if (task.Categories.Any(c => c.Contains("Classification", StringComparison.OrdinalIgnoreCase)))
         {

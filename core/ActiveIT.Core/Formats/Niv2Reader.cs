@@ -62,6 +62,13 @@ public static class Niv2Reader
                 ? original.GetRawText()
                 : throw f.Error("$.Instance_Count_Original", "expected a number");
         }
+        if (f.Optional(root, "$", Curriculum.TaskKind.LabelFlagKey) is { } labelFlag)
+        {
+            // Active-IT's flag for "the definition names its label set exactly" (class-balanced selection).
+            metadata[Curriculum.TaskKind.LabelFlagKey] = labelFlag.ValueKind == JsonValueKind.String
+                ? labelFlag.GetString()!
+                : throw f.Error($"$.{Curriculum.TaskKind.LabelFlagKey}", "expected a string such as \"ExactMentioned\"");
+        }
         var languages = new[] { "Input_language", "Output_language", "Instruction_language" }
             .SelectMany(k => f.OptionalStringList(root, "$", k)).Distinct(StringComparer.Ordinal).ToArray();
         var license = f.OptionalStringList(root, "$", "Instance License");

@@ -38,6 +38,10 @@ public static class Niv2Writer
         {
             w.WriteNumber("Instance_Count_Original", count);
         }
+        if (task.Metadata.TryGetValue(Curriculum.TaskKind.LabelFlagKey, out var labelFlag))
+        {
+            w.WriteString(Curriculum.TaskKind.LabelFlagKey, labelFlag);
+        }
         w.WriteEndObject();
     }
 

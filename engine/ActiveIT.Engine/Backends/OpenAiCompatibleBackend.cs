@@ -10,19 +10,30 @@ namespace ActiveIT.Engine.Backends;
 /// A model behind an OpenAI-compatible server, through the OpenAI package's client pipeline (its authentication,
 /// retries with backoff on 429/5xx, network timeout): POST {endpoint}/completions. Scoring needs prompt
 /// log-probabilities (vLLM: echo + max_tokens 0 + logprobs); <see cref="ProbeAsync"/> checks for them once and
-/// scoring refuses, with a clear error, where they are missing (OpenAI's own models, llama.cpp). Targets are scored
-/// as text: the end-of-sequence token cannot be named across tokenizers, so it is not included.
+/// scoring refuses, with a clear error, where they are missing (OpenAI's own models, llama.cpp). A target is scored
+/// exactly over its span (methods.md §1): every token that covers a character of it — in a BPE vocabulary the first
+/// one often carries the prompt's trailing space — and the server tokenizer's end-of-sequence token after it. The
+/// protocol cannot name that token, so it is given as text or found once by probing the usual spellings.
 /// </summary>
 public sealed class OpenAiCompatibleBackend : IModelBackend
 {
     private readonly OpenAIClient _client;
     private readonly Uri _completions;
     private bool? _promptLogprobs;
+    private string? _endOfSequence;
 
-    public OpenAiCompatibleBackend(Uri endpoint, string model, string? apiKey, string modelVersion = "remote", int maxRetries = 3, TimeSpan? timeout = null)
+    /// <summary>End-of-sequence spellings tried in order: GPT-2/GPT-J/NeoX, Llama-2/T5, ActiveIT's own byte models.</summary>
+    public static readonly string[] EndOfSequenceCandidates = ["<|endoftext|>", "</s>", "<|eos|>"];
+
+    /// <param name="endOfSequence">The server tokenizer's end-of-sequence token as text; null finds it by probing
+    /// <see cref="EndOfSequenceCandidates"/>; "" scores without it (a deviation from methods.md §1).</param>
+    public OpenAiCompatibleBackend(Uri endpoint, string model, string? apiKey, string modelVersion = "remote", int maxRetries = 3, TimeSpan? timeout = null,
+        string? endOfSequence = null)
     {
         ModelId = model;
-        ModelVersion = modelVersion;
+        // Scores without EOS are a different measurement: they must not share a cache key with scores through it.
+        ModelVersion = endOfSequence == "" ? modelVersion + "+no-eos" : modelVersion;
+        _endOfSequence = endOfSequence;
         var options = new OpenAIClientOptions { Endpoint = endpoint, RetryPolicy = new ClientRetryPolicy(maxRetries), NetworkTimeout = timeout ?? TimeSpan.FromMinutes(5) };
         _client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "none" : apiKey), options);
         _completions = new Uri(endpoint.ToString().TrimEnd('/') + "/completions");
@@ -53,9 +64,11 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
     public async Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
     {
         await EnsurePromptLogprobsAsync(cancellationToken);
+        var eos = await EndOfSequenceAsync(cancellationToken);
         var response = await PostAsync(new JsonObject
         {
-            ["model"] = ModelId, ["prompt"] = new JsonArray([.. pairs.Select(p => (JsonNode)(p.Prompt + p.Target))]), ["max_tokens"] = 0, ["echo"] = true, ["logprobs"] = 0,
+            ["model"] = ModelId, ["prompt"] = new JsonArray([.. pairs.Select(p => (JsonNode)(p.Prompt + p.Target + eos))]), ["max_tokens"] = 0, ["echo"] = true,
+            ["logprobs"] = 0,
         }, cancellationToken);
         return [.. Choices(response, pairs.Count).Select((choice, i) =>
         {
@@ -66,7 +79,9 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
             var count = 0;
             for (var t = 0; t < values.Length; t++)
             {
-                if (offsets[t] >= pairs[i].Prompt.Length && values[t].ValueKind == JsonValueKind.Number)
+                // A token belongs to the target when it ends past the prompt: it covers at least one target character.
+                var end = t + 1 < offsets.Length ? offsets[t + 1] : pairs[i].Prompt.Length + pairs[i].Target.Length + eos.Length;
+                if (end > pairs[i].Prompt.Length && values[t].ValueKind == JsonValueKind.Number)
                 {
                     sum += Math.Max(values[t].GetDouble(), -9999);
                     count++;
@@ -93,6 +108,33 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
         {
             return false;  // the server rejects echo with logprobs (OpenAI's own models)
         }
+    }
+
+    /// <summary>The end-of-sequence text: as given, or the first candidate the server's tokenizer reads as one token
+    /// (its echo ends with exactly that token). One request, once per backend.</summary>
+    public async Task<string> EndOfSequenceAsync(CancellationToken cancellationToken = default)
+    {
+        if (_endOfSequence is not null)
+        {
+            return _endOfSequence;
+        }
+        var response = await PostAsync(new JsonObject
+        {
+            ["model"] = ModelId, ["prompt"] = new JsonArray([.. EndOfSequenceCandidates.Select(c => (JsonNode)("a" + c))]), ["max_tokens"] = 0, ["echo"] = true,
+            ["logprobs"] = 0,
+        }, cancellationToken);
+        var choices = Choices(response, EndOfSequenceCandidates.Length);
+        for (var i = 0; i < choices.Length; i++)
+        {
+            var tokens = choices[i].GetProperty("logprobs").GetProperty("tokens").EnumerateArray().Select(t => t.GetString()).ToArray();
+            if (tokens.Length > 0 && tokens[^1] == EndOfSequenceCandidates[i])
+            {
+                return _endOfSequence = EndOfSequenceCandidates[i];
+            }
+        }
+        throw new InvalidOperationException($"{_completions} (model '{ModelId}'): none of {string.Join(", ", EndOfSequenceCandidates)} reads as one token " +
+            "in this server's tokenizer, so the end-of-sequence token cannot be scored; give its text with --eos-text, or --eos-text '' to score " +
+            "without it (methods.md §1 includes it)");
     }
 
     private async Task EnsurePromptLogprobsAsync(CancellationToken cancellationToken)

@@ -1,12 +1,25 @@
 namespace ActiveIT.Engine.Scoring;
 
-/// <summary>Prompt-uncertainty settings (methods.md §1 defaults: 10 instances, 10 perturbations, word drop 0.2). Part of every cache key.</summary>
-public sealed record ScorerConfig(int Instances = 10, int Perturbations = 10, double DropProbability = 0.2, ulong Seed = 0, int MaxNewTokens = 64)
+/// <summary>
+/// Prompt-uncertainty settings (methods.md §1 defaults: 10 instances, 10 perturbations, word drop 0.2, reference outputs
+/// up to 128 tokens). Part of every cache key.
+/// </summary>
+public sealed record ScorerConfig(int Instances = 10, int Perturbations = 10, double DropProbability = 0.2, ulong Seed = 0,
+    int MaxNewTokens = ScorerConfig.OriginalMaxNewTokens)
 {
+    /// <summary>The original's cap on the greedy reference outputs y_i.</summary>
+    public const int OriginalMaxNewTokens = 128;
+
+    /// <summary>Where these settings are scaled down from the original: a shorter output cap truncates long answers.</summary>
+    public IReadOnlyList<string> ScaleDeviations() => MaxNewTokens < OriginalMaxNewTokens
+        ? [$"reference outputs capped at {MaxNewTokens} tokens (the original: {OriginalMaxNewTokens})"]
+        : [];
+
     /// <summary>
-    /// The scorer's version leads the key: "pu-v2" computes task perplexity as the mean of per-instance perplexities
-    /// (methods.md §1); scores cached as "pu:" pooled perplexity over all tokens and are never reused.
+    /// The scorer's version leads the key, so scores computed another way are never reused: "pu:" pooled perplexity over
+    /// all tokens; "pu-v2" a mean of per-instance perplexities, but through a server it dropped EOS and a first output
+    /// token that carried the prompt's space; "pu-v3" scores exactly the output span and EOS everywhere (methods.md §1).
     /// </summary>
     public override string ToString() =>
-        $"pu-v2:n={Instances},k={Perturbations},p={DropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)},seed={Seed},max_new={MaxNewTokens}";
+        $"pu-v3:n={Instances},k={Perturbations},p={DropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)},seed={Seed},max_new={MaxNewTokens}";
 }

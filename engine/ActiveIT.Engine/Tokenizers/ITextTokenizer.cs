@@ -20,6 +20,33 @@ public interface ITextTokenizer
     /// </summary>
     int[] EncodePrompt(string text) => Bos is { } bos ? [bos, .. Encode(text)] : Encode(text) is { Length: > 0 } tokens ? tokens : [Eos];
 
+    /// <summary>
+    /// A prompt as a server reads it: the end-of-sequence text (<see cref="TokenText"/> of <see cref="Eos"/>) reads as
+    /// that token, as Hugging Face tokenizers (so vLLM) read special tokens in text, so a client can score through EOS.
+    /// </summary>
+    int[] EncodeServedPrompt(string text)
+    {
+        var parts = text.Split(TokenText(Eos));
+        if (parts.Length == 1)
+        {
+            return EncodePrompt(text);
+        }
+        var ids = new List<int>();
+        if (Bos is { } bos)
+        {
+            ids.Add(bos);
+        }
+        for (var i = 0; i < parts.Length; i++)
+        {
+            ids.AddRange(Encode(parts[i]));
+            if (i < parts.Length - 1)
+            {
+                ids.Add(Eos);
+            }
+        }
+        return [.. ids];
+    }
+
     /// <summary>The text of the ids, special tokens left out.</summary>
     string Decode(ReadOnlySpan<int> ids);
 

@@ -59,7 +59,8 @@ public sealed record RoundRecord(int Round, SelectionRecord Selection, TrainingR
     public int TrainingTasks => Selection.TrainingTasks;
 }
 
-/// <summary>The tasks a round added (with their scores under the previous round's model when the strategy used them).</summary>
+/// <summary>The tasks a round added (with their scores under the previous round's model when the strategy used them). Each
+/// selected task records its kind and the rule that decided it (<see cref="ActiveIT.Core.Curriculum.TaskKind"/>).</summary>
 [GenerateSerializer, Immutable, Alias("activeit.SelectionRecord")]
 public sealed record SelectionRecord(
     string Strategy,
@@ -72,7 +73,8 @@ public sealed record SelectionRecord(
     double Seconds);
 
 [GenerateSerializer, Immutable, Alias("activeit.SelectedTask")]
-public sealed record SelectedTask(string TaskId, bool Classification, double? PromptUncertainty = null, double? PredictionProbability = null, double? Perplexity = null);
+public sealed record SelectedTask(string TaskId, bool Classification, double? PromptUncertainty = null, double? PredictionProbability = null, double? Perplexity = null,
+    string? KindRule = null);
 
 [GenerateSerializer, Immutable, Alias("activeit.TrainingRecord")]
 public sealed record TrainingRecord(

@@ -18,9 +18,14 @@ public sealed record ExperimentConfig
     [Id(2)]
     public string Strategy { get; init; } = "random";
 
-    /// <summary>Pick classification and generation tasks in the pool's proportion each round.</summary>
+    /// <summary>Balance classification and generation tasks in every round (by <see cref="ClassShare"/>).</summary>
     [Id(3)]
     public bool ClassBalance { get; init; }
+
+    /// <summary>With class balance: the fixed classification share of each round (the paper's 0.356: 24 of 68), or null
+    /// for the remaining pool's own proportion.</summary>
+    [Id(15)]
+    public double? ClassShare { get; init; } = TaskSelector.PaperClassShare;
 
     [Id(4)]
     public int InitialTasks { get; init; } = 20;
@@ -48,6 +53,17 @@ public sealed record ExperimentConfig
     /// <summary>Top share of the remaining pool by prompt uncertainty that counts as ambiguous (task-map strategies).</summary>
     [Id(14)]
     public double AmbiguousShare { get; init; } = 1.0 / 3;
+
+    /// <summary>Where this experiment is scaled down from the published setting, in words, for its record and reports.</summary>
+    public IReadOnlyList<string> ScaleDeviations()
+    {
+        var deviations = new List<string>();
+        if (ParsedStrategy.NeedsScores() && Scoring.MaxNewTokens < ScoringSpec.OriginalMaxNewTokens)
+        {
+            deviations.Add($"scoring.max_new_tokens {Scoring.MaxNewTokens}: reference outputs capped below the original's {ScoringSpec.OriginalMaxNewTokens} tokens");
+        }
+        return deviations;
+    }
 
     [JsonIgnore]
     public SelectionStrategy ParsedStrategy =>
@@ -82,6 +98,7 @@ public sealed record ExperimentConfig
         Check(Seeds.Count >= 1, "seeds", "at least one seed");
         Check(Seeds.Distinct().Count() == Seeds.Count, "seeds", "has duplicates");
         Check(AmbiguousShare is >= 0 and <= 1, "ambiguous_share", "must be within 0-1");
+        Check(ClassShare is null or (>= 0 and <= 1), "class_share", "must be within 0-1 (or null for the pool's proportion)");
         errors.AddRange(Evaluation.Validate());
         errors.AddRange(Model.Validate());
         errors.AddRange(Training.Validate());
@@ -222,7 +239,10 @@ public sealed record ScoringSpec
     [Id(3)]
     public ulong Seed { get; init; }
     [Id(4)]
-    public int MaxNewTokens { get; init; } = 32;
+    public int MaxNewTokens { get; init; } = OriginalMaxNewTokens;
+
+    /// <summary>The original caps the greedy reference outputs at 128 tokens (methods.md §1); less is a scale deviation.</summary>
+    public const int OriginalMaxNewTokens = 128;
 
     public IEnumerable<string> Validate()
     {

@@ -159,7 +159,8 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             var selected = new List<SelectedTask>();
             foreach (var id in initial)
             {
-                selected.Add(new SelectedTask(id, TaskKind.IsClassification(await TaskAsync(_config.Pool, id))));
+                var kind = TaskKind.Decide(await TaskAsync(_config.Pool, id));
+                selected.Add(new SelectedTask(id, kind.Classification, KindRule: kind.Rule));
             }
             var round0 = new RoundRecord(0, new SelectionRecord(_strategy == SelectionStrategy.FullyTrained ? "fully-trained" : "initial", selected,
                 selected.Count, candidates.Count, 0, 0, null, 0));
@@ -189,12 +190,12 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             var pool = await MembersAsync(_config.Pool);
             var taken = Enumerable.Range(0, r).SelectMany(i => rounds[i].Selection.Selected).Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
             var remaining = Candidates(pool, run.EvaluationPool == _config.Pool ? run.EvaluationTaskIds : []).Where(id => !taken.Contains(id)).ToList();
-            var kinds = new Dictionary<string, bool>();
+            var kinds = new Dictionary<string, TaskKindDecision>();
             foreach (var id in remaining)
             {
-                kinds[id] = TaskKind.IsClassification(await TaskAsync(_config.Pool, id));
+                kinds[id] = TaskKind.Decide(await TaskAsync(_config.Pool, id));
             }
-            var candidates = remaining.Select(id => new SelectionCandidate(id, kinds[id])).ToList();
+            var candidates = remaining.Select(id => new SelectionCandidate(id, kinds[id].Classification)).ToList();
             int scoredNow = 0, cached = 0;
             string? scoreKey = null;
             if (_strategy.NeedsScores() && remaining.Count > 0)
@@ -215,11 +216,12 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 cached = results.Count - scoredNow;
             }
             var count = Math.Min(_config.TasksPerRound, remaining.Count);
-            var picked = TaskSelector.Select(candidates, _strategy, count, _config.ClassBalance, SeededRandom.For(run.Seed, $"select/round-{r}"), _config.AmbiguousShare);
+            var picked = TaskSelector.Select(candidates, _strategy, count, _config.ClassBalance, SeededRandom.For(run.Seed, $"select/round-{r}"),
+                _config.AmbiguousShare, _config.ClassShare);
             var byCandidate = candidates.ToDictionary(c => c.TaskId);
             var selected = picked.Select(id => byCandidate[id]).Select(c => _strategy.NeedsScores()
-                ? new SelectedTask(c.TaskId, c.Classification, c.PromptUncertainty, c.PredictionProbability, c.Perplexity)
-                : new SelectedTask(c.TaskId, c.Classification)).ToList();
+                ? new SelectedTask(c.TaskId, c.Classification, c.PromptUncertainty, c.PredictionProbability, c.Perplexity, kinds[c.TaskId].Rule)
+                : new SelectedTask(c.TaskId, c.Classification, KindRule: kinds[c.TaskId].Rule)).ToList();
             return new SelectionRecord(_strategy.Name(), selected, taken.Count + selected.Count, remaining.Count, scoredNow, cached, scoreKey, watch.Elapsed.TotalSeconds);
         }
 

@@ -170,7 +170,7 @@ public static class CompletionsApi
         {
             throw new ArgumentException("prompt is required");
         }
-        int[] FromText(string s) => tokenizer.EncodePrompt(s);
+        int[] FromText(string s) => tokenizer.EncodeServedPrompt(s);
         int[] FromIds(JsonElement ids) => [.. ids.EnumerateArray().Select(x => x.GetInt32())];
         return prompt.ValueKind switch
         {
