@@ -29,7 +29,9 @@ public sealed class ExperimentCommandTests : IDisposable
     {
         Ok($"pool generate --pool rewrite --rules 20 --instances 6 {Data}");
         Ok($"experiment create rnd --strategy random {Tiny} {Data}");
-        Ok($"experiment create pu --strategy prompt-uncertainty {Tiny} {Data}");
+        var created = CliRunner.Run($"experiment create pu --strategy prompt-uncertainty {Tiny} {Data}");
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        Assert.Contains("scale deviation: scoring.max_new_tokens 8: reference outputs capped below the original's 128 tokens", created.Stdout);
 
         var start = CliRunner.Run($"experiment start rnd --threads 2 {Data}");
         Assert.True(start.ExitCode == 0, start.Stderr);
@@ -82,6 +84,16 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Equal(2, file.ExitCode);
         Assert.Contains($"{config}: at $.rounds (line 3)", file.Stderr);
         Assert.Equal(2, CliRunner.Run($"experiment start nope {Data}").ExitCode);
+
+        var share = CliRunner.Run($"experiment create x {Tiny} --class-balance --class-share half {Data}");
+        Assert.Equal(2, share.ExitCode);
+        Assert.Contains("--class-share: 'half' is neither a share (0-1) nor 'pool'", share.Stderr);
+        Assert.Contains("class_share: must be within 0-1", CliRunner.Run($"experiment create x {Tiny} --class-balance --class-share 1.5 {Data}").Stderr);
+        var pool = CliRunner.Run($"experiment create y {Tiny} --class-balance --class-share pool --json {Data}");
+        Assert.True(pool.ExitCode == 0, pool.Stderr);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(pool.Stdout).RootElement.GetProperty("config").GetProperty("class_share").ValueKind);
+        var paper = CliRunner.Run($"experiment create z {Tiny} --class-balance --json {Data}");
+        Assert.Equal(0.356, JsonDocument.Parse(paper.Stdout).RootElement.GetProperty("config").GetProperty("class_share").GetDouble());
     }
 
     [Fact]

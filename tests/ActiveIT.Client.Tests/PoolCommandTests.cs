@@ -58,6 +58,27 @@ public sealed class PoolCommandTests : IDisposable
         Assert.Equal(30, stats.GetProperty("tasks_by_format").GetProperty("StringRewrite").GetInt32());
     }
 
+    [Fact]
+    public void Generate_Families_RecordsGroundTruthPerTask_AndHoldsFamiliesOut()
+    {
+        var added = Run("generate --pool f --kind families --tasks 40 --instances 4 --ambiguous-share 0.25 --noisy-share 0.25 --families copy,reverse,contains --json");
+        Assert.True(added.Code == 0, added.Stderr);
+        Assert.Equal(40, JsonDocument.Parse(added.Stdout).RootElement.GetProperty("added").GetInt32());
+        Assert.Equal(0, Run($"export --pool f --format niv2 --out {_dir}/families").Code);
+        var files = Directory.GetFiles(Path.Combine(_dir, "families"));
+        Assert.Equal(40, files.Length);
+        var flags = files.Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("DefHasLabel").GetString()).ToArray();
+        Assert.Equal(14, flags.Count(f => f == "ExactMentioned"));  // round(40 × 0.356) classification tasks name their labels
+        var show = Run($"show {Path.GetFileNameWithoutExtension(files[0])} --pool f --json").Stdout;
+        var metadata = JsonDocument.Parse(show).RootElement.GetProperty("metadata");
+        Assert.Contains(metadata.GetProperty("family").GetString(), new[] { "copy", "reverse", "contains" });
+        Assert.Contains(metadata.GetProperty("injected").GetString(), new[] { "none", "ambiguous", "noisy" });
+
+        var bad = Run("generate --pool f --kind families --families copy,sideways");
+        Assert.Equal(ExitCodes.InvalidInput, bad.Code);
+        Assert.Contains("unknown task family 'sideways'", bad.Stderr);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

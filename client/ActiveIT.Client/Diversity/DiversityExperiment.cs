@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ActiveIT.Client.Output;
+using ActiveIT.Core.Rewriting;
 using ActiveIT.Engine;
 using ActiveIT.Grains;
 
@@ -29,7 +30,8 @@ internal static class DiversityExperiment
             stdout.WriteLine($"instruction diversity — scale '{config.Scale}': alphabet {config.Generator.AlphabetSize}, |z| = {config.Generator.InputLength}, " +
                 $"|x| {config.Generator.PatternLengthReading}, |y| {config.Generator.MinReplacementLength}..{config.Generator.MaxReplacementLength}, " +
                 $"patterns {config.Generator.Shape.ToString().ToLowerInvariant()}, no-op {config.Generator.NoOpShare:P0}, unseen = new {UnseenMeaning(config.Unseen)}, " +
-                $"frequency {config.Frequency}{(config.Frequency == ActiveIT.Core.Rewriting.InstructionFrequency.Uniform ? "" : $" α {string.Join(",", config.Alphas)}")}, budget {config.ExampleBudget} examples × {config.Epochs} epochs; model {config.Model.Layers}L/{config.Model.Heads}H/d{config.Model.DModel} " +
+                $"frequency {config.Frequency}{(config.Frequency == InstructionFrequency.Uniform ? "" : $" α {string.Join(",", config.Alphas)}")}, " +
+                $"budget {config.ExampleBudget} examples × {config.Epochs} epochs; model {config.Model.Layers}L/{config.Model.Heads}H/d{config.Model.DModel} " +
                 $"({environment.Device}, {environment.Threads} threads); accuracy = exact match on {config.TestExamples} examples");
             stdout.WriteLine(table.Header);
         }
@@ -80,8 +82,8 @@ internal static class DiversityExperiment
         }
     }
 
-    private static string UnseenMeaning(ActiveIT.Core.Rewriting.UnseenSplit split) =>
-        split == ActiveIT.Core.Rewriting.UnseenSplit.Strings ? "patterns and replacements" : "rules (their x or y may be trained)";
+    private static string UnseenMeaning(UnseenSplit split) =>
+        split == UnseenSplit.Strings ? "patterns and replacements" : "rules (their x or y may be trained)";
 
     private static void WriteSummary(TextWriter stdout, IReadOnlyList<DiversitySummary> summary, IReadOnlyList<DiversityConvergence> convergence,
         IReadOnlyList<DiversityStep> steps)
