@@ -45,6 +45,38 @@ public sealed class ScoreMapCommandTests : IDisposable
         var other = CliRunner.Run($"map {common} {scoring.Replace("--instances 2", "--instances 3")}");
         Assert.Equal(ExitCodes.InvalidInput, other.ExitCode);
         Assert.Contains("run `activeit score` with the same options first", other.Stderr);
+        Assert.False(json.TryGetProperty("truth_check", out var none) && none.ValueKind != JsonValueKind.Null);  // NIV2 tasks carry no injected truth
+    }
+
+    [Fact]
+    public void Map_OfAFamiliesPool_IsCheckedAgainstItsInjectedGroundTruth()
+    {
+        using (var model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 1, 2, 32, MaxSeqLen: 256, RotaryDim: 8), seed: 2))
+        {
+            model.Save(Path.Combine(_dir, "tiny.safetensors"));
+        }
+        var common = $"--pool f --data-dir {_dir}/data";
+        var scoring = $"--model {_dir}/tiny.safetensors --instances 2 --perturbations 2 --max-new-tokens 4";
+        Assert.Equal(0, CliRunner.Run($"pool generate --kind families --tasks 12 --instances 3 --ambiguous-share 0.25 --noisy-share 0.25 {common}").ExitCode);
+        var score = CliRunner.Run($"score {common} {scoring}");
+        Assert.True(score.ExitCode == 0, score.Stderr);
+        Assert.Contains("scale deviation: reference outputs capped at 4 tokens (the original: 128)", score.Stderr);
+
+        var map = CliRunner.Run($"map {common} {scoring}");
+        Assert.True(map.ExitCode == 0, map.Stderr);
+        Assert.Contains("the map against the pool's ground truth (12 labelled tasks", map.Stdout);
+        var json = JsonDocument.Parse(CliRunner.Run($"map {common} {scoring} --json").Stdout).RootElement;
+        var rows = json.GetProperty("truth_check").EnumerateArray().ToArray();
+        Assert.Equal(9, rows.Length);  // none, ambiguous, noisy × three categories
+        Assert.Equal(("ambiguous", "ambiguous"), (rows[0].GetProperty("injected").GetString(), rows[0].GetProperty("category").GetString()));
+        Assert.Equal(("noisy", "difficult"), (rows[1].GetProperty("injected").GetString(), rows[1].GetProperty("category").GetString()));
+        var injections = new Dictionary<string, int> { ["ambiguous"] = 3, ["noisy"] = 3, ["none"] = 6 };  // 12 tasks, a quarter each injected
+        Assert.All(rows, r => Assert.Equal(injections[r.GetProperty("injected").GetString()!], r.GetProperty("injections").GetInt32()));
+        // Every labelled task is counted once per kind: the hits of a kind over the categories add up to its tasks.
+        foreach (var kind in rows.GroupBy(r => r.GetProperty("injected").GetString()))
+        {
+            Assert.Equal(kind.First().GetProperty("injections").GetInt32(), kind.Sum(r => r.GetProperty("hits").GetInt32()));
+        }
     }
 
     public void Dispose()

@@ -4,12 +4,17 @@ using System.Text;
 using System.Text.Json;
 using ActiveIT.Client.Output;
 using ActiveIT.Client.Pools;
+using ActiveIT.Core.Families;
 using ActiveIT.Core.Uncertainty;
+using ActiveIT.Grains.Pools;
 using ActiveIT.Grains.Scoring;
 
 namespace ActiveIT.Client.Commands;
 
-/// <summary>`activeit map`: the task map of a pool from its cached scores (run `activeit score` first).</summary>
+/// <summary>
+/// `activeit map`: the task map of a pool from its cached scores (run `activeit score` first). Where the pool's tasks
+/// record injected ground truth (`pool generate --kind families`), the map is checked against it.
+/// </summary>
 internal sealed class MapCommand : Command
 {
     private readonly PoolConnection _connection = new();
@@ -32,12 +37,14 @@ internal sealed class MapCommand : Command
     {
         var pool = parse.GetValue(_connection.Pool)!;
         RemoteScoring.Scores cached;
+        Dictionary<string, string> truth;
         if (SiloHttp.Url(parse.GetValue(_connection.Silo)) is { } silo)
         {
             using var http = SiloHttp.CreateClient(silo);
             try
             {
                 cached = await RemoteScoring.CachedAsync(http, pool, parse.GetValue(_scoring.Model)!, _scoring.Config(parse), cancellationToken);
+                truth = await GroundTruthAsync(new RemotePoolService(http), pool, cached.Results.Select(r => r.TaskId), cancellationToken);
             }
             catch (Exception e) when (e is ArgumentException or HttpRequestException)
             {
@@ -52,6 +59,7 @@ internal sealed class MapCommand : Command
             await using var embedded = await _connection.StartSiloAsync(parse);
             var scorer = new PoolScorer(embedded.Grains, backend, _scoring.Config(parse));
             cached = new(scorer.Key.ToString(), await scorer.CachedAsync(pool));
+            truth = await GroundTruthAsync(new PoolService(embedded.Grains), pool, cached.Results.Select(r => r.TaskId), cancellationToken);
         }
         var scores = cached.Results;
         if (scores.Count == 0)
@@ -62,6 +70,7 @@ internal sealed class MapCommand : Command
         var share = parse.GetValue(_ambiguous);
         var entries = TaskMap.Categorize([.. scores.Select(s => new TaskMap.Point(s.TaskId, s.PromptUncertainty, s.PredictionProbability))], share);
         var rule = TaskMap.Rule(share);
+        var check = truth.Count > 0 ? TaskMapTruth.Check(entries, truth) : null;
         if (parse.GetValue(_svg) is { } svg)
         {
             File.WriteAllText(svg, TaskMapSvg.Render(entries, $"Task map of pool '{pool}' ({entries.Count} tasks)", $"{cached.Key}; {rule}"));
@@ -78,7 +87,7 @@ internal sealed class MapCommand : Command
         }
         if (parse.GetValue(_connection.Json))
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { Pool = pool, Key = cached.Key, Rule = rule, Tasks = entries }, Json.Options));
+            Console.WriteLine(JsonSerializer.Serialize(new { Pool = pool, Key = cached.Key, Rule = rule, Tasks = entries, TruthCheck = check }, Json.Options));
             return ExitCodes.Success;
         }
         Console.WriteLine($"task map of pool '{pool}': {entries.Count} tasks; {rule}");
@@ -86,6 +95,32 @@ internal sealed class MapCommand : Command
         {
             Console.WriteLine($"  {group.Key,-10} {group.Count(),5} tasks, mean PU {group.Average(e => e.PromptUncertainty):0.#####}, mean PP {group.Average(e => e.PredictionProbability):0.####}");
         }
+        if (check is not null)
+        {
+            var table = new TextTable("injected", "tasks", "category", "in category", "of category", "precision", "recall");
+            foreach (var row in check)
+            {
+                table.Add(row.Injected, row.Injections, row.Category, row.Hits, row.CategorySize, row.Precision, row.Recall);
+            }
+            table.FitToRows();
+            Console.WriteLine($"\nthe map against the pool's ground truth ({truth.Count} labelled tasks; expected: ambiguous → Ambiguous, noisy → Difficult):");
+            Console.WriteLine(table);
+        }
         return ExitCodes.Success;
+    }
+
+    /// <summary>Each scored task's injected kind, where its metadata records one (families pools); empty for other pools.</summary>
+    private static async Task<Dictionary<string, string>> GroundTruthAsync(ActiveIT.Grains.Pools.IPoolService service, string pool, IEnumerable<string> taskIds,
+        CancellationToken cancellationToken)
+    {
+        var truth = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in taskIds)
+        {
+            if (await service.GetTaskAsync(pool, id, cancellationToken) is { } task && task.Metadata.TryGetValue(FamilyTaskSource.Injected, out var injected))
+            {
+                truth[id] = injected;
+            }
+        }
+        return truth;
     }
 }

@@ -1,0 +1,36 @@
+namespace ActiveIT.Core.Uncertainty;
+
+/// <summary>
+/// The task map checked against known ground truth (issue #13): on a pool with injected ambiguous tasks
+/// (underspecified instructions) and noisy tasks (corrupted labels), how many land where the map's reading says
+/// they should — ambiguous ones in "ambiguous", noisy ones in "difficult". Precision is the share of the category
+/// that was injected; recall the share of the injected tasks the category caught.
+/// </summary>
+public static class TaskMapTruth
+{
+    public sealed record Row(string Injected, TaskMapCategory Category, int Injections, int CategorySize, int Hits, double Precision, double Recall);
+
+    /// <summary>The pairs the map is expected to find.</summary>
+    public static readonly (string Injected, TaskMapCategory Category)[] Expected =
+        [("ambiguous", TaskMapCategory.Ambiguous), ("noisy", TaskMapCategory.Difficult)];
+
+    /// <summary>Every (injected kind, category) count, tasks without a ground-truth label left out; expected pairs first.</summary>
+    public static IReadOnlyList<Row> Check(IReadOnlyList<TaskMap.Entry> entries, IReadOnlyDictionary<string, string> injectedByTask)
+    {
+        var labelled = entries.Where(e => injectedByTask.ContainsKey(e.TaskId)).ToArray();
+        var kinds = labelled.Select(e => injectedByTask[e.TaskId]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var rows = new List<Row>();
+        foreach (var kind in kinds)
+        {
+            var injections = labelled.Count(e => injectedByTask[e.TaskId] == kind);
+            foreach (var category in Enum.GetValues<TaskMapCategory>())
+            {
+                var size = labelled.Count(e => e.Category == category);
+                var hits = labelled.Count(e => e.Category == category && injectedByTask[e.TaskId] == kind);
+                rows.Add(new Row(kind, category, injections, size, hits, size == 0 ? double.NaN : (double)hits / size, (double)hits / injections));
+            }
+        }
+        return [.. rows.OrderBy(r => Array.IndexOf(Expected, (r.Injected, r.Category)) is var i && i >= 0 ? i : Expected.Length)
+            .ThenBy(r => r.Injected, StringComparer.Ordinal).ThenBy(r => r.Category)];
+    }
+}
