@@ -50,6 +50,15 @@ public sealed class ExperimentCommandTests : IDisposable
         var plot = XDocument.Load(svg);
         Assert.Equal(6, plot.Descendants().Count(e => e.Name.LocalName == "circle"));  // 2 experiments × 3 rounds
         Assert.Contains(plot.Descendants().Select(e => e.Value), v => v == "pu");
+        Assert.Contains("difference to rnd, paired by seed, with its 95 % t interval", compare.Stdout);
+        var paired = JsonDocument.Parse(CliRunner.Run($"experiment compare rnd pu --json {Data}").Stdout).RootElement;
+        Assert.Equal("rnd", paired.GetProperty("baseline").GetString());
+        var overall = paired.GetProperty("paired").EnumerateArray().Where(r => r.GetProperty("category").GetString() == "(overall)").ToArray();
+        Assert.Equal([0, 1, 2], overall.Select(r => r.GetProperty("round").GetInt32()));
+        Assert.All(overall, r => Assert.Equal(2, r.GetProperty("seeds").GetInt32()));
+        // Round 0 trains both strategies of a seed on the same initial tasks from the same base: no difference at all.
+        Assert.Equal((0.0, 0.0, 0.0), (overall[0].GetProperty("mean").GetDouble(), overall[0].GetProperty("low").GetDouble(), overall[0].GetProperty("high").GetDouble()));
+        Assert.All(overall.Skip(1), r => Assert.True(r.GetProperty("low").GetDouble() <= r.GetProperty("mean").GetDouble() && r.GetProperty("mean").GetDouble() <= r.GetProperty("high").GetDouble()));
 
         var csv = Path.Combine(_dir, "pu.csv");
         var json = Path.Combine(_dir, "pu.json");

@@ -34,4 +34,20 @@ public sealed class PairedTTestTests
         Assert.True(double.IsPositiveInfinity(flat.T));
         Assert.Equal(1, PairedTTest.Of([0.1, 0.2], [0.1, 0.2]).P);
     }
+
+    [Theory]
+    [InlineData(2, 4.302653)]    // Student's t table, two-sided 95 %
+    [InlineData(4, 2.776445)]
+    [InlineData(30, 2.042272)]
+    public void CriticalT_MatchesTheTable(int df, double expected) => Assert.Equal(expected, PairedTTest.CriticalT(0.05, df), 5);
+
+    [Fact]
+    public void Interval_IsMeanPlusMinusCriticalTimesStandardError()
+    {
+        var test = PairedTTest.Of([0.10, 0.20, 0.15], [0.30, 0.35, 0.40]);
+        var (low, high) = test.Interval();
+        Assert.Equal(0.2 - 4.302653 * 0.05 / Math.Sqrt(3), low, 5);
+        Assert.Equal(0.2 + 4.302653 * 0.05 / Math.Sqrt(3), high, 5);
+        Assert.True(double.IsNaN(PairedTTest.Of([0.1], [0.2]).Interval().Low));
+    }
 }

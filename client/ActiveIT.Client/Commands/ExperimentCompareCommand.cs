@@ -5,12 +5,14 @@ using ActiveIT.Client.Output;
 
 namespace ActiveIT.Client.Commands;
 
-/// <summary>`activeit experiment compare A B …`: learning curves side by side (mean ± std over seeds), as a table and an SVG plot.</summary>
+/// <summary>`activeit experiment compare A B …`: learning curves side by side (mean ± std over seeds), as a table and an SVG plot,
+/// and each experiment's difference to a baseline, paired by seed, with its 95 % interval.</summary>
 internal sealed class ExperimentCompareCommand : Command
 {
     private readonly Argument<string[]> _names = new("names") { Description = "Experiments to compare", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string?> _svg = new("--svg") { Description = "Write the learning curves as an SVG plot to this file" };
     private readonly Option<string?> _csv = new("--csv") { Description = "Write every seed's rounds of every experiment as CSV to this file" };
+    private readonly Option<string?> _baseline = new("--baseline") { Description = "Experiment the others are paired against (default: the first random one)" };
     private readonly ExperimentConnection _connection = new();
 
     public ExperimentCompareCommand() : base("compare", "Compare experiments' learning curves (held-out metric by training tasks, mean ± std over seeds)")
@@ -18,6 +20,7 @@ internal sealed class ExperimentCompareCommand : Command
         Arguments.Add(_names);
         Options.Add(_svg);
         Options.Add(_csv);
+        Options.Add(_baseline);
         _connection.AddTo(this);
         SetAction(RunAsync);
     }
@@ -37,13 +40,25 @@ internal sealed class ExperimentCompareCommand : Command
         {
             await File.WriteAllTextAsync(csv, ExperimentReport.Csv(experiments), cancellationToken);
         }
+        var baseline = PairedDifference.ChooseBaseline(experiments, parse.GetValue(_baseline));
+        var paired = PairedDifference.Of(experiments, baseline);
         if (parse.GetValue(_connection.Json))
         {
-            Console.WriteLine(JsonSerializer.Serialize(experiments.Select(e => new { experiment = e.Name, e.Config.Strategy, curve = ExperimentReport.Curve(e) }), Json.Options));
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                experiments = experiments.Select(e => new { experiment = e.Name, e.Config.Strategy, curve = ExperimentReport.Curve(e) }),
+                baseline = baseline.Name,
+                paired,
+            }, Json.Options));
             return ExitCodes.Success;
         }
         Console.WriteLine($"held-out {ExperimentReport.Metric(experiments[0])} (×100), mean ± std over seeds (seeds finished)\n");
         Console.WriteLine(ExperimentReport.Compare(experiments));
+        if (paired.Count > 0)
+        {
+            Console.WriteLine($"\ndifference to {baseline.Name}, paired by seed, with its 95 % t interval (×100; per category where the evaluation has several):\n");
+            Console.WriteLine(ExperimentReport.Paired(paired));
+        }
         return ExitCodes.Success;
     });
 }

@@ -78,6 +78,20 @@ internal static class ExperimentReport
         return table;
     }
 
+    /// <summary>One row per experiment, round and category: the paired mean difference and its interval.</summary>
+    public static TextTable Paired(IReadOnlyList<PairedDifference> rows)
+    {
+        var categories = rows.Select(r => r.Category).Distinct().Count();
+        var table = new TextTable("experiment", "round", "category", "seeds", "difference", "95 % interval");
+        foreach (var r in rows.Where(r => categories <= 2 ? r.Category == PairedDifference.Overall : true))
+        {
+            table.Add(r.Experiment, r.Round, r.Category, r.Seeds, r.Mean.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture),
+                double.IsNaN(r.Low) ? "-" : $"[{r.Low:F2}, {r.High:F2}]");
+        }
+        table.FitToRows();
+        return table;
+    }
+
     public static string Svg(IReadOnlyList<Experiment> experiments)
     {
         var curves = experiments.Select(e => (e.Name, Curve(e))).ToArray();

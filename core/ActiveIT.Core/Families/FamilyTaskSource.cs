@@ -110,7 +110,7 @@ public static class FamilyTaskSource
         };
         var definition = injection == "ambiguous" ? draw.VagueInstruction : draw.Instruction;
         return new InstructionTask(id, "families", TaskFormat.Niv2, definition, positives, [], instances,
-            [family.Classification ? "Classification" : "Generation"], ["Synthetic"], ["English"], null, metadata);
+            [family.Name], ["Synthetic"], ["English"], null, metadata);
     }
 
     /// <summary>A wrong label: the other answer of a classification task, else another instance's output or the reverse.</summary>

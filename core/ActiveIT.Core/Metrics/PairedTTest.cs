@@ -22,6 +22,33 @@ public sealed record PairedTTest(int Pairs, double MeanDifference, double StdDif
         return new PairedTTest(d.Length, mean, std, t, TwoSidedP(t, d.Length - 1));
     }
 
+    /// <summary>The confidence interval of the mean difference, mean ± t* · std / √pairs (NaN bounds with fewer than two pairs).</summary>
+    public (double Low, double High) Interval(double confidence = 0.95)
+    {
+        if (Pairs < 2)
+        {
+            return (double.NaN, double.NaN);
+        }
+        var half = CriticalT(1 - confidence, Pairs - 1) * StdDifference / Math.Sqrt(Pairs);
+        return (MeanDifference - half, MeanDifference + half);
+    }
+
+    /// <summary>The t with two-sided tail probability <paramref name="alpha"/> (t* = 4.303 for 0.05 and 2 df), by bisection.</summary>
+    public static double CriticalT(double alpha, int df)
+    {
+        double low = 0, high = 1;
+        while (TwoSidedP(high, df) > alpha)
+        {
+            high *= 2;
+        }
+        for (var i = 0; i < 100; i++)
+        {
+            var mid = (low + high) / 2;
+            (low, high) = TwoSidedP(mid, df) > alpha ? (mid, high) : (low, mid);
+        }
+        return (low + high) / 2;
+    }
+
     /// <summary>P(|T| ≥ |t|) for Student's t with <paramref name="df"/> degrees of freedom: I_{df/(df+t²)}(df/2, 1/2).</summary>
     public static double TwoSidedP(double t, int df) => RegularizedBeta(df / (df + t * t), df / 2.0, 0.5);
 
