@@ -61,6 +61,18 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnreachableServer_AfterItsRetries_IsAnHttpRequestExceptionNamingTheEndpoint()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();  // nothing listens there now: every connection is refused
+        var remote = new OpenAiCompatibleBackend(new Uri($"http://127.0.0.1:{port}/v1"), "tiny", null, maxRetries: 1, timeout: TimeSpan.FromSeconds(5));
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => remote.ScoreAsync([("a", "b")]));
+        Assert.Contains($"http://127.0.0.1:{port}/v1/completions could not be reached", e.Message);
+    }
+
+    [Fact]
     public async Task PromptUncertainty_ThroughTheSilo_IsFinite()
     {
         var task = new InstructionTask("t", "test", TaskFormat.Niv2, "Copy the input.", [new("ab", "ab"), new("cd", "cd")], [],

@@ -153,7 +153,15 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
         message.Request.Headers.Set("Content-Type", "application/json");
         message.Request.Content = BinaryContent.Create(BinaryData.FromString(body.ToJsonString()));
         message.Apply(new RequestOptions { CancellationToken = cancellationToken });
-        await _client.Pipeline.SendAsync(message);
+        try
+        {
+            await _client.Pipeline.SendAsync(message);
+        }
+        catch (Exception e) when (e is AggregateException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // AggregateException: the pipeline's retries ran out on network errors or timeouts ("Retry failed after N tries").
+            throw new HttpRequestException($"{_completions} could not be reached: {e.Message}", e);
+        }
         if (message.Response!.IsError)
         {
             // Keep the server's own words: OpenAI-style servers explain in {"error": {"message": …}}.
