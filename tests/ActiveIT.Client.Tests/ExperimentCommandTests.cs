@@ -69,6 +69,8 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Contains("\"{\"\"name\"\":\"\"pu\"\"", rows[1]);  // the full config travels with every row
         var record = JsonSerializer.Deserialize<Experiment>(File.ReadAllText(json), Json.Options)!;
         Assert.Equal("prompt-uncertainty", record.Config.Strategy);
+        Assert.Equal(["scoring.max_new_tokens 8: reference outputs capped below the original's 128 tokens"], record.Config.ScaleDeviations);
+        Assert.Contains("\"scale_deviations\"", File.ReadAllText(json));  // the results file carries it with the config
         Assert.Equal(RunEnvironment.Version, record.Sessions.Single().CodeVersion);
         Assert.All(record.Runs.SelectMany(r => r.Rounds).Where(r => r.Round > 0), r => Assert.NotNull(r.Selection.Selected[0].PromptUncertainty));
 

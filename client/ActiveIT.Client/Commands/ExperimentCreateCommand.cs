@@ -35,7 +35,7 @@ internal sealed class ExperimentCreateCommand : Command
         Console.WriteLine($"held out: {(c.Evaluation.TaskIds.Count > 0 ? c.Evaluation.TaskIds.Count : c.Evaluation.Tasks)} tasks from pool {c.Evaluation.Pool ?? c.Pool} " +
                           $"× {c.Evaluation.InstancesPerTask} instances; model {c.Model.Layers} layers / {c.Model.Heads} heads / d {c.Model.DModel} / context {c.Model.Context}; " +
                           $"{c.Training.Epochs} epochs, batch {c.Training.BatchSize}, lr {c.Training.LearningRate}");
-        foreach (var deviation in c.ScaleDeviations())
+        foreach (var deviation in c.ScaleDeviations)
         {
             Console.WriteLine($"scale deviation: {deviation}");
         }

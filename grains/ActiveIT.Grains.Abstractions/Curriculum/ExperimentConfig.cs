@@ -54,15 +54,19 @@ public sealed record ExperimentConfig
     [Id(14)]
     public double AmbiguousShare { get; init; } = 1.0 / 3;
 
-    /// <summary>Where this experiment is scaled down from the published setting, in words, for its record and reports.</summary>
-    public IReadOnlyList<string> ScaleDeviations()
+    /// <summary>Where this experiment is scaled down from the published setting, in words: written with the config into
+    /// every record and report (read-only: ignored when a config file is read).</summary>
+    public IReadOnlyList<string> ScaleDeviations
     {
-        var deviations = new List<string>();
-        if (ParsedStrategy.NeedsScores() && Scoring.MaxNewTokens < ScoringSpec.OriginalMaxNewTokens)
+        get
         {
-            deviations.Add($"scoring.max_new_tokens {Scoring.MaxNewTokens}: reference outputs capped below the original's {ScoringSpec.OriginalMaxNewTokens} tokens");
+            var deviations = new List<string>();
+            if (SelectionStrategies.TryParse(Strategy, out var strategy) && strategy.NeedsScores() && Scoring.MaxNewTokens < ScoringSpec.OriginalMaxNewTokens)
+            {
+                deviations.Add($"scoring.max_new_tokens {Scoring.MaxNewTokens}: reference outputs capped below the original's {ScoringSpec.OriginalMaxNewTokens} tokens");
+            }
+            return deviations;
         }
-        return deviations;
     }
 
     [JsonIgnore]
