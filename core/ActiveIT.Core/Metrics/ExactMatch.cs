@@ -8,7 +8,7 @@ public static class ExactMatch
     public static string Normalize(string text)
     {
         var kept = new System.Text.StringBuilder(text.Length);
-        foreach (var c in text.ToLowerInvariant())
+        foreach (var c in PythonText.Lower(text))
         {
             if (!AsciiPunctuation.Contains(c))
             {

@@ -10,7 +10,7 @@ public static class RougeL
     public static IReadOnlyList<string> Tokenize(string text)
     {
         var tokens = new List<string>();
-        var lower = text.ToLowerInvariant();
+        var lower = PythonText.Lower(text);
         var start = -1;
         for (var i = 0; i <= lower.Length; i++)
         {
