@@ -117,6 +117,10 @@ public sealed class Niv2FormatTests
     [InlineData("{\"Definition\": [\"d\"], \"Instances\": [{\"id\": \"a\", \"input\": \"i\", \"output\": [\"o\"]}, {\"id\": \"a\", \"input\": \"j\", \"output\": [\"p\"]}]}", "task_bad.json:$.Instances[1].id: duplicate instance id 'a'")]
     [InlineData("{\"Definition\": [\"d\"], \"Instances\": [{\"id\": \"a\", \"output\": [\"o\"]}]}", "task_bad.json:$.Instances[0].input: missing required field 'input'")]
     [InlineData("{\"Definition\": [\"d\"], \"Positive Examples\": [{\"input\": \"i\"}], \"Instances\": []}", "task_bad.json:$['Positive Examples'][0].output: missing required field 'output'")]
+    [InlineData("{\"Definition\": [\"d\"], \"Instances\": [{\"id\": \"\", \"input\": \"i\", \"output\": [\"o\"]}]}", "task_bad.json:$.Instances[0].id: an instance id must not be empty")]
+    [InlineData("{\"Definition\": [\"d\"], \"Instances\": [{\"id\": \"a\", \"input\": \"i\", \"output\": \"o\"}]}", "task_bad.json:$.Instances[0].output: expected a list, found a string")]
+    [InlineData("{\"Definition\": \"d\", \"Instances\": []}", "task_bad.json:$.Definition: expected a list, found a string")]
+    [InlineData("{\"Definition\": [\"d\"], \"Categories\": \"Sentiment Analysis\", \"Instances\": []}", "task_bad.json:$.Categories: expected a list, found a string")]
     public void BadNiv2_ErrorNamesFileLocationAndField(string json, string expected) =>
         Assert.StartsWith(expected, Assert.Throws<TaskFormatException>(() => Parse(json)).Message);
 

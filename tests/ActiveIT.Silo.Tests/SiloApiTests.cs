@@ -67,8 +67,15 @@ public sealed class SiloApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("task9_bad.json", problem.GetProperty("file").GetString());
-        Assert.Equal("$.Categories", problem.GetProperty("location").GetString());
+        Assert.Equal("$.Instances[0].output", problem.GetProperty("location").GetString());  // a lone string where NIV2 has a list
         Assert.Equal(0, (await _silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/p/stats")).GetProperty("tasks").GetInt32());
+
+        // A file that holds no task is an error naming it, not "0 tasks imported".
+        using var empty = await _silo.Client.PostAsync("v1/pools/p/upload?name=nothing.json", new StringContent("[]"));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        var none = await empty.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("nothing.json", none.GetProperty("file").GetString());
+        Assert.Contains("no task in this file", none.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -77,6 +77,12 @@ internal sealed class JsonFields(string file, ImportLimits limits)
     public IReadOnlyList<string> OptionalStringList(JsonElement obj, string path, string name) =>
         Optional(obj, path, name) is { } v ? StringList(v, Child(path, name)) : [];
 
+    /// <summary>A list of strings, strictly: a lone string is an error (NIV2's list fields are always lists).</summary>
+    public IReadOnlyList<string> StrictStringList(JsonElement value, string path) => [.. Array(value, path).Select((item, i) => String(item, $"{path}[{i}]"))];
+
+    public IReadOnlyList<string> OptionalStrictStringList(JsonElement obj, string path, string name) =>
+        Optional(obj, path, name) is { } v ? StrictStringList(v, Child(path, name)) : [];
+
     public IEnumerable<JsonElement> Array(JsonElement value, string path)
     {
         if (value.ValueKind != JsonValueKind.Array)

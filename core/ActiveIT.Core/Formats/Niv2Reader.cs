@@ -16,7 +16,7 @@ public static class Niv2Reader
         using var document = f.Parse(stream);
         var root = f.Object(document.RootElement, "$");
 
-        var definitionParts = f.StringList(f.Required(root, "$", "Definition"), "$.Definition");
+        var definitionParts = f.StrictStringList(f.Required(root, "$", "Definition"), "$.Definition");
         var definition = string.Join("\n", definitionParts).Trim();
         if (definition.Length == 0)
         {
@@ -35,11 +35,15 @@ public static class Niv2Reader
             }
             f.Object(item, path);
             var id = f.RequiredString(item, path, "id");
+            if (id.Length == 0)
+            {
+                throw f.Error($"{path}.id", "an instance id must not be empty");
+            }
             if (!ids.Add(id))
             {
                 throw f.Error($"{path}.id", $"duplicate instance id '{id}'");
             }
-            var outputs = f.StringList(f.Required(item, path, "output"), $"{path}.output");
+            var outputs = f.StrictStringList(f.Required(item, path, "output"), $"{path}.output");
             if (outputs.Count == 0)
             {
                 throw f.Error($"{path}.output", "an instance needs at least one reference output");
@@ -50,7 +54,7 @@ public static class Niv2Reader
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var key in new[] { "Contributors", "Source", "URL", "Reasoning", "Input_language", "Output_language", "Instruction_language" })
         {
-            var values = f.OptionalStringList(root, "$", key);
+            var values = f.OptionalStrictStringList(root, "$", key);
             if (values.Count > 0)
             {
                 metadata[key] = string.Join("; ", values);
@@ -70,8 +74,8 @@ public static class Niv2Reader
                 : throw f.Error($"$.{Curriculum.TaskKind.LabelFlagKey}", "expected a string such as \"ExactMentioned\"");
         }
         var languages = new[] { "Input_language", "Output_language", "Instruction_language" }
-            .SelectMany(k => f.OptionalStringList(root, "$", k)).Distinct(StringComparer.Ordinal).ToArray();
-        var license = f.OptionalStringList(root, "$", "Instance License");
+            .SelectMany(k => f.OptionalStrictStringList(root, "$", k)).Distinct(StringComparer.Ordinal).ToArray();
+        var license = f.OptionalStrictStringList(root, "$", "Instance License");
 
         return new InstructionTask(
             Id: TaskId(file),
@@ -81,8 +85,8 @@ public static class Niv2Reader
             PositiveExamples: Examples(f, root, "Positive Examples"),
             NegativeExamples: Examples(f, root, "Negative Examples"),
             Instances: instances,
-            Categories: f.OptionalStringList(root, "$", "Categories"),
-            Domains: f.OptionalStringList(root, "$", "Domains"),
+            Categories: f.OptionalStrictStringList(root, "$", "Categories"),
+            Domains: f.OptionalStrictStringList(root, "$", "Domains"),
             Languages: languages,
             License: license.Count == 0 ? null : string.Join("; ", license),
             Metadata: metadata);

@@ -31,15 +31,20 @@ public static class TaskFileReader
         return tasks;
     }
 
-    public static IReadOnlyList<InstructionTask> Read(Stream stream, string name, TaskFileFormat format, ImportLimits limits) => format switch
+    /// <summary>One file's tasks; a file that holds none (an empty list, say) is an error, not "0 tasks imported".</summary>
+    public static IReadOnlyList<InstructionTask> Read(Stream stream, string name, TaskFileFormat format, ImportLimits limits)
     {
-        TaskFileFormat.Niv2 => [Niv2Reader.Read(stream, name, limits)],
-        TaskFileFormat.Niv2Metadata => Niv2MetadataReader.Read(stream, name, limits),
-        TaskFileFormat.Alpaca => AlpacaReader.Read(stream, name, limits),
-        TaskFileFormat.SelfInstruct => SelfInstructReader.Read(stream, name, limits),
-        TaskFileFormat.CrossFit => [CrossFitTsv.Read(stream, name, limits)],
-        _ => throw new ArgumentException($"{name}: format {format} needs a file name to detect from"),
-    };
+        IReadOnlyList<InstructionTask> tasks = format switch
+        {
+            TaskFileFormat.Niv2 => [Niv2Reader.Read(stream, name, limits)],
+            TaskFileFormat.Niv2Metadata => Niv2MetadataReader.Read(stream, name, limits),
+            TaskFileFormat.Alpaca => AlpacaReader.Read(stream, name, limits),
+            TaskFileFormat.SelfInstruct => SelfInstructReader.Read(stream, name, limits),
+            TaskFileFormat.CrossFit => [CrossFitTsv.Read(stream, name, limits)],
+            _ => throw new ArgumentException($"{name}: format {format} needs a file name to detect from"),
+        };
+        return tasks.Count > 0 ? tasks : throw new TaskFormatException(name, "$", $"no task in this file (read as {format})");
+    }
 
     /// <summary>.tsv → CrossFit; .jsonl → Self-Instruct when records have "instances", else Alpaca; .json → Alpaca for a list,
     /// NIV2 metadata for an object of objects with "definition", else an NIV2 task file.</summary>
