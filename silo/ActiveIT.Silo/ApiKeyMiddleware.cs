@@ -10,10 +10,15 @@ namespace ActiveIT.Silo;
 public static class ApiKeyMiddleware
 {
     private const string DashboardCookie = "activeit_dashboard_key";
+    private const string AdminItem = "activeit.admin";
+
+    /// <summary>Whether the request came with one of the admin keys.</summary>
+    public static bool IsAdmin(HttpContext context) => context.Items.TryGetValue(AdminItem, out var admin) && admin is true;
 
     public static IApplicationBuilder UseApiKeys(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var keys = context.RequestServices.GetRequiredService<IOptions<SiloOptions>>().Value.ApiKeys;
+        var options = context.RequestServices.GetRequiredService<IOptions<SiloOptions>>().Value;
+        var keys = options.ApiKeys.Concat(options.AdminKeys).ToHashSet(StringComparer.Ordinal);
         var dashboard = context.Request.Path.StartsWithSegments("/dashboard", StringComparison.Ordinal);
         var given = context.Request.Headers.Authorization.ToString() is { Length: > 7 } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal)
             ? auth[7..]
@@ -36,6 +41,7 @@ public static class ApiKeyMiddleware
                         "in a browser, open /dashboard?api_key=KEY").ExecuteAsync(context);
             return;
         }
+        context.Items[AdminItem] = options.AdminKeys.Contains(given);
         await next();
     });
 }

@@ -23,9 +23,39 @@ public static class PoolApi
             var tasks = ReadUpload(body.ToArray(), name, ParseFormat(format), options.Value);
             return Results.Ok(await service.ImportAsync(pool, tasks, $"upload {name}", null, ct));
         });
-        pools.MapPost("/import-path", async (string pool, ImportPathRequest body, IPoolService service, IOptions<SiloOptions> options, CancellationToken ct) =>
+        pools.MapPost("/import-path", async (string pool, ImportPathRequest body, HttpContext context, IPoolService service, IOptions<SiloOptions> options,
+            CancellationToken ct) =>
         {
-            var tasks = TaskFileReader.Read(body.Path, ParseFormat(body.Format), ImportLimits.Default with { MaxBytes = options.Value.MaxRequestBytes });
+            // The silo's own files: only below the configured roots (symlinks and ".." resolved first), only for admin keys,
+            // and a refusal never says whether the path exists or what it holds.
+            var roots = options.Value.ImportRoots.Select(ImportRoots.RealPath).ToArray();
+            if (roots.Length == 0)
+            {
+                return Results.Problem(statusCode: 403, title: "import-path is off",
+                    detail: "the silo reads no files of its own until ActiveIT:ImportRoots lists the folders it may read; upload files with /upload instead");
+            }
+            if (!ApiKeyMiddleware.IsAdmin(context))
+            {
+                return Results.Problem(statusCode: 403, title: "Admin key required", detail: "import-path needs one of the silo's admin keys (ActiveIT:AdminKeys)");
+            }
+            var outside = Results.Problem(statusCode: 403, title: "Outside the import roots",
+                detail: $"'{body.Path}' is not below an import root ({string.Join(", ", options.Value.ImportRoots)})");
+            if (!ImportRoots.Contains(roots, body.Path))
+            {
+                return outside;
+            }
+            var files = TaskFileReader.Files(body.Path);
+            if (!files.All(f => ImportRoots.Contains(roots, f)))
+            {
+                return outside;  // a link inside a root that leads out of it
+            }
+            var limits = ImportLimits.Default with { MaxBytes = options.Value.MaxRequestBytes };
+            var format = ParseFormat(body.Format);
+            var tasks = files.SelectMany(f =>
+            {
+                using var stream = File.OpenRead(f);
+                return TaskFileReader.Read(stream, f, format == TaskFileFormat.Auto ? TaskFileReader.Detect(f) : format, limits);
+            }).ToList();
             return Results.Ok(await service.ImportAsync(pool, tasks, $"import {body.Path}", null, ct));
         });
         pools.MapGet("/tasks", async (string pool, int? offset, int? limit, IPoolService service, CancellationToken ct) =>

@@ -21,6 +21,12 @@ public sealed class SiloOptions
     /// <summary>Accepted keys (header "Authorization: Bearer KEY" or "X-Api-Key: KEY"). Empty: every request is refused.</summary>
     public List<string> ApiKeys { get; set; } = [];
 
+    /// <summary>Keys that may also do what reaches the silo's own files (import-path); accepted everywhere an API key is.</summary>
+    public List<string> AdminKeys { get; set; } = [];
+
+    /// <summary>Folders import-path may read below, after symlinks and ".." are resolved. None (the default): import-path is off.</summary>
+    public List<string> ImportRoots { get; set; } = [];
+
     public long MaxRequestBytes { get; set; } = 256L << 20;
 
     /// <summary>Folder of model checkpoints (*.safetensors) served by /v1/models and /v1/completions; id = file name without extension.</summary>

@@ -9,7 +9,59 @@ public sealed class SiloApiTests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("activeit-silo-").FullName;
     private SiloServer _silo = null!;
 
-    public async Task InitializeAsync() => _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}");
+    private string Roots => Path.Combine(_dir, "roots");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Roots);
+        _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/data", $"--ActiveIT:AdminKeys:0={SiloServer.Key}",
+            "--ActiveIT:ApiKeys:1=plain-key", $"--ActiveIT:ImportRoots:0={SharedData.Path("self_instruct")}", $"--ActiveIT:ImportRoots:1={Roots}");
+    }
+
+    [Fact]
+    public async Task ImportPath_ReadsOnlyBelowItsRoots_ForAdminKeys_AndNeverEchoesWhatIsOutside()
+    {
+        var inside = Path.Combine(Roots, "inside");
+        Directory.CreateDirectory(inside);
+        File.Copy(SharedData.Path("self_instruct", "seed_tasks.jsonl"), Path.Combine(inside, "seed.jsonl"));
+        File.WriteAllText(Path.Combine(_dir, "secret.jsonl"), "{\"instruction\": \"SECRET\", \"input\": \"\", \"output\": \"s3cr3t\"}\n");
+        File.CreateSymbolicLink(Path.Combine(Roots, "leak.jsonl"), Path.Combine(_dir, "secret.jsonl"));
+        Directory.CreateSymbolicLink(Path.Combine(Roots, "up"), _dir);
+
+        async Task<(HttpStatusCode Status, string Body)> Import(string path, HttpClient? client = null)
+        {
+            using var response = await (client ?? _silo.Client).PostAsJsonAsync("v1/pools/r/import-path", new { path });
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(HttpStatusCode.OK, (await Import(Path.Combine(inside, "seed.jsonl"))).Status);
+        foreach (var path in new[]
+                 {
+                     "/etc/passwd", Path.Combine(_dir, "secret.jsonl"), Path.Combine(Roots, "leak.jsonl"), Path.Combine(Roots, "up", "secret.jsonl"),
+                     Path.Combine(Roots, "..", "secret.jsonl"), Path.Combine(Roots, "up"), Path.Combine(Roots, "nope", "..", "..", "secret.jsonl"),
+                 })
+        {
+            var (status, body) = await Import(path);
+            Assert.True(status == HttpStatusCode.Forbidden, $"{path}: {status} {body}");
+            Assert.Contains("is not below an import root", body);
+            Assert.DoesNotContain("s3cr3t", body);
+            Assert.DoesNotContain("root:", body);
+        }
+        // A folder inside the roots holding a link that leads out is refused whole.
+        File.CreateSymbolicLink(Path.Combine(inside, "zz-leak.jsonl"), Path.Combine(_dir, "secret.jsonl"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Import(inside)).Status);
+
+        using var plain = new HttpClient { BaseAddress = _silo.Client.BaseAddress };
+        plain.DefaultRequestHeaders.Authorization = new("Bearer", "plain-key");
+        var (plainStatus, plainBody) = await Import(Path.Combine(inside, "seed.jsonl"), plain);
+        Assert.Equal(HttpStatusCode.Forbidden, plainStatus);
+        Assert.Contains("admin keys (ActiveIT:AdminKeys)", plainBody);
+        Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("v1/pools/r/stats")).StatusCode);  // an ordinary key still reads
+
+        await using var closed = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/closed", $"--ActiveIT:AdminKeys:0={SiloServer.Key}");
+        using var off = await closed.Client.PostAsJsonAsync("v1/pools/r/import-path", new { path = Path.Combine(inside, "seed.jsonl") });
+        Assert.Equal(HttpStatusCode.Forbidden, off.StatusCode);
+        Assert.Contains("ActiveIT:ImportRoots", await off.Content.ReadAsStringAsync());
+    }
 
     [Fact]
     public async Task RequestsWithoutKey_Get401ProblemDetails()

@@ -10,14 +10,18 @@ namespace ActiveIT.Grains.Import;
 /// </summary>
 public static class TaskFileReader
 {
+    /// <summary>The files <see cref="Read(string, TaskFileFormat, ImportLimits?)"/> reads: the file, or every
+    /// .json/.jsonl/.tsv file in a folder (not recursive), in name order.</summary>
+    public static IReadOnlyList<string> Files(string path) => Directory.Exists(path)
+        ? Directory.GetFiles(path).Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".tsv", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToArray()
+        : File.Exists(path) ? [path] : throw new FileNotFoundException($"{path}: no such file or folder", path);
+
     /// <summary>A file, or every .json/.jsonl/.tsv file in a folder (not recursive), in name order.</summary>
     public static IReadOnlyList<InstructionTask> Read(string path, TaskFileFormat format = TaskFileFormat.Auto, ImportLimits? limits = null)
     {
         limits ??= ImportLimits.Default;
-        var files = Directory.Exists(path)
-            ? Directory.GetFiles(path).Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".tsv", StringComparison.Ordinal))
-                .Order(StringComparer.Ordinal).ToArray()
-            : File.Exists(path) ? [path] : throw new FileNotFoundException($"{path}: no such file or folder", path);
+        var files = Files(path);
         var tasks = new List<InstructionTask>();
         foreach (var file in files)
         {
