@@ -11,8 +11,19 @@ public static class ExperimentApi
     public static void MapExperimentApi(this IEndpointRouteBuilder app)
     {
         var experiments = app.MapGroup("/v1/experiments");
-        experiments.MapPost("", async (ExperimentConfig config, IExperimentService service, CancellationToken ct) =>
+        experiments.MapPost("", async (ExperimentConfig config, IExperimentService service, IOptions<SiloOptions> options, CancellationToken ct) =>
         {
+            // A base checkpoint is a file the silo's worker will read: the same rule as import-path, before anything
+            // is said about the file — it must lie below the model folder or an import root.
+            if (config.Model.BaseCheckpoint is { } checkpoint)
+            {
+                var roots = options.Value.ImportRoots.Concat(options.Value.ModelDir is { } models ? [models] : []).Select(ImportRoots.RealPath).ToArray();
+                if (!ImportRoots.Contains(roots, checkpoint))
+                {
+                    return Results.Problem(statusCode: 403, title: "Outside the model folder and import roots",
+                        detail: $"model.base_checkpoint '{checkpoint}' must lie below ActiveIT:ModelDir or an ActiveIT:ImportRoots folder");
+                }
+            }
             var experiment = await service.CreateAsync(config, ct);
             return Results.Created($"/v1/experiments/{Uri.EscapeDataString(experiment.Name)}", experiment);
         });

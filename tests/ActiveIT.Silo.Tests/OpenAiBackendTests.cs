@@ -85,17 +85,16 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     [Fact]
     public void Cli_ScoreAndMapThroughTheSilo()
     {
-        Environment.SetEnvironmentVariable("ACTIVEIT_BACKEND_KEY", SiloServer.Key);
+        var key = new Dictionary<string, string?> { ["ACTIVEIT_BACKEND_KEY"] = SiloServer.Key };  // for these runs only
         var common = $"--pool p --data-dir {_dir}/cli";
         Assert.Equal(0, CliRunner.Run($"pool generate --rules 4 --instances 3 {common}").ExitCode);
         var scoring = $"--backend {_silo.Url}v1 --model tiny --model-version test --instances 2 --perturbations 2 --max-new-tokens 3";
-        var score = CliRunner.Run($"score {common} {scoring}");
+        var score = CliRunner.Run($"score {common} {scoring}", key);
         Assert.True(score.ExitCode == 0, score.Stderr);
         Assert.Contains("4 tasks (4 scored now, 0 from cache)", score.Stdout);
         Assert.Contains("key tiny@test/", score.Stdout);
-        var map = CliRunner.Run($"map {common} {scoring} --json");
+        var map = CliRunner.Run($"map {common} {scoring} --json", key);
         Assert.True(map.ExitCode == 0, map.Stderr);
-        Environment.SetEnvironmentVariable("ACTIVEIT_BACKEND_KEY", null);
     }
 
     [Fact]

@@ -57,6 +57,12 @@ public sealed class SiloApiTests : IAsyncLifetime
         Assert.Contains("admin keys (ActiveIT:AdminKeys)", plainBody);
         Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("v1/pools/r/stats")).StatusCode);  // an ordinary key still reads
 
+        // An experiment's base checkpoint is a file the worker reads: the same rule.
+        using var experiment = await _silo.Client.PostAsJsonAsync("v1/experiments",
+            new { name = "x", pool = "r", model = new { base_checkpoint = Path.Combine(_dir, "secret.jsonl") } });
+        Assert.Equal(HttpStatusCode.Forbidden, experiment.StatusCode);
+        Assert.Contains("must lie below ActiveIT:ModelDir or an ActiveIT:ImportRoots folder", await experiment.Content.ReadAsStringAsync());
+
         await using var closed = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/closed", $"--ActiveIT:AdminKeys:0={SiloServer.Key}");
         using var off = await closed.Client.PostAsJsonAsync("v1/pools/r/import-path", new { path = Path.Combine(inside, "seed.jsonl") });
         Assert.Equal(HttpStatusCode.Forbidden, off.StatusCode);
@@ -153,11 +159,10 @@ public sealed class SiloApiTests : IAsyncLifetime
         Assert.Contains("Grammarly", CliRunner.Run($"pool show user_oriented_task_0 --pool remote --silo {_silo.Url} --json").Stdout);
         Assert.Equal(0, show.ExitCode);
 
-        Environment.SetEnvironmentVariable("ACTIVEIT_API_KEY", "wrong");
-        var denied = CliRunner.Run($"pool stats --pool remote --silo {_silo.Url}");
+        // The wrong key for this one run only: the silo test classes run in parallel and all use the right one.
+        var denied = CliRunner.Run($"pool stats --pool remote --silo {_silo.Url}", new Dictionary<string, string?> { ["ACTIVEIT_API_KEY"] = "wrong" });
         Assert.Equal(ActiveIT.Client.ExitCodes.Failure, denied.ExitCode);
         Assert.Contains("401", denied.Stderr);
-        Environment.SetEnvironmentVariable("ACTIVEIT_API_KEY", null);
     }
 
     public async Task DisposeAsync()

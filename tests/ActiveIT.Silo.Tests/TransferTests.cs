@@ -493,26 +493,19 @@ public sealed class TransferTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("v1/transfers/api-out")).StatusCode);
 
         // The CLI with --silo: the run streams through the same endpoint, and status reads it back.
-        Environment.SetEnvironmentVariable("ACTIVEIT_API_KEY", SiloServer.Key);
-        try
-        {
-            var run = CliRunner.Run($"transfer run --pool api-src --out-pool cli-out --model tiny --candidates 2 --max-tokens 16 --no-denoise --silo {silo.Url} --json");
-            Assert.True(run.ExitCode == 0, run.Stderr);
-            var cliState = JsonDocument.Parse(run.Stdout).RootElement;
-            // Same tasks and config as the API's run: the candidates are cached per task version and config, not per
-            // output pool, so this run transfers all three without a single request.
-            Assert.Equal(("done", 0L, 3), (cliState.GetProperty("status").GetString(), cliState.GetProperty("requests").GetInt64(),
-                cliState.GetProperty("outcomes").EnumerateObject().Count()));
-            var status = CliRunner.Run($"transfer status --out-pool cli-out --silo {silo.Url}");
-            Assert.Contains("transfer of pool 'api-src' to niv2 → pool 'cli-out': done", status.Stdout);
-            var missing = CliRunner.Run($"transfer run --pool no-such-pool --out-pool cli-out2 --model tiny --no-denoise --silo {silo.Url}");
-            Assert.Equal(2, missing.ExitCode);
-            Assert.Contains("pool 'no-such-pool' has no tasks", missing.Stderr);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("ACTIVEIT_API_KEY", null);
-        }
+        Environment.SetEnvironmentVariable("ACTIVEIT_API_KEY", SiloServer.Key);  // every silo test class sets the same key; none unsets it
+        var run = CliRunner.Run($"transfer run --pool api-src --out-pool cli-out --model tiny --candidates 2 --max-tokens 16 --no-denoise --silo {silo.Url} --json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var cliState = JsonDocument.Parse(run.Stdout).RootElement;
+        // Same tasks and config as the API's run: the candidates are cached per task version and config, not per
+        // output pool, so this run transfers all three without a single request.
+        Assert.Equal(("done", 0L, 3), (cliState.GetProperty("status").GetString(), cliState.GetProperty("requests").GetInt64(),
+            cliState.GetProperty("outcomes").EnumerateObject().Count()));
+        var status = CliRunner.Run($"transfer status --out-pool cli-out --silo {silo.Url}");
+        Assert.Contains("transfer of pool 'api-src' to niv2 → pool 'cli-out': done", status.Stdout);
+        var missing = CliRunner.Run($"transfer run --pool no-such-pool --out-pool cli-out2 --model tiny --no-denoise --silo {silo.Url}");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("pool 'no-such-pool' has no tasks", missing.Stderr);
     }
 
     public async Task DisposeAsync()

@@ -3,16 +3,25 @@ using ActiveIT.Client.Commands;
 
 namespace ActiveIT.Testing;
 
-/// <summary>Runs the real command tree in-process, capturing stdout and stderr.</summary>
+/// <summary>
+/// Runs the real command tree in-process, capturing stdout and stderr. Runs are serialised; <paramref name="environment"/>
+/// variables hold for one run only (restored after it), so a test that needs, say, a wrong API key cannot leak it into
+/// another test class's run.
+/// </summary>
 internal static class CliRunner
 {
     private static readonly Lock ConsoleGate = new();
 
-    public static (int ExitCode, string Stdout, string Stderr) Run(string commandLine)
+    public static (int ExitCode, string Stdout, string Stderr) Run(string commandLine, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var root = new RootCommand { new DiversityCommand(), new DemoCommand(), new PoolCommand(), new EvalCommand(), new ScoreCommand(), new MapCommand(), new BenchCommand(), new ExperimentCommand(), new TransferCommand() };
         lock (ConsoleGate)
         {
+            var saved = (environment ?? new Dictionary<string, string?>()).Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+            foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
             var (oldOut, oldErr) = (Console.Out, Console.Error);
             var (stdout, stderr) = (new StringWriter(), new StringWriter());
             Console.SetOut(stdout);
@@ -26,6 +35,10 @@ internal static class CliRunner
             {
                 Console.SetOut(oldOut);
                 Console.SetError(oldErr);
+                foreach (var (name, value) in saved)
+                {
+                    Environment.SetEnvironmentVariable(name, value);
+                }
             }
         }
     }
