@@ -27,6 +27,9 @@ public static class ErrorHandling
             BadHttpRequestException e => Results.Problem(statusCode: e.StatusCode, title: "Bad request", detail: e.Message),
             SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException =>
                 Unavailable(context, error),
+            // A storage error raised in a grain on another silo arrives as "no codec for Npgsql.PostgresException": seen while a
+            // killed silo's grains moved (ClusterTests); the storage is consistent, so the client should retry, not give up.
+            Orleans.Serialization.CodecNotFoundException e when e.Message.Contains("Npgsql", StringComparison.Ordinal) => Unavailable(context, error),
             _ => Results.Problem(statusCode: 500, title: "Internal error", detail: error?.Message),
         };
         await result.ExecuteAsync(context);
