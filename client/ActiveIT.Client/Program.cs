@@ -5,6 +5,7 @@ var root = new System.CommandLine.RootCommand("ActiveIT: choose, prepare and stu
 {
     new DiversityCommand(),
     new DemoCommand(),
+    new PretrainCommand(),
     new PoolCommand(),
     new EvalCommand(),
     new ScoreCommand(),

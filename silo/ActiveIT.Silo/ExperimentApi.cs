@@ -15,7 +15,7 @@ public static class ExperimentApi
         {
             // A base checkpoint is a file the silo's worker will read: the same rule as import-path, before anything
             // is said about the file — it must lie below the model folder or an import root.
-            if (config.Model.BaseCheckpoint is { } checkpoint)
+            foreach (var checkpoint in config.Seeds.Select(config.Model.BaseCheckpointFor).OfType<string>().Distinct())
             {
                 var roots = options.Value.ImportRoots.Concat(options.Value.ModelDir is { } models ? [models] : []).Select(ImportRoots.RealPath).ToArray();
                 if (!ImportRoots.Contains(roots, checkpoint))

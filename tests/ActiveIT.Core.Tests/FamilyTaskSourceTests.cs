@@ -86,3 +86,35 @@ public sealed class FamilyTaskSourceTests
         }
     }
 }
+
+public sealed class FamilyCorpusTests
+{
+    [Fact]
+    public void Documents_AreOneDrawnTasksPairs_WithoutInstructions_WithinTheLength()
+    {
+        var families = new[] { TaskFamilies.Named("reverse"), TaskFamilies.Named("filter") };
+        var strings = new FamilyStrings(8, 4, 8);
+        for (var index = 0; index < 20; index++)
+        {
+            var document = FamilyCorpus.Document(families, strings, seed: 4, index, maxChars: 126);
+            Assert.Equal(document, FamilyCorpus.Document(families, strings, seed: 4, index, maxChars: 126));  // deterministic
+            Assert.InRange(document.Length, 1, 126);
+            Assert.DoesNotContain("Definition", document, StringComparison.Ordinal);
+            var pairs = System.Text.RegularExpressions.Regex.Matches(document, "Input: ([a-h]+)\\.\nOutput: ([a-h]*)\\.\n\n");
+            Assert.True(pairs.Count >= 3);
+            Assert.Equal(document.Length, pairs.Sum(m => m.Length));  // nothing but pairs
+            if (index % 2 == 0)
+            {
+                Assert.All(pairs, m => Assert.Equal(new string([.. m.Groups[1].Value.Reverse()]), m.Groups[2].Value));
+            }
+            else
+            {
+                // one letter, the document's own parameter, is deleted throughout
+                var deleted = pairs.Select(m => m.Groups[1].Value.Except(m.Groups[2].Value).ToArray()).Where(d => d.Length > 0).Select(d => Assert.Single(d)).Distinct();
+                Assert.True(deleted.Count() <= 1);
+                Assert.All(pairs, m => Assert.Equal(m.Groups[2].Value, new string([.. m.Groups[1].Value.Where(c => !deleted.Contains(c))])));
+            }
+        }
+        Assert.NotEqual(FamilyCorpus.Document(families, strings, 4, 0, 126), FamilyCorpus.Document(families, strings, 5, 0, 126));
+    }
+}

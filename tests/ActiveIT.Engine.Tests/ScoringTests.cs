@@ -35,6 +35,24 @@ public sealed class ScoringTests
     }
 
     [Fact]
+    public void LargeBatches_AttendInRowBlocks_WithTheScoresOfSmallOnes()
+    {
+        // 2 heads × 256 × 256 float32 scores are 512 KiB a row: 40 rows pass the 16 MiB block and are attended as 32 + 8.
+        using var model = GptModel.Create(Models.Tiny with { MaxSeqLen = 256 }, seed: 3);
+        var random = new ActiveIT.Core.SeededRandom(5);
+        var rows = Enumerable.Range(0, 40).Select(_ => new TokenPair([ByteTokenizer.Bos, .. Enumerable.Range(0, 200).Select(_ => random.NextInt(256))],
+            [.. Enumerable.Range(0, 55).Select(_ => random.NextInt(256))])).ToArray();
+        var together = model.Score(SequenceBatch.FromPairs(rows));
+        var apart = model.Score(SequenceBatch.FromPairs(rows[..20])).Concat(model.Score(SequenceBatch.FromPairs(rows[20..]))).ToArray();
+        Assert.Equal(256, SequenceBatch.FromPairs(rows).SeqLen);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal(apart[i].TokenCount, together[i].TokenCount);
+            Assert.Equal(apart[i].LogProbSum, together[i].LogProbSum, 1e-3);
+        }
+    }
+
+    [Fact]
     public void TokenLogProbs_SumToTheScore_AndAreZeroOffTarget()
     {
         using var model = Models.CreateTiny();

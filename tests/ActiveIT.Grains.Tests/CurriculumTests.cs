@@ -191,6 +191,59 @@ public sealed class CurriculumTests : IDisposable
     }
 
     [Fact]
+    public async Task HeldOutCategories_AreNeverTrainedOn_AndScoredApart_FromAPerSeedBase()
+    {
+        await using var host = await HostAsync();
+        var families = new[] { "copy", "reverse", "filter", "contains", "starts" };
+        var tasks = ActiveIT.Core.Families.FamilyTaskSource.Tasks(new ActiveIT.Core.Families.FamilyPoolOptions(Tasks: 40, InstancesPerTask: 6, Families: families), seed: 3);
+        await new PoolService(host.Grains).ImportAsync("families", tasks, "test");
+        var spec = new PretrainSpec(families, 8, 4, 8, Layers: 1, Heads: 2, DModel: 32, Context: 192, DocumentChars: 64, Steps: 3, BatchSize: 4,
+            LearningRate: 1e-3, WarmupSteps: 1);
+        var bases = Path.Combine(_dir, "bases");
+        var first = BasePretraining.Ensure(spec, 1, bases, "cpu", "test");
+        Assert.False(first.Cached);
+        Assert.True(BasePretraining.Ensure(spec, 1, bases, "cpu", "test").Cached);  // the same spec and seed: the cached file
+        Assert.NotEqual(first.Path, BasePretraining.Ensure(spec, 2, bases, "cpu", "test").Path);
+        Assert.NotEqual(spec.Key, (spec with { Steps = 4 }).Key);
+
+        var config = Config("held-out", "random") with
+        {
+            Pool = "families", InitialTasks = 4, TasksPerRound = 3, Rounds = 1, InstancesPerTask = 3, Seeds = [1, 2],
+            Evaluation = new EvaluationSpec { Tasks = 4, InstancesPerTask = 2, MaxNewTokens = 8, HeldOutCategories = ["reverse", "starts"], HeldOutCategoryTasks = 3 },
+            Model = Config("x").Model with { BaseCheckpoint = BasePretraining.PathFor(bases, spec, 0).Replace("seed-0", "seed-{seed}", StringComparison.Ordinal) },
+        };
+        var service = new ExperimentService(host.Grains, Experiments);
+        var missing = await Assert.ThrowsAsync<ArgumentException>(() => service.CreateAsync(config with
+        {
+            Name = "bad", Evaluation = config.Evaluation with { HeldOutCategories = ["sort"] },
+        }));
+        Assert.Contains("evaluation.held_out_categories: pool 'families' has no task of category 'sort'", missing.Message);
+        await service.CreateAsync(config);
+        var done = await Runner(host).RunAsync("held-out");
+
+        var family = tasks.ToDictionary(t => t.Id, t => t.Categories[0]);
+        foreach (var run in done.Runs)
+        {
+            Assert.Equal(3, run.UnseenCategoryTaskIds!.Count);
+            Assert.All(run.UnseenCategoryTaskIds, id => Assert.Contains(family[id], new[] { "reverse", "starts" }));
+            Assert.All(run.EvaluationTaskIds, id => Assert.DoesNotContain(family[id], new[] { "reverse", "starts" }));
+            Assert.All(run.Rounds.SelectMany(r => r.Selection.Selected), s => Assert.DoesNotContain(family[s.TaskId], new[] { "reverse", "starts" }));
+            foreach (var round in run.Rounds)
+            {
+                var evaluation = round.Evaluation!;
+                Assert.Equal(4 * 2, evaluation.Instances);  // the headline covers the unseen tasks of seen families only
+                Assert.Equal(3, evaluation.UnseenCategories!.Tasks);
+                Assert.Equal(3 * 2, evaluation.UnseenCategories.Instances);
+                Assert.Equal(evaluation.UnseenCategories.RougeL, evaluation.UnseenCategories.Value);
+                Assert.True(evaluation.ByTask.Keys.ToHashSet().SetEquals(run.EvaluationTaskIds.Concat(run.UnseenCategoryTaskIds)));
+            }
+        }
+        // "{seed}" names one base per seed: a seed without its base is refused, naming that seed's file.
+        var noBase = await Assert.ThrowsAsync<ArgumentException>(() => service.CreateAsync(config with { Name = "seed-3", Seeds = [1, 3] }));
+        Assert.Contains($"model.base_checkpoint: no such file '{BasePretraining.PathFor(bases, spec, 3)}'", noBase.Message);
+    }
+
+    [Fact]
     public async Task Create_RefusesBadConfigs_NamingTheField()
     {
         await using var host = await WithPoolAsync(HostAsync());

@@ -46,7 +46,10 @@ internal sealed class ExperimentCompareCommand : Command
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                experiments = experiments.Select(e => new { experiment = e.Name, e.Config.Strategy, curve = ExperimentReport.Curve(e) }),
+                experiments = experiments.Select(e => new
+                {
+                    experiment = e.Name, e.Config.Strategy, curve = ExperimentReport.Curve(e), unseen_category_curve = ExperimentReport.Curve(e, unseenCategories: true),
+                }),
                 baseline = baseline.Name,
                 paired,
             }, Json.Options));
@@ -54,6 +57,11 @@ internal sealed class ExperimentCompareCommand : Command
         }
         Console.WriteLine($"held-out {ExperimentReport.Metric(experiments[0])} (×100), mean ± std over seeds (seeds finished)\n");
         Console.WriteLine(ExperimentReport.Compare(experiments));
+        if (ExperimentReport.HasUnseenCategories(experiments))
+        {
+            Console.WriteLine($"\non tasks of held-out categories (never trained on):\n");
+            Console.WriteLine(ExperimentReport.Compare(experiments, unseenCategories: true));
+        }
         if (paired.Count > 0)
         {
             Console.WriteLine($"\ndifference to {baseline.Name}, paired by seed, with its 95 % t interval (×100; per category where the evaluation has several):\n");

@@ -30,11 +30,17 @@ internal sealed class ExperimentOptions
     private readonly Option<string[]?> _evalIds = new("--eval-task-ids") { Description = "Fixed held-out tasks instead (comma-separated ids)", CustomParser = Strings };
     private readonly Option<int?> _evalInstances = new("--eval-instances") { Description = "Held-out instances per task" };
     private readonly Option<int?> _evalMaxNew = new("--eval-max-new-tokens") { Description = "Longest generated answer when evaluating" };
+    private readonly Option<string[]?> _heldOutCategories = new("--held-out-categories")
+    {
+        Description = "Categories held out whole (comma-separated; a families pool's families): never trained on, evaluated apart as unseen categories",
+        CustomParser = Strings,
+    };
+    private readonly Option<int?> _heldOutCategoryTasks = new("--held-out-category-tasks") { Description = "Tasks of the held-out categories evaluated per seed" };
     private readonly Option<int?> _layers = new("--layers") { Description = "Model layers" };
     private readonly Option<int?> _heads = new("--heads") { Description = "Attention heads" };
     private readonly Option<int?> _dModel = new("--d-model") { Description = "Model width" };
     private readonly Option<int?> _context = new("--context") { Description = "Context length in tokens (bytes)" };
-    private readonly Option<string?> _baseCheckpoint = new("--base-checkpoint") { Description = "Train every round from this safetensors checkpoint instead of fresh weights" };
+    private readonly Option<string?> _baseCheckpoint = new("--base-checkpoint") { Description = "Train every round from this safetensors checkpoint instead of fresh weights; {seed} in the path stands for the seed (a base per seed, as `activeit pretrain` writes them)" };
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Epochs per round" };
     private readonly Option<int?> _batch = new("--batch-size") { Description = "Examples per optimiser step" };
     private readonly Option<double?> _lr = new("--lr") { Description = "Peak learning rate (AdamW)" };
@@ -50,7 +56,7 @@ internal sealed class ExperimentOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _config, _pool, _strategy, _classBalance, _classShare, _initial, _initialIds, _perRound, _rounds, _instances, _evalPool,
-                     _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
+                     _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _heldOutCategories, _heldOutCategoryTasks, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
                      _warmup, _schedule, _continue, _scoreInstances, _perturbations, _drop, _scoreMaxNew, _seeds })
         {
             command.Options.Add(option);
@@ -87,6 +93,8 @@ internal sealed class ExperimentOptions
                 TaskIds = Ids(_evalIds, c.Evaluation.TaskIds),
                 InstancesPerTask = Or(_evalInstances, c.Evaluation.InstancesPerTask),
                 MaxNewTokens = Or(_evalMaxNew, c.Evaluation.MaxNewTokens),
+                HeldOutCategories = Ids(_heldOutCategories, c.Evaluation.HeldOutCategories),
+                HeldOutCategoryTasks = Or(_heldOutCategoryTasks, c.Evaluation.HeldOutCategoryTasks),
             },
             Model = c.Model with
             {

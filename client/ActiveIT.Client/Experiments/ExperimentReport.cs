@@ -12,11 +12,13 @@ internal static class ExperimentReport
     /// <summary>One point of a learning curve: a round, its training-set size, the metric's mean and sample std over the seeds that finished it.</summary>
     public sealed record CurvePoint(int Round, double TrainingTasks, double Mean, double Std, int Seeds);
 
-    public static IReadOnlyList<CurvePoint> Curve(Experiment experiment) =>
+    /// <param name="unseenCategories">The curve on tasks of held-out categories instead of the unseen tasks of seen ones.</param>
+    public static IReadOnlyList<CurvePoint> Curve(Experiment experiment, bool unseenCategories = false) =>
     [
-        .. experiment.Runs.SelectMany(r => r.Rounds).Where(r => r.Evaluation is not null).GroupBy(r => r.Round).OrderBy(g => g.Key).Select(g =>
+        .. experiment.Runs.SelectMany(r => r.Rounds)
+            .Where(r => unseenCategories ? r.Evaluation?.UnseenCategories is not null : r.Evaluation is not null).GroupBy(r => r.Round).OrderBy(g => g.Key).Select(g =>
         {
-            var values = g.Select(r => r.Evaluation!.Value).ToArray();
+            var values = g.Select(r => unseenCategories ? r.Evaluation!.UnseenCategories!.Value : r.Evaluation!.Value).ToArray();
             var mean = values.Average();
             var std = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
             return new CurvePoint(g.Key, g.Average(r => r.TrainingTasks), mean, std, values.Length);
@@ -63,9 +65,9 @@ internal static class ExperimentReport
     }
 
     /// <summary>Rounds down, experiments across: "mean ± std (seeds)" of each experiment's metric.</summary>
-    public static TextTable Compare(IReadOnlyList<Experiment> experiments)
+    public static TextTable Compare(IReadOnlyList<Experiment> experiments, bool unseenCategories = false)
     {
-        var curves = experiments.Select(Curve).ToArray();
+        var curves = experiments.Select(e => Curve(e, unseenCategories)).ToArray();
         var table = new TextTable(["round", "tasks", .. experiments.Select(e => e.Name)]);
         var rounds = curves.SelectMany(c => c.Select(p => p.Round)).Distinct().Order();
         foreach (var round in rounds)
@@ -92,6 +94,10 @@ internal static class ExperimentReport
         return table;
     }
 
+    /// <summary>Whether any round of these experiments evaluated held-out categories.</summary>
+    public static bool HasUnseenCategories(IReadOnlyList<Experiment> experiments) =>
+        experiments.SelectMany(e => e.Runs).SelectMany(r => r.Rounds).Any(r => r.Evaluation?.UnseenCategories is not null);
+
     public static string Svg(IReadOnlyList<Experiment> experiments)
     {
         var curves = experiments.Select(e => (e.Name, Curve(e))).ToArray();
@@ -114,7 +120,7 @@ internal static class ExperimentReport
     [
         "experiment", "pool", "strategy", "class_balance", "seed", "round", "training_tasks", "new_tasks", "metric", "value", "exact_match", "rouge_l",
         "candidates", "scored_now", "scores_from_cache", "select_seconds", "train_examples", "train_steps", "train_loss", "train_seconds",
-        "train_tokens_per_second", "eval_tasks", "eval_instances", "eval_seconds", "model_version", "checkpoint", "selected_tasks",
+        "train_tokens_per_second", "eval_tasks", "eval_instances", "eval_seconds", "unseen_category_value", "unseen_category_tasks", "model_version", "checkpoint", "selected_tasks",
         "code_version", "torch_version", "device", "threads", "config",
     ];
 
@@ -136,7 +142,8 @@ internal static class ExperimentReport
                         r.Evaluation?.Metric, r.Evaluation?.Value, r.Evaluation?.ExactMatch, r.Evaluation?.RougeL,
                         r.Selection.Candidates, r.Selection.ScoredNow, r.Selection.ScoresFromCache, r.Selection.Seconds,
                         r.Training?.Examples, r.Training?.Steps, r.Training?.FinalLoss, r.Training?.Seconds, r.Training?.TokensPerSecond,
-                        r.Evaluation?.Tasks, r.Evaluation?.Instances, r.Evaluation?.Seconds, r.Training?.ModelVersion, r.Training?.Checkpoint,
+                        r.Evaluation?.Tasks, r.Evaluation?.Instances, r.Evaluation?.Seconds, r.Evaluation?.UnseenCategories?.Value,
+                        r.Evaluation?.UnseenCategories?.Tasks, r.Training?.ModelVersion, r.Training?.Checkpoint,
                         string.Join(" ", r.Selection.Selected.Select(s => s.TaskId)),
                         session?.CodeVersion, session?.TorchVersion, session?.Device, session?.Threads, config,
                     ];

@@ -89,7 +89,7 @@ internal sealed class ExperimentWatcher(IExperimentService service, bool json, T
         var s = r.Selection;
         var scoring = s.ScoreKey is null ? "" : $", scored {s.ScoredNow} + {s.ScoresFromCache} cached";
         return $"seed {seed} round {r.Round}: {r.TrainingTasks} tasks (+{s.Selected.Count}) · {r.Evaluation!.Metric} {r.Evaluation.Value:F2} " +
-               $"(ROUGE-L {r.Evaluation.RougeL:F2}) · select {s.Seconds:F1} s{scoring} · train {r.Training!.Seconds:F1} s " +
+               $"(ROUGE-L {r.Evaluation.RougeL:F2}){(r.Evaluation.UnseenCategories is { } u ? $" · unseen categories {u.Value:F2}" : "")} · select {s.Seconds:F1} s{scoring} · train {r.Training!.Seconds:F1} s " +
                $"({r.Training.TokensPerSecond / 1000:F1}k tok/s, loss {r.Training.FinalLoss:F3}) · eval {r.Evaluation.Seconds:F1} s";
     }
 }

@@ -44,9 +44,11 @@ public sealed record Experiment(
         (Runs.Sum(r => r.Rounds.Count(x => x.Evaluation is not null)), Config.Seeds.Count * (Config.Rounds + 1));
 }
 
-/// <summary>One seed's run: its held-out tasks and its rounds (round 0 = the initial set).</summary>
+/// <summary>One seed's run: its held-out tasks (unseen tasks, and with held-out categories the tasks of unseen
+/// categories) and its rounds (round 0 = the initial set).</summary>
 [GenerateSerializer, Immutable, Alias("activeit.SeedRun")]
-public sealed record SeedRun(ulong Seed, string EvaluationPool, IReadOnlyList<string> EvaluationTaskIds, IReadOnlyList<RoundRecord> Rounds);
+public sealed record SeedRun(ulong Seed, string EvaluationPool, IReadOnlyList<string> EvaluationTaskIds, IReadOnlyList<RoundRecord> Rounds,
+    IReadOnlyList<string>? UnseenCategoryTaskIds = null);
 
 /// <summary>
 /// One round, filled step by step: selection (with the scores it used), training (checkpoint and its hash),
@@ -89,7 +91,8 @@ public sealed record TrainingRecord(
     double TokensPerSecond,
     string Device);
 
-/// <summary>Held-out results: the headline metric (exact match for string rewriting, else ROUGE-L), both overall and per category, ×100.</summary>
+/// <summary>Held-out results: the headline metric (exact match for string rewriting, else ROUGE-L), both overall and per category, ×100.
+/// The overall figures cover the unseen tasks of seen categories; tasks of held-out categories are scored apart.</summary>
 [GenerateSerializer, Immutable, Alias("activeit.EvaluationRecord")]
 public sealed record EvaluationRecord(
     string Metric,
@@ -101,7 +104,13 @@ public sealed record EvaluationRecord(
     IReadOnlyDictionary<string, double> ByTask,
     int Tasks,
     int Instances,
-    double Seconds);
+    double Seconds,
+    UnseenCategoryScore? UnseenCategories = null);
+
+/// <summary>The headline metric on tasks of categories held out whole (never trained on), ×100; per category in the
+/// record's by-category maps.</summary>
+[GenerateSerializer, Immutable, Alias("activeit.UnseenCategoryScore")]
+public sealed record UnseenCategoryScore(double Value, double ExactMatch, double RougeL, int Tasks, int Instances);
 
 /// <summary>Where a running experiment is: seed (index of count), round, step ("select", "score", "train", "evaluate"), done of total.</summary>
 [GenerateSerializer, Immutable, Alias("activeit.ExperimentProgress")]

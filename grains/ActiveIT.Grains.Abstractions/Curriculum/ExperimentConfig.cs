@@ -129,8 +129,20 @@ public sealed record EvaluationSpec
     [Id(4)]
     public int MaxNewTokens { get; init; } = 32;
 
+    /// <summary>Categories (a task's first category: its family in a families pool, its task type in NIV2) held out
+    /// whole: their tasks are never candidates, and <see cref="HeldOutCategoryTasks"/> of them per seed are evaluated
+    /// apart from the unseen tasks of seen categories.</summary>
+    [Id(5)]
+    public IReadOnlyList<string> HeldOutCategories { get; init; } = [];
+    [Id(6)]
+    public int HeldOutCategoryTasks { get; init; } = 20;
+
     public IEnumerable<string> Validate()
     {
+        if (HeldOutCategories.Count > 0 && HeldOutCategoryTasks < 1)
+        {
+            yield return "evaluation.held_out_category_tasks: must be at least 1 with evaluation.held_out_categories";
+        }
         if (Pool is not null && !NameRule.IsValid(Pool))
         {
             yield return $"evaluation.pool: '{Pool}' must be 1-100 letters, digits, '-', '_' or '.'";
@@ -164,6 +176,10 @@ public sealed record ModelSpec
     public int Context { get; init; } = 256;
     [Id(4)]
     public string? BaseCheckpoint { get; init; }
+
+    /// <summary>One seed's base checkpoint: "{seed}" in <see cref="BaseCheckpoint"/> stands for the seed, for bases pretrained per seed.</summary>
+    public string? BaseCheckpointFor(ulong seed) =>
+        BaseCheckpoint?.Replace("{seed}", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     public IEnumerable<string> Validate()
     {

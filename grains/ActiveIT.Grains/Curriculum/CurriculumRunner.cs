@@ -151,7 +151,11 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             var evalPool = _config.Evaluation.Pool ?? _config.Pool;
             var evalIds = _config.Evaluation.TaskIds.Count > 0
                 ? _config.Evaluation.TaskIds
-                : Draw((await MembersAsync(evalPool)).Values.Where(m => m.Instances > 0).Select(m => m.TaskId), _config.Evaluation.Tasks, SeededRandom.For(seed, "split/evaluation"));
+                : Draw((await MembersAsync(evalPool)).Values.Where(m => m.Instances > 0 && !InHeldOutCategory(m)).Select(m => m.TaskId), _config.Evaluation.Tasks,
+                    SeededRandom.For(seed, "split/evaluation"));
+            IReadOnlyList<string>? unseenCategoryIds = _config.Evaluation.HeldOutCategories.Count == 0 ? null
+                : Draw(pool.Values.Where(m => m.Instances > 0 && InHeldOutCategory(m)).Select(m => m.TaskId), _config.Evaluation.HeldOutCategoryTasks,
+                    SeededRandom.For(seed, "split/unseen-categories"));
             var candidates = Candidates(pool, evalPool == _config.Pool ? evalIds : []);
             IReadOnlyList<string> initial = _config.InitialTaskIds.Count > 0 ? _config.InitialTaskIds
                 : _strategy == SelectionStrategy.FullyTrained ? candidates
@@ -164,17 +168,21 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             }
             var round0 = new RoundRecord(0, new SelectionRecord(_strategy == SelectionStrategy.FullyTrained ? "fully-trained" : "initial", selected,
                 selected.Count, candidates.Count, 0, 0, null, 0));
-            var run = new SeedRun(seed, evalPool, [.. evalIds], [round0]);
+            var run = new SeedRun(seed, evalPool, [.. evalIds], [round0], unseenCategoryIds);
             await grain.RecordRunAsync(runnerId, run);
             return run;
         }
 
-        /// <summary>Pool tasks with instances, minus the held-out ones, ordered by id.</summary>
-        private static List<string> Candidates(Dictionary<string, PoolMember> pool, IReadOnlyList<string> heldOut)
+        /// <summary>Pool tasks with instances, minus the held-out ones and every task of a held-out category, ordered by id.</summary>
+        private List<string> Candidates(Dictionary<string, PoolMember> pool, IReadOnlyList<string> heldOut)
         {
             var excluded = heldOut.ToHashSet(StringComparer.Ordinal);
-            return [.. pool.Values.Where(m => m.Instances > 0 && !excluded.Contains(m.TaskId)).Select(m => m.TaskId).Order(StringComparer.Ordinal)];
+            return [.. pool.Values.Where(m => m.Instances > 0 && !excluded.Contains(m.TaskId) && !InHeldOutCategory(m)).Select(m => m.TaskId).Order(StringComparer.Ordinal)];
         }
+
+        /// <summary>Whether a task's category (its first) is held out whole.</summary>
+        private bool InHeldOutCategory(PoolMember m) =>
+            m.Categories.Count > 0 && _config.Evaluation.HeldOutCategories.Contains(m.Categories[0], StringComparer.Ordinal);
 
         private static IReadOnlyList<string> Draw(IEnumerable<string> ids, int count, SeededRandom random)
         {
@@ -239,7 +247,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             {
                 model = GptModel.Load(Path.Combine(runner.ExperimentsDir, CheckpointPath(_config.Name, run.Seed, r - 1)), runner.Device);
             }
-            else if (_config.Model.BaseCheckpoint is { } path)
+            else if (_config.Model.BaseCheckpointFor(run.Seed) is { } path)
             {
                 model = GptModel.Load(path, runner.Device);
             }
@@ -274,27 +282,33 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             var watch = Stopwatch.StartNew();
             var e = _config.Evaluation;
             var backend = new LocalEngineBackend(model, ModelId(_config.Model), "evaluation");
-            var rows = new List<(InstructionTask Task, double Em, double Rouge)>();
-            await ReportAsync("evaluate", 0, run.EvaluationTaskIds.Count, null, force: true);
-            foreach (var (id, i) in run.EvaluationTaskIds.Select((id, i) => (id, i)))
+            var rows = new List<(InstructionTask Task, double Em, double Rouge, bool UnseenCategory)>();
+            var tasks = run.EvaluationTaskIds.Select(id => (Pool: run.EvaluationPool, Id: id, Unseen: false))
+                .Concat((run.UnseenCategoryTaskIds ?? []).Select(id => (Pool: _config.Pool, Id: id, Unseen: true))).ToArray();
+            await ReportAsync("evaluate", 0, tasks.Length, null, force: true);
+            foreach (var ((poolName, id, unseen), i) in tasks.Select((t, i) => (t, i)))
             {
-                var task = await TaskAsync(run.EvaluationPool, id);
+                var task = await TaskAsync(poolName, id);
                 var instances = CurriculumData.EvaluationInstances(task, run.Seed, e.InstancesPerTask);
                 var prompts = instances.Select(x => CurriculumData.Prompt(task, x.Input, _config.Model.Context - e.MaxNewTokens)).ToArray();
                 var predictions = await backend.GenerateAsync(prompts, e.MaxNewTokens, cancellationToken: cancellationToken);
-                rows.AddRange(instances.Select((x, j) => (task, Niv2Metrics.ExactMatch(predictions[j], x.Outputs), Niv2Metrics.RougeL(predictions[j], x.Outputs))));
-                Report("evaluate", i + 1, run.EvaluationTaskIds.Count, null);
+                rows.AddRange(instances.Select((x, j) => (task, Niv2Metrics.ExactMatch(predictions[j], x.Outputs), Niv2Metrics.RougeL(predictions[j], x.Outputs), unseen)));
+                Report("evaluate", i + 1, tasks.Length, null);
             }
             static double Percent(IEnumerable<double> xs) => xs.Any() ? Math.Round(100 * xs.Average(), 4) : 0;
             var byCategory = rows.GroupBy(x => x.Task.Categories.FirstOrDefault() ?? "(none)").OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
             var rewrite = rows.All(x => x.Task.Format == TaskFormat.StringRewrite);
-            var em = Percent(rows.Select(x => x.Em));
-            var rouge = Percent(rows.Select(x => x.Rouge));
+            var seen = rows.Where(x => !x.UnseenCategory).ToArray();
+            var other = rows.Where(x => x.UnseenCategory).ToArray();
+            var em = Percent(seen.Select(x => x.Em));
+            var rouge = Percent(seen.Select(x => x.Rouge));
+            var unseenScore = other.Length == 0 ? null : new UnseenCategoryScore(rewrite ? Percent(other.Select(x => x.Em)) : Percent(other.Select(x => x.Rouge)),
+                Percent(other.Select(x => x.Em)), Percent(other.Select(x => x.Rouge)), other.Select(x => x.Task.Id).Distinct().Count(), other.Length);
             return new EvaluationRecord(rewrite ? "exact_match" : "rouge_l", rewrite ? em : rouge, em, rouge,
                 byCategory.ToDictionary(g => g.Key, g => Percent(g.Select(x => x.Em))),
                 byCategory.ToDictionary(g => g.Key, g => Percent(g.Select(x => x.Rouge))),
                 rows.GroupBy(x => x.Task.Id).ToDictionary(g => g.Key, g => Percent(g.Select(x => rewrite ? x.Em : x.Rouge))),
-                run.EvaluationTaskIds.Count, rows.Count, watch.Elapsed.TotalSeconds);
+                run.EvaluationTaskIds.Count, seen.Length, watch.Elapsed.TotalSeconds, unseenScore);
         }
 
         private async Task<Dictionary<string, PoolMember>> MembersAsync(string pool)

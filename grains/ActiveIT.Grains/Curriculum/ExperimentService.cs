@@ -75,11 +75,24 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
     private async Task<IEnumerable<string>> CheckPoolsAsync(ExperimentConfig config)
     {
         var errors = new List<string>();
-        var pool = (await grains.GetGrain<ITaskPoolGrain>(config.Pool).ListAllAsync()).Where(m => m.Instances > 0).Select(m => m.TaskId).ToHashSet(StringComparer.Ordinal);
-        if (pool.Count == 0)
+        var members = (await grains.GetGrain<ITaskPoolGrain>(config.Pool).ListAllAsync()).Where(m => m.Instances > 0).ToArray();
+        if (members.Length == 0)
         {
             return [$"pool: '{config.Pool}' has no tasks with instances"];
         }
+        // Tasks of held-out categories are evaluated apart and never candidates.
+        var heldOutCategories = config.Evaluation.HeldOutCategories;
+        var inHeldOut = members.Where(m => m.Categories.Count > 0 && heldOutCategories.Contains(m.Categories[0], StringComparer.Ordinal)).Select(m => m.TaskId)
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var category in heldOutCategories.Where(c => !members.Any(m => m.Categories.Count > 0 && m.Categories[0] == c)))
+        {
+            errors.Add($"evaluation.held_out_categories: pool '{config.Pool}' has no task of category '{category}'");
+        }
+        if (heldOutCategories.Count > 0 && inHeldOut.Count < config.Evaluation.HeldOutCategoryTasks)
+        {
+            errors.Add($"evaluation.held_out_category_tasks: {config.Evaluation.HeldOutCategoryTasks} asked, pool '{config.Pool}' has {inHeldOut.Count} tasks in the held-out categories");
+        }
+        var pool = members.Select(m => m.TaskId).Where(id => !inHeldOut.Contains(id)).ToHashSet(StringComparer.Ordinal);
         var evalPoolName = config.Evaluation.Pool ?? config.Pool;
         var evalPool = evalPoolName == config.Pool ? pool
             : (await grains.GetGrain<ITaskPoolGrain>(evalPoolName).ListAllAsync()).Where(m => m.Instances > 0).Select(m => m.TaskId).ToHashSet(StringComparer.Ordinal);
@@ -107,9 +120,12 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
                            $"but pool '{config.Pool}' has {candidates} candidates after {(evalPoolName == config.Pool ? held : 0)} held out");
             }
         }
-        if (config.Model.BaseCheckpoint is { } path && !File.Exists(path))
+        foreach (var path in config.Seeds.Select(config.Model.BaseCheckpointFor).OfType<string>().Distinct())
         {
-            errors.Add($"model.base_checkpoint: no such file '{path}'");
+            if (!File.Exists(path))
+            {
+                errors.Add($"model.base_checkpoint: no such file '{path}'");
+            }
         }
         return errors;
     }

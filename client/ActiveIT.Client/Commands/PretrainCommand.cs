@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Text.Json;
+using ActiveIT.Client.Output;
+using ActiveIT.Client.Pools;
+using ActiveIT.Core.Families;
+using ActiveIT.Engine;
+using ActiveIT.Grains;
+using ActiveIT.Grains.Curriculum;
+
+namespace ActiveIT.Client.Commands;
+
+/// <summary>
+/// `activeit pretrain`: a base model per seed, language-modelled on task-family documents without instructions
+/// (<see cref="FamilyCorpus"/>), cached by its spec's hash; experiments train every round from it with
+/// `--base-checkpoint PATH` ("{seed}" in the path for the seed).
+/// </summary>
+internal sealed class PretrainCommand : Command
+{
+    private readonly Option<string[]> _families = new("--families")
+    {
+        Description = "Families whose documents it reads (default: all of them)",
+        CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+    };
+    private readonly Option<int> _alphabet = new("--alphabet") { Description = "Alphabet size (as the families pool's)", DefaultValueFactory = _ => new FamilyPoolOptions().AlphabetSize };
+    private readonly Option<int> _layers = new("--layers") { DefaultValueFactory = _ => 2 };
+    private readonly Option<int> _heads = new("--heads") { DefaultValueFactory = _ => 4 };
+    private readonly Option<int> _dModel = new("--d-model") { DefaultValueFactory = _ => 128 };
+    private readonly Option<int> _context = new("--context") { Description = "Context in tokens (bytes): the documents' length", DefaultValueFactory = _ => 256 };
+    private readonly Option<int> _documentChars = new("--document-chars") { Description = "Length of each document (at most the context)", DefaultValueFactory = _ => 128 };
+    private readonly Option<int> _steps = new("--steps") { Description = "Optimiser steps", DefaultValueFactory = _ => 1000 };
+    private readonly Option<int> _batch = new("--batch-size") { DefaultValueFactory = _ => 32 };
+    private readonly Option<double> _lr = new("--lr") { Description = "Peak learning rate (cosine decay)", DefaultValueFactory = _ => 3e-3 };
+    private readonly Option<int> _warmup = new("--warmup-steps") { DefaultValueFactory = _ => 50 };
+    private readonly Option<string[]> _seeds = new("--seeds")
+    {
+        Description = "One base per seed (comma-separated)",
+        DefaultValueFactory = _ => ["1"],
+        CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+    };
+    private readonly Option<string?> _out = new("--out") { Description = "Folder of cached bases (default: bases/ in $ACTIVEIT_DATA or ~/.activeit)" };
+    private readonly Option<bool> _json = new("--json") { Description = "One JSON object per seed" };
+    private readonly EngineOptions _engine = new();
+
+    public PretrainCommand() : base("pretrain", "Pretrain a base model per seed on task-family documents without instructions (cached by config)")
+    {
+        foreach (var option in new Option[] { _families, _alphabet, _layers, _heads, _dModel, _context, _documentChars, _steps, _batch, _lr, _warmup, _seeds, _out, _json })
+        {
+            Options.Add(option);
+        }
+        _engine.AddTo(this);
+        SetAction(RunAsync);
+    }
+
+    private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => Task.Run(() => Run(parse, cancellationToken), CancellationToken.None);
+
+    private int Run(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var device = _engine.Apply(parse);
+        var families = parse.GetValue(_families) is { Length: > 0 } names ? names : [.. TaskFamilies.All.Select(f => f.Name)];
+        var pool = new FamilyPoolOptions();
+        var spec = new PretrainSpec([.. families.Select(n => TaskFamilies.Named(n).Name)], parse.GetValue(_alphabet), pool.MinLength, pool.MaxLength,
+            parse.GetValue(_layers), parse.GetValue(_heads), parse.GetValue(_dModel), parse.GetValue(_context), parse.GetValue(_documentChars), parse.GetValue(_steps),
+            parse.GetValue(_batch), parse.GetValue(_lr), parse.GetValue(_warmup));
+        var seeds = parse.GetValue(_seeds)!.Select(s => ulong.TryParse(s, out var v) ? v : throw new ArgumentException($"--seeds: '{s}' is not a seed")).ToArray();
+        var dir = parse.GetValue(_out) ?? Path.Combine(EmbeddedHost.DataDir(null), "bases");
+        foreach (var seed in seeds)
+        {
+            var result = Pretrain(spec, seed, dir, device, parse.GetValue(_json) ? null : Console.Error, cancellationToken);
+            Console.WriteLine(parse.GetValue(_json)
+                ? JsonSerializer.Serialize(new { seed, spec.Key, result.Path, result.Cached, result.Seconds, result.FinalLoss, result.TokensPerSecond, result.Tokens, spec }, Json.Options)
+                : $"seed {seed}: {result.Path}{(result.Cached ? " (cached)" : "")} · loss {result.FinalLoss:F3} · {result.Tokens / 1e6:F1} M tokens in {result.Seconds:F0} s ({result.TokensPerSecond / 1000:F1}k tok/s)");
+        }
+        Console.Error.WriteLine($"use: --base-checkpoint {BasePretraining.PathFor(dir, spec, 0).Replace("seed-0", "seed-{seed}", StringComparison.Ordinal)}");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Pretrains (or finds) one seed's base, with progress lines on <paramref name="log"/>.</summary>
+    public static PretrainResult Pretrain(PretrainSpec spec, ulong seed, string dir, string device, TextWriter? log, CancellationToken cancellationToken)
+    {
+        var last = DateTime.MinValue;
+        var progress = new SyncProgress<TrainingProgress>(p =>
+        {
+            if (log is not null && ((DateTime.UtcNow - last).TotalSeconds >= 5 || p.Step == p.TotalSteps))
+            {
+                last = DateTime.UtcNow;
+                log?.WriteLine($"pretrain seed {seed}: step {p.Step}/{p.TotalSteps} · loss {p.Result.Loss:F3} · {p.ElapsedSeconds:F0} s");
+            }
+        });
+        return BasePretraining.Ensure(spec, seed, dir, device, RunEnvironment.Version, progress, cancellationToken);
+    }
+}
