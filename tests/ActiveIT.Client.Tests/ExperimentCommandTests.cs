@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -151,18 +152,37 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
-    public void Demo_SmokeScale_ComparesTheFourStrategies_AndResumes()
+    public void Demo_SmokeScale_PretrainsPerSeed_ComparesPairedBySeed_ChecksTheMap_AndResumes()
     {
         var run = CliRunner.Run($"demo --scale smoke --threads 2 --out {_dir}");
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Matches(@"round\s+tasks\s+smoke-random\s+smoke-prompt-uncertainty\s+smoke-high-perplexity\s+smoke-low-perplexity", run.Stdout);
-        Assert.Equal(13, File.ReadAllLines(Path.Combine(_dir, "results.csv")).Length);  // 4 strategies × 3 rounds
-        Assert.Equal(4, JsonSerializer.Deserialize<Experiment[]>(File.ReadAllText(Path.Combine(_dir, "results.json")), Json.Options)!.Length);
-        Assert.Equal(12, XDocument.Load(Path.Combine(_dir, "curves.svg")).Descendants().Count(e => e.Name.LocalName == "circle"));
+        Assert.Matches(@"round\s+tasks\s+smoke-random\s+smoke-prompt-uncertainty", run.Stdout);
+        Assert.Contains("on tasks of the families held out whole (dedupe, palindrome)", run.Stdout);
+        Assert.Matches(@"smoke-prompt-uncertainty\s+2\s+\(overall\)\s+2\s+[-+]?\d+\.\d\d\s+\[", run.Stdout);  // round 2, 2 seeds, an interval
+        Assert.Contains("task map under smoke-prompt-uncertainty seed 1's round-0 model", run.Stdout);
+        Assert.Matches(@"ambiguous\s+\d+\s+Ambiguous", run.Stdout);
+        Assert.Equal(2, Regex.Matches(run.Stderr, @"base for seed \d: loss \d").Count);
+        Assert.Equal(13, File.ReadAllLines(Path.Combine(_dir, "results.csv")).Length);  // 2 strategies × 2 seeds × 3 rounds
+        using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "results.json"))))
+        {
+            var experiments = results.RootElement.GetProperty("experiments").Deserialize<Experiment[]>(Json.Options)!;
+            Assert.Equal(2, experiments.Length);
+            Assert.All(experiments.SelectMany(e => e.Runs).SelectMany(r => r.Rounds), r => Assert.Equal(3, r.Evaluation!.UnseenCategories!.Tasks));
+            Assert.Equal(2, results.RootElement.GetProperty("pretraining").GetArrayLength());
+            Assert.True(results.RootElement.GetProperty("map_check").GetProperty("rows").GetArrayLength() > 0);
+        }
+        var svg = XDocument.Load(Path.Combine(_dir, "curves.svg"));
+        Assert.Equal(6, svg.Descendants().Count(e => e.Name.LocalName == "circle"));
+        Assert.Equal(3, XDocument.Load(Path.Combine(_dir, "paired.svg")).Descendants().Count(e => e.Name.LocalName == "circle"));  // PU − random, rounds 0-2
+        var width = double.Parse(svg.Root!.Attribute("width")!.Value, System.Globalization.CultureInfo.InvariantCulture);
+        var legend = svg.Descendants().Where(e => e.Name.LocalName == "text" && e.Value == "smoke-prompt-uncertainty").Single();
+        Assert.True(double.Parse(legend.Attribute("x")!.Value, System.Globalization.CultureInfo.InvariantCulture) + 7 * legend.Value.Length <= width);  // not clipped
 
-        var again = CliRunner.Run($"demo --scale smoke --threads 2 --out {_dir}");  // finished experiments are not redone
+        var again = CliRunner.Run($"demo --scale smoke --threads 2 --out {_dir}");  // cached bases, finished experiments are not redone
         Assert.Equal(0, again.ExitCode);
-        Assert.Equal(run.Stdout.Split("\n\nheld-out")[1].Split("\n\n")[1], again.Stdout.Split("\n\nheld-out")[1].Split("\n\n")[1]);
+        Assert.Equal(2, Regex.Matches(again.Stderr, @"base for seed \d: .*\(cached\)").Count);
+        static string Tables(string stdout) => stdout[..stdout.TrimEnd().LastIndexOf('\n')];  // all but the wall-time line
+        Assert.Equal(Tables(run.Stdout), Tables(again.Stdout));
     }
 
     /// <summary>The CLI as its own process (activeit.dll from the build output), so it can be killed outright.</summary>

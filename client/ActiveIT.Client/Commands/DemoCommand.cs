@@ -1,26 +1,35 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Text.Json;
 using ActiveIT.Client.Experiments;
 using ActiveIT.Client.Output;
 using ActiveIT.Client.Pools;
+using ActiveIT.Core.Families;
+using ActiveIT.Core.Uncertainty;
+using ActiveIT.Engine;
 using ActiveIT.Grains.Curriculum;
 using ActiveIT.Grains.Pools;
 
 namespace ActiveIT.Client.Commands;
 
 /// <summary>
-/// `activeit demo`: active instruction tuning end to end at demo scale — a string-rewrite pool, then prompt
-/// uncertainty, random, high- and low-perplexity selection over the same seeds, compared as learning curves. Runs
-/// embedded in its own data directory; re-running resumes (finished experiments are not redone).
+/// `activeit demo`: active instruction tuning end to end (issue #13) — a task-families pool with known ground truth,
+/// a base pretrained per seed, then each strategy's rounds from it over the same seeds; learning curves on unseen
+/// tasks and unseen families, the paired difference to random, and the task map against the injected ground truth.
+/// Runs embedded in its own data directory; re-running resumes (cached bases and finished experiments are kept).
 /// </summary>
 internal sealed class DemoCommand : Command
 {
-    private readonly Option<string> _scale = new("--scale") { Description = "demo (about 8 min on 2 cores), report (the docs/curriculum.md run, about 40 min) or smoke (seconds, checks an installation)", DefaultValueFactory = _ => "demo" };
-    private readonly Option<string> _out = new("--out") { Description = "Output directory (its data/ holds the pool and the experiments)", DefaultValueFactory = _ => "runs/demo" };
+    private readonly Option<string> _scale = new("--scale")
+    {
+        Description = "demo (the default), report (the docs/curriculum.md run, 5 seeds) or smoke (seconds, checks an installation); each prints its measured time",
+        DefaultValueFactory = _ => "demo",
+    };
+    private readonly Option<string> _out = new("--out") { Description = "Output directory (its data/ holds the pool, the bases and the experiments)", DefaultValueFactory = _ => "runs/demo" };
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON line per finished round instead of text" };
-    private readonly EngineOptions _engine = new();
+    private readonly EngineOptions _engine = new(fastDefault: true);
 
-    public DemoCommand() : base("demo", "The main job at demo scale: active instruction tuning on a string-rewrite pool, four selection strategies compared")
+    public DemoCommand() : base("demo", "The main job at demo scale: active instruction tuning on a task-families pool, selection strategies compared with paired statistics")
     {
         _scale.AcceptOnlyFromAmong([.. CurriculumDemo.Names]);
         Options.Add(_scale);
@@ -32,25 +41,45 @@ internal sealed class DemoCommand : Command
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        var wall = Stopwatch.StartNew();
         var demo = CurriculumDemo.Preset(parse.GetValue(_scale)!);
         var device = _engine.Apply(parse);
         var json = parse.GetValue(_json);
         var outDir = Directory.CreateDirectory(parse.GetValue(_out)!).FullName;
         var dataDir = Path.Combine(outDir, "data");
         await using var silo = await EmbeddedHost.StartAsync(dataDir, cancellationToken);
-        var service = new ExperimentService(silo.Grains, Path.Combine(dataDir, "experiments"));
+        var experimentsDir = Path.Combine(dataDir, "experiments");
+        var service = new ExperimentService(silo.Grains, experimentsDir);
         var t = demo.Template;
-        Console.Error.WriteLine($"ActiveIT demo, scale '{demo.Scale}' ({demo.Cost}): pool of {demo.Rules} string-rewrite rules × {demo.InstancesPerRule} instances; " +
-                                $"{t.Evaluation.Tasks} held-out rules; {t.InitialTasks} initial tasks + {t.Rounds} rounds × {t.TasksPerRound}; " +
-                                $"{t.Model.Layers}/{t.Model.Heads}/{t.Model.DModel} model, context {t.Model.Context}, {t.Training.Epochs} epochs; seeds {string.Join(",", t.Seeds)}; device {device}");
-        if ((await new PoolService(silo.Grains).GetStatsAsync(demo.PoolName, cancellationToken)).Tasks == 0)
+        var p = demo.Pretrain;
+        Console.Error.WriteLine($"ActiveIT demo, scale '{demo.Scale}' (measured: {demo.Measured}); device {device}, {EngineRuntime.DefaultPrecision.Name()}\n" +
+                                $"pool: {demo.Pool.Tasks} tasks × {demo.Pool.InstancesPerTask} instances from {CurriculumDemo.Families.Length} families " +
+                                $"({demo.Pool.ClassificationShare:P1} classification, {demo.Pool.AmbiguousShare:P0} ambiguous, {demo.Pool.NoisyShare:P0} noisy); " +
+                                $"held out whole: {string.Join(", ", demo.HeldOutFamilies)}\n" +
+                                $"base per seed: {p.Layers}/{p.Heads}/{p.DModel}, {p.Steps} steps × {p.BatchSize} documents without instructions\n" +
+                                $"rounds: {t.InitialTasks} initial tasks + {t.Rounds} × {t.TasksPerRound}, {t.InstancesPerTask} instances each, {t.Training.Epochs} epochs from the base; " +
+                                $"evaluated on {t.Evaluation.Tasks} unseen tasks + {t.Evaluation.HeldOutCategoryTasks} tasks of unseen families; " +
+                                $"strategies {string.Join(", ", demo.Strategies)}; seeds {string.Join(",", t.Seeds)}");
+        var pools = new PoolService(silo.Grains);
+        if ((await pools.GetStatsAsync(demo.PoolName, cancellationToken)).Tasks == 0)
         {
-            await new PoolService(silo.Grains).ImportAsync(demo.PoolName, demo.PoolTasks(), "demo", null, cancellationToken);
+            await pools.ImportAsync(demo.PoolName, demo.PoolTasks(), "demo", null, cancellationToken);
         }
-        var experiments = new List<Experiment>();
-        foreach (var strategy in CurriculumDemo.Strategies)
+
+        var basesDir = Path.Combine(dataDir, "bases");
+        var pretraining = new List<(ulong Seed, PretrainResult Result)>();
+        foreach (var seed in t.Seeds)
         {
-            var config = t with { Name = $"{demo.Scale}-{strategy}", Pool = demo.PoolName, Strategy = strategy };
+            var result = await Task.Run(() => PretrainCommand.Pretrain(p, seed, basesDir, device, json ? null : Console.Error, cancellationToken), CancellationToken.None);
+            Console.Error.WriteLine($"base for seed {seed}: loss {result.FinalLoss:F3}, {result.Seconds:F0} s{(result.Cached ? " (cached)" : "")}");
+            pretraining.Add((seed, result));
+        }
+        var baseCheckpoint = BasePretraining.PathFor(basesDir, p, 0).Replace("seed-0", "seed-{seed}", StringComparison.Ordinal);
+
+        var experiments = new List<Experiment>();
+        foreach (var strategy in demo.Strategies)
+        {
+            var config = t with { Name = $"{demo.Scale}-{strategy}", Pool = demo.PoolName, Strategy = strategy, Model = t.Model with { BaseCheckpoint = baseCheckpoint } };
             if (await service.GetAsync(config.Name, cancellationToken) is { } existing)
             {
                 if (JsonSerializer.Serialize(existing.Config) != JsonSerializer.Serialize(config))
@@ -65,25 +94,85 @@ internal sealed class DemoCommand : Command
             }
             await service.StartAsync(config.Name, cancellationToken);
             Console.Error.WriteLine($"\n{config.Name}:");
-            var done = await ForegroundRun.RunAsync(service, silo.Grains, Path.Combine(dataDir, "experiments"), device, config.Name,
-                new ExperimentWatcher(service, json), cancellationToken);
+            var done = await ForegroundRun.RunAsync(service, silo.Grains, experimentsDir, device, config.Name, new ExperimentWatcher(service, json), cancellationToken);
             if (done is null)
             {
                 return cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.Failure;
             }
             experiments.Add(done);
         }
+
+        var baseline = PairedDifference.ChooseBaseline(experiments, null);
+        var paired = PairedDifference.Of(experiments, baseline);
+        var map = await MapCheckAsync(silo.Grains, pools, demo, experiments, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(outDir, "curves.svg"), ExperimentReport.Svg(experiments), CancellationToken.None);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "paired.svg"), ExperimentReport.PairedSvg(experiments, paired), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.csv"), ExperimentReport.Csv(experiments), CancellationToken.None);
-        await File.WriteAllTextAsync(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(experiments, Json.Indented), CancellationToken.None);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(new
+        {
+            scale = demo.Scale, pretraining = pretraining.Select(x => new { x.Seed, x.Result }), experiments, paired, map_check = map,
+            wall_seconds = wall.Elapsed.TotalSeconds, code_version = RunEnvironment.Version,
+        }, Json.Indented), CancellationToken.None);
         if (!json)
         {
-            Console.WriteLine($"\nheld-out {ExperimentReport.Metric(experiments[0])} (×100) on unseen rules, mean ± std over seeds (seeds):\n");
+            Console.WriteLine($"\nheld-out {ExperimentReport.Metric(experiments[0])} (×100) on unseen tasks of the pool's families, mean ± std over seeds (seeds):\n");
             Console.WriteLine(ExperimentReport.Compare(experiments));
-            var seconds = experiments.SelectMany(e => e.Runs).SelectMany(r => r.Rounds)
-                .Sum(r => r.Selection.Seconds + (r.Training?.Seconds ?? 0) + (r.Evaluation?.Seconds ?? 0));
-            Console.WriteLine($"\n{seconds / 60:F1} min of selection, training and evaluation; curves.svg, results.csv and results.json in {outDir}");
+            Console.WriteLine($"\non tasks of the families held out whole ({string.Join(", ", demo.HeldOutFamilies)}):\n");
+            Console.WriteLine(ExperimentReport.Compare(experiments, unseenCategories: true));
+            var overall = paired.Where(r => r.Category == PairedDifference.Overall).ToArray();
+            if (overall.Length > 0)
+            {
+                Console.WriteLine($"\ndifference to {baseline.Name}, paired by seed, 95 % t interval (per family: results.json, `activeit experiment compare`):\n");
+                Console.WriteLine(ExperimentReport.Paired(overall));
+            }
+            if (map is not null)
+            {
+                Console.WriteLine($"\ntask map under {map.Source} against the injected ground truth ({TaskMap.Rule(t.AmbiguousShare)}):\n");
+                var table = new TextTable("injected", "tasks", "category", "in category", "of category", "precision", "recall");
+                foreach (var row in map.Rows)
+                {
+                    table.Add(row.Injected, row.Injections, row.Category, row.Hits, row.CategorySize, row.Precision, row.Recall);
+                }
+                table.FitToRows();
+                Console.WriteLine(table);
+            }
+            Console.WriteLine($"\n{wall.Elapsed.TotalMinutes:F1} min wall (base pretraining {pretraining.Where(x => !x.Result.Cached).Sum(x => x.Result.Seconds) / 60:F1} min); " +
+                              $"curves.svg, paired.svg, results.csv and results.json in {outDir}");
         }
         return ExitCodes.Success;
     }
+
+    /// <summary>
+    /// The task map of every candidate as the first prompt-uncertainty round scored them (under the round-0 model of
+    /// the first seed), against the tasks' injected ambiguity and label noise; null without such a round.
+    /// </summary>
+    private static async Task<MapCheck?> MapCheckAsync(IGrainFactory grains, PoolService pools, CurriculumDemo demo,
+        IReadOnlyList<Experiment> experiments, CancellationToken cancellationToken)
+    {
+        var pu = experiments.FirstOrDefault(e => e.Config.Strategy == "prompt-uncertainty");
+        var round = pu?.Runs.FirstOrDefault()?.Rounds.FirstOrDefault(r => r.Round == 1);
+        if (round?.Selection.ScoreKey is not { } keyText)
+        {
+            return null;
+        }
+        var at = keyText.IndexOf('@', StringComparison.Ordinal);
+        var slash = keyText.IndexOf('/', at + 1);
+        var key = new ScoreKey(keyText[..at], keyText[(at + 1)..slash], keyText[(slash + 1)..]);
+        var points = new List<TaskMap.Point>();
+        var truth = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var member in await grains.GetGrain<ITaskPoolGrain>(demo.PoolName).ListAllAsync())
+        {
+            if (await grains.GetGrain<ITaskGrain>(member.ContentHash).GetScoreAsync(key) is { } score
+                && await pools.GetTaskAsync(demo.PoolName, member.TaskId, cancellationToken) is { } task)
+            {
+                points.Add(new TaskMap.Point(member.TaskId, score.Values[ActiveIT.Grains.Scoring.PoolScorer.PromptUncertainty],
+                    score.Values[ActiveIT.Grains.Scoring.PoolScorer.PredictionProbability]));
+                truth[member.TaskId] = task.Metadata.GetValueOrDefault(FamilyTaskSource.Injected, "none");
+            }
+        }
+        return points.Count == 0 ? null
+            : new MapCheck($"{pu!.Name} seed {pu.Runs[0].Seed}'s round-0 model ({points.Count} candidates)", TaskMapTruth.Check(TaskMap.Categorize(points, pu.Config.AmbiguousShare), truth));
+    }
+
+    private sealed record MapCheck(string Source, IReadOnlyList<TaskMapTruth.Row> Rows);
 }

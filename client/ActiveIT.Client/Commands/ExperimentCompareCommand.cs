@@ -12,6 +12,7 @@ internal sealed class ExperimentCompareCommand : Command
     private readonly Argument<string[]> _names = new("names") { Description = "Experiments to compare", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string?> _svg = new("--svg") { Description = "Write the learning curves as an SVG plot to this file" };
     private readonly Option<string?> _csv = new("--csv") { Description = "Write every seed's rounds of every experiment as CSV to this file" };
+    private readonly Option<string?> _pairedSvg = new("--paired-svg") { Description = "Write each experiment's paired difference to the baseline (95 % interval bars) as an SVG plot" };
     private readonly Option<string?> _baseline = new("--baseline") { Description = "Experiment the others are paired against (default: the first random one)" };
     private readonly ExperimentConnection _connection = new();
 
@@ -20,6 +21,7 @@ internal sealed class ExperimentCompareCommand : Command
         Arguments.Add(_names);
         Options.Add(_svg);
         Options.Add(_csv);
+        Options.Add(_pairedSvg);
         Options.Add(_baseline);
         _connection.AddTo(this);
         SetAction(RunAsync);
@@ -42,6 +44,10 @@ internal sealed class ExperimentCompareCommand : Command
         }
         var baseline = PairedDifference.ChooseBaseline(experiments, parse.GetValue(_baseline));
         var paired = PairedDifference.Of(experiments, baseline);
+        if (parse.GetValue(_pairedSvg) is { } pairedSvg)
+        {
+            await File.WriteAllTextAsync(pairedSvg, ExperimentReport.PairedSvg(experiments, paired), cancellationToken);
+        }
         if (parse.GetValue(_connection.Json))
         {
             Console.WriteLine(JsonSerializer.Serialize(new

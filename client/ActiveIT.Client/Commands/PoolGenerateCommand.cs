@@ -20,6 +20,8 @@ internal sealed class PoolGenerateCommand : Command
     private readonly Option<int> _seed = new("--seed") { Description = "Generator seed", DefaultValueFactory = _ => 1 };
     private readonly Option<int?> _alphabet = new("--alphabet") { Description = "Alphabet size (rewrite: 6, families: 8 by default)" };
     private readonly Option<int> _inputLength = new("--input-length") { Description = "rewrite: input string length", DefaultValueFactory = _ => RewriteGeneratorOptions.Demo.InputLength };
+    private readonly Option<int> _minLength = new("--min-length") { Description = "families: shortest string", DefaultValueFactory = _ => new FamilyPoolOptions().MinLength };
+    private readonly Option<int> _maxLength = new("--max-length") { Description = "families: longest string", DefaultValueFactory = _ => new FamilyPoolOptions().MaxLength };
     private readonly Option<double> _classification = new("--classification-share") { Description = "families: share of classification tasks", DefaultValueFactory = _ => 0.356 };
     private readonly Option<double> _ambiguous = new("--ambiguous-share") { Description = "families: share of tasks with an underspecified instruction", DefaultValueFactory = _ => 0.1 };
     private readonly Option<double> _noisy = new("--noisy-share") { Description = "families: share of tasks with corrupted labels", DefaultValueFactory = _ => 0.1 };
@@ -34,7 +36,7 @@ internal sealed class PoolGenerateCommand : Command
     public PoolGenerateCommand() : base("generate", "Add synthetic tasks to a pool: string-rewrite rules, or task families with known ground truth")
     {
         _kind.AcceptOnlyFromAmong("rewrite", "families");
-        foreach (var option in new Option[] { _kind, _rules, _tasks, _instances, _seed, _alphabet, _inputLength, _classification, _ambiguous, _noisy, _noiseRate, _families })
+        foreach (var option in new Option[] { _kind, _rules, _tasks, _instances, _seed, _alphabet, _inputLength, _minLength, _maxLength, _classification, _ambiguous, _noisy, _noiseRate, _families })
         {
             Options.Add(option);
         }
@@ -68,7 +70,8 @@ internal sealed class PoolGenerateCommand : Command
     {
         var names = parse.GetValue(_families)?.SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray();
         var options = new FamilyPoolOptions(parse.GetValue(_tasks), parse.GetValue(_instances), parse.GetValue(_classification), parse.GetValue(_ambiguous),
-            parse.GetValue(_noisy), parse.GetValue(_noiseRate), parse.GetValue(_alphabet) ?? new FamilyPoolOptions().AlphabetSize, Families: names);
+            parse.GetValue(_noisy), parse.GetValue(_noiseRate), parse.GetValue(_alphabet) ?? new FamilyPoolOptions().AlphabetSize,
+            parse.GetValue(_minLength), parse.GetValue(_maxLength), names);
         return FamilyTaskSource.Tasks(options, seed);
     }
 }

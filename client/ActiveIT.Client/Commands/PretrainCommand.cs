@@ -22,6 +22,8 @@ internal sealed class PretrainCommand : Command
         CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
     };
     private readonly Option<int> _alphabet = new("--alphabet") { Description = "Alphabet size (as the families pool's)", DefaultValueFactory = _ => new FamilyPoolOptions().AlphabetSize };
+    private readonly Option<int> _minLength = new("--min-length") { Description = "Shortest string (as the families pool's)", DefaultValueFactory = _ => new FamilyPoolOptions().MinLength };
+    private readonly Option<int> _maxLength = new("--max-length") { Description = "Longest string (as the families pool's)", DefaultValueFactory = _ => new FamilyPoolOptions().MaxLength };
     private readonly Option<int> _layers = new("--layers") { DefaultValueFactory = _ => 2 };
     private readonly Option<int> _heads = new("--heads") { DefaultValueFactory = _ => 4 };
     private readonly Option<int> _dModel = new("--d-model") { DefaultValueFactory = _ => 128 };
@@ -43,7 +45,7 @@ internal sealed class PretrainCommand : Command
 
     public PretrainCommand() : base("pretrain", "Pretrain a base model per seed on task-family documents without instructions (cached by config)")
     {
-        foreach (var option in new Option[] { _families, _alphabet, _layers, _heads, _dModel, _context, _documentChars, _steps, _batch, _lr, _warmup, _seeds, _out, _json })
+        foreach (var option in new Option[] { _families, _alphabet, _minLength, _maxLength, _layers, _heads, _dModel, _context, _documentChars, _steps, _batch, _lr, _warmup, _seeds, _out, _json })
         {
             Options.Add(option);
         }
@@ -57,8 +59,7 @@ internal sealed class PretrainCommand : Command
     {
         var device = _engine.Apply(parse);
         var families = parse.GetValue(_families) is { Length: > 0 } names ? names : [.. TaskFamilies.All.Select(f => f.Name)];
-        var pool = new FamilyPoolOptions();
-        var spec = new PretrainSpec([.. families.Select(n => TaskFamilies.Named(n).Name)], parse.GetValue(_alphabet), pool.MinLength, pool.MaxLength,
+        var spec = new PretrainSpec([.. families.Select(n => TaskFamilies.Named(n).Name)], parse.GetValue(_alphabet), parse.GetValue(_minLength), parse.GetValue(_maxLength),
             parse.GetValue(_layers), parse.GetValue(_heads), parse.GetValue(_dModel), parse.GetValue(_context), parse.GetValue(_documentChars), parse.GetValue(_steps),
             parse.GetValue(_batch), parse.GetValue(_lr), parse.GetValue(_warmup));
         var seeds = parse.GetValue(_seeds)!.Select(s => ulong.TryParse(s, out var v) ? v : throw new ArgumentException($"--seeds: '{s}' is not a seed")).ToArray();

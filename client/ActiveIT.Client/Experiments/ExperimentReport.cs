@@ -116,6 +116,28 @@ internal static class ExperimentReport
         return plot.Render();
     }
 
+    /// <summary>Each experiment's overall paired difference to the baseline by training-set size, its 95 % interval as the bar.</summary>
+    public static string PairedSvg(IReadOnlyList<Experiment> experiments, IReadOnlyList<PairedDifference> rows)
+    {
+        var overall = rows.Where(r => r.Category == PairedDifference.Overall).ToArray();
+        var tasks = experiments.ToDictionary(e => e.Name, e => Curve(e).ToDictionary(p => p.Round, p => p.TrainingTasks));
+        static double Half(PairedDifference r) => double.IsNaN(r.Low) ? 0 : (r.High - r.Low) / 2;
+        var reach = overall.Select(r => Math.Abs(r.Mean) + Half(r)).DefaultIfEmpty(1).Max();
+        var limit = Math.Max(1, Math.Ceiling(reach / 5) * 5);
+        var baseline = overall.FirstOrDefault()?.Baseline ?? "baseline";
+        var plot = new SvgPlot($"Difference to {baseline}, paired by seed", "tasks trained on", "difference (×100)", logX: false)
+        {
+            YMin = -limit,
+            YMax = limit,
+            Note = $"mean over seeds with its 95 % t interval; {overall.Select(r => r.Seeds).DefaultIfEmpty(0).Max()} seeds",
+        };
+        foreach (var group in overall.GroupBy(r => r.Experiment))
+        {
+            plot.Add(group.Key, [.. group.Where(r => tasks[r.Experiment].ContainsKey(r.Round)).Select(r => (tasks[r.Experiment][r.Round], r.Mean, Half(r)))]);
+        }
+        return plot.Render();
+    }
+
     private static readonly string[] CsvHeader =
     [
         "experiment", "pool", "strategy", "class_balance", "seed", "round", "training_tasks", "new_tasks", "metric", "value", "exact_match", "rouge_l",

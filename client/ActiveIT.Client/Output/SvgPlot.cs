@@ -7,7 +7,7 @@ namespace ActiveIT.Client.Output;
 /// <summary>A line plot as standalone SVG: log or linear x, error bars, legend, and a hover title on every point.</summary>
 internal sealed class SvgPlot(string title, string xLabel, string yLabel, bool logX)
 {
-    private const int Width = 720, Height = 440, Left = 70, Right = 170, Top = 50, Bottom = 60;
+    private const int PlotWidth = 480, Height = 440, Left = 70, Top = 50, Bottom = 60;
     private static readonly string[] Colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
     private readonly List<(string Name, IReadOnlyList<(double X, double Y, double Err)> Points)> _series = [];
 
@@ -16,6 +16,12 @@ internal sealed class SvgPlot(string title, string xLabel, string yLabel, bool l
     public string? Note { get; init; }
 
     public void Add(string name, IReadOnlyList<(double X, double Y, double Err)> points) => _series.Add((name, points));
+
+    /// <summary>Room right of the plot for the legend: its longest name at ~7 px a character (12 px sans-serif), never clipped.</summary>
+    private int Right => Math.Max(170, 50 + (int)Math.Ceiling(7.2 * _series.Select(s => s.Name.Length).DefaultIfEmpty(0).Max()));
+
+    /// <summary>The plot area keeps its size; the picture widens with the legend.</summary>
+    private int Width => Left + PlotWidth + Right;
 
     public string Render()
     {

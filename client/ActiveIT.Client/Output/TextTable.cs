@@ -32,5 +32,5 @@ internal sealed class TextTable(params string[] headers)
         }
     }
 
-    private static bool IsNumeric(string s) => s.Length > 0 && (char.IsDigit(s[0]) || s[0] == '-' || s[0] == '.');
+    private static bool IsNumeric(string s) => s.Length > 0 && (char.IsDigit(s[0]) || s[0] == '-' || s[0] == '+' || s[0] == '.');
 }

@@ -106,13 +106,15 @@ public static class TaskFamilies
             return Draw(r, [$"Which of the two strings is {which}? Answer first or second.", $"Answer first if the first string is {which}, otherwise second."],
                 "Which string do you pick? Answer first or second.", which, random =>
                 {
+                    // The second length differs from the first, up to 2 beyond the range, so fixed-length strings work too.
                     var u = s.Text(random);
-                    string v;
+                    int length;
                     do
                     {
-                        v = s.Text(random);
+                        length = random.NextInt(Math.Max(1, s.MinLength - 2), s.MaxLength + 2);
                     }
-                    while (v.Length == u.Length);
+                    while (length == u.Length);
+                    var v = s.Text(random, length);
                     return ($"{u},{v}", (u.Length > v.Length) != shorter ? "first" : "second");
                 });
         }),
