@@ -213,12 +213,13 @@ public sealed class GptModel : IDisposable
         }
     }
 
-    /// <summary>Continues each prompt; each result includes the stop token that ended it, if any.</summary>
-    public int[][] Generate(IReadOnlyList<int[]> prompts, GenerationOptions options)
+    /// <summary>Continues each prompt; each result includes the stop token that ended it, if any. <paramref name="onToken"/>
+    /// hears each (row, token) as it is chosen (streaming); cancellation is checked before every step.</summary>
+    public int[][] Generate(IReadOnlyList<int[]> prompts, GenerationOptions options, Action<int, int>? onToken = null, CancellationToken cancellationToken = default)
     {
         lock (Gate)
         {
-            return Generation.Run(this, prompts, options);
+            return Generation.Run(this, prompts, options, onToken, cancellationToken);
         }
     }
 

@@ -92,4 +92,27 @@ public sealed class GenerationTests
         var score = model.Score(SequenceBatch.FromArrays(1, row.Length, row, [.. row.Select((_, t) => (byte)(t == row.Length - 1 ? 1 : 0))]))[0];
         Assert.Equal(logits[row[^1]] - logZ, score.LogProbSum, 1e-4);
     }
+
+    [Fact]
+    public void Generate_ReportsEachTokenAsChosen_AndStopsAtTheNextStepWhenCancelled()
+    {
+        using var model = Models.CreateTiny();
+        int[] prompt = [ByteTokenizer.Bos, .. ByteTokenizer.Encode("abc")];
+        var options = new GenerationOptions(20, [], Temperature: 0);
+        var heard = new List<(int Row, int Token)>();
+        var full = model.Generate([prompt, prompt[..2]], options, (row, token) => heard.Add((row, token)));
+        Assert.Equal(full[0], heard.Where(h => h.Row == 0).Select(h => h.Token));
+        Assert.Equal(full[1], heard.Where(h => h.Row == 1).Select(h => h.Token));
+
+        using var cancel = new CancellationTokenSource();
+        var count = 0;
+        Assert.Throws<OperationCanceledException>(() => model.Generate([prompt], options, (_, _) =>
+        {
+            if (++count == 3)
+            {
+                cancel.Cancel();  // the client went away after the third token
+            }
+        }, cancel.Token));
+        Assert.Equal(3, count);
+    }
 }

@@ -142,6 +142,68 @@ public sealed class CompletionsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChatStreaming_ServesTheRealOpenAiClientsStreamingApi_TokenByToken()
+    {
+        var chat = new OpenAI.Chat.ChatClient("tiny", new System.ClientModel.ApiKeyCredential(SiloServer.Key),
+            new OpenAI.OpenAIClientOptions { Endpoint = new Uri(_silo.Url + "v1") });
+        var text = new System.Text.StringBuilder();
+        var updates = 0;
+        OpenAI.Chat.ChatFinishReason? finish = null;
+        OpenAI.Chat.ChatTokenUsage? usage = null;
+        await foreach (var update in chat.CompleteChatStreamingAsync([new OpenAI.Chat.UserChatMessage("hi")],
+            new OpenAI.Chat.ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 12 }))
+        {
+            updates++;
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+            finish ??= update.FinishReason;
+            usage ??= update.Usage;
+        }
+        int[] prompt = [ByteTokenizer.Bos, .. ByteTokenizer.Encode("user: hi\nassistant: ")];
+        var expected = _model.Generate([prompt], new GenerationOptions(12, [ByteTokenizer.Eos]))[0];
+        var completion = expected.Where(t => t != ByteTokenizer.Eos).ToArray();
+        Assert.Equal(ByteTokenizer.Decode(completion), text.ToString());
+        Assert.True(updates >= 3, $"{updates} updates: the text did not come in pieces");
+        Assert.Equal(expected[^1] == ByteTokenizer.Eos ? OpenAI.Chat.ChatFinishReason.Stop : OpenAI.Chat.ChatFinishReason.Length, finish);
+        Assert.Equal(expected.Length, usage?.OutputTokenCount);  // the client asks for stream_options.include_usage
+    }
+
+    [Fact]
+    public async Task CompletionsStreaming_SendsServerSentEvents_PerChoice_ThenUsage_ThenDone()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions")
+        {
+            Content = JsonContent.Create(new { model = "tiny", prompt = new[] { "abc", "hello" }, max_tokens = 8, temperature = 0, stream = true,
+                stream_options = new { include_usage = true } }),
+        };
+        using var response = await _silo.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(events, e => Assert.StartsWith("data: ", e));
+        Assert.Equal("data: [DONE]", events[^1]);
+        var chunks = events[..^1].Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement).ToArray();
+        Assert.All(chunks, c => Assert.Equal("text_completion", c.GetProperty("object").GetString()));
+        var usage = chunks[^1];
+        Assert.Equal(0, usage.GetProperty("choices").GetArrayLength());
+        var plain = await PostAsync(new { model = "tiny", prompt = new[] { "abc", "hello" }, max_tokens = 8, temperature = 0 });
+        for (var i = 0; i < 2; i++)
+        {
+            var mine = chunks[..^1].Select(c => c.GetProperty("choices")[0]).Where(c => c.GetProperty("index").GetInt32() == i).ToArray();
+            Assert.True(mine.Length >= 2);
+            Assert.Equal(plain.GetProperty("choices")[i].GetProperty("text").GetString(), string.Concat(mine.Select(c => c.GetProperty("text").GetString())));
+            Assert.All(mine[..^1], c => Assert.Equal(JsonValueKind.Null, c.GetProperty("finish_reason").ValueKind));
+            Assert.Equal(plain.GetProperty("choices")[i].GetProperty("finish_reason").GetString(), mine[^1].GetProperty("finish_reason").GetString());
+        }
+        Assert.Equal(plain.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), usage.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+
+        var echo = await PostAsync(new { model = "tiny", prompt = "abc", max_tokens = 4, stream = true, echo = true }, HttpStatusCode.BadRequest);
+        Assert.Equal("echo, logprobs and prompt_logprobs are not supported with stream; ask without stream", echo.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Errors_UseOpenAiErrorBodies()
     {
         var missing = await PostAsync(new { model = "nope", prompt = "x" }, HttpStatusCode.NotFound);

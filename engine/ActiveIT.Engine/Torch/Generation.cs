@@ -12,7 +12,8 @@ internal static class Generation
 {
     private const float Masked = GptJ.Masked;
 
-    public static int[][] Run(GptModel model, IReadOnlyList<int[]> prompts, GenerationOptions options)
+    public static int[][] Run(GptModel model, IReadOnlyList<int[]> prompts, GenerationOptions options, Action<int, int>? onToken = null,
+        CancellationToken cancellationToken = default)
     {
         var batch = prompts.Count;
         if (batch == 0)
@@ -79,6 +80,7 @@ internal static class Generation
         var next = new long[batch];
         for (var step = 0; step < newTokens; step++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var allDone = true;
             for (var b = 0; b < batch; b++)
             {
@@ -88,6 +90,7 @@ internal static class Generation
                     continue;
                 }
                 outputs[b].Add((int)next[b]);
+                onToken?.Invoke(b, (int)next[b]);
                 done[b] = options.StopTokens.Contains((int)next[b]);
                 allDone &= done[b];
             }

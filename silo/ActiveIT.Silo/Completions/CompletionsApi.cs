@@ -8,8 +8,8 @@ namespace ActiveIT.Silo.Completions;
 /// <summary>
 /// The silo's local models over the OpenAI protocol, vLLM-flavoured: GET /v1/models and POST /v1/completions with text
 /// or token-id prompts (or lists of them), echo, logprobs (per token, first entry null) and prompt_logprobs (keyed by
-/// token id), max_tokens 0 for scoring only. Text prompts get BOS first, as a tokenizer with a BOS token would.
-/// Errors use OpenAI's {"error": {...}} body.
+/// token id), max_tokens 0 for scoring only; `stream: true` on both completions endpoints (<see cref="CompletionStream"/>).
+/// Text prompts get BOS first, as a tokenizer with a BOS token would. Errors use OpenAI's {"error": {...}} body.
 /// </summary>
 public static class CompletionsApi
 {
@@ -20,11 +20,19 @@ public static class CompletionsApi
             ["object"] = "list",
             ["data"] = new JsonArray([.. models.Ids.Select(id => (JsonNode)new JsonObject { ["id"] = id, ["object"] = "model", ["created"] = 0, ["owned_by"] = "activeit" })]),
         }));
-        app.MapPost("/v1/completions", (HttpRequest request, ModelRegistry models, CancellationToken ct) => HandleAsync(request, models, Complete, ct));
-        app.MapPost("/v1/chat/completions", (HttpRequest request, ModelRegistry models, CancellationToken ct) => HandleAsync(request, models, Chat, ct));
+        app.MapPost("/v1/completions", (HttpRequest request, ModelRegistry models, CancellationToken ct) =>
+            HandleAsync(request, models, (model, id, body) => Streamed(body) ? CompleteStream(model, id, body) : Results.Json(Complete(model, id, body)), ct));
+        app.MapPost("/v1/chat/completions", (HttpRequest request, ModelRegistry models, CancellationToken ct) =>
+            HandleAsync(request, models, (model, id, body) => Streamed(body) ? ChatStream(model, id, body) : Results.Json(Chat(model, id, body)), ct));
     }
 
-    private static async Task<IResult> HandleAsync(HttpRequest request, ModelRegistry models, Func<GptModel, string, JsonElement, JsonObject> respond,
+    private static bool Streamed(JsonElement body) => body.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+
+    /// <summary>stream_options.include_usage: a last chunk with the usage and no choices.</summary>
+    private static bool IncludeUsage(JsonElement body) =>
+        body.TryGetProperty("stream_options", out var o) && o.ValueKind == JsonValueKind.Object && o.TryGetProperty("include_usage", out var u) && u.ValueKind == JsonValueKind.True;
+
+    private static async Task<IResult> HandleAsync(HttpRequest request, ModelRegistry models, Func<GptModel, string, JsonElement, IResult> respond,
         CancellationToken ct)
     {
         JsonElement body;
@@ -44,7 +52,7 @@ public static class CompletionsApi
         }
         try
         {
-            return Results.Json(respond(model, modelId, body));
+            return respond(model, modelId, body);  // a stream's request is validated here, before its first byte
         }
         catch (Exception e) when (e is ArgumentException or EngineException or InvalidOperationException or FormatException)
         {
@@ -52,8 +60,46 @@ public static class CompletionsApi
         }
     }
 
+    private static IResult ChatStream(GptModel model, string modelId, JsonElement body)
+    {
+        var (tokens, options) = ChatRequest(model, body);
+        var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        JsonObject Chunk(JsonObject delta, string? reason) => new()
+        {
+            ["id"] = id, ["object"] = "chat.completion.chunk", ["created"] = created, ["model"] = modelId,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = null, ["finish_reason"] = reason }),
+        };
+        return new CompletionStream(model, [tokens], options, IncludeUsage(body),
+            (_, text, reason) => Chunk(string.IsNullOrEmpty(text) ? new JsonObject() : new JsonObject { ["content"] = text }, reason),
+            () => Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "" }, null));
+    }
+
+    private static IResult CompleteStream(GptModel model, string modelId, JsonElement body)
+    {
+        var prompts = Prompts(body, model.Tokenizer);
+        var maxTokens = Int(body, "max_tokens") ?? 16;
+        if (maxTokens <= 0)
+        {
+            throw new ArgumentException("max_tokens must be positive when streaming");
+        }
+        if (body.TryGetProperty("echo", out var e) && e.ValueKind == JsonValueKind.True || Int(body, "logprobs") is not null || Int(body, "prompt_logprobs") is not null)
+        {
+            throw new ArgumentException("echo, logprobs and prompt_logprobs are not supported with stream; ask without stream");
+        }
+        var options = new GenerationOptions(maxTokens, [model.Tokenizer.Eos], (float)(Double(body, "temperature") ?? 1.0), 0,
+            (float)(Double(body, "top_p") ?? 1.0), (ulong)(Long(body, "seed") ?? 0));
+        var id = "cmpl-" + Guid.NewGuid().ToString("N");
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return new CompletionStream(model, prompts, options, IncludeUsage(body), (row, text, reason) => new JsonObject
+        {
+            ["id"] = id, ["object"] = "text_completion", ["created"] = created, ["model"] = modelId,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = row, ["text"] = text ?? "", ["logprobs"] = null, ["finish_reason"] = reason }),
+        });
+    }
+
     /// <summary>Chat as plain text: "role: content" lines, then "assistant: " to continue (byte models have no chat template).</summary>
-    private static JsonObject Chat(GptModel model, string modelId, JsonElement body)
+    private static (int[] Tokens, GenerationOptions Options) ChatRequest(GptModel model, JsonElement body)
     {
         if (!body.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
         {
@@ -69,8 +115,17 @@ public static class CompletionsApi
         prompt.Append("assistant: ");
         var tokens = model.Tokenizer.EncodePrompt(prompt.ToString());
         var maxTokens = Int(body, "max_completion_tokens") ?? Int(body, "max_tokens") ?? 64;
-        var options = new GenerationOptions(maxTokens, [model.Tokenizer.Eos], (float)(Double(body, "temperature") ?? 1.0), 0,
-            (float)(Double(body, "top_p") ?? 1.0), (ulong)(Long(body, "seed") ?? 0));
+        if (maxTokens <= 0)
+        {
+            throw new ArgumentException("max_tokens must be positive");
+        }
+        return (tokens, new GenerationOptions(maxTokens, [model.Tokenizer.Eos], (float)(Double(body, "temperature") ?? 1.0), 0,
+            (float)(Double(body, "top_p") ?? 1.0), (ulong)(Long(body, "seed") ?? 0)));
+    }
+
+    private static JsonObject Chat(GptModel model, string modelId, JsonElement body)
+    {
+        var (tokens, options) = ChatRequest(model, body);
         var output = model.Generate([tokens], options)[0];
         var finished = output.Length > 0 && output[^1] == model.Tokenizer.Eos;
         return new JsonObject
