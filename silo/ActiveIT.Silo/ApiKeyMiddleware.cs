@@ -12,6 +12,11 @@ public static class ApiKeyMiddleware
     private const string DashboardCookie = "activeit_dashboard_key";
     private const string AdminItem = "activeit.admin";
 
+    private const string KeyItem = "activeit.key";
+
+    /// <summary>Who is asking, as the first 16 hex digits of the key's SHA-256 (never the key: this may be logged or kept).</summary>
+    public static string? KeyId(HttpContext context) => context.Items.TryGetValue(KeyItem, out var id) ? id as string : null;
+
     /// <summary>Whether the request came with one of the admin keys.</summary>
     public static bool IsAdmin(HttpContext context) => context.Items.TryGetValue(AdminItem, out var admin) && admin is true;
 
@@ -42,6 +47,7 @@ public static class ApiKeyMiddleware
             return;
         }
         context.Items[AdminItem] = options.AdminKeys.Contains(given);
+        context.Items[KeyItem] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(given)))[..16];
         await next();
     });
 }

@@ -13,6 +13,7 @@ public static class SiloApp
         var app = builder.Build();
         app.UseActiveItErrors();
         app.UseApiKeys();
+        app.UseKeyRateLimit();
         app.MapPoolApi();
         app.MapCompletionsApi();
         app.MapTaskMapApi();

@@ -29,6 +29,15 @@ public sealed class SiloOptions
 
     public long MaxRequestBytes { get; set; } = 256L << 20;
 
+    /// <summary>Requests a key may make per minute (fixed window; beyond it 429 with Retry-After). 0: no limit.</summary>
+    public int RequestsPerMinutePerKey { get; set; }
+
+    /// <summary>Longest generation a model endpoint accepts (max_tokens, max_completion_tokens).</summary>
+    public int MaxGenerationTokens { get; set; } = 1024;
+
+    /// <summary>Most prompts one /v1/completions request may carry.</summary>
+    public int MaxPromptsPerRequest { get; set; } = 256;
+
     /// <summary>Folder of model checkpoints (*.safetensors) served by /v1/models and /v1/completions; id = file name without extension.</summary>
     public string? ModelDir { get; set; }
 

@@ -50,6 +50,20 @@ public static class CompletionsApi
         {
             return Error(404, $"The model '{modelId}' does not exist", "invalid_request_error", "model", "model_not_found");
         }
+        var limits = request.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SiloOptions>>().Value;
+        foreach (var field in new[] { "max_tokens", "max_completion_tokens" })
+        {
+            if (body.TryGetProperty(field, out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt64(out var asked) && asked > limits.MaxGenerationTokens)
+            {
+                return Error(400, $"{field} {asked} is above this silo's limit of {limits.MaxGenerationTokens} (ActiveIT:MaxGenerationTokens)", "invalid_request_error", field);
+            }
+        }
+        if (body.TryGetProperty("prompt", out var p) && p.ValueKind == JsonValueKind.Array && p.GetArrayLength() > limits.MaxPromptsPerRequest
+            && p[0].ValueKind != JsonValueKind.Number)
+        {
+            return Error(400, $"{p.GetArrayLength()} prompts in one request are above this silo's limit of {limits.MaxPromptsPerRequest} (ActiveIT:MaxPromptsPerRequest)",
+                "invalid_request_error", "prompt");
+        }
         try
         {
             return respond(model, modelId, body);  // a stream's request is validated here, before its first byte

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ActiveIT.Engine;
+
+namespace ActiveIT.Silo.Tests;
+
+/// <summary>Each configurable limit of a silo, over real HTTP: request size, requests per key, generation length, prompts per request.</summary>
+public sealed class SiloLimitsTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("activeit-limits-").FullName;
+    private SiloServer _silo = null!;
+
+    public async Task InitializeAsync()
+    {
+        using (var model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 1, 2, 32, MaxSeqLen: 64, RotaryDim: 8), seed: 5))
+        {
+            model.Save(Path.Combine(_dir, "tiny.safetensors"));
+        }
+        _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/data", $"--ActiveIT:ModelDir={_dir}",
+            "--ActiveIT:ApiKeys:1=second-key", "--ActiveIT:MaxRequestBytes=4096", "--ActiveIT:RequestsPerMinutePerKey=6",
+            "--ActiveIT:MaxGenerationTokens=8", "--ActiveIT:MaxPromptsPerRequest=2");
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, object body)
+    {
+        using var response = await _silo.Client.PostAsJsonAsync(path, body);
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    [Fact]
+    public async Task Limits_RefuseWhatIsAboveThem_SayingWhichSettingToChange()
+    {
+        // 6 requests a minute for this key: the first five below are within it.
+        var (status, body) = await PostAsync("v1/completions", new { model = "tiny", prompt = "ab", max_tokens = 9 });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("max_tokens 9 is above this silo's limit of 8 (ActiveIT:MaxGenerationTokens)", body.GetProperty("error").GetProperty("message").GetString());
+        (status, body) = await PostAsync("v1/chat/completions", new { model = "tiny", messages = new[] { new { role = "user", content = "hi" } }, max_completion_tokens = 100 });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("max_completion_tokens", body.GetProperty("error").GetProperty("param").GetString());
+        (status, body) = await PostAsync("v1/completions", new { model = "tiny", prompt = new[] { "a", "b", "c" }, max_tokens = 2 });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("3 prompts in one request are above this silo's limit of 2 (ActiveIT:MaxPromptsPerRequest)", body.GetProperty("error").GetProperty("message").GetString());
+        (status, _) = await PostAsync("v1/completions", new { model = "tiny", prompt = new[] { "a", "b" }, max_tokens = 8 });
+        Assert.Equal(HttpStatusCode.OK, status);
+        using (var big = await _silo.Client.PostAsync("v1/completions", new StringContent(JsonSerializer.Serialize(new { model = "tiny", prompt = new string('x', 5000) }),
+            System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        }
+
+        using (var sixth = await _silo.Client.GetAsync("v1/models"))
+        {
+            Assert.Equal(HttpStatusCode.OK, sixth.StatusCode);
+        }
+        using (var seventh = await _silo.Client.GetAsync("v1/models"))
+        {
+            Assert.Equal((HttpStatusCode)429, seventh.StatusCode);
+            Assert.InRange(int.Parse(seventh.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+            Assert.Contains("ActiveIT:RequestsPerMinutePerKey", await seventh.Content.ReadAsStringAsync());
+        }
+        // The limit is per key: another key still gets through.
+        using var other = new HttpRequestMessage(HttpMethod.Get, "v1/models");
+        other.Headers.Authorization = new("Bearer", "second-key");
+        using var response = await _silo.Client.SendAsync(other);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _silo.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
