@@ -9,13 +9,68 @@ internal sealed class JsonFields(string file, ImportLimits limits)
 
     public JsonDocument Parse(Stream stream)
     {
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(new LimitedStream(stream, limits.MaxBytes, file), new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(new LimitedStream(stream, limits.MaxBytes, file), new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
             throw Malformed(e);
+        }
+        try
+        {
+            CheckText(document.RootElement, "$");
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+        return document;
+    }
+
+    /// <summary>
+    /// System.Text.Json parses a lone surrogate escape ("\ud800" without its pair) but throws InvalidOperationException
+    /// when that name or string is read — wherever a reader first touches it. Every name and string is read here
+    /// once, so such text is refused up front with its JSON path.
+    /// </summary>
+    public void CheckText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        throw new TaskFormatException(file, path, "a field name holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF without its pair)", e);
+                    }
+                    CheckText(property.Value, Child(path, name));
+                }
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    CheckText(item, $"{path}[{index++}]");
+                }
+                break;
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new TaskFormatException(file, path, "the string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF without its pair)", e);
+                }
+                break;
         }
     }
 

@@ -50,6 +50,7 @@ internal static class JsonRecords
             {
                 using var document = JsonDocument.Parse(line);
                 record = document.RootElement.Clone();
+                f.CheckText(record, $"line {lineNumber}");
             }
             catch (JsonException e)
             {

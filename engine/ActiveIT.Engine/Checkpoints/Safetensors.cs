@@ -103,7 +103,13 @@ internal sealed class SafetensorsFile
         JsonDocument document;
         try
         {
+            // The header is UTF-8 JSON; the parser accepts bytes that are not UTF-8 and fails only when a string is read.
+            _ = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetCharCount(header);
             document = JsonDocument.Parse(header);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new EngineException($"{path}: the JSON header is not valid UTF-8");
         }
         catch (JsonException e)
         {
@@ -111,30 +117,38 @@ internal sealed class SafetensorsFile
         }
         using (document)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw new EngineException($"{path}: header is not a JSON object");
-            }
-            var entries = new Dictionary<string, SafetensorsEntry>();
-            var metadata = new Dictionary<string, string>();
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (property.Name == "__metadata__")
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    if (property.Value.ValueKind != JsonValueKind.Object)
-                    {
-                        throw new EngineException($"{path}: __metadata__ is not an object");
-                    }
-                    foreach (var m in property.Value.EnumerateObject())
-                    {
-                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()!
-                            : throw new EngineException($"{path}: __metadata__.{m.Name} is not a string");
-                    }
-                    continue;
+                    throw new EngineException($"{path}: header is not a JSON object");
                 }
-                entries[property.Name] = ParseEntry($"{path}: tensor '{property.Name}'", property.Value, dataSize);
+                var entries = new Dictionary<string, SafetensorsEntry>();
+                var metadata = new Dictionary<string, string>();
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (property.Name == "__metadata__")
+                    {
+                        if (property.Value.ValueKind != JsonValueKind.Object)
+                        {
+                            throw new EngineException($"{path}: __metadata__ is not an object");
+                        }
+                        foreach (var m in property.Value.EnumerateObject())
+                        {
+                            metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()!
+                                : throw new EngineException($"{path}: __metadata__.{m.Name} is not a string");
+                        }
+                        continue;
+                    }
+                    entries[property.Name] = ParseEntry($"{path}: tensor '{property.Name}'", property.Value, dataSize);
+                }
+                return (entries, metadata);
+                    }
+            catch (InvalidOperationException e)
+            {
+                // a lone UTF-16 surrogate escape in a name or string: the parser accepts it, reading it throws
+                throw new EngineException($"{path}: invalid text in the JSON header: {e.Message}");
             }
-            return (entries, metadata);
         }
     }
 

@@ -27,6 +27,11 @@ public static class PromptSourceReader
         {
             throw new TaskFormatException(file, "text", "invalid UTF-8", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this, not a YamlException, on some malformed plain scalars (found by FuzzTests).
+            throw new TaskFormatException(file, "text", $"malformed YAML: the parser stopped ({e.Message})", e);
+        }
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
         {
             throw new TaskFormatException(file, "line 1", "expected a mapping with 'dataset' and 'templates'");
