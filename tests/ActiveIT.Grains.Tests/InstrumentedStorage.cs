@@ -27,7 +27,11 @@ public sealed class InstrumentedStorage : IGrainStorage, ILifecycleParticipant<I
     /// <summary>Puts this wrapper in place of the silo's storage provider (the inner one is the ADO.NET provider the silo configured).</summary>
     public void InstallIn(ISiloBuilder silo) => silo.Services.AddKeyedSingleton<IGrainStorage>(SiloStorage.ProviderName, (sp, _) =>
     {
-        _inner = AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName);
+        // Behind the write gate, as the silo's own SQLite storage is: without it the parallel writers of an import
+        // meet in SQLite's deferred transactions, where one that fails mid-script goes back to the connection pool
+        // still inside its transaction and holds the lock (seen in CI: 60 s busy timeouts, then "cannot start a
+        // transaction within a transaction").
+        _inner = new SqliteWriteGate(AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName));
         return this;
     });
 

@@ -37,6 +37,9 @@ internal sealed class JsonFields(string file, ImportLimits limits)
     /// </summary>
     public void CheckText(JsonElement element, string path)
     {
+        static string BadText(string what, InvalidOperationException e) => e.Message.Contains("UTF-8", StringComparison.Ordinal)
+            ? $"invalid UTF-8 in {what}"
+            : $"{what} holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF without its pair)";
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
@@ -49,7 +52,7 @@ internal sealed class JsonFields(string file, ImportLimits limits)
                     }
                     catch (InvalidOperationException e)
                     {
-                        throw new TaskFormatException(file, path, "a field name holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF without its pair)", e);
+                        throw new TaskFormatException(file, path, BadText("a field name", e), e);
                     }
                     CheckText(property.Value, Child(path, name));
                 }
@@ -68,7 +71,7 @@ internal sealed class JsonFields(string file, ImportLimits limits)
                 }
                 catch (InvalidOperationException e)
                 {
-                    throw new TaskFormatException(file, path, "the string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF without its pair)", e);
+                    throw new TaskFormatException(file, path, BadText("the string", e), e);
                 }
                 break;
         }

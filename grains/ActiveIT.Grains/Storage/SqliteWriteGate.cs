@@ -8,7 +8,7 @@ namespace ActiveIT.Grains.Storage;
 /// otherwise meet in SQLite's busy handler, which sleeps in steps of up to 100 ms; queueing them on a semaphore here
 /// keeps the file busy instead (measured: docs/pool.md). Writers in other processes still meet the busy handler.
 /// </summary>
-internal sealed class SqliteWriteGate(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+public sealed class SqliteWriteGate(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
