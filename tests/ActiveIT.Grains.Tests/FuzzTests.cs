@@ -5,6 +5,7 @@ using ActiveIT.Core.Formats;
 using ActiveIT.Core.Templates;
 using ActiveIT.Engine;
 using ActiveIT.Grains.Import;
+using ActiveIT.Testing;
 using Xunit.Abstractions;
 
 namespace ActiveIT.Grains.Tests;
@@ -19,55 +20,17 @@ public sealed class FuzzTests(ITestOutputHelper output)
 {
     private const int CasesPerReader = 100;  // × 2 seeds × 7 readers, + checkpoints: ≥ 1,000 a run
 
-    private static readonly string[] Tokens = ["{", "}", "[", "]", "\"", ",", ":", "null", "1e999", "-", "\t", "\n", "\0", "\\ud800", "true", "\"\"",
-        "- ", ": ", "{{", "}}", "{%", "%}", "|||", "\u00e9", "\xff"];
-
-    private static IEnumerable<ulong> Seeds()
-    {
-        yield return 1;
-        yield return Environment.GetEnvironmentVariable("ACTIVEIT_FUZZ_SEED") is { } fixedSeed ? ulong.Parse(fixedSeed) : (ulong)DateTime.UtcNow.Ticks;
-    }
-
-    /// <summary>1-3 mutations of the input's bytes.</summary>
-    private static byte[] Mutate(byte[] input, SeededRandom random)
-    {
-        var bytes = input.ToList();
-        for (var n = random.NextInt(1, 3); n > 0 && bytes.Count > 0; n--)
-        {
-            var at = random.NextInt(bytes.Count);
-            switch (random.NextInt(5))
-            {
-                case 0:
-                    bytes[at] = (byte)random.NextInt(256);
-                    break;
-                case 1:
-                    bytes.RemoveRange(at, Math.Min(bytes.Count - at, random.NextInt(1, 20)));
-                    break;
-                case 2:
-                    bytes.InsertRange(at, bytes.Skip(at).Take(random.NextInt(1, 40)).ToArray());
-                    break;
-                case 3:
-                    bytes.InsertRange(at, Encoding.UTF8.GetBytes(Tokens[random.NextInt(Tokens.Length)]));
-                    break;
-                default:
-                    bytes.RemoveRange(at, bytes.Count - at);
-                    break;
-            }
-        }
-        return [.. bytes];
-    }
-
     /// <summary>Runs <paramref name="read"/> on mutations of <paramref name="valid"/>; only <typeparamref name="TError"/> naming the file may escape.</summary>
     private int Fuzz<TError>(string reader, byte[] valid, string file, Action<byte[]> read) where TError : Exception
     {
         read(valid);  // the unmutated input is read without error
         int cases = 0, refused = 0;
-        foreach (var seed in Seeds())
+        foreach (var seed in Mutations.Seeds())
         {
             var random = SeededRandom.For(seed, $"fuzz/{reader}");
             for (var i = 0; i < CasesPerReader; i++, cases++)
             {
-                var input = Mutate(valid, random);
+                var input = Mutations.Mutate(valid, random);
                 try
                 {
                     read(input);

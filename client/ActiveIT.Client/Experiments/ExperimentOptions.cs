@@ -117,7 +117,7 @@ internal sealed class ExperimentOptions
     }
 
     /// <summary>A config file: the config object itself, or an exported experiment with a "config" member. Errors name the file and JSON path.</summary>
-    private static ExperimentConfig Load(string path)
+    internal static ExperimentConfig Load(string path)
     {
         if (!File.Exists(path))
         {
