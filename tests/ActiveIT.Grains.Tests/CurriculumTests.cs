@@ -210,7 +210,7 @@ public sealed class CurriculumTests : IDisposable
         {
             Pool = "families", InitialTasks = 4, TasksPerRound = 3, Rounds = 1, InstancesPerTask = 3, Seeds = [1, 2],
             Evaluation = new EvaluationSpec { Tasks = 4, InstancesPerTask = 2, MaxNewTokens = 8, HeldOutCategories = ["reverse", "starts"], HeldOutCategoryTasks = 3 },
-            Model = Config("x").Model with { BaseCheckpoint = BasePretraining.PathFor(bases, spec, 0).Replace("seed-0", "seed-{seed}", StringComparison.Ordinal) },
+            Model = Config("x").Model with { BaseCheckpoint = BasePretraining.PathPattern(bases, spec) },
         };
         var service = new ExperimentService(host.Grains, Experiments);
         var missing = await Assert.ThrowsAsync<ArgumentException>(() => service.CreateAsync(config with

@@ -74,7 +74,7 @@ internal sealed class DemoCommand : Command
             Console.Error.WriteLine($"base for seed {seed}: loss {result.FinalLoss:F3}, {result.Seconds:F0} s{(result.Cached ? " (cached)" : "")}");
             pretraining.Add((seed, result));
         }
-        var baseCheckpoint = BasePretraining.PathFor(basesDir, p, 0).Replace("seed-0", "seed-{seed}", StringComparison.Ordinal);
+        var baseCheckpoint = BasePretraining.PathPattern(basesDir, p);
 
         var experiments = new List<Experiment>();
         foreach (var strategy in demo.Strategies)
@@ -155,9 +155,7 @@ internal sealed class DemoCommand : Command
         {
             return null;
         }
-        var at = keyText.IndexOf('@', StringComparison.Ordinal);
-        var slash = keyText.IndexOf('/', at + 1);
-        var key = new ScoreKey(keyText[..at], keyText[(at + 1)..slash], keyText[(slash + 1)..]);
+        var key = ActiveIT.Grains.Storage.LegacyStateImport.ParseScoreKey(keyText);
         var points = new List<TaskMap.Point>();
         var truth = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var member in await grains.GetGrain<ITaskPoolGrain>(demo.PoolName).ListAllAsync())

@@ -71,7 +71,7 @@ internal sealed class PretrainCommand : Command
                 ? JsonSerializer.Serialize(new { seed, spec.Key, result.Path, result.Cached, result.Seconds, result.FinalLoss, result.TokensPerSecond, result.Tokens, spec }, Json.Options)
                 : $"seed {seed}: {result.Path}{(result.Cached ? " (cached)" : "")} · loss {result.FinalLoss:F3} · {result.Tokens / 1e6:F1} M tokens in {result.Seconds:F0} s ({result.TokensPerSecond / 1000:F1}k tok/s)");
         }
-        Console.Error.WriteLine($"use: --base-checkpoint {BasePretraining.PathFor(dir, spec, 0).Replace("seed-0", "seed-{seed}", StringComparison.Ordinal)}");
+        Console.Error.WriteLine($"use: --base-checkpoint {BasePretraining.PathPattern(dir, spec)}");
         return ExitCodes.Success;
     }
 

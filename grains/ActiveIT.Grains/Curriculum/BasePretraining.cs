@@ -44,6 +44,9 @@ public static class BasePretraining
 {
     public static string PathFor(string dir, PretrainSpec spec, ulong seed) => Path.Combine(dir, $"base-{spec.Key}-seed-{seed}.safetensors");
 
+    /// <summary>Every seed's base at once, for <see cref="ModelSpec.BaseCheckpoint"/>: "{seed}" stands for the seed.</summary>
+    public static string PathPattern(string dir, PretrainSpec spec) => Path.Combine(dir, $"base-{spec.Key}-seed-{{seed}}.safetensors");
+
     public static PretrainResult Ensure(PretrainSpec spec, ulong seed, string dir, string device, string codeVersion,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
