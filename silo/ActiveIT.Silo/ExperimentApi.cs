@@ -11,7 +11,7 @@ public static class ExperimentApi
     public static void MapExperimentApi(this IEndpointRouteBuilder app)
     {
         var experiments = app.MapGroup("/v1/experiments");
-        experiments.MapPost("", async (ExperimentConfig config, IExperimentService service, IOptions<SiloOptions> options, CancellationToken ct) =>
+        experiments.MapPost("", async (ExperimentConfig config, IExperimentService service, IOptions<SiloOptions> options, HttpContext http, CancellationToken ct) =>
         {
             // A base checkpoint is a file the silo's worker will read: the same rule as import-path, before anything
             // is said about the file — it must lie below the model folder or an import root.
@@ -24,14 +24,19 @@ public static class ExperimentApi
                         detail: $"model.base_checkpoint '{checkpoint}' must lie below ActiveIT:ModelDir or an ActiveIT:ImportRoots folder");
                 }
             }
-            var experiment = await service.CreateAsync(config, ct);
+            var experiment = await service.CreateAsync(config, ApiKeyMiddleware.KeyId(http), ct);
             return Results.Created($"/v1/experiments/{Uri.EscapeDataString(experiment.Name)}", experiment);
         });
         experiments.MapGet("", async (IExperimentService service, CancellationToken ct) => Results.Ok(await service.ListAsync(ct)));
         experiments.MapGet("/{name}", async (string name, IExperimentService service, CancellationToken ct) =>
             await service.GetAsync(name, ct) is { } experiment ? Results.Ok(experiment) : NotFound(name));
-        experiments.MapPost("/{name}/start", async (string name, IExperimentService service, ExperimentWorker worker, CancellationToken ct) =>
+        experiments.MapPost("/{name}/start", async (string name, IExperimentService service, ExperimentWorker worker, IOptions<SiloOptions> options,
+            HttpContext http, CancellationToken ct) =>
         {
+            if (await ActiveLimitAsync(name, service, options.Value.MaxActiveExperimentsPerKey, ApiKeyMiddleware.KeyId(http), ct) is { } refused)
+            {
+                return refused;
+            }
             var experiment = await service.StartAsync(name, ct);
             if (experiment.Status == ExperimentStatus.Queued)
             {
@@ -62,6 +67,22 @@ public static class ExperimentApi
         experiments.MapPost("/{name}/cancel", async (string name, IExperimentService service, CancellationToken ct) => Results.Ok(await service.CancelAsync(name, ct)));
         experiments.MapDelete("/{name}", async (string name, IExperimentService service, CancellationToken ct) =>
             await service.DeleteAsync(name, ct) ? Results.NoContent() : NotFound(name));
+    }
+
+    /// <summary>
+    /// 429 when the caller's key already has the allowed number of experiments queued or running (this one aside).
+    /// Checked before the start, not atomically with it: two starts at the same moment may both pass.
+    /// </summary>
+    private static async Task<IResult?> ActiveLimitAsync(string name, IExperimentService service, int limit, string? key, CancellationToken ct)
+    {
+        if (limit <= 0)
+        {
+            return null;
+        }
+        var active = (await service.ListAsync(ct))
+            .Count(e => e.Owner == key && e.Name != name && e.Status is ExperimentStatus.Queued or ExperimentStatus.Running);
+        return active < limit ? null : Results.Problem(statusCode: 429, title: "Too many active experiments",
+            detail: $"key {key} has {active} experiments queued or running; ActiveIT:MaxActiveExperimentsPerKey allows {limit}: cancel one or wait for one to finish");
     }
 
     private static IResult NotFound(string name) => Results.Problem(statusCode: 404, title: "No such experiment", detail: $"no experiment '{name}'");

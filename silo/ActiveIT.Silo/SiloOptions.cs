@@ -41,6 +41,9 @@ public sealed class SiloOptions
     /// <summary>Folder of model checkpoints (*.safetensors) served by /v1/models and /v1/completions; id = file name without extension.</summary>
     public string? ModelDir { get; set; }
 
+    /// <summary>Experiments one key may have queued or running at once (a start beyond it: 429). 0: no limit.</summary>
+    public int MaxActiveExperimentsPerKey { get; set; }
+
     /// <summary>Experiments the background worker runs at once (each uses the engine's threads; on 2 cores, 1).</summary>
     public int MaxConcurrentExperiments { get; set; } = 1;
 

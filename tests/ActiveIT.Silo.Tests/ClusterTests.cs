@@ -16,19 +16,14 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("activeit-cluster-").FullName;
 
-    // Death is declared after two missed 1-second probes, so kill tests wait seconds, not the production default.
-    private static readonly string[] FastFailureDetection =
-        ["--Orleans:Membership:ProbeTimeout=00:00:01", "--Orleans:Membership:NumMissedProbesLimit=2", "--Orleans:Membership:NumVotesForDeathDeclaration=1"];
-
     private async Task<SiloProcess[]> StartClusterAsync(int silos, params string[] extra)
     {
         var connection = _connection = await postgres.CreateDatabaseAsync();
-        var cluster = "c" + Guid.NewGuid().ToString("N")[..8];
+        var cluster = TestCluster.NewClusterId();
         var started = new List<SiloProcess>();
         for (var i = 0; i < silos; i++)  // one at a time: the first creates the schema, the rest join
         {
-            started.Add(await SiloProcess.StartAsync(["--ActiveIT:Storage=postgres", $"--ActiveIT:ConnectionString={connection}", $"--ActiveIT:ClusterId={cluster}",
-                $"--ActiveIT:DataDir={Path.Combine(_dir, $"silo{i}")}", .. FastFailureDetection, .. extra]));
+            started.Add(await SiloProcess.StartAsync(TestCluster.SiloArgs(connection, cluster, _dir, i, extra)));
         }
         return [.. started];
     }
@@ -36,33 +31,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
     private static IReadOnlyList<InstructionTask> Tasks(int count, ulong seed) =>
         RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo with { AlphabetSize = 12 }), count, 2, seed);
 
-    private static async Task<JsonElement> StatsAsync(SiloProcess silo, string pool) => await RetryAsync(() => silo.Client.GetFromJsonAsync<JsonElement>($"v1/pools/{pool}/stats"));
-
-    /// <summary>
-    /// Until membership declares a killed silo dead, calls to grains it held fail (the silo answers 503 with
-    /// Retry-After); a client retries, as a user would.
-    /// </summary>
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            try
-            {
-                var result = await call();
-                if (result is HttpResponseMessage { StatusCode: System.Net.HttpStatusCode.ServiceUnavailable } && DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(250);
-                    continue;
-                }
-                return result;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
-        }
-    }
+    private static async Task<JsonElement> StatsAsync(SiloProcess silo, string pool) => await TestCluster.RetryAsync(() => silo.Client.GetFromJsonAsync<JsonElement>($"v1/pools/{pool}/stats"));
 
     [Fact]
     public async Task ThreeSilos_APoolImportedThroughOne_IsReadThroughTheOthers_AndConcurrentImportsLoseNothing()
@@ -121,7 +90,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
             var stats = await StatsAsync(silos[1], "p");
             var (count, version) = (stats.GetProperty("tasks").GetInt32(), stats.GetProperty("version").GetInt64());
             Assert.True((count, version) is (20, 20) or (2020, 2020), $"a partial import is visible: {count} tasks, version {version}");
-            using var retry = await RetryAsync(() => silos[2].Client.PostAsJsonAsync("v1/pools/p/tasks?origin=retry", big, Json.Options));
+            using var retry = await TestCluster.RetryAsync(() => silos[2].Client.PostAsJsonAsync("v1/pools/p/tasks?origin=retry", big, Json.Options));
             Assert.True(retry.IsSuccessStatusCode, await retry.Content.ReadAsStringAsync());
             Assert.Equal(2020, (await StatsAsync(silos[1], "p")).GetProperty("tasks").GetInt32());
         }
@@ -162,7 +131,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         var deadline = DateTime.UtcNow.AddMinutes(4);
         while (true)
         {
-            var experiment = (await RetryAsync(() => silo.Client.GetFromJsonAsync<Experiment>($"v1/experiments/{name}", Json.Options)))!;
+            var experiment = (await TestCluster.RetryAsync(() => silo.Client.GetFromJsonAsync<Experiment>($"v1/experiments/{name}", Json.Options)))!;
             if (done(experiment))
             {
                 return experiment;

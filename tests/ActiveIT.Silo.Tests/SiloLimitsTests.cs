@@ -5,7 +5,8 @@ using ActiveIT.Engine;
 
 namespace ActiveIT.Silo.Tests;
 
-/// <summary>Each configurable limit of a silo, over real HTTP: request size, requests per key, generation length, prompts per request.</summary>
+/// <summary>Each configurable limit of a silo, over real HTTP: request size, requests per key, generation length, prompts per
+/// request, experiments active per key.</summary>
 public sealed class SiloLimitsTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("activeit-limits-").FullName;
@@ -64,6 +65,60 @@ public sealed class SiloLimitsTests : IAsyncLifetime
         other.Headers.Authorization = new("Bearer", "second-key");
         using var response = await _silo.Client.SendAsync(other);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ActiveExperimentsPerKey_AStartBeyondTheLimitIs429_OtherKeysAndFreedSlotsStart()
+    {
+        await using var silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/experiments",
+            "--ActiveIT:ApiKeys:1=second-key", "--ActiveIT:MaxActiveExperimentsPerKey=1", "--ActiveIT:EngineThreads=1");
+        var generator = new ActiveIT.Core.Rewriting.RewriteGenerator(ActiveIT.Core.Rewriting.RewriteGeneratorOptions.Demo with { AlphabetSize = 12 });
+        (await silo.Client.PostAsJsonAsync("v1/pools/p/tasks", ActiveIT.Core.Rewriting.RewriteTaskSource.Tasks(generator, 20, 6, seed: 1),
+            ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
+        using var second = new HttpClient { BaseAddress = silo.Client.BaseAddress };
+        second.DefaultRequestHeaders.Authorization = new("Bearer", "second-key");
+        async Task<HttpStatusCode> CreateAndStartAsync(HttpClient client, string name)
+        {
+            // Long enough training that a started experiment is still queued or running when the next start is checked.
+            var config = new ActiveIT.Grains.Curriculum.ExperimentConfig
+            {
+                Name = name, Pool = "p", InitialTasks = 4, TasksPerRound = 3, Rounds = 2, InstancesPerTask = 6,
+                Evaluation = new() { Tasks = 3, InstancesPerTask = 3, MaxNewTokens = 8 },
+                Model = new() { Layers = 1, Heads = 2, DModel = 32, Context = 192 },
+                Training = new() { Epochs = 1000, BatchSize = 4, WarmupSteps = 1 },
+            };
+            using (var created = await client.PostAsJsonAsync("v1/experiments", config, ActiveIT.Client.Output.Json.Options))
+            {
+                Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+            }
+            using var started = await client.PostAsync($"v1/experiments/{name}/start", null);
+            return started.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, await CreateAndStartAsync(silo.Client, "first"));
+        using (var refused = await silo.Client.PostAsync("v1/experiments/first/start", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, refused.StatusCode);  // starting the active one again is not a second one
+        }
+        Assert.Equal((HttpStatusCode)429, await CreateAndStartAsync(silo.Client, "second"));
+        using (var refused = await silo.Client.PostAsync("v1/experiments/second/start", null))
+        {
+            var detail = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+            var owner = (await silo.Client.GetFromJsonAsync<JsonElement>("v1/experiments/first")).GetProperty("owner").GetString()!;
+            Assert.Matches("^[0-9a-f]{16}$", owner);  // the key's id, never the key
+            Assert.Equal($"key {owner} has 1 experiments queued or running; ActiveIT:MaxActiveExperimentsPerKey allows 1: cancel one or wait for one to finish", detail);
+        }
+        Assert.Equal(HttpStatusCode.Accepted, await CreateAndStartAsync(second, "other-key"));  // the limit is per key
+
+        (await silo.Client.PostAsync("v1/experiments/first/cancel", null)).EnsureSuccessStatusCode();
+        using (var freed = await silo.Client.PostAsync("v1/experiments/second/start", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, freed.StatusCode);
+        }
+        foreach (var (client, name) in new[] { (silo.Client, "second"), (second, "other-key") })
+        {
+            (await client.PostAsync($"v1/experiments/{name}/cancel", null)).EnsureSuccessStatusCode();
+        }
     }
 
     public async Task DisposeAsync()

@@ -49,6 +49,12 @@ internal sealed class SiloProcess : IAsyncDisposable
                 {
                     return new SiloProcess(process, client, siloPort);
                 }
+                // A silo joining a cluster that has just lost a member may answer 503 until membership settles.
+                if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && attempt < 600)
+                {
+                    await Task.Delay(100);
+                    continue;
+                }
             }
             catch (HttpRequestException) when (attempt < 600 && !process.HasExited)
             {

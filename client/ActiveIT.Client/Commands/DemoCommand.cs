@@ -90,7 +90,7 @@ internal sealed class DemoCommand : Command
             }
             else
             {
-                await service.CreateAsync(config, cancellationToken);
+                await service.CreateAsync(config, cancellationToken: cancellationToken);
             }
             await service.StartAsync(config.Name, cancellationToken);
             Console.Error.WriteLine($"\n{config.Name}:");

@@ -22,7 +22,7 @@ internal sealed class ExperimentCreateCommand : Command
 
     private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => _connection.RunAsync(parse, async (service, _) =>
     {
-        var experiment = await service.CreateAsync(_options.Build(parse, parse.GetValue(_name)!), cancellationToken);
+        var experiment = await service.CreateAsync(_options.Build(parse, parse.GetValue(_name)!), cancellationToken: cancellationToken);
         if (parse.GetValue(_connection.Json))
         {
             Console.WriteLine(JsonSerializer.Serialize(experiment, Json.Options));

@@ -8,7 +8,7 @@ namespace ActiveIT.Client.Experiments;
 /// <summary><see cref="IExperimentService"/> over a silo's HTTP API (the silo's worker runs started experiments).</summary>
 internal sealed class RemoteExperimentService(HttpClient http) : IExperimentService
 {
-    public async Task<Experiment> CreateAsync(ExperimentConfig config, CancellationToken cancellationToken = default)
+    public async Task<Experiment> CreateAsync(ExperimentConfig config, string? owner = null, CancellationToken cancellationToken = default)
     {
         using var response = await http.PostAsJsonAsync("v1/experiments", config, Json.Options, cancellationToken);
         return await SiloHttp.ReadAsync<Experiment>(response, cancellationToken);

@@ -21,7 +21,8 @@ public enum ExperimentStatus
 
 /// <summary>
 /// An experiment as stored by its curriculum grain and returned to clients: its config, status, what each seed's run
-/// has completed, the latest progress, and every session that worked on it (with code and library versions).
+/// has completed, the latest progress, and every session that worked on it (with code and library versions). Its owner
+/// is who created it through a silo (the key's id; null when created by an embedded CLI).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("activeit.Experiment")]
 public sealed record Experiment(
@@ -33,7 +34,8 @@ public sealed record Experiment(
     ExperimentProgress? Progress,
     RunnerLease? Runner,
     IReadOnlyList<RunSession> Sessions,
-    string? Error)
+    string? Error,
+    string? Owner = null)
 {
     [JsonIgnore]
     public string Name => Config.Name;

@@ -9,9 +9,9 @@ namespace ActiveIT.Grains.Curriculum;
 [Alias("activeit.ICurriculumGrain")]
 public interface ICurriculumGrain : IGrainWithStringKey
 {
-    /// <summary>Stores a new experiment; fails if one of this name exists.</summary>
+    /// <summary>Stores a new experiment; fails if one of this name exists (unless it is this create, sent again).</summary>
     [Alias("CreateAsync")]
-    Task<Experiment> CreateAsync(ExperimentConfig config);
+    Task<Experiment> CreateAsync(ExperimentConfig config, string? owner);
 
     /// <summary>Stores a record as it is (with its rounds), if none exists under this name: how records from an older store are brought over.</summary>
     [Alias("RestoreAsync")]

@@ -3,8 +3,9 @@ namespace ActiveIT.Grains.Curriculum;
 /// <summary>Experiments as clients see them: one contract for the embedded host, the silo's HTTP API and the remote client.</summary>
 public interface IExperimentService
 {
-    /// <summary>Validates the config against itself and the pool (sizes, task ids), then stores it.</summary>
-    Task<Experiment> CreateAsync(ExperimentConfig config, CancellationToken cancellationToken = default);
+    /// <summary>Validates the config against itself and the pool (sizes, task ids), then stores it as
+    /// <paramref name="owner"/>'s (a silo passes the caller; a client of a silo cannot choose it).</summary>
+    Task<Experiment> CreateAsync(ExperimentConfig config, string? owner = null, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Experiment>> ListAsync(CancellationToken cancellationToken = default);
 

@@ -33,19 +33,25 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         }
     }
 
-    public async Task<Experiment> CreateAsync(ExperimentConfig config)
+    public async Task<Experiment> CreateAsync(ExperimentConfig config, string? owner)
     {
         if (config.Name != this.GetPrimaryKeyString())
         {
             throw new ArgumentException($"config name '{config.Name}' differs from the grain key '{this.GetPrimaryKeyString()}'");
         }
         await _state.ReadStateAsync();
-        if (_state.State.Experiment is not null)
+        if (_state.State.Experiment is { } existing)
         {
+            // A create sent again because its answer was lost (its silo died after the write) finds what it wrote: the
+            // same config, not started. It completes rather than conflicts, so the service can still list it.
+            if (existing.Status == ExperimentStatus.Created && existing.Owner == owner && SameConfig(existing.Config, config))
+            {
+                return existing;
+            }
             throw new ExperimentStateException($"experiment '{this.GetPrimaryKeyString()}' exists already (delete it first, or choose another name)");
         }
         var now = DateTimeOffset.UtcNow;
-        _state.State.Experiment = new Experiment(config, ExperimentStatus.Created, now, now, [], null, null, [], null);
+        _state.State.Experiment = new Experiment(config, ExperimentStatus.Created, now, now, [], null, null, [], null, owner);
         try
         {
             await _state.WriteOrDiscardAsync(this);
@@ -53,10 +59,17 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         catch (InconsistentStateException)
         {
             await _state.ReadStateAsync();
+            if (_state.State.Experiment is { Status: ExperimentStatus.Created } written && written.Owner == owner && SameConfig(written.Config, config))
+            {
+                return written;
+            }
             throw new ExperimentStateException($"experiment '{this.GetPrimaryKeyString()}' was created concurrently by another client");
         }
         return _state.State.Experiment;
     }
+
+    private static bool SameConfig(ExperimentConfig a, ExperimentConfig b) =>
+        System.Text.Json.JsonSerializer.Serialize(a) == System.Text.Json.JsonSerializer.Serialize(b);
 
     public async Task RestoreAsync(Experiment experiment)
     {

@@ -11,7 +11,7 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
 {
     public const string RegistryKey = "all";
 
-    public async Task<Experiment> CreateAsync(ExperimentConfig config, CancellationToken cancellationToken = default)
+    public async Task<Experiment> CreateAsync(ExperimentConfig config, string? owner = null, CancellationToken cancellationToken = default)
     {
         var errors = config.Validate().ToList();
         if (errors.Count == 0)
@@ -22,7 +22,7 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
         {
             throw new ArgumentException($"experiment '{config.Name}': {string.Join("; ", errors)}");
         }
-        var experiment = await grains.GetGrain<ICurriculumGrain>(config.Name).CreateAsync(config);
+        var experiment = await grains.GetGrain<ICurriculumGrain>(config.Name).CreateAsync(config, owner);
         await grains.GetGrain<IExperimentRegistryGrain>(RegistryKey).AddAsync(config.Name);
         return experiment;
     }
