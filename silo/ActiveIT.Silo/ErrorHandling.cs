@@ -24,6 +24,12 @@ public static class ErrorHandling
             KeyNotFoundException e => Results.Problem(statusCode: 404, title: "Not found", detail: e.Message),
             ExperimentStateException e => Results.Problem(statusCode: 409, title: "Conflict", detail: e.Message),
             BadHttpRequestException { StatusCode: 413 } e => Results.Problem(statusCode: 413, title: "Request too large", detail: e.Message),
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => Results.Problem(statusCode: 400, title: "Invalid JSON body",
+                detail: json.Message.Contains("Path:", StringComparison.Ordinal)
+                    ? $"request body: {json.Message}"
+                    : $"request body, line {json.LineNumber + 1}, {json.Path ?? "$"}: {json.Message}", extensions: new Dictionary<string, object?> { ["path"] = json.Path, ["line"] = json.LineNumber + 1 }),
+            BadHttpRequestException { StatusCode: 400 } when context.Request.ContentLength is 0 => Results.Problem(statusCode: 400, title: "Empty body",
+                detail: "request body: empty at line 1; this endpoint expects a JSON body"),
             BadHttpRequestException e => Results.Problem(statusCode: e.StatusCode, title: "Bad request", detail: e.Message),
             SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException =>
                 Unavailable(context, error),

@@ -14,7 +14,10 @@ public static class PoolApi
     {
         var pools = app.MapGroup("/v1/pools/{pool}");
         pools.MapPost("/tasks", async (string pool, List<InstructionTask> tasks, string? origin, IPoolService service, CancellationToken ct) =>
-            Results.Ok(await service.ImportAsync(pool, tasks, origin ?? "api", null, ct)));
+        {
+            CheckPosted(tasks);
+            return Results.Ok(await service.ImportAsync(pool, tasks, origin ?? "api", null, ct));
+        });
         pools.MapPost("/upload", async (string pool, string name, string? format, HttpRequest request, IPoolService service, IOptions<SiloOptions> options, CancellationToken ct) =>
         {
             // Buffer (bounded by the request limit) so the format can be sniffed and the parse is all or nothing.
@@ -43,6 +46,10 @@ public static class PoolApi
             if (!ImportRoots.Contains(roots, body.Path))
             {
                 return outside;
+            }
+            if (!File.Exists(body.Path) && !Directory.Exists(body.Path))
+            {
+                return Results.Problem(statusCode: 404, title: "No such file", detail: $"path: '{body.Path}' is no file or folder below the import roots");
             }
             var files = TaskFileReader.Files(body.Path);
             if (!files.All(f => ImportRoots.Contains(roots, f)))
@@ -100,5 +107,34 @@ public static class PoolApi
         _ => throw new ArgumentException($"format '{format}': use auto, niv2, niv2-metadata, alpaca, self-instruct or crossfit"),
     };
 
-    public sealed record ImportPathRequest(string Path, string? Format);
+    public sealed record ImportPathRequest(string Path, string? Format = null);
+
+    /// <summary>
+    /// Tasks posted as JSON bind field by field (a missing field or a null where none is allowed is refused with its
+    /// path); the rules the file readers apply to ids hold here too, with the task's place in the list.
+    /// </summary>
+    private static void CheckPosted(List<InstructionTask> tasks)
+    {
+        if (tasks.Count == 0)
+        {
+            throw new ArgumentException("request body: $ holds no tasks; nothing was imported");
+        }
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(tasks[i].Id))
+            {
+                throw new ArgumentException($"request body: $[{i}].id: a task id must not be empty; nothing was imported");
+            }
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var j = 0; j < tasks[i].Instances.Count; j++)
+            {
+                var id = tasks[i].Instances[j].Id;
+                if (string.IsNullOrWhiteSpace(id) || !seen.Add(id))
+                {
+                    throw new ArgumentException($"request body: $[{i}].instances[{j}].id: " +
+                        (string.IsNullOrWhiteSpace(id) ? "an instance id must not be empty" : $"duplicate instance id '{id}'") + "; nothing was imported");
+                }
+            }
+        }
+    }
 }

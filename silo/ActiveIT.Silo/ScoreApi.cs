@@ -20,14 +20,27 @@ public static class ScoreApi
     public sealed record ScoreRequest(string Model, int Instances = 10, int Perturbations = 10, double Drop = 0.2, ulong Seed = 0, int MaxNewTokens = ScorerConfig.OriginalMaxNewTokens)
     {
         public ScorerConfig Config => new(Instances, Perturbations, Drop, Seed, MaxNewTokens);
+
+        /// <summary>Bounds, so one request cannot hold the engine for hours: a problem's detail per field.</summary>
+        public string? Invalid(int maxNewTokens) =>
+            Instances is < 1 or > 1000 ? $"instances {Instances}: between 1 and 1000"
+            : Perturbations is < 1 or > 100 ? $"perturbations {Perturbations}: between 1 and 100"
+            : Drop is < 0 or >= 1 || double.IsNaN(Drop) ? $"drop {Drop}: at least 0, below 1"
+            : MaxNewTokens < 1 || MaxNewTokens > maxNewTokens ? $"max_new_tokens {MaxNewTokens}: between 1 and this silo's limit of {maxNewTokens} (ActiveIT:MaxGenerationTokens)"
+            : null;
     }
 
     public static void MapScoreApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/pools/{pool}/score", async (string pool, ScoreRequest request, IGrainFactory grains, ModelRegistry models, IOptions<JsonOptions> json,
-            HttpContext http) =>
+            IOptions<SiloOptions> options, HttpContext http) =>
         {
             Grains.Pools.PoolService.ValidatePoolName(pool);  // 400 before the stream starts
+            if (request.Invalid(options.Value.MaxGenerationTokens) is { } invalid)
+            {
+                await Results.Problem(statusCode: 400, title: "Invalid scoring settings", detail: invalid).ExecuteAsync(http);
+                return;
+            }
             if (models.Get(request.Model) is not { } model)
             {
                 await NoModel(request.Model, models).ExecuteAsync(http);

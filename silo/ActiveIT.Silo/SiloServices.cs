@@ -20,9 +20,16 @@ public static class SiloServices
         }
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = section.GetValue<long?>("MaxRequestBytes") ?? new SiloOptions().MaxRequestBytes);
         builder.Services.AddProblemDetails();
+        // A body that does not bind (bad JSON, a wrong type) raises instead of answering an empty 400, so the error handler
+        // can say where it breaks.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            // A body missing a required field, or with null where the type has no null, is refused with its JSON path
+            // instead of reaching the grains half-made.
+            o.SerializerOptions.RespectNullableAnnotations = true;
+            o.SerializerOptions.RespectRequiredConstructorParameters = true;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
         });
         var options = section.Get<SiloOptions>() ?? new SiloOptions();

@@ -11,14 +11,14 @@ using Xunit.Abstractions;
 namespace ActiveIT.Grains.Tests;
 
 /// <summary>
-/// A standing fuzz suite (issue #15, item 4): valid inputs of every reader, mutated (bytes flipped, spans deleted or
+/// A standing fuzz suite (issue #15, item 4): valid inputs of every reader (task files, templates, transfer seed pairs), mutated (bytes flipped, spans deleted or
 /// repeated, JSON/YAML tokens inserted, the end cut), must be read or refused with that reader's own error naming
 /// the file and where — never another exception. Each run does a fixed seed and a rotating one (the clock); a
 /// failure names both the seed and the case, so `ACTIVEIT_FUZZ_SEED=S` replays it.
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
-    private const int CasesPerReader = 100;  // × 2 seeds × 7 readers, + checkpoints: ≥ 1,000 a run
+    private const int CasesPerReader = 100;  // × 2 seeds × 8 readers, + checkpoints: ≥ 1,000 a run
 
     /// <summary>Runs <paramref name="read"/> on mutations of <paramref name="valid"/>; only <typeparamref name="TError"/> naming the file may escape.</summary>
     private int Fuzz<TError>(string reader, byte[] valid, string file, Action<byte[]> read) where TError : Exception
@@ -88,6 +88,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
             var excerpt = Encoding.UTF8.GetBytes($"{{\"{first.Name}\": {first.Value.GetRawText()}}}");
             cases += Fuzz<TaskFormatException>("flan-templates", excerpt, "templates.json", b => FlanTemplates.Read(new MemoryStream(b), "templates.json", limits));
         }
+        cases += Fuzz<TaskFormatException>("seed-pairs", Encoding.UTF8.GetBytes(
+            "{\"source\": \"Definition: Reverse it.\", \"target\": \"Reverse the string.\"}\n{\"source\": \"Q: copy\", \"target\": \"Copy the input.\"}\n"),
+            "pairs.jsonl", b => ActiveIT.Core.Transfer.SeedPairs.Read(new MemoryStream(b), "pairs.jsonl"));
         cases += Fuzz<JinjaException>("jinja", Encoding.UTF8.GetBytes("{{ text }} {% if label == 1 %}yes{% else %}no{% endif %} ||| {{ answer_choices[label] | lower }}"),
             "", b => new JinjaTemplate(Encoding.UTF8.GetString(b)).Render(new Dictionary<string, object?> { ["text"] = "t", ["label"] = 1L, ["answer_choices"] = new List<object?> { "No", "Yes" } }));
         Assert.True(cases >= 1000, $"{cases} cases");

@@ -19,6 +19,34 @@ public sealed class SiloApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostedTasks_AreRefusedNamingWhere_WhenAFieldIsMissingNullOrAnIdBreaksTheRules()
+    {
+        var task = ActiveIT.Core.Families.FamilyTaskSource.Tasks(new(Tasks: 1, InstancesPerTask: 2, Families: ["copy"]), seed: 1)[0];
+        var valid = JsonSerializer.SerializeToNode(new[] { task }, ActiveIT.Client.Output.Json.Options)!;
+        async Task<string> RefusedAsync(Action<System.Text.Json.Nodes.JsonNode> change)
+        {
+            var body = valid.DeepClone();
+            change(body);
+            using var response = await _silo.Client.PostAsync("v1/pools/strict/tasks", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        }
+
+        Assert.Equal("request body: $ holds no tasks; nothing was imported", await RefusedAsync(b => b.AsArray().Clear()));
+        Assert.Contains("missing required properties including: 'definition'", await RefusedAsync(b => b[0]!.AsObject().Remove("definition")));
+        var nulled = await RefusedAsync(b => b[0]!["definition"] = null);
+        Assert.Contains("'Definition'", nulled);
+        Assert.Contains("Path: $[0].definition", nulled);
+        Assert.Contains("Path: $[0].categories", await RefusedAsync(b => b[0]!["categories"] = "copy"));  // a list given as a string
+        Assert.Equal("request body: $[0].instances[1].id: duplicate instance id 'x'; nothing was imported",
+            await RefusedAsync(b => { b[0]!["instances"]![0]!["id"] = "x"; b[0]!["instances"]![1]!["id"] = "x"; }));
+        Assert.Equal("request body: $[0].instances[0].id: an instance id must not be empty; nothing was imported",
+            await RefusedAsync(b => b[0]!["instances"]![0]!["id"] = " "));
+        Assert.Equal("request body: $[0].id: a task id must not be empty; nothing was imported", await RefusedAsync(b => b[0]!["id"] = ""));
+        Assert.Equal(0, (await _silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/strict/stats")).GetProperty("tasks").GetInt32());
+    }
+
+    [Fact]
     public async Task ImportPath_ReadsOnlyBelowItsRoots_ForAdminKeys_AndNeverEchoesWhatIsOutside()
     {
         var inside = Path.Combine(Roots, "inside");

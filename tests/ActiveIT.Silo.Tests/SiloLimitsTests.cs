@@ -68,6 +68,23 @@ public sealed class SiloLimitsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scoring_IsBoundedLikeGeneration()
+    {
+        // Another key than the rate-limit test's, so the two tests' requests never share a window.
+        async Task<string> RefusedAsync(object body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/pools/p/score") { Content = JsonContent.Create(body) };
+            request.Headers.Authorization = new("Bearer", "second-key");
+            using var response = await _silo.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        }
+        Assert.Equal("max_new_tokens 9: between 1 and this silo's limit of 8 (ActiveIT:MaxGenerationTokens)",
+            await RefusedAsync(new { model = "tiny", max_new_tokens = 9 }));
+        Assert.Equal("perturbations 101: between 1 and 100", await RefusedAsync(new { model = "tiny", perturbations = 101, max_new_tokens = 8 }));
+    }
+
+    [Fact]
     public async Task ActiveExperimentsPerKey_AStartBeyondTheLimitIs429_OtherKeysAndFreedSlotsStart()
     {
         await using var silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/experiments",
@@ -96,10 +113,6 @@ public sealed class SiloLimitsTests : IAsyncLifetime
         }
 
         Assert.Equal(HttpStatusCode.Accepted, await CreateAndStartAsync(silo.Client, "first"));
-        using (var refused = await silo.Client.PostAsync("v1/experiments/first/start", null))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, refused.StatusCode);  // starting the active one again is not a second one
-        }
         Assert.Equal((HttpStatusCode)429, await CreateAndStartAsync(silo.Client, "second"));
         using (var refused = await silo.Client.PostAsync("v1/experiments/second/start", null))
         {

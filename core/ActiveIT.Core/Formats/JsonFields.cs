@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace ActiveIT.Core.Formats;
 
 /// <summary>Typed access to JSON fields that reports the file, the JSON path and the field on every mismatch.</summary>
-internal sealed class JsonFields(string file, ImportLimits limits)
+public sealed class JsonFields(string file, ImportLimits limits)
 {
     public TaskFormatException Error(string path, string message) => new(file, path, message);
 

@@ -44,6 +44,14 @@ public static class CompletionsApi
         {
             return Error(400, $"request body is not valid JSON: {e.Message}", "invalid_request_error", null);
         }
+        try
+        {
+            new Core.Formats.JsonFields("request body", Core.Formats.ImportLimits.Default).CheckText(body, "$");  // lone surrogates, before any field is read
+        }
+        catch (Core.Formats.TaskFormatException e)
+        {
+            return Error(400, e.Message, "invalid_request_error", null);
+        }
         var modelId = body.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
         var model = models.Get(modelId);
         if (model is null)
