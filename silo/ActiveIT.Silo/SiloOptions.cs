@@ -27,6 +27,10 @@ public sealed class SiloOptions
     /// <summary>Folders import-path may read below, after symlinks and ".." are resolved. None (the default): import-path is off.</summary>
     public List<string> ImportRoots { get; set; } = [];
 
+    /// <summary>OpenAI-compatible base URLs a transfer may send the silo's requests to (chat and scorer backends). None
+    /// (the default): only the silo's own models; any other URL is refused, so a key cannot make the silo call arbitrary hosts.</summary>
+    public List<string> RemoteBackends { get; set; } = [];
+
     public long MaxRequestBytes { get; set; } = 256L << 20;
 
     /// <summary>Requests a key may make per minute (fixed window; beyond it 429 with Retry-After). 0: no limit.</summary>

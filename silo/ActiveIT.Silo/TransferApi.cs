@@ -8,18 +8,30 @@ namespace ActiveIT.Silo;
 
 /// <summary>
 /// Format transfer on the silo (what `activeit transfer … --silo` calls). POST /v1/transfers runs a
-/// <see cref="TransferRequest"/> — backend "local" is a model the silo serves; a URL is reached with the key in
-/// ActiveIT:TransferBackendKey — and streams JSON lines ({"done","total","requests","tokens","cost"} per task, then
+/// <see cref="TransferRequest"/> — backend "local" is a model the silo serves; a URL, which must be one of
+/// ActiveIT:RemoteBackends, is reached with the key in ActiveIT:TransferBackendKey — and streams JSON lines ({"done","total","requests","tokens","cost"} per task, then
 /// {"run": state}); a client that goes away cancels it and the same request resumes it. GET /v1/transfers/{out} is a
 /// run's state, …/tasks/{task} one task's candidates, …/tasks every task's.
 /// </summary>
 public static class TransferApi
 {
+    private static bool SameBase(string a, string b) => string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
     public static void MapTransferApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/transfers", async (TransferRequest request, IGrainFactory grains, ModelRegistry models, IConfiguration configuration,
-            IOptions<JsonOptions> json, HttpContext http) =>
+            IOptions<JsonOptions> json, IOptions<SiloOptions> options, HttpContext http) =>
         {
+            foreach (var (field, url) in new[] { ("backend", request.IsLocal ? null : request.Backend), ("scorer_backend", request.ScorerBackend) })
+            {
+                if (url is not null && !options.Value.RemoteBackends.Any(allowed => SameBase(allowed, url)))
+                {
+                    await Results.Problem(statusCode: 403, title: "Backend not allowed",
+                        detail: $"{field} '{url}' is not one of this silo's ActiveIT:RemoteBackends ({(options.Value.RemoteBackends.Count == 0 ? "none: only its own models" : string.Join(", ", options.Value.RemoteBackends))})")
+                        .ExecuteAsync(http);
+                    return;
+                }
+            }
             var key = configuration["ActiveIT:TransferBackendKey"];
             IChatBackend chat;
             string version;

@@ -31,7 +31,9 @@ public sealed class InstrumentedStorage : IGrainStorage, ILifecycleParticipant<I
         // meet in SQLite's deferred transactions, where one that fails mid-script goes back to the connection pool
         // still inside its transaction and holds the lock (seen in CI: 60 s busy timeouts, then "cannot start a
         // transaction within a transaction").
-        _inner = new SqliteWriteGate(AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName));
+        var connection = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Orleans.Configuration.AdoNetGrainStorageOptions>>()
+            .Get(SiloStorage.ProviderName).ConnectionString!;
+        _inner = new SqliteWriteGate(AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName), connection);
         return this;
     });
 

@@ -488,6 +488,13 @@ public sealed class TransferTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await silo.Client.PostAsJsonAsync("v1/transfers", body with { candidates = 0 })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.PostAsJsonAsync("v1/transfers", body with { model = "nope" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await silo.Client.PostAsJsonAsync("v1/transfers", body with { pool = "no-such-pool" })).StatusCode);
+        // The silo calls no host a key names: remote backends must be configured (ActiveIT:RemoteBackends, none here).
+        using (var remote = await silo.Client.PostAsJsonAsync("v1/transfers", body with { backend = "http://169.254.169.254/v1" }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, remote.StatusCode);
+            Assert.Equal("backend 'http://169.254.169.254/v1' is not one of this silo's ActiveIT:RemoteBackends (none: only its own models)",
+                (await remote.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        }
         using var anonymous = new HttpClient { BaseAddress = silo.Client.BaseAddress };
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("v1/transfers", body)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("v1/transfers/api-out")).StatusCode);

@@ -65,7 +65,7 @@ public static class SiloStorageExtensions
                 silo.UseLocalhostClustering(endpoint.SiloPort, endpoint.GatewayPort, null, SiloStorage.ServiceId, endpoint.ClusterId);
                 AddAdoNetGrainStorage(silo, OrleansSchema.SqliteInvariant, storage.ConnectionString);
                 silo.Services.AddKeyedSingleton<IGrainStorage>(SiloStorage.ProviderName,
-                    (sp, _) => new SqliteWriteGate(AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName)));
+                    (sp, _) => new SqliteWriteGate(AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName), storage.ConnectionString));
                 silo.UseInMemoryReminderService();
                 break;
             case "postgres":
