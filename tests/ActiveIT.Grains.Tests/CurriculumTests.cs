@@ -259,8 +259,12 @@ public sealed class CurriculumTests : IDisposable
         Assert.Contains("name:", await Error(Config("../etc")));
         Assert.Empty(await service.ListAsync());
 
-        await service.CreateAsync(Config("a"));
-        await Assert.ThrowsAsync<ExperimentStateException>(() => service.CreateAsync(Config("a")));
+        var first = await service.CreateAsync(Config("a"));
+        // The same create sent again (its answer lost with a silo) completes it; another config under the name conflicts.
+        Assert.Equal(first.CreatedAt, (await service.CreateAsync(Config("a"))).CreatedAt);
+        await Assert.ThrowsAsync<ExperimentStateException>(() => service.CreateAsync(Config("a") with { Rounds = 1 }));
+        await Assert.ThrowsAsync<ExperimentStateException>(() => service.CreateAsync(Config("a"), owner: "someone-else"));
+        Assert.Single(await service.ListAsync());
     }
 
     [Fact]

@@ -9,5 +9,6 @@ internal sealed class BenchCommand : Command
     {
         Subcommands.Add(new BenchEngineCommand());
         Subcommands.Add(new BenchPoolCommand());
+        Subcommands.Add(new BenchScoringCommand());
     }
 }

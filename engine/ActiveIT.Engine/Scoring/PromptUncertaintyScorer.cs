@@ -6,13 +6,61 @@ using ActiveIT.Engine.Backends;
 namespace ActiveIT.Engine.Scoring;
 
 /// <summary>
-/// Scores one task (methods.md §1): n seeded instances; k prompts perturbed once per task by word dropout on the
+/// Scores tasks (methods.md §1): per task, n seeded instances; k prompts perturbed once per task by word dropout on the
 /// definition and the two example inputs (prompt 0 unperturbed); greedy outputs y_i under prompt 0; the likelihood of
-/// y_i + EOS under every prompt — all n·(k+1) pairs in one scoring request.
+/// y_i + EOS under every prompt. Several tasks share one generation request and one scoring request, so the engine's
+/// per-step cost of greedy decoding is paid once for all of them (docs/scoring.md). A task's draws depend only on
+/// its id and the seed, never on the tasks it is batched with.
 /// </summary>
 public sealed class PromptUncertaintyScorer(IModelBackend backend, ScorerConfig config)
 {
-    public async Task<UncertaintyScores> ScoreAsync(InstructionTask task, CancellationToken cancellationToken = default)
+    public async Task<UncertaintyScores> ScoreAsync(InstructionTask task, CancellationToken cancellationToken = default) =>
+        (await ScoreManyAsync([task], cancellationToken))[0];
+
+    /// <summary>Scores <paramref name="tasks"/> with one generation and one scoring request (split by the backend's memory budget).</summary>
+    public async Task<IReadOnlyList<UncertaintyScores>> ScoreManyAsync(IReadOnlyList<InstructionTask> tasks, CancellationToken cancellationToken = default)
+    {
+        var plans = new List<string[,]>(tasks.Count);
+        foreach (var task in tasks)
+        {
+            plans.Add(await RenderAsync(task, cancellationToken));
+        }
+        var outputs = await backend.GenerateAsync([.. plans.SelectMany(r => Enumerable.Range(0, r.GetLength(0)).Select(i => r[i, 0]))], config.MaxNewTokens,
+            cancellationToken: cancellationToken);
+        var pairs = new List<(string, string)>();
+        var output = 0;
+        foreach (var rendered in plans)
+        {
+            for (var i = 0; i < rendered.GetLength(0); i++, output++)
+            {
+                for (var j = 0; j < rendered.GetLength(1); j++)
+                {
+                    pairs.Add((rendered[i, j], outputs[output]));
+                }
+            }
+        }
+        var scores = await backend.ScoreAsync(pairs, cancellationToken);
+        var results = new List<UncertaintyScores>(tasks.Count);
+        var at = 0;
+        foreach (var rendered in plans)
+        {
+            var (n, k) = (rendered.GetLength(0), rendered.GetLength(1));
+            var sums = new double[n, k];
+            var counts = new int[n, k];
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < k; j++, at++)
+                {
+                    (sums[i, j], counts[i, j]) = (scores[at].LogProbSum, scores[at].TokenCount);
+                }
+            }
+            results.Add(UncertaintyScores.Compute(sums, counts));
+        }
+        return results;
+    }
+
+    /// <summary>The task's prompts: [instance, prompt], prompt 0 unperturbed.</summary>
+    private async Task<string[,]> RenderAsync(InstructionTask task, CancellationToken cancellationToken)
     {
         if (task.Instances.Count == 0)
         {
@@ -32,7 +80,7 @@ public sealed class PromptUncertaintyScorer(IModelBackend backend, ScorerConfig 
         }
         // Tk-Instruct's rule: an example is included only while the prompt stays within the context (less room for
         // the output); what still does not fit is cut by the backend.
-        async Task<string> RenderAsync(int j, TaskInstance instance)
+        async Task<string> RenderOneAsync(int j, TaskInstance instance)
         {
             var (definition, shown) = prompts[j];
             var prompt = Niv2Prompt.Render(definition, [], instance.Input);
@@ -57,30 +105,9 @@ public sealed class PromptUncertaintyScorer(IModelBackend backend, ScorerConfig 
         {
             for (var j = 0; j < prompts.Count; j++)
             {
-                rendered[i, j] = await RenderAsync(j, instances[i]);
+                rendered[i, j] = await RenderOneAsync(j, instances[i]);
             }
         }
-        var outputs = await backend.GenerateAsync([.. Enumerable.Range(0, instances.Count).Select(i => rendered[i, 0])], config.MaxNewTokens,
-            cancellationToken: cancellationToken);
-        var pairs = new List<(string, string)>();
-        for (var i = 0; i < instances.Count; i++)
-        {
-            for (var j = 0; j < prompts.Count; j++)
-            {
-                pairs.Add((rendered[i, j], outputs[i]));
-            }
-        }
-        var scores = await backend.ScoreAsync(pairs, cancellationToken);
-        var sums = new double[instances.Count, prompts.Count];
-        var counts = new int[instances.Count, prompts.Count];
-        for (var i = 0; i < instances.Count; i++)
-        {
-            for (var j = 0; j < prompts.Count; j++)
-            {
-                var s = scores[i * prompts.Count + j];
-                (sums[i, j], counts[i, j]) = (s.LogProbSum, s.TokenCount);
-            }
-        }
-        return UncertaintyScores.Compute(sums, counts);
+        return rendered;
     }
 }

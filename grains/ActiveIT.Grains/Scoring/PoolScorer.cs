@@ -1,3 +1,4 @@
+using ActiveIT.Core.Tasks;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
 using ActiveIT.Grains.Pools;
@@ -5,16 +6,21 @@ using ActiveIT.Grains.Pools;
 namespace ActiveIT.Grains.Scoring;
 
 /// <summary>
-/// Scores every task of a pool that has no score yet for this model version and scorer config. Each score is stored
-/// in its task grain as soon as it is computed, so a cancelled or killed run resumes where it stopped.
+/// Scores every task of a pool that has no score yet for this model version and scorer config, <paramref name="tasksPerCall"/>
+/// tasks to an engine request (docs/scoring.md: one task a request leaves the engine waiting on greedy decoding). Each
+/// score is stored in its task grain as soon as its request returns, so a cancelled or killed run resumes where it
+/// stopped, losing at most one request's work.
 /// </summary>
-public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, ScorerConfig config)
+public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, ScorerConfig config, int tasksPerCall = PoolScorer.DefaultTasksPerCall)
 {
     public const string PromptUncertainty = "prompt_uncertainty", PredictionProbability = "prediction_probability", Perplexity = "perplexity";
 
+    /// <summary>Tasks scored together (`activeit bench scoring` measures the share of the engine's raw rate per size).</summary>
+    public const int DefaultTasksPerCall = 8;
+
     public ScoreKey Key { get; } = new(backend.ModelId, backend.ModelVersion, config.ToString());
 
-    /// <summary>Scores (or reads from cache) every member; reports (done, total) after each task.</summary>
+    /// <summary>Scores (or reads from cache) every member; reports (done, total) as tasks finish.</summary>
     public async Task<IReadOnlyList<PoolScoreResult>> ScoreAsync(string pool, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default) =>
         await ScoreAsync(pool, await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync(), progress, cancellationToken);
 
@@ -22,30 +28,60 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
     public async Task<IReadOnlyList<PoolScoreResult>> ScoreAsync(string pool, IReadOnlyList<PoolMember> members, IProgress<(int Done, int Total)>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        if (tasksPerCall < 1)
+        {
+            throw new ArgumentException($"tasks per call {tasksPerCall}: at least 1");
+        }
         var scorer = new PromptUncertaintyScorer(backend, config);
-        var results = new List<PoolScoreResult>(members.Count);
-        foreach (var member in members)
+        var results = new PoolScoreResult?[members.Count];
+        var done = 0;
+        var pending = new List<(int Index, string TaskId, ITaskGrain Grain, InstructionTask Task)>(tasksPerCall);
+
+        async Task ScorePendingAsync()
+        {
+            var scores = await scorer.ScoreManyAsync([.. pending.Select(p => p.Task)], cancellationToken);
+            for (var k = 0; k < pending.Count; k++)
+            {
+                var score = new TaskScore(new Dictionary<string, double>
+                {
+                    [PromptUncertainty] = scores[k].PromptUncertainty, [PredictionProbability] = scores[k].PredictionProbability, [Perplexity] = scores[k].Perplexity,
+                }, DateTimeOffset.UtcNow);
+                await pending[k].Grain.PutScoreAsync(Key, score);
+                results[pending[k].Index] = ToResult(pending[k].TaskId, score, cached: false);
+                progress?.Report((++done, members.Count));
+            }
+            pending.Clear();
+        }
+
+        for (var i = 0; i < members.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var member = members[i];
             var grain = grains.GetGrain<ITaskGrain>(member.ContentHash);
             if (await grain.GetScoreAsync(Key) is { } cached)
             {
-                results.Add(ToResult(member.TaskId, cached, cached: true));
+                results[i] = ToResult(member.TaskId, cached, cached: true);
+                progress?.Report((++done, members.Count));
             }
             else if (member.Instances > 0)
             {
                 var task = await grain.GetAsync() ?? throw new InvalidOperationException($"pool '{pool}': task '{member.TaskId}' has no stored content");
-                var scores = await scorer.ScoreAsync(task, cancellationToken);
-                var score = new TaskScore(new Dictionary<string, double>
+                pending.Add((i, member.TaskId, grain, task));
+                if (pending.Count == tasksPerCall)
                 {
-                    [PromptUncertainty] = scores.PromptUncertainty, [PredictionProbability] = scores.PredictionProbability, [Perplexity] = scores.Perplexity,
-                }, DateTimeOffset.UtcNow);
-                await grain.PutScoreAsync(Key, score);
-                results.Add(ToResult(member.TaskId, score, cached: false));
+                    await ScorePendingAsync();
+                }
             }
-            progress?.Report((results.Count, members.Count));
+            else
+            {
+                progress?.Report((++done, members.Count));
+            }
         }
-        return results;
+        if (pending.Count > 0)
+        {
+            await ScorePendingAsync();
+        }
+        return [.. results.OfType<PoolScoreResult>()];
     }
 
     /// <summary>The cached scores only (no model calls): what the task map is drawn from.</summary>
