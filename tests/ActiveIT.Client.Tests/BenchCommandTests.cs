@@ -31,6 +31,20 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void BenchScoring_ComparesTheScorerWithRawScoringOfTheSamePairs()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("bench scoring --source families --tasks 4 --rounds 1 --tasks-per-call 1 4 --precision fp32 --json");
+        Assert.True(code == 0, stderr);
+        var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(["raw 0", "pu 1", "pu 4"], rows.Select(r => $"{r.GetProperty("measure").GetString()} {r.GetProperty("tasks_per_call").GetInt32()}"));
+        Assert.Equal(1.0, rows[0].GetProperty("share_of_raw").GetDouble());
+        Assert.Single(rows.Select(r => r.GetProperty("scored_tokens").GetInt64()).Distinct());  // every measure scores the same pairs
+        Assert.Equal([8, 2], rows[1..].Select(r => r.GetProperty("engine_calls").GetInt32()));  // a generate and a score request per request of tasks
+        Assert.All(rows[1..], r => Assert.True(r.GetProperty("generate_seconds").GetDouble() > 0 && r.GetProperty("share_of_raw").GetDouble() > 0));
+        Assert.All(rows, r => Assert.True(r.GetProperty("environment").TryGetProperty("code_version", out _)));
+    }
+
+    [Fact]
     public void BenchEngine_TablePrintsOneRowPerModelAndNamesTheProcessor()
     {
         var (code, stdout, _) = CliRunner.Run("bench engine --config tiny --seconds 0.2 --rounds 1 --precision fp32 --no-reference");

@@ -28,6 +28,27 @@ public sealed class PromptUncertaintyScorerTests
     }
 
     [Fact]
+    public async Task ScoreMany_SharesTwoEngineCallsAmongTasks_AndGivesEachTheScoreItGetsAlone()
+    {
+        using var model = GptModel.Create(Config, seed: 3);
+        var config = new ScorerConfig(Instances: 4, Perturbations: 3, Seed: 7, MaxNewTokens: 6);
+        // Prompts of different lengths, so rows are padded differently in the shared requests than alone.
+        InstructionTask[] tasks = [Task(), Task() with { Id = "t2", Definition = "Copy." }, Task() with { Id = "t3", PositiveExamples = [] }];
+        var shared = new LocalEngineBackend(model, "tiny", "v1");
+        var together = await new PromptUncertaintyScorer(shared, config).ScoreManyAsync(tasks);
+        Assert.Equal(2, shared.EngineCalls);
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            var alone = await new PromptUncertaintyScorer(new LocalEngineBackend(model, "tiny", "v1"), config).ScoreAsync(tasks[i]);
+            // Equal to float32's precision: the same greedy outputs, sums over differently shaped batches.
+            Assert.Equal(alone.PromptUncertainty, together[i].PromptUncertainty, 1e-9 + 1e-6 * Math.Abs(alone.PromptUncertainty));
+            Assert.Equal(Math.Log(alone.PredictionProbability), Math.Log(together[i].PredictionProbability), 1e-6 * Math.Abs(Math.Log(alone.PredictionProbability)));
+            Assert.Equal(alone.Perplexity, together[i].Perplexity, 1e-6 * alone.Perplexity);
+        }
+        Assert.NotEqual(together[0].PromptUncertainty, together[1].PromptUncertainty);
+    }
+
+    [Fact]
     public async Task Score_DropsExamplesThatDoNotFitTheContext()
     {
         // 150-token context, 6 for the output: the definition + instance fit, the examples (long inputs) do not.

@@ -20,6 +20,8 @@ internal sealed record ScoringBenchmarkResult(
     long ScoredTokens,
     double ScoredTokensPerS,
     double ShareOfRaw,
+    double GenerateSeconds,
+    double ScoreSeconds,
     int EngineCalls,
     string Scorer);
 
@@ -31,32 +33,43 @@ internal sealed record ScoringBenchmarkResult(
 /// </summary>
 internal static class ScoringBenchmark
 {
-    /// <summary>Passes the calls through, keeping the pairs scored: the exact input of the raw measure.</summary>
+    /// <summary>Passes the calls through, keeping the pairs scored (the exact input of the raw measure) and the time in each kind of call.</summary>
     private sealed class RecordingBackend(IModelBackend inner) : IModelBackend
     {
         public List<(string Prompt, string Target)> Pairs { get; } = [];
+        public double GenerateSeconds { get; private set; }
+        public double ScoreSeconds { get; private set; }
         public string ModelId => inner.ModelId;
         public string ModelVersion => inner.ModelVersion;
         public int? ContextLength => inner.ContextLength;
 
         public Task<IReadOnlyList<string>> TokenizeAsync(string text, CancellationToken cancellationToken = default) => inner.TokenizeAsync(text, cancellationToken);
 
-        public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
-            CancellationToken cancellationToken = default) => inner.GenerateAsync(prompts, maxNewTokens, temperature, seed, cancellationToken);
+        public async Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
+            CancellationToken cancellationToken = default)
+        {
+            var watch = Stopwatch.StartNew();
+            var outputs = await inner.GenerateAsync(prompts, maxNewTokens, temperature, seed, cancellationToken);
+            GenerateSeconds += watch.Elapsed.TotalSeconds;
+            return outputs;
+        }
 
-        public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
+        public async Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
         {
             Pairs.AddRange(pairs);
-            return inner.ScoreAsync(pairs, cancellationToken);
+            var watch = Stopwatch.StartNew();
+            var scores = await inner.ScoreAsync(pairs, cancellationToken);
+            ScoreSeconds += watch.Elapsed.TotalSeconds;
+            return scores;
         }
     }
 
     public static async Task<IReadOnlyList<ScoringBenchmarkResult>> RunAsync(string source, IReadOnlyList<InstructionTask> tasks, GptModel model, ScorerConfig config,
-        IReadOnlyList<int> tasksPerCall, int rounds, IProgress<string>? progress)
+        IReadOnlyList<int> tasksPerCall, int rounds, int batchTokens, IProgress<string>? progress)
     {
         var describe = $"{model.Config.Layers}/{model.Config.Heads}/{model.Config.DModel}";
         // An untimed pass first: warms the engine up and records the pairs the raw measure scores.
-        var recording = new RecordingBackend(new LocalEngineBackend(model, "bench", "bench"));
+        var recording = new RecordingBackend(new LocalEngineBackend(model, "bench", "bench", batchTokens));
         progress?.Report("warm-up: scoring every task once");
         await new PromptUncertaintyScorer(recording, config).ScoreManyAsync(tasks);
         var pairs = recording.Pairs;
@@ -68,13 +81,14 @@ internal static class ScoringBenchmark
 
         var measures = new List<(string Measure, int PerCall)> { ("raw", 0) };
         measures.AddRange(tasksPerCall.Select(b => ("pu", b)));
-        var times = measures.ToDictionary(m => m, _ => new List<(double Seconds, int Calls)>());
+        var times = measures.ToDictionary(m => m, _ => new List<(double Seconds, double Generate, double Score, int Calls)>());
         for (var round = 0; round < rounds; round++)
         {
             foreach (var measure in measures)
             {
                 progress?.Report($"round {round + 1}/{rounds}: {(measure.Measure == "raw" ? "raw scoring" : $"pu, {measure.PerCall} tasks a request")}");
-                var backend = new LocalEngineBackend(model, "bench", "bench");
+                var engine = new LocalEngineBackend(model, "bench", "bench", batchTokens);
+                var backend = new RecordingBackend(engine);
                 var watch = Stopwatch.StartNew();
                 if (measure.Measure == "raw")
                 {
@@ -88,17 +102,18 @@ internal static class ScoringBenchmark
                         await scorer.ScoreManyAsync(chunk);
                     }
                 }
-                times[measure].Add((watch.Elapsed.TotalSeconds, backend.EngineCalls));
+                times[measure].Add((watch.Elapsed.TotalSeconds, backend.GenerateSeconds, backend.ScoreSeconds, engine.EngineCalls));
             }
         }
         var rawSeconds = Median(times[("raw", 0)]).Seconds;
         return [.. measures.Select(m =>
         {
-            var (seconds, calls) = Median(times[m]);
+            var (seconds, generate, score, calls) = Median(times[m]);
             return new ScoringBenchmarkResult(source, tasks.Count, describe, model.Config.MaxSeqLen, EngineRuntime.DefaultPrecision.Name(), m.Measure, m.PerCall,
-                seconds, tasks.Count / seconds, scoredTokens, scoredTokens / seconds, rawSeconds / seconds, calls, config.ToString());
+                seconds, tasks.Count / seconds, scoredTokens, scoredTokens / seconds, rawSeconds / seconds, generate, score, calls, config.ToString());
         })];
     }
 
-    private static (double Seconds, int Calls) Median(List<(double Seconds, int Calls)> rounds) => rounds.OrderBy(r => r.Seconds).ElementAt(rounds.Count / 2);
+    private static (double Seconds, double Generate, double Score, int Calls) Median(List<(double Seconds, double Generate, double Score, int Calls)> rounds) =>
+        rounds.OrderBy(r => r.Seconds).ElementAt(rounds.Count / 2);
 }

@@ -4,6 +4,7 @@ using ActiveIT.Client.Bench;
 using ActiveIT.Client.Experiments;
 using ActiveIT.Client.Output;
 using ActiveIT.Engine;
+using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
 using ActiveIT.Grains.Import;
 
@@ -32,13 +33,18 @@ internal sealed class BenchScoringCommand : Command
 
     private readonly Option<int> _rounds = new("--rounds") { Description = "Interleaved rounds; each row is its median round", DefaultValueFactory = _ => 3 };
     private readonly Option<string> _niv2 = new("--niv2") { Description = "Folder of NIV2 task files", DefaultValueFactory = _ => "../shared/data/niv2/tasks" };
+    private readonly Option<int> _batchTokens = new("--batch-tokens")
+    {
+        Description = "Padded tokens per engine batch (a request above it is split)", DefaultValueFactory = _ => LocalEngineBackend.DefaultMaxTokensPerBatch,
+    };
+
     private readonly Option<bool> _json = new("--json") { Description = "One JSON object per line instead of a table" };
     private readonly EngineOptions _engine = new();
 
     public BenchScoringCommand() : base("scoring", "Prompt-uncertainty scoring, n tasks to an engine request, as a share of the engine's raw scoring rate")
     {
         _source.AcceptOnlyFromAmong("niv2", "families");
-        foreach (var option in new Option[] { _source, _tasks, _perCall, _rounds, _niv2, _json })
+        foreach (var option in new Option[] { _source, _tasks, _perCall, _rounds, _niv2, _batchTokens, _json })
         {
             Options.Add(option);
         }
@@ -63,7 +69,7 @@ internal sealed class BenchScoringCommand : Command
         using var gpt = GptModel.Create(model, seed: 1, device: device);
         var environment = RunEnvironment.Capture(device);
         var line = new ProgressLine();
-        var rows = await ScoringBenchmark.RunAsync(source, tasks, gpt, scorer, perCall, rounds, new Progress<string>(s => line.Update(s)));
+        var rows = await ScoringBenchmark.RunAsync(source, tasks, gpt, scorer, perCall, rounds, parse.GetValue(_batchTokens), new Progress<string>(s => line.Update(s)));
         line.Clear();
         if (parse.GetValue(_json))
         {
@@ -77,12 +83,12 @@ internal sealed class BenchScoringCommand : Command
         }
         Console.WriteLine($"scoring benchmark — {source}: {tasks.Length} tasks, model {rows[0].Model} (untrained; T {model.MaxSeqLen}), scorer {scorer}; " +
             $"{environment.CodeVersion}, {environment.Device}, {environment.Precision}, {environment.Threads} threads, {EngineRuntime.CpuName}; " +
-            $"{rounds} interleaved rounds, median");
-        var table = new TextTable("measure", "tasks/request", "seconds", "tasks/s", "scored tokens", "scored tokens/s", "share of raw", "engine calls");
+            $"{parse.GetValue(_batchTokens)} padded tokens a batch; {rounds} interleaved rounds, median");
+        var table = new TextTable("measure", "tasks/request", "seconds", "tasks/s", "scored tokens", "scored tokens/s", "share of raw", "generate s", "score s", "engine calls");
         foreach (var r in rows)
         {
             table.Add(r.Measure, r.Measure == "raw" ? "all pairs" : $"{r.TasksPerCall}", r.Seconds, r.TasksPerS, r.ScoredTokens, r.ScoredTokensPerS,
-                $"{100 * r.ShareOfRaw:F1}%", r.EngineCalls);
+                $"{100 * r.ShareOfRaw:F1}%", r.GenerateSeconds, r.ScoreSeconds, r.EngineCalls);
         }
         table.FitToRows();
         Console.WriteLine(table);

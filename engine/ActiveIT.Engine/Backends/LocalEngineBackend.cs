@@ -8,8 +8,10 @@ namespace ActiveIT.Engine.Backends;
 /// context keep their last tokens (the instance and "Output:" sit at the end). A call larger than
 /// <paramref name="maxTokensPerBatch"/> padded tokens is split into several engine batches.
 /// </summary>
-public sealed class LocalEngineBackend(GptModel model, string modelId, string modelVersion, int maxTokensPerBatch = 32_768) : IModelBackend
+public sealed class LocalEngineBackend(GptModel model, string modelId, string modelVersion, int maxTokensPerBatch = LocalEngineBackend.DefaultMaxTokensPerBatch) : IModelBackend
 {
+    public const int DefaultMaxTokensPerBatch = 32_768;
+
     public string ModelId { get; } = modelId;
     public string ModelVersion { get; } = modelVersion;
     public int? ContextLength => model.Config.MaxSeqLen;

@@ -16,7 +16,7 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
     public const string PromptUncertainty = "prompt_uncertainty", PredictionProbability = "prediction_probability", Perplexity = "perplexity";
 
     /// <summary>Tasks scored together (`activeit bench scoring` measures the share of the engine's raw rate per size).</summary>
-    public const int DefaultTasksPerCall = 8;
+    public const int DefaultTasksPerCall = 16;
 
     public ScoreKey Key { get; } = new(backend.ModelId, backend.ModelVersion, config.ToString());
 
