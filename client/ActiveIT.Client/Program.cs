@@ -13,5 +13,6 @@ var root = new System.CommandLine.RootCommand("ActiveIT: choose, prepare and stu
     new ExperimentCommand(),
     new TransferCommand(),
     new BenchCommand(),
+    new KeysCommand(),
 };
 return await root.Parse(args).InvokeAsync();

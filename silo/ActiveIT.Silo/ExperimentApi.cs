@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActiveIT.Grains.Curriculum;
+using ActiveIT.Silo.Access;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,7 @@ public static class ExperimentApi
                         detail: $"model.base_checkpoint '{checkpoint}' must lie below ActiveIT:ModelDir or an ActiveIT:ImportRoots folder");
                 }
             }
-            var experiment = await service.CreateAsync(config, ApiKeyMiddleware.KeyId(http), ct);
+            var experiment = await service.CreateAsync(config, Caller.Of(http)!.User, ct);
             return Results.Created($"/v1/experiments/{Uri.EscapeDataString(experiment.Name)}", experiment);
         });
         experiments.MapGet("", async (IExperimentService service, CancellationToken ct) => Results.Ok(await service.ListAsync(ct)));
@@ -33,7 +34,8 @@ public static class ExperimentApi
         experiments.MapPost("/{name}/start", async (string name, IExperimentService service, ExperimentWorker worker, IOptions<SiloOptions> options,
             HttpContext http, CancellationToken ct) =>
         {
-            if (await ActiveLimitAsync(name, service, options.Value.MaxActiveExperimentsPerKey, ApiKeyMiddleware.KeyId(http), ct) is { } refused)
+            if ((await NotYoursAsync(name, service, http, "start") ?? await ActiveLimitAsync(name, service, options.Value.MaxActiveExperimentsPerUser, Caller.Of(http)!, ct))
+                is { } refused)
             {
                 return refused;
             }
@@ -64,25 +66,38 @@ public static class ExperimentApi
                 }
             }
         });
-        experiments.MapPost("/{name}/cancel", async (string name, IExperimentService service, CancellationToken ct) => Results.Ok(await service.CancelAsync(name, ct)));
-        experiments.MapDelete("/{name}", async (string name, IExperimentService service, CancellationToken ct) =>
-            await service.DeleteAsync(name, ct) ? Results.NoContent() : NotFound(name));
+        experiments.MapPost("/{name}/cancel", async (string name, IExperimentService service, HttpContext http, CancellationToken ct) =>
+            await NotYoursAsync(name, service, http, "cancel") ?? Results.Ok(await service.CancelAsync(name, ct)));
+        experiments.MapDelete("/{name}", async (string name, IExperimentService service, HttpContext http, CancellationToken ct) =>
+            await NotYoursAsync(name, service, http, "delete") ?? (await service.DeleteAsync(name, ct) ? Results.NoContent() : NotFound(name)));
+    }
+
+    /// <summary>403 when the experiment belongs to someone else and the caller is no admin; 404 when there is none.</summary>
+    private static async Task<IResult?> NotYoursAsync(string name, IExperimentService service, HttpContext http, string action)
+    {
+        var caller = Caller.Of(http)!;
+        if (await service.GetAsync(name, http.RequestAborted) is not { } experiment)
+        {
+            return NotFound(name);
+        }
+        return caller.MayChange(experiment.Owner) ? null : Results.Problem(statusCode: 403, title: "Another user's experiment",
+            detail: $"experiment '{name}' belongs to {experiment.Owner}; {caller} may {action} only their own (admins may {action} any)");
     }
 
     /// <summary>
-    /// 429 when the caller's key already has the allowed number of experiments queued or running (this one aside).
+    /// 429 when the caller already has the allowed number of experiments queued or running (this one aside).
     /// Checked before the start, not atomically with it: two starts at the same moment may both pass.
     /// </summary>
-    private static async Task<IResult?> ActiveLimitAsync(string name, IExperimentService service, int limit, string? key, CancellationToken ct)
+    private static async Task<IResult?> ActiveLimitAsync(string name, IExperimentService service, int limit, Caller caller, CancellationToken ct)
     {
         if (limit <= 0)
         {
             return null;
         }
         var active = (await service.ListAsync(ct))
-            .Count(e => e.Owner == key && e.Name != name && e.Status is ExperimentStatus.Queued or ExperimentStatus.Running);
+            .Count(e => e.Owner == caller.User && e.Name != name && e.Status is ExperimentStatus.Queued or ExperimentStatus.Running);
         return active < limit ? null : Results.Problem(statusCode: 429, title: "Too many active experiments",
-            detail: $"key {key} has {active} experiments queued or running; ActiveIT:MaxActiveExperimentsPerKey allows {limit}: cancel one or wait for one to finish");
+            detail: $"{caller.User} has {active} experiments queued or running; ActiveIT:MaxActiveExperimentsPerUser allows {limit}: cancel one or wait for one to finish");
     }
 
     private static IResult NotFound(string name) => Results.Problem(statusCode: 404, title: "No such experiment", detail: $"no experiment '{name}'");

@@ -3,6 +3,8 @@ using ActiveIT.Core.Formats;
 using ActiveIT.Core.Tasks;
 using ActiveIT.Grains.Import;
 using ActiveIT.Grains.Pools;
+using ActiveIT.Grains.Access;
+using ActiveIT.Silo.Access;
 using Microsoft.Extensions.Options;
 
 namespace ActiveIT.Silo;
@@ -29,17 +31,13 @@ public static class PoolApi
         pools.MapPost("/import-path", async (string pool, ImportPathRequest body, HttpContext context, IPoolService service, IOptions<SiloOptions> options,
             CancellationToken ct) =>
         {
-            // The silo's own files: only below the configured roots (symlinks and ".." resolved first), only for admin keys,
+            // The silo's own files: only below the configured roots (symlinks and ".." resolved first), only for admins,
             // and a refusal never says whether the path exists or what it holds.
             var roots = options.Value.ImportRoots.Select(ImportRoots.RealPath).ToArray();
             if (roots.Length == 0)
             {
                 return Results.Problem(statusCode: 403, title: "import-path is off",
                     detail: "the silo reads no files of its own until ActiveIT:ImportRoots lists the folders it may read; upload files with /upload instead");
-            }
-            if (!ApiKeyMiddleware.IsAdmin(context))
-            {
-                return Results.Problem(statusCode: 403, title: "Admin key required", detail: "import-path needs one of the silo's admin keys (ActiveIT:AdminKeys)");
             }
             var outside = Results.Problem(statusCode: 403, title: "Outside the import roots",
                 detail: $"'{body.Path}' is not below an import root ({string.Join(", ", options.Value.ImportRoots)})");
@@ -64,7 +62,7 @@ public static class PoolApi
                 return TaskFileReader.Read(stream, f, format == TaskFileFormat.Auto ? TaskFileReader.Detect(f) : format, limits);
             }).ToList();
             return Results.Ok(await service.ImportAsync(pool, tasks, $"import {body.Path}", null, ct));
-        });
+        }).RequireRole(Role.Admin);
         pools.MapGet("/tasks", async (string pool, int? offset, int? limit, IPoolService service, CancellationToken ct) =>
             Results.Ok(await service.ListAsync(pool, offset ?? 0, Math.Clamp(limit ?? 100, 1, 10_000), ct)));
         pools.MapGet("/tasks/{id}", async (string pool, string id, IPoolService service, CancellationToken ct) =>

@@ -1,4 +1,5 @@
 using ActiveIT.Silo.Completions;
+using ActiveIT.Silo.Access;
 using Orleans.Dashboard;
 
 namespace ActiveIT.Silo;
@@ -14,12 +15,14 @@ public static class SiloApp
         app.UseActiveItErrors();
         app.UseApiKeys();
         app.UseKeyRateLimit();
+        app.UseRoleGate();
         app.MapPoolApi();
         app.MapCompletionsApi();
         app.MapTaskMapApi();
         app.MapScoreApi();
         app.MapExperimentApi();
         app.MapTransferApi();
+        app.MapKeysApi();
         app.MapOrleansDashboard("/dashboard");
         return app;
     }

@@ -18,11 +18,15 @@ public sealed class SiloOptions
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>Accepted keys (header "Authorization: Bearer KEY" or "X-Api-Key: KEY"). Empty: every request is refused.</summary>
+    /// <summary>Keys of the researcher role (header "Authorization: Bearer KEY" or "X-Api-Key: KEY"). With no key configured or
+    /// created, every request is refused.</summary>
     public List<string> ApiKeys { get; set; } = [];
 
-    /// <summary>Keys that may also do what reaches the silo's own files (import-path); accepted everywhere an API key is.</summary>
+    /// <summary>Keys of the admin role (everything, including server paths, others' experiments and managing keys).</summary>
     public List<string> AdminKeys { get; set; } = [];
+
+    /// <summary>Keys of the reader role (every GET). Keys of named users are made with `activeit keys create` instead.</summary>
+    public List<string> ReaderKeys { get; set; } = [];
 
     /// <summary>Folders import-path may read below, after symlinks and ".." are resolved. None (the default): import-path is off.</summary>
     public List<string> ImportRoots { get; set; } = [];
@@ -45,8 +49,8 @@ public sealed class SiloOptions
     /// <summary>Folder of model checkpoints (*.safetensors) served by /v1/models and /v1/completions; id = file name without extension.</summary>
     public string? ModelDir { get; set; }
 
-    /// <summary>Experiments one key may have queued or running at once (a start beyond it: 429). 0: no limit.</summary>
-    public int MaxActiveExperimentsPerKey { get; set; }
+    /// <summary>Experiments one user may have queued or running at once (a start beyond it: 429). 0: no limit.</summary>
+    public int MaxActiveExperimentsPerUser { get; set; }
 
     /// <summary>Experiments the background worker runs at once (each uses the engine's threads; on 2 cores, 1).</summary>
     public int MaxConcurrentExperiments { get; set; } = 1;

@@ -43,6 +43,7 @@ public static class SiloServices
             silo.AddDashboard();
         });
         builder.Services.AddSingleton<IPoolService, PoolService>();
+        builder.Services.AddSingleton<Access.Callers>();
         builder.Services.AddSingleton<IExperimentService>(sp =>
             new ExperimentService(sp.GetRequiredService<IGrainFactory>(), ExperimentWorker.ExperimentsDir(sp.GetRequiredService<IOptions<SiloOptions>>().Value)));
         // Started after the silo (registered after UseOrleans): state from before Orleans comes over once, before any run resumes.

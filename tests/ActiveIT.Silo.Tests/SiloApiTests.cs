@@ -82,7 +82,7 @@ public sealed class SiloApiTests : IAsyncLifetime
         plain.DefaultRequestHeaders.Authorization = new("Bearer", "plain-key");
         var (plainStatus, plainBody) = await Import(Path.Combine(inside, "seed.jsonl"), plain);
         Assert.Equal(HttpStatusCode.Forbidden, plainStatus);
-        Assert.Contains("admin keys (ActiveIT:AdminKeys)", plainBody);
+        Assert.Contains("(researcher) may not POST /v1/pools/r/import-path: it needs the admin role", plainBody);
         Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("v1/pools/r/stats")).StatusCode);  // an ordinary key still reads
 
         // An experiment's base checkpoint is a file the worker reads: the same rule.

@@ -6,7 +6,7 @@ using ActiveIT.Engine;
 namespace ActiveIT.Silo.Tests;
 
 /// <summary>Each configurable limit of a silo, over real HTTP: request size, requests per key, generation length, prompts per
-/// request, experiments active per key.</summary>
+/// request, experiments active per user.</summary>
 public sealed class SiloLimitsTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("activeit-limits-").FullName;
@@ -85,10 +85,10 @@ public sealed class SiloLimitsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ActiveExperimentsPerKey_AStartBeyondTheLimitIs429_OtherKeysAndFreedSlotsStart()
+    public async Task ActiveExperimentsPerUser_AStartBeyondTheLimitIs429_OtherUsersAndFreedSlotsStart()
     {
         await using var silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/experiments",
-            "--ActiveIT:ApiKeys:1=second-key", "--ActiveIT:MaxActiveExperimentsPerKey=1", "--ActiveIT:EngineThreads=1");
+            "--ActiveIT:ApiKeys:1=second-key", "--ActiveIT:MaxActiveExperimentsPerUser=1", "--ActiveIT:EngineThreads=1");
         var generator = new ActiveIT.Core.Rewriting.RewriteGenerator(ActiveIT.Core.Rewriting.RewriteGeneratorOptions.Demo with { AlphabetSize = 12 });
         (await silo.Client.PostAsJsonAsync("v1/pools/p/tasks", ActiveIT.Core.Rewriting.RewriteTaskSource.Tasks(generator, 20, 6, seed: 1),
             ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
@@ -118,10 +118,10 @@ public sealed class SiloLimitsTests : IAsyncLifetime
         {
             var detail = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
             var owner = (await silo.Client.GetFromJsonAsync<JsonElement>("v1/experiments/first")).GetProperty("owner").GetString()!;
-            Assert.Matches("^[0-9a-f]{16}$", owner);  // the key's id, never the key
-            Assert.Equal($"key {owner} has 1 experiments queued or running; ActiveIT:MaxActiveExperimentsPerKey allows 1: cancel one or wait for one to finish", detail);
+            Assert.Matches("^key-[0-9a-f]{16}$", owner);  // a configured key's user is named by the key's id, never the key
+            Assert.Equal($"{owner} has 1 experiments queued or running; ActiveIT:MaxActiveExperimentsPerUser allows 1: cancel one or wait for one to finish", detail);
         }
-        Assert.Equal(HttpStatusCode.Accepted, await CreateAndStartAsync(second, "other-key"));  // the limit is per key
+        Assert.Equal(HttpStatusCode.Accepted, await CreateAndStartAsync(second, "other-key"));  // the limit is per user
 
         (await silo.Client.PostAsync("v1/experiments/first/cancel", null)).EnsureSuccessStatusCode();
         using (var freed = await silo.Client.PostAsync("v1/experiments/second/start", null))

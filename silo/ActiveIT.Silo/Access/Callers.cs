@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using ActiveIT.Grains.Access;
+using Microsoft.Extensions.Options;
+
+namespace ActiveIT.Silo.Access;
+
+/// <summary>Who is asking: a user, their role, and the id of the key they came with (never the key).</summary>
+public sealed record Caller(string User, Role Role, string KeyId)
+{
+    private const string Item = "activeit.caller";
+
+    public static Caller? Of(HttpContext context) => context.Items.TryGetValue(Item, out var caller) ? caller as Caller : null;
+
+    public void AttachTo(HttpContext context) => context.Items[Item] = this;
+
+    /// <summary>Admins change anything; others what they own or what nobody owns (created by an embedded CLI).</summary>
+    public bool MayChange(string? owner) => Role == Role.Admin || owner is null || owner == User;
+
+    public override string ToString() => $"{User} ({Role.ToString().ToLowerInvariant()})";
+}
+
+/// <summary>
+/// Resolves a presented key: first the keys in configuration (ActiveIT:AdminKeys → admin, ApiKeys → researcher,
+/// ReaderKeys → reader; named by their id), then the cluster's key directory grain, whose answers each silo keeps
+/// for <see cref="CacheFor"/> — so a key revoked on another silo stops working here within that time.
+/// </summary>
+public sealed class Callers(IGrainFactory grains, IOptions<SiloOptions> options)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    private const int CacheLimit = 10_000;
+    private readonly ConcurrentDictionary<string, (Caller? Caller, DateTime Until)> _cache = new(StringComparer.Ordinal);
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>A new key: 32 random bytes, URL-safe, with a prefix that says what it is.</summary>
+    public static string NewKey() => "ait_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public async ValueTask<Caller?> ResolveAsync(string key)
+    {
+        var hash = Hash(key);
+        var id = hash[..16];
+        var o = options.Value;
+        if (o.AdminKeys.Contains(key))
+        {
+            return new Caller($"admin-{id}", Role.Admin, id);
+        }
+        if (o.ApiKeys.Contains(key))
+        {
+            return new Caller($"key-{id}", Role.Researcher, id);
+        }
+        if (o.ReaderKeys.Contains(key))
+        {
+            return new Caller($"reader-{id}", Role.Reader, id);
+        }
+        if (_cache.TryGetValue(hash, out var known) && known.Until > DateTime.UtcNow)
+        {
+            return known.Caller;
+        }
+        var record = await grains.GetGrain<IApiKeyDirectoryGrain>(IApiKeyDirectoryGrain.Key).FindAsync(hash);
+        var caller = record is null ? null : new Caller(record.User, record.Role, record.Id);
+        if (_cache.Count >= CacheLimit)
+        {
+            _cache.Clear();  // unknown keys are cached too; a flood of them must not grow the cache without bound
+        }
+        _cache[hash] = (caller, DateTime.UtcNow + CacheFor);
+        return caller;
+    }
+
+    /// <summary>Drops what this silo knows of a key (after it is revoked here).</summary>
+    public void Forget(string keyId)
+    {
+        foreach (var entry in _cache.Where(e => e.Key.StartsWith(keyId, StringComparison.Ordinal)))
+        {
+            _cache.TryRemove(entry.Key, out _);
+        }
+    }
+}
