@@ -117,8 +117,34 @@ public static class PoolApi
         {
             throw new ArgumentException("request body: $ holds no tasks; nothing was imported");
         }
+        static void NoNulls<T>(IEnumerable<T?> items, string path)
+        {
+            var at = 0;
+            foreach (var item in items)
+            {
+                if (item is null)
+                {
+                    throw new ArgumentException($"request body: {path}[{at}]: null where a value is required; nothing was imported");
+                }
+                at++;
+            }
+        }
+        NoNulls(tasks, "$");
         for (var i = 0; i < tasks.Count; i++)
         {
+            // The binder checks fields, not the items of lists: those are checked here.
+            var t = tasks[i];
+            NoNulls(t.PositiveExamples, $"$[{i}].positive_examples");
+            NoNulls(t.NegativeExamples, $"$[{i}].negative_examples");
+            NoNulls(t.Instances, $"$[{i}].instances");
+            NoNulls(t.Categories, $"$[{i}].categories");
+            NoNulls(t.Domains, $"$[{i}].domains");
+            NoNulls(t.Languages, $"$[{i}].languages");
+            NoNulls(t.Metadata.Values, $"$[{i}].metadata");
+            for (var j = 0; j < t.Instances.Count; j++)
+            {
+                NoNulls(t.Instances[j].Outputs, $"$[{i}].instances[{j}].outputs");
+            }
             if (string.IsNullOrWhiteSpace(tasks[i].Id))
             {
                 throw new ArgumentException($"request body: $[{i}].id: a task id must not be empty; nothing was imported");

@@ -23,7 +23,8 @@ public static class SiloApp
         app.MapExperimentApi();
         app.MapTransferApi();
         app.MapKeysApi();
-        app.MapOrleansDashboard("/dashboard");
+        // Admins only: its grain-state view reads any grain (the key directory too) and its trace view streams the logs.
+        app.MapOrleansDashboard("/dashboard").RequireRole(Grains.Access.Role.Admin);
         return app;
     }
 }

@@ -20,6 +20,8 @@ public static class SiloServices
         }
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = section.GetValue<long?>("MaxRequestBytes") ?? new SiloOptions().MaxRequestBytes);
         builder.Services.AddProblemDetails();
+        // ASP.NET's "Request starting" lines carry the query string, where a browser's first dashboard visit has its key.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         // A body that does not bind (bad JSON, a wrong type) raises instead of answering an empty 400, so the error handler
         // can say where it breaks.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -6,7 +6,6 @@ using ActiveIT.Client.Output;
 using ActiveIT.Core;
 using ActiveIT.Core.Families;
 using ActiveIT.Core.Formats;
-using ActiveIT.Engine;
 using Xunit.Abstractions;
 
 namespace ActiveIT.Silo.Tests;
@@ -25,10 +24,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using (var model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 1, 2, 16, MaxSeqLen: 96, RotaryDim: 4), seed: 3))
-        {
-            model.Save(Path.Combine(_dir, "tiny.safetensors"));
-        }
+        SiloServer.SaveTinyModel(_dir);
         Directory.CreateDirectory(Path.Combine(_dir, "imports"));
         _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/data", $"--ActiveIT:ModelDir={_dir}",
             $"--ActiveIT:AdminKeys:0={SiloServer.Key}", $"--ActiveIT:ImportRoots:0={_dir}/imports", "--ActiveIT:MaxGenerationTokens=8", "--ActiveIT:MaxPromptsPerRequest=4");

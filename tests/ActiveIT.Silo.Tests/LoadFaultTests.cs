@@ -80,6 +80,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
             }
             var killedAt = DateTime.UtcNow;
             silos[1].Kill();
+            await silos[1].DisposeAsync();
             await Task.Delay(TimeSpan.FromSeconds(2));
             silos[1] = await SiloProcess.StartAsync(Args(1));
             urls[1] = silos[1].Client.BaseAddress!;
@@ -87,6 +88,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
             await Task.WhenAll(clients);
             var wall = clock.Elapsed;
 
+            Assert.Contains(samples, s => s.Attempts > 1);  // the kill was felt: some operations had to be sent again
             await CheckCountsAsync(silos[0], acknowledged);
             Report(samples, killedAt, restartedAt, wall);
 

@@ -73,6 +73,17 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LongLists_GoInSeveralRequests_WithinTheSilosPromptLimit_InOrder()
+    {
+        // The silo allows 256 prompts a request; the scorer's 16 tasks send more. Split in threes here.
+        var chunked = new OpenAiCompatibleBackend(new Uri(_silo.Url + "v1"), "tiny", SiloServer.Key, timeout: TimeSpan.FromSeconds(30), promptsPerRequest: 3);
+        (string, string)[] pairs = [.. Enumerable.Range(0, 7).Select(i => ($"prompt {i}: ", $"answer {i}"))];
+        Assert.Equal(await Remote().ScoreAsync(pairs), await chunked.ScoreAsync(pairs));
+        string[] prompts = [.. Enumerable.Range(0, 7).Select(i => $"say {i}")];
+        Assert.Equal(await Remote().GenerateAsync(prompts, 3), await chunked.GenerateAsync(prompts, 3));
+    }
+
+    [Fact]
     public async Task PromptUncertainty_ThroughTheSilo_IsFinite()
     {
         var task = new InstructionTask("t", "test", TaskFormat.Niv2, "Copy the input.", [new("ab", "ab"), new("cd", "cd")], [],

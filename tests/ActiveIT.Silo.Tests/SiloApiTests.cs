@@ -43,6 +43,8 @@ public sealed class SiloApiTests : IAsyncLifetime
         Assert.Equal("request body: $[0].instances[0].id: an instance id must not be empty; nothing was imported",
             await RefusedAsync(b => b[0]!["instances"]![0]!["id"] = " "));
         Assert.Equal("request body: $[0].id: a task id must not be empty; nothing was imported", await RefusedAsync(b => b[0]!["id"] = ""));
+        Assert.Contains("$[0].positive_examples[1]: null where a value is required", await RefusedAsync(b => b[0]!["positive_examples"]![1] = null));
+        Assert.Contains("$[0]: null where a value is required", await RefusedAsync(b => b[0] = null));
         Assert.Equal(0, (await _silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/strict/stats")).GetProperty("tasks").GetInt32());
     }
 

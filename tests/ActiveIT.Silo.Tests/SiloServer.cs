@@ -22,6 +22,13 @@ internal sealed class SiloServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
     public string Url => Client.BaseAddress!.ToString();
 
+    /// <summary>A served model for the endpoints that need one: a 1-layer, untrained checkpoint "tiny" in <paramref name="dir"/>.</summary>
+    public static void SaveTinyModel(string dir)
+    {
+        using var model = ActiveIT.Engine.GptModel.Create(new ActiveIT.Engine.ModelConfig(ActiveIT.Engine.ByteTokenizer.VocabSize, 1, 2, 16, MaxSeqLen: 96, RotaryDim: 4), seed: 3);
+        model.Save(Path.Combine(dir, "tiny.safetensors"));
+    }
+
     public static async Task<SiloServer> StartAsync(params string[] storageArgs)
     {
         // No console logging: the CLI tests capture Console.Out, and the in-process silo's log lines would land in it.

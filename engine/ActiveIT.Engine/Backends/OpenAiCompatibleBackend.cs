@@ -19,6 +19,7 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
 {
     private readonly OpenAIClient _client;
     private readonly Uri _completions;
+    private readonly int _promptsPerRequest;
     private bool? _promptLogprobs;
     private string? _endOfSequence;
 
@@ -27,9 +28,12 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
 
     /// <param name="endOfSequence">The server tokenizer's end-of-sequence token as text; null finds it by probing
     /// <see cref="EndOfSequenceCandidates"/>; "" scores without it (a deviation from methods.md §1).</param>
+    /// <param name="promptsPerRequest">Longer lists go in several requests: servers bound a request's prompts (an ActiveIT
+    /// silo at ActiveIT:MaxPromptsPerRequest, 256 by default), and the scorer sends many tasks' prompts at once.</param>
     public OpenAiCompatibleBackend(Uri endpoint, string model, string? apiKey, string modelVersion = "remote", int maxRetries = 3, TimeSpan? timeout = null,
-        string? endOfSequence = null)
+        string? endOfSequence = null, int promptsPerRequest = 128)
     {
+        _promptsPerRequest = promptsPerRequest > 0 ? promptsPerRequest : throw new ArgumentException($"prompts per request {promptsPerRequest}: at least 1");
         ModelId = model;
         // Scores without EOS are a different measurement: they must not share a cache key with scores through it.
         ModelVersion = endOfSequence == "" ? modelVersion + "+no-eos" : modelVersion;
@@ -50,8 +54,28 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
         return [.. Choices(response, 1)[0].GetProperty("logprobs").GetProperty("tokens").EnumerateArray().Select(t => t.GetString() ?? "")];
     }
 
-    public async Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
-        CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
+        CancellationToken cancellationToken = default) => InChunksAsync(prompts, chunk => GenerateChunkAsync(chunk, maxNewTokens, temperature, seed, cancellationToken));
+
+    public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default) =>
+        InChunksAsync(pairs, chunk => ScoreChunkAsync(chunk, cancellationToken));
+
+    private async Task<IReadOnlyList<TOut>> InChunksAsync<TIn, TOut>(IReadOnlyList<TIn> items, Func<IReadOnlyList<TIn>, Task<IReadOnlyList<TOut>>> send)
+    {
+        if (items.Count <= _promptsPerRequest)
+        {
+            return await send(items);
+        }
+        var results = new List<TOut>(items.Count);
+        foreach (var chunk in items.Chunk(_promptsPerRequest))
+        {
+            results.AddRange(await send(chunk));
+        }
+        return results;
+    }
+
+    private async Task<IReadOnlyList<string>> GenerateChunkAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature, ulong seed,
+        CancellationToken cancellationToken)
     {
         var response = await PostAsync(new JsonObject
         {
@@ -61,7 +85,7 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
         return [.. Choices(response, prompts.Count).Select(c => c.GetProperty("text").GetString() ?? "")];
     }
 
-    public async Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<SequenceScore>> ScoreChunkAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken)
     {
         await EnsurePromptLogprobsAsync(cancellationToken);
         var eos = await EndOfSequenceAsync(cancellationToken);

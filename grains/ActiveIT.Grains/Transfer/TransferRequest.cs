@@ -39,6 +39,13 @@ public sealed record TransferRequest(
     public TransferSettings Settings(string modelVersion)
     {
         var target = TransferTargets.Parse(To);
+        for (var i = 0; i < (SeedPairs?.Count ?? 0); i++)
+        {
+            if (SeedPairs![i] is not { Source: not null, Target: not null })
+            {
+                throw new ArgumentException($"seed_pairs[{i}]: a {{\"source\", \"target\"}} pair, not null");
+            }
+        }
         var pairs = SeedPairs is { Count: > 0 } given ? given : RewriteTransferData.DefaultSeedPairs(target);
         if (K < 0 || K > pairs.Count)
         {

@@ -17,7 +17,12 @@ public static class RoleGate
     public static IApplicationBuilder UseRoleGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var needed = Needed(context);
-        if (Caller.Of(context) is { } caller && caller.Role < needed)
+        if (Caller.Of(context) is not { } caller)
+        {
+            await Results.Problem(statusCode: 401, title: "API key required", detail: "no caller was established for this request").ExecuteAsync(context);
+            return;
+        }
+        if (caller.Role < needed)
         {
             await Results.Problem(statusCode: 403, title: "Not allowed for this role",
                 detail: $"{caller} may not {context.Request.Method} {context.Request.Path}: it needs the {needed.ToString().ToLowerInvariant()} role").ExecuteAsync(context);
