@@ -32,6 +32,20 @@ public static class SiloServices
             // instead of reaching the grains half-made.
             o.SerializerOptions.RespectNullableAnnotations = true;
             o.SerializerOptions.RespectRequiredConstructorParameters = true;
+            // ...but a field that may be null may also be left out (a task's license, for one).
+            o.SerializerOptions.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+            {
+                Modifiers =
+                {
+                    info =>
+                    {
+                        foreach (var property in info.Properties.Where(p => p.IsRequired && p.IsSetNullable))
+                        {
+                            property.IsRequired = false;
+                        }
+                    },
+                },
+            };
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
         });
         var options = section.Get<SiloOptions>() ?? new SiloOptions();

@@ -46,6 +46,12 @@ public sealed class SiloApiTests : IAsyncLifetime
         Assert.Contains("$[0].positive_examples[1]: null where a value is required", await RefusedAsync(b => b[0]!["positive_examples"]![1] = null));
         Assert.Contains("$[0]: null where a value is required", await RefusedAsync(b => b[0] = null));
         Assert.Equal(0, (await _silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/strict/stats")).GetProperty("tasks").GetInt32());
+
+        // A field that may be null may be left out.
+        var withoutLicense = valid.DeepClone();
+        withoutLicense[0]!.AsObject().Remove("license");
+        using var accepted = await _silo.Client.PostAsync("v1/pools/strict/tasks", new StringContent(withoutLicense.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }
 
     [Fact]
