@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ActiveIT.Engine;
 
 namespace ActiveIT.Silo.Tests;
 
@@ -14,10 +13,7 @@ public sealed class SiloLimitsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using (var model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, 1, 2, 32, MaxSeqLen: 64, RotaryDim: 8), seed: 5))
-        {
-            model.Save(Path.Combine(_dir, "tiny.safetensors"));
-        }
+        SiloServer.SaveTinyModel(_dir);
         _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/data", $"--ActiveIT:ModelDir={_dir}",
             "--ActiveIT:ApiKeys:1=second-key", "--ActiveIT:MaxRequestBytes=4096", "--ActiveIT:RequestsPerMinutePerKey=6",
             "--ActiveIT:MaxGenerationTokens=8", "--ActiveIT:MaxPromptsPerRequest=2");

@@ -33,8 +33,9 @@ internal sealed record ScoringBenchmarkResult(
 /// </summary>
 internal static class ScoringBenchmark
 {
-    /// <summary>Passes the calls through, keeping the pairs scored (the exact input of the raw measure) and the time in each kind of call.</summary>
-    private sealed class RecordingBackend(IModelBackend inner) : IModelBackend
+    /// <summary>Passes the calls through, timing each kind of call; with <paramref name="keepPairs"/> (the untimed pass only) it keeps the
+    /// pairs scored, the exact input of the raw measure.</summary>
+    private sealed class RecordingBackend(IModelBackend inner, bool keepPairs = false) : IModelBackend
     {
         public List<(string Prompt, string Target)> Pairs { get; } = [];
         public double GenerateSeconds { get; private set; }
@@ -56,7 +57,10 @@ internal static class ScoringBenchmark
 
         public async Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
         {
-            Pairs.AddRange(pairs);
+            if (keepPairs)
+            {
+                Pairs.AddRange(pairs);
+            }
             var watch = Stopwatch.StartNew();
             var scores = await inner.ScoreAsync(pairs, cancellationToken);
             ScoreSeconds += watch.Elapsed.TotalSeconds;
@@ -69,7 +73,7 @@ internal static class ScoringBenchmark
     {
         var describe = $"{model.Config.Layers}/{model.Config.Heads}/{model.Config.DModel}";
         // An untimed pass first: warms the engine up and records the pairs the raw measure scores.
-        var recording = new RecordingBackend(new LocalEngineBackend(model, "bench", "bench", batchTokens));
+        var recording = new RecordingBackend(new LocalEngineBackend(model, "bench", "bench", batchTokens), keepPairs: true);
         progress?.Report("warm-up: scoring every task once");
         await new PromptUncertaintyScorer(recording, config).ScoreManyAsync(tasks);
         var pairs = recording.Pairs;
