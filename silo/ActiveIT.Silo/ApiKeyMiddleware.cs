@@ -17,6 +17,11 @@ public static class ApiKeyMiddleware
 
     public static IApplicationBuilder UseApiKeys(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        if (!Web.Workbench.NeedsKey(context.Request.Path))
+        {
+            await next();  // the web page's shell and assets: it signs in, then calls the API with a key
+            return;
+        }
         var callers = context.RequestServices.GetRequiredService<Callers>();
         var dashboard = context.Request.Path.StartsWithSegments("/dashboard", StringComparison.Ordinal);
         var given = context.Request.Headers.Authorization.ToString() is { Length: > 7 } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal)

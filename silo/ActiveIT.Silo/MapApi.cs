@@ -9,15 +9,16 @@ public static class MapApi
 {
     public static void MapTaskMapApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/v1/pools/{pool}/map", async (string pool, string model, string? version, int? instances, int? perturbations, double? drop, int? seed,
-            int? maxNewTokens, double? ambiguousShare, string? format, IGrainFactory grains, Completions.ModelRegistry models) =>
+            int? maxNewTokens, double? ambiguousShare, string? scorer, string? format, IGrainFactory grains, Completions.ModelRegistry models) =>
         {
-            var config = new ScorerConfig(instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? ScorerConfig.OriginalMaxNewTokens);
+            // scorer= names a scorer config as GET /v1/pools lists it; otherwise it is built from the separate settings.
+            var config = scorer ?? new ScorerConfig(instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? ScorerConfig.OriginalMaxNewTokens).ToString();
             version ??= models.VersionOrNull(model);
             if (version is null)
             {
                 return Results.Problem(statusCode: 400, title: "Model version required", detail: $"give version=… (the silo serves no model '{model}' to read it from)");
             }
-            var scores = await new PoolScorer(grains, new KeyOnlyBackend(model, version), config).CachedAsync(pool);
+            var scores = await PoolScorer.CachedAsync(grains, pool, new Grains.Pools.ScoreKey(model, version, config));
             if (scores.Count == 0)
             {
                 return Results.Problem(statusCode: 404, title: "No scores", detail: $"pool '{pool}' has no scores for {model}@{version}/{config}");

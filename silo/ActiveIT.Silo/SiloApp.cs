@@ -1,5 +1,6 @@
 using ActiveIT.Silo.Completions;
 using ActiveIT.Silo.Access;
+using ActiveIT.Silo.Web;
 using Orleans.Dashboard;
 
 namespace ActiveIT.Silo;
@@ -11,6 +12,7 @@ public static class SiloApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddActiveItSilo();
+        builder.AddWorkbench();
         var app = builder.Build();
         app.UseActiveItErrors();
         app.UseApiKeys();
@@ -25,6 +27,7 @@ public static class SiloApp
         app.MapKeysApi();
         // Admins only: its grain-state view reads any grain (the key directory too) and its trace view streams the logs.
         app.MapOrleansDashboard("/dashboard").RequireRole(Grains.Access.Role.Admin);
+        app.MapWorkbench();
         return app;
     }
 }

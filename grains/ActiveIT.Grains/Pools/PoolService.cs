@@ -29,7 +29,9 @@ public sealed class PoolService(IGrainFactory grains) : IPoolService
             });
         // The commit point: until this one write, the pool is exactly as it was.
         cancellationToken.ThrowIfCancellationRequested();
-        return await grains.GetGrain<ITaskPoolGrain>(pool).AddOrUpdateAsync(members, origin);
+        var summary = await grains.GetGrain<ITaskPoolGrain>(pool).AddOrUpdateAsync(members, origin);
+        await grains.GetGrain<IPoolCatalogGrain>(IPoolCatalogGrain.Key).AddPoolAsync(pool);
+        return summary;
     }
 
     public Task<IReadOnlyList<PoolMember>> ListAsync(string pool, int offset, int limit, CancellationToken cancellationToken = default) =>

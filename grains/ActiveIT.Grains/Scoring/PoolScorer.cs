@@ -81,16 +81,23 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
         {
             await ScorePendingAsync();
         }
+        if (results.Any(r => r is not null))
+        {
+            await grains.GetGrain<IPoolCatalogGrain>(IPoolCatalogGrain.Key).AddScoreKeyAsync(pool, Key);
+        }
         return [.. results.OfType<PoolScoreResult>()];
     }
 
     /// <summary>The cached scores only (no model calls): what the task map is drawn from.</summary>
-    public async Task<IReadOnlyList<PoolScoreResult>> CachedAsync(string pool)
+    public Task<IReadOnlyList<PoolScoreResult>> CachedAsync(string pool) => CachedAsync(grains, pool, Key);
+
+    /// <summary>The cached scores under <paramref name="key"/> (one the pool catalog lists, say).</summary>
+    public static async Task<IReadOnlyList<PoolScoreResult>> CachedAsync(IGrainFactory grains, string pool, ScoreKey key)
     {
         var results = new List<PoolScoreResult>();
         foreach (var member in await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync())
         {
-            if (await grains.GetGrain<ITaskGrain>(member.ContentHash).GetScoreAsync(Key) is { } score)
+            if (await grains.GetGrain<ITaskGrain>(member.ContentHash).GetScoreAsync(key) is { } score)
             {
                 results.Add(ToResult(member.TaskId, score, cached: true));
             }

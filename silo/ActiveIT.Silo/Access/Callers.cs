@@ -18,6 +18,11 @@ public sealed record Caller(string User, Role Role, string KeyId)
     /// <summary>Admins change anything; others only what they own (an experiment without owner, made by an embedded CLI, is an admin's to change).</summary>
     public bool MayChange(string? owner) => Role == Role.Admin || owner == User;
 
+    /// <summary>What GET /v1/me answers.</summary>
+    public Me Describe() => new(User, Role.ToString().ToLowerInvariant(), KeyId);
+
+    public sealed record Me(string User, string Role, string KeyId);
+
     public override string ToString() => $"{User} ({Role.ToString().ToLowerInvariant()})";
 }
 

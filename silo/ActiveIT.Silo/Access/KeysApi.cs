@@ -14,6 +14,8 @@ public static class KeysApi
 
     public static void MapKeysApi(this IEndpointRouteBuilder app)
     {
+        // Who the presented key belongs to: how a client (the web page) learns which actions to offer.
+        app.MapGet("/v1/me", (HttpContext http) => Caller.Of(http)!.Describe());
         var keys = app.MapGroup("/v1/keys").RequireRole(Role.Admin);
         keys.MapPost("", async (NewKey request, IGrainFactory grains, HttpContext http) =>
         {

@@ -16,6 +16,11 @@ public static class RoleGate
     /// <summary>403, naming the caller, the request and the role it needs, when the caller's role is below it.</summary>
     public static IApplicationBuilder UseRoleGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        if (!Web.Workbench.NeedsKey(context.Request.Path))
+        {
+            await next();
+            return;
+        }
         var needed = Needed(context);
         if (Caller.Of(context) is not { } caller)
         {
