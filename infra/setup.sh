@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # setup.sh - makes this checkout runnable: the .NET projects in Release (libtorch comes as a NuGet package, so the
-# engine needs no root and no compiler); with --with-tests also PostgreSQL (apt) and Azurite (npm), which the storage
-# and cluster tests start. Idempotent and cheap when nothing changed; ./activeit and infra/test.sh call it.
+# engine needs no root and no compiler); with --with-tests also PostgreSQL and Chromium (apt) and Azurite (npm), which
+# the storage, cluster and browser tests start (Playwright drives Debian's /usr/bin/chromium; it downloads no browser). Idempotent and cheap when nothing changed; ./activeit and infra/test.sh call it.
 #   infra/setup.sh [--with-tests]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 packages=()
-[[ "${1:-}" == "--with-tests" ]] && packages+=(postgresql)
+[[ "${1:-}" == "--with-tests" ]] && packages+=(postgresql chromium)
 
 missing=()
 for p in "${packages[@]+"${packages[@]}"}"; do
@@ -36,7 +36,7 @@ command -v dotnet >/dev/null || { echo "activeit: the .NET 10 SDK (dotnet) is re
 # Rebuild when any source is newer than the last successful build.
 stamp=".activeit/build.stamp"
 if [[ -f "$stamp" ]] && [[ -z "$(find core engine client grains silo bench Directory.Build.props Directory.Build.targets Directory.Packages.props -newer "$stamp" -type f \
-      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.sql' \) \
+      \( -name '*.cs' -o -name '*.razor' -o -name '*.css' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.sql' \) \
       -not -path '*/bin/*' -not -path '*/obj/*' 2>/dev/null | head -1)" ]]; then
   exit 0
 fi

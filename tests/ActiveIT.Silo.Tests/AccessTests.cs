@@ -55,6 +55,8 @@ public sealed class AccessTests : IAsyncLifetime
     /// <summary>The role each endpoint needs: the table the closing note and README state.</summary>
     public static TheoryData<string, string, string, string> Endpoints() => new()
     {
+        { "GET", "v1/me", "", "reader" },
+        { "GET", "v1/pools", "", "reader" },
         { "GET", "v1/pools/p/stats", "", "reader" },
         { "GET", "v1/pools/p/tasks", "", "reader" },
         { "GET", "v1/pools/p/export", "", "reader" },

@@ -21,7 +21,8 @@ public static class Workbench
     public static void MapWorkbench(this WebApplication app)
     {
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        // Named after the silo's assembly, not the host's: a silo hosted in-process (tests) has another application name.
+        app.MapStaticAssets(Path.Combine(AppContext.BaseDirectory, $"{typeof(Workbench).Assembly.GetName().Name}.staticwebassets.endpoints.json"));
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

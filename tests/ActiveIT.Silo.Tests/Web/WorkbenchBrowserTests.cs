@@ -1,0 +1,203 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ActiveIT.Silo.Tests.Web;
+
+/// <summary>
+/// The web workbench in a real browser (Debian's Chromium, headless, through Playwright) against a silo process: what
+/// each role sees and may do, an upload, a task, a smoke experiment whose curve grows while a second user watches, and
+/// the task map. Tests of a class run in order and share the silo; each makes what it needs under its own names.
+/// </summary>
+public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IClassFixture<WorkbenchFixture>
+{
+    [Fact]
+    public async Task SignIn_RefusesAnUnknownKey_KeepsTheKeyInTheTabOnly()
+    {
+        var context = await web.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = web.Url });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await web.ScreenshotAsync(page, "sign-in");
+        await page.FillAsync("[data-test=key]", "not-a-key");
+        await page.ClickAsync("[data-test=sign-in]");
+        await Expect(page.Locator("[data-test=sign-in-error]")).ToContainTextAsync("no such key");
+
+        await page.FillAsync("[data-test=key]", web.Keys["alice"]);
+        await page.ClickAsync("[data-test=sign-in]");
+        await Expect(page.Locator("[data-test=who]")).ToContainTextAsync("alice");
+        await Expect(page.Locator("[data-test=who]")).ToContainTextAsync("researcher");
+        Assert.DoesNotContain(web.Keys["alice"], page.Url);
+        // Kept in this tab's sessionStorage (encrypted), so a reload stays signed in; never as plain text, never in a
+        // cookie (the one cookie is Blazor's antiforgery token).
+        var stored = await page.EvaluateAsync<string>("() => JSON.stringify(sessionStorage)");
+        Assert.Contains("activeit.key", stored);
+        Assert.DoesNotContain(web.Keys["alice"], stored);
+        Assert.All(await context.CookiesAsync(), c => Assert.DoesNotContain(web.Keys["alice"], c.Value));
+        await page.ReloadAsync();
+        await Expect(page.Locator("[data-test=who]")).ToContainTextAsync("alice");
+
+        // Another tab of another context knows nothing of it.
+        var other = await (await web.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = web.Url })).NewPageAsync();
+        await other.GotoAsync("/experiments");
+        await Expect(other.Locator("[data-test=key]")).ToBeVisibleAsync();
+        await page.ClickAsync("text=Sign out");
+        await Expect(page.Locator("[data-test=key]")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Researcher_ImportsAFileByUpload_AllOrNothing_AndOpensATask()
+    {
+        var page = await web.SignedInAsync("alice");
+        var file = Directory.GetFiles(SharedData.Path("niv2", "tasks")).Order().First();
+        var id = Path.GetFileNameWithoutExtension(file);
+        await page.FillAsync("[data-test=upload-pool]", "uploaded");
+        await page.SetInputFilesAsync("[data-test=upload-file]", file);
+        await page.ClickAsync("[data-test=upload]");
+        await Expect(page).ToHaveURLAsync(new Regex("/pools/uploaded$"));
+        await Expect(page.Locator("[data-test=stats]")).ToContainTextAsync("1 tasks");
+        await Expect(page.Locator("[data-test=tasks]")).ToContainTextAsync(id);
+
+        // A broken file: refused whole, its error names the file and the place; the pool is as it was.
+        var bad = Path.Combine(Path.GetTempPath(), $"task9999_broken_{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(bad, "{\"Definition\": [\"x\"], \"Instances\": [{\"id\": \"a\", \"input\": 5}]}");
+        await page.SetInputFilesAsync("[data-test=upload-file]", bad);
+        await page.ClickAsync("[data-test=upload]");
+        await Expect(page.Locator("[data-test=error]")).ToContainTextAsync(Path.GetFileName(bad));
+        await Expect(page.Locator("[data-test=stats]")).ToContainTextAsync("1 tasks");
+        await web.ScreenshotAsync(page, "pool");
+        File.Delete(bad);
+
+        await page.ClickAsync($"[data-test=tasks] a:text-is('{id}')");
+        await Expect(page.Locator("[data-test=task-id]")).ToHaveTextAsync(id);
+        await Expect(page.Locator("[data-test=definition]")).Not.ToBeEmptyAsync();
+        Assert.True(await page.Locator("[data-test=instances] tbody tr").CountAsync() > 0);
+        await web.ScreenshotAsync(page, "task");
+
+        await page.GotoAsync("/");
+        await Expect(page.Locator("[data-test=pools]")).ToContainTextAsync("uploaded");
+        await web.ScreenshotAsync(page, "pools");
+    }
+
+    [Fact]
+    public async Task Researcher_RunsASmokeExperiment_WhileAReaderWatchesItLive_ThenTheTaskMap()
+    {
+        var reader = await web.SignedInAsync("rita");
+        await reader.GotoAsync("/experiments");
+        await Expect(reader.Locator("h1")).ToHaveTextAsync("Experiments");
+        await Expect(reader.Locator("[data-test=experiment-form]")).ToHaveCountAsync(0);  // a reader creates nothing
+
+        var page = await web.SignedInAsync("alice");
+        await page.GotoAsync("/experiments");
+        await page.FillAsync("[data-test=f-name]", "smoke-pu");
+        await page.FillAsync("[data-test=f-pool]", "families");
+        await page.SelectOptionAsync("[data-test=f-strategy]", "prompt-uncertainty");
+        await page.FillAsync("[data-test=f-rounds]", "-1");
+        await page.ClickAsync("[data-test=create]");
+        await Expect(page.Locator("[data-test=error-rounds]")).ToContainTextAsync("must be 0-1000");  // next to its field
+        await page.FillAsync("[data-test=f-rounds]", "2");
+        await page.FillAsync("[data-test=f-per-round]", "3");
+        await page.ClickAsync("[data-test=create]");
+        await Expect(page.Locator("[data-test=created]")).ToContainTextAsync("smoke-pu");
+
+        // The reader's open list shows alice's new experiment without a reload, with its owner and no buttons.
+        var readerRow = reader.Locator("tr[data-experiment=smoke-pu]");
+        await Expect(readerRow).ToContainTextAsync("alice");
+        await Expect(readerRow.Locator("button")).ToHaveCountAsync(0);
+
+        await page.Locator("tr[data-experiment=smoke-pu] [data-test=start]").ClickAsync();
+        await page.GotoAsync("/experiments/smoke-pu");
+        await Expect(page.Locator("[data-test=owner]")).ToHaveTextAsync("alice");
+        // The curve grows while the page stays open: points are counted from the chart, not from a reload.
+        var points = page.Locator("#curve .scatterlayer .trace .points path");
+        var seen = new List<int>();
+        var deadline = DateTime.UtcNow.AddMinutes(6);
+        while (DateTime.UtcNow < deadline && await page.Locator("[data-test=status]").TextContentAsync() != "completed")
+        {
+            seen.Add(await points.CountAsync());
+            await page.WaitForTimeoutAsync(500);
+        }
+        await Expect(page.Locator("[data-test=status]")).ToHaveTextAsync("completed");
+        await Expect(points).ToHaveCountAsync(3);  // rounds 0, 1, 2 of one seed
+        Assert.True(seen.Count > 0 && seen.Min() < 3, $"the page saw the curve at {string.Join(",", seen.Distinct())} points before completion");
+        await Expect(page.Locator("[data-test=rounds]")).ToContainTextAsync("prompt-uncertainty");
+        await web.ScreenshotAsync(page, "experiment");
+        await Expect(readerRow.Locator("[data-test=status]")).ToHaveTextAsync("completed");
+        await web.ScreenshotAsync(reader, "experiments");
+
+        await page.GotoAsync("/compare");
+        await Expect(page.Locator("#compare .scatterlayer .trace .points path")).ToHaveCountAsync(3);
+        await web.ScreenshotAsync(page, "compare");
+
+        // The PU strategy scored the pool with each round's model: the map has them. Hover names a task; the category
+        // filter narrows the points; a click opens the task.
+        await page.GotoAsync("/pools/families/map");
+        var map = page.Locator("#task-map .scatterlayer .trace .points path");
+        await Expect(map.First).ToBeVisibleAsync();
+        var all = await map.CountAsync();
+        Assert.True(all >= 10, $"{all} points");
+        await map.First.HoverAsync(new LocatorHoverOptions { Force = true });
+        await Expect(page.Locator("#task-map .hoverlayer")).ToContainTextAsync("prompt uncertainty");
+        var hovered = await page.Locator("#task-map .hoverlayer .hovertext").First.TextContentAsync();
+        await web.ScreenshotAsync(page, "task-map");
+        var category = (await page.Locator("[data-test=category-filter] option").AllTextContentsAsync()).Skip(1).First();
+        await page.SelectOptionAsync("[data-test=category-filter]", category);
+        await Expect(page.Locator("[data-test=map-count]")).Not.ToHaveTextAsync($"{all} tasks shown");
+        var shown = int.Parse((await page.Locator("[data-test=map-count]").TextContentAsync())!.Split(' ')[0]);
+        Assert.InRange(shown, 1, all - 1);
+        await Expect(map).ToHaveCountAsync(shown);  // the chart redraws with the filtered points
+        // Plotly takes pointer events on its drag layer, above the points: move there, then click where the point is.
+        var box = (await map.First.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await Expect(page.Locator("#task-map .hoverlayer .hovertext")).ToHaveCountAsync(1);
+        await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await Expect(page).ToHaveURLAsync(new Regex("/pools/families/tasks/"));
+        Assert.Contains(Uri.UnescapeDataString(page.Url.Split('/')[^1]), hovered + (await page.Locator("[data-test=task-id]").TextContentAsync()));
+    }
+
+    [Fact]
+    public async Task OnlyTheOwnerOrAnAdmin_IsOfferedAnotherUsersRun_AndTheApiAgrees()
+    {
+        var alice = await web.SignedInAsync("alice");
+        await alice.GotoAsync("/experiments");
+        await alice.FillAsync("[data-test=f-name]", "alices-run");
+        await alice.FillAsync("[data-test=f-pool]", "families");
+        await alice.ClickAsync("[data-test=create]");
+        await Expect(alice.Locator("tr[data-experiment=alices-run] [data-test=start]")).ToBeVisibleAsync();
+
+        var bob = await web.SignedInAsync("bob");
+        await bob.GotoAsync("/experiments");
+        var row = bob.Locator("tr[data-experiment=alices-run]");
+        await Expect(row).ToContainTextAsync("alice");
+        await Expect(row.Locator("button")).ToHaveCountAsync(0);
+        await Expect(bob.Locator("[data-test=experiment-form]")).ToBeVisibleAsync();  // bob may make his own
+        await web.ScreenshotAsync(bob, "experiments-as-another-researcher");
+        await bob.GotoAsync("/experiments/alices-run");
+        await Expect(bob.Locator("[data-test=owner]")).ToHaveTextAsync("alice");
+        await Expect(bob.Locator("[data-test=delete]")).ToHaveCountAsync(0);
+
+        var reader = await web.SignedInAsync("rita");
+        await reader.GotoAsync("/experiments/alices-run");
+        await Expect(reader.Locator("[data-test=owner]")).ToHaveTextAsync("alice");
+        await Expect(reader.Locator("button:text-is('Cancel'), button:text-is('Start'), button:text-is('Delete')")).ToHaveCountAsync(0);
+        await reader.GotoAsync("/pools/families");
+        await Expect(reader.Locator("[data-test=tasks]")).ToBeVisibleAsync();
+        await Expect(reader.Locator("[data-test=upload-form]")).ToHaveCountAsync(0);
+
+        // What the page hides, the API refuses: bob's and rita's keys on alice's run.
+        foreach (var (user, expected) in new[] { ("bob", "belongs to alice"), ("rita", "needs the researcher role") })
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(web.Url + "/") };
+            client.DefaultRequestHeaders.Authorization = new("Bearer", web.Keys[user]);
+            using var cancel = await client.PostAsync("v1/experiments/alices-run/cancel", null);
+            Assert.Equal(HttpStatusCode.Forbidden, cancel.StatusCode);
+            Assert.Contains(expected, await cancel.Content.ReadAsStringAsync());
+        }
+
+        var admin = await web.SignedInAsync("admin");
+        await admin.GotoAsync("/experiments/alices-run");
+        await admin.ClickAsync("[data-test=delete]");
+        await Expect(admin).ToHaveURLAsync(new Regex("/experiments$"));
+        await Expect(admin.Locator("tr[data-experiment=alices-run]")).ToHaveCountAsync(0);
+    }
+}
