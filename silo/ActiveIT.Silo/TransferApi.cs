@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Pools;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Grains.Transfer;
 using ActiveIT.Silo.Completions;
@@ -56,6 +57,15 @@ public static class TransferApi
             await ProgressStream.WriteAsync<TransferProgress, TransferRunState>(http, json.Value.SerializerOptions,
                 (progress, ct) => runner.RunAsync(request.Pool, request.OutPool, progress, ct),
                 p => new { p.Done, p.Total, p.Spend.Requests, p.Spend.Tokens, p.Spend.Cost }, run => new { Run = run });
+        });
+        app.MapGet("/v1/transfers", async (IGrainFactory grains) =>
+        {
+            var runs = new List<TransferRunState>();
+            foreach (var outPool in await grains.GetGrain<IPoolCatalogGrain>(IPoolCatalogGrain.Key).ListTransfersAsync())
+            {
+                runs.Add(await TransferQueries.RunAsync(grains, outPool));
+            }
+            return Results.Ok(runs);
         });
         app.MapGet("/v1/transfers/{outPool}", async (string outPool, IGrainFactory grains) => Results.Ok(await TransferQueries.RunAsync(grains, outPool)));
         app.MapGet("/v1/transfers/{outPool}/tasks/{taskId}", async (string outPool, string taskId, IGrainFactory grains) =>

@@ -64,6 +64,7 @@ public sealed class AccessTests : IAsyncLifetime
         { "GET", "v1/pools/p/map?model=tiny", "", "reader" },
         { "GET", "v1/experiments", "", "reader" },
         { "GET", "v1/experiments/none", "", "reader" },
+        { "GET", "v1/transfers", "", "reader" },
         { "GET", "v1/transfers/none", "", "reader" },
         { "GET", "v1/models", "", "reader" },
         { "GET", "v1/pools/p/tasks/none", "", "reader" },

@@ -28,6 +28,17 @@ public sealed class PoolCatalogGrain([PersistentState("pools", SiloStorage.Provi
     public Task<IReadOnlyList<PoolEntry>> ListAsync() =>
         Task.FromResult<IReadOnlyList<PoolEntry>>([.. _state.State.Pools.Values.OrderBy(p => p.Pool, StringComparer.Ordinal)]);
 
+    public Task AddTransferAsync(string outPool) =>
+        _state.State.Transfers.Contains(outPool) ? Task.CompletedTask : UpdateAsync(_ =>
+        {
+            if (!_state.State.Transfers.Contains(outPool))
+            {
+                _state.State.Transfers.Add(outPool);
+            }
+        });
+
+    public Task<IReadOnlyList<string>> ListTransfersAsync() => Task.FromResult<IReadOnlyList<string>>([.. _state.State.Transfers.Order(StringComparer.Ordinal)]);
+
     private async Task UpdateAsync(Action<Dictionary<string, PoolEntry>> change)
     {
         while (true)

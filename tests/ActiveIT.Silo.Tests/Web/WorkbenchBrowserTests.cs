@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -72,7 +73,7 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IClassFixture<
         await Expect(page.Locator("[data-test=task-id]")).ToHaveTextAsync(id);
         await Expect(page.Locator("[data-test=definition]")).Not.ToBeEmptyAsync();
         Assert.True(await page.Locator("[data-test=instances] tbody tr").CountAsync() > 0);
-        await web.ScreenshotAsync(page, "task");
+        await web.ScreenshotAsync(page, "task", fullPage: false);
 
         await page.GotoAsync("/");
         await Expect(page.Locator("[data-test=pools]")).ToContainTextAsync("uploaded");
@@ -199,5 +200,26 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IClassFixture<
         await admin.ClickAsync("[data-test=delete]");
         await Expect(admin).ToHaveURLAsync(new Regex("/experiments$"));
         await Expect(admin.Locator("tr[data-experiment=alices-run]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Transfers_ShowEachTasksCandidates()
+    {
+        // A local transfer with the served, untrained "tiny" model: its candidates do not parse, which the page must show too.
+        var tasks = ActiveIT.Core.Families.FamilyTaskSource.Tasks(new ActiveIT.Core.Families.FamilyPoolOptions(Tasks: 3, InstancesPerTask: 4), seed: 9);
+        (await web.Admin.PostAsJsonAsync("v1/pools/mini/tasks", tasks, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
+        using (var run = await web.Admin.PostAsJsonAsync("v1/transfers", new { pool = "mini", out_pool = "mini-niv2", model = "tiny", candidates = 2, max_tokens = 12, denoise = false }))
+        {
+            Assert.True(run.IsSuccessStatusCode, await run.Content.ReadAsStringAsync());
+            Assert.Contains("\"run\"", await run.Content.ReadAsStringAsync());
+        }
+
+        var page = await web.SignedInAsync("rita");
+        await page.GotoAsync("/transfers");
+        await page.ClickAsync("[data-test=transfers] a:text-is('mini-niv2')");
+        await Expect(page.Locator("[data-test=transfer-task]")).ToHaveCountAsync(3);
+        await page.Locator("[data-test=transfer-task] summary").First.ClickAsync();
+        await Expect(page.Locator("[data-test=transfer-task]").First.Locator("tbody tr")).ToHaveCountAsync(2);
+        await web.ScreenshotAsync(page, "transfers");
     }
 }

@@ -29,8 +29,10 @@ public sealed class WorkbenchFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Artifacts);
+        var models = Directory.CreateDirectory(Path.Combine(_dir, "models")).FullName;
+        SiloServer.SaveTinyModel(models);  // served as "tiny": what a local format transfer writes with
         _silo = await SiloProcess.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}", $"--ActiveIT:AdminKeys:0={AdminKey}",
-            "--ActiveIT:EngineThreads=1");
+            $"--ActiveIT:ModelDir={models}", "--ActiveIT:EngineThreads=1");
         Url = _silo.Client.BaseAddress!.ToString().TrimEnd('/');
         _silo.Client.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
         foreach (var (user, role) in new[] { ("alice", "researcher"), ("bob", "researcher"), ("rita", "reader") })
@@ -70,7 +72,8 @@ public sealed class WorkbenchFixture : IAsyncLifetime
         return page;
     }
 
-    public Task ScreenshotAsync(IPage page, string name) => page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = true });
+    public Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, name + ".png"), FullPage = fullPage });
 
     public async Task DisposeAsync()
     {
