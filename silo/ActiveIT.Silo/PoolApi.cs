@@ -15,7 +15,7 @@ public static class PoolApi
     public static void MapPoolApi(this IEndpointRouteBuilder app)
     {
         // The cluster's pools with the (model, scorer) pairs each has cached scores for: what the web page browses.
-        app.MapGet("/v1/pools", async (IGrainFactory grains) => Results.Ok(await grains.GetGrain<IPoolCatalogGrain>(IPoolCatalogGrain.Key).ListAsync()));
+        app.MapGet("/v1/pools", async (IGrainFactory grains) => Results.Ok(await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).ListAsync()));
         var pools = app.MapGroup("/v1/pools/{pool}");
         pools.MapPost("/tasks", async (string pool, List<InstructionTask> tasks, string? origin, IPoolService service, CancellationToken ct) =>
         {

@@ -24,6 +24,7 @@ public static class SiloApp
         app.MapScoreApi();
         app.MapExperimentApi();
         app.MapTransferApi();
+        app.MapDiversityApi();
         app.MapKeysApi();
         // Admins only: its grain-state view reads any grain (the key directory too) and its trace view streams the logs.
         app.MapOrleansDashboard("/dashboard").RequireRole(Grains.Access.Role.Admin);

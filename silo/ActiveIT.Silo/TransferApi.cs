@@ -61,7 +61,7 @@ public static class TransferApi
         app.MapGet("/v1/transfers", async (IGrainFactory grains) =>
         {
             var runs = new List<TransferRunState>();
-            foreach (var outPool in await grains.GetGrain<IPoolCatalogGrain>(IPoolCatalogGrain.Key).ListTransfersAsync())
+            foreach (var outPool in await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).ListTransfersAsync())
             {
                 runs.Add(await TransferQueries.RunAsync(grains, outPool));
             }

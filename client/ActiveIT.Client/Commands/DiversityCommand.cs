@@ -40,6 +40,8 @@ internal class DiversityCommand : Command
     private readonly Option<float?> _lr = new("--lr") { Description = "Peak learning rate (AdamW, warm-up then linear decay)" };
     private readonly Option<string> _out;
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per model instead of a table" };
+    private readonly Option<string?> _silo = new("--silo") { Description = "Also publish the run to this silo (URL; key in $ACTIVEIT_API_KEY) after every model, for its web page" };
+    private readonly Option<string?> _name = new("--name") { Description = "The run's name on the silo (default: the output directory's name)" };
     private readonly EngineOptions _engine = new();
 
     public DiversityCommand() : this("diversity", "Train one model per instruction count at a fixed example budget; exact match on seen and unseen rules",
@@ -52,7 +54,7 @@ internal class DiversityCommand : Command
         _out = new("--out") { Description = "Output directory", DefaultValueFactory = _ => defaultOut };
         _scale.AcceptOnlyFromAmong(DiversityScale.Names);
         foreach (var option in new Option[] { _scale, _instructions, _budget, _seeds, _testRules, _testExamples, _alphabet, _inputLength, _minPattern, _maxPattern,
-                     _maxReplacement, _noOp, _shape, _unseen, _frequency, _alpha, _layers, _heads, _dModel, _epochs, _batch, _lr, _out, _json })
+                     _maxReplacement, _noOp, _shape, _unseen, _frequency, _alpha, _layers, _heads, _dModel, _epochs, _batch, _lr, _out, _json, _silo, _name })
         {
             Options.Add(option);
         }
@@ -65,8 +67,17 @@ internal class DiversityCommand : Command
         try
         {
             var config = BuildConfig(parse, _engine.Apply(parse));
-            DiversityExperiment.Execute(config, parse.GetValue(_out)!, parse.GetValue(_json), Console.Out, cancellationToken);
+            var outDir = parse.GetValue(_out)!;
+            using var publisher = parse.GetValue(_silo) is { } silo
+                ? new DiversityPublisher(silo, parse.GetValue(_name) ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir))), Console.Error)
+                : null;
+            DiversityExperiment.Execute(config, outDir, parse.GetValue(_json), Console.Out, cancellationToken, publisher is null ? null : publisher.Publish);
             return ExitCodes.Success;
+        }
+        catch (HttpRequestException e)
+        {
+            Console.Error.WriteLine($"activeit {Name}: {e.Message}");
+            return ExitCodes.Failure;
         }
         catch (ArgumentException e)
         {

@@ -15,7 +15,10 @@ namespace ActiveIT.Client.Diversity;
 /// </summary>
 internal static class DiversityExperiment
 {
-    public static void Execute(DiversityConfig config, string outDir, bool json, TextWriter stdout, CancellationToken cancellationToken)
+    /// <param name="publish">Given the run record (run.json's text) before the first model, after every model and at the end
+    /// (`--silo`: the cluster's copy, which the web page draws while the run goes on).</param>
+    public static void Execute(DiversityConfig config, string outDir, bool json, TextWriter stdout, CancellationToken cancellationToken,
+        Action<string>? publish = null)
     {
         config.Validate();
         // Every point trains on exactly the budget, so the schedule's length is the same for all and recorded as such.
@@ -38,6 +41,16 @@ internal static class DiversityExperiment
 
         var progress = new ProgressLine();
         var results = new List<DiversityPointResult>();
+        string Record(bool finished)
+        {
+            var summary = DiversitySummary.From(results);
+            return JsonSerializer.Serialize(new
+            {
+                Command = "activeit diversity", Finished = finished, Config = config, Environment = environment, TotalSeconds = total.Elapsed.TotalSeconds,
+                Results = results, Summary = summary, Convergence = DiversityChecks.Convergence(summary), Steps = DiversityChecks.Steps(results),
+            }, Json.Indented);
+        }
+        publish?.Invoke(Record(finished: false));
         var runner = new DiversityRunner(config);
         var point = 0;
         var points = config.Seeds.Count * config.Alphas.Count * config.InstructionCounts.Count;
@@ -60,6 +73,7 @@ internal static class DiversityExperiment
                     Fmt(r.TrainSeconds), $"{r.TrainTokensPerSecond:F0}"]));
             }
             WriteCsv(Path.Combine(outDir, "results.csv"), results);
+            publish?.Invoke(Record(finished: false));
         }
 
         var summary = DiversitySummary.From(results);
@@ -70,12 +84,9 @@ internal static class DiversityExperiment
             WriteSummary(stdout, summary, convergence, steps);
         }
         File.WriteAllText(Path.Combine(outDir, "accuracy.svg"), Plot(config, summary, convergence));
-        var record = new
-        {
-            Command = "activeit diversity", Config = config, Environment = environment, TotalSeconds = total.Elapsed.TotalSeconds, Results = results,
-            Summary = summary, Convergence = convergence, Steps = steps,
-        };
-        File.WriteAllText(Path.Combine(outDir, "run.json"), JsonSerializer.Serialize(record, Json.Indented));
+        var record = Record(finished: true);
+        File.WriteAllText(Path.Combine(outDir, "run.json"), record);
+        publish?.Invoke(record);
         if (!json)
         {
             stdout.WriteLine($"\n{points} models in {total.Elapsed.TotalMinutes:F1} min; wrote {Path.Combine(outDir, "results.csv")}, run.json, accuracy.svg");

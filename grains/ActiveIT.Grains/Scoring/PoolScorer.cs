@@ -83,7 +83,7 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
         }
         if (results.Any(r => r is not null))
         {
-            await grains.GetGrain<IPoolCatalogGrain>(IPoolCatalogGrain.Key).AddScoreKeyAsync(pool, Key);
+            await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).AddScoreKeyAsync(pool, Key);
         }
         return [.. results.OfType<PoolScoreResult>()];
     }
@@ -91,7 +91,7 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
     /// <summary>The cached scores only (no model calls): what the task map is drawn from.</summary>
     public Task<IReadOnlyList<PoolScoreResult>> CachedAsync(string pool) => CachedAsync(grains, pool, Key);
 
-    /// <summary>The cached scores under <paramref name="key"/> (one the pool catalog lists, say).</summary>
+    /// <summary>The cached scores under <paramref name="key"/> (one the catalog lists, say).</summary>
     public static async Task<IReadOnlyList<PoolScoreResult>> CachedAsync(IGrainFactory grains, string pool, ScoreKey key)
     {
         var results = new List<PoolScoreResult>();

@@ -222,4 +222,43 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IClassFixture<
         await Expect(page.Locator("[data-test=transfer-task]").First.Locator("tbody tr")).ToHaveCountAsync(2);
         await web.ScreenshotAsync(page, "transfers");
     }
+
+    [Fact]
+    public async Task ADiversityRunPublishedByTheCli_IsDrawnAndOnlyItsOwnerMayReplaceIt()
+    {
+        var dir = Directory.CreateTempSubdirectory("activeit-div-").FullName;
+        // The CLI as its own process, with alice's key in its environment only.
+        var cli = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "activeit.dll"), "diversity",
+            "--instructions", "2,8", "--seeds", "1,2", "--budget", "64", "--epochs", "1", "--batch-size", "16", "--test-rules", "8", "--test-examples", "20",
+            "--layers", "1", "--heads", "2", "--d-model", "32", "--threads", "1", "--out", dir, "--silo", web.Url, "--name", "tiny-diversity"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, Environment = { ["ACTIVEIT_API_KEY"] = web.Keys["alice"] },
+        };
+        using (var process = System.Diagnostics.Process.Start(cli)!)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, await stderr);
+        }
+        Directory.Delete(dir, recursive: true);
+
+        var page = await web.SignedInAsync("rita");
+        await page.GotoAsync("/diversity");
+        await Expect(page.Locator("[data-test=diversity-runs]")).ToContainTextAsync("alice");
+        await page.ClickAsync("[data-test=diversity-runs] a:text-is('tiny-diversity')");
+        await Expect(page.Locator("[data-test=diversity-summary] tbody tr")).ToHaveCountAsync(2);  // 2 instruction counts, 2 seeds each
+        await Expect(page.Locator("#diversity .scatterlayer .trace .points path")).ToHaveCountAsync(4);  // unseen and seen, 2 points each
+        await Expect(page.Locator("[data-test=delete]")).ToHaveCountAsync(0);
+        await web.ScreenshotAsync(page, "diversity");
+
+        using var bob = new HttpClient { BaseAddress = new Uri(web.Url + "/") };
+        bob.DefaultRequestHeaders.Authorization = new("Bearer", web.Keys["bob"]);
+        using var replace = await bob.PutAsync("v1/diversity/tiny-diversity", new StringContent("{\"results\": [], \"summary\": []}"));
+        Assert.Equal(HttpStatusCode.Forbidden, replace.StatusCode);
+        Assert.Contains("belongs to alice", await replace.Content.ReadAsStringAsync());
+        using var bad = await bob.PutAsync("v1/diversity/bobs", new StringContent("{\"summary\": []}"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("$.results", await bad.Content.ReadAsStringAsync());
+    }
 }

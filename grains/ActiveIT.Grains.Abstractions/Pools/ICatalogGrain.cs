@@ -4,8 +4,8 @@ namespace ActiveIT.Grains.Pools;
 [GenerateSerializer, Immutable, Alias("activeit.PoolEntry")]
 public sealed record PoolEntry(string Pool, DateTimeOffset FirstImport, IReadOnlyList<ScoreKey> ScoreKeys);
 
-[GenerateSerializer, Alias("activeit.PoolCatalogState")]
-public sealed class PoolCatalogState
+[GenerateSerializer, Alias("activeit.CatalogState")]
+public sealed class CatalogState
 {
     [Id(0)]
     public Dictionary<string, PoolEntry> Pools { get; set; } = [];
@@ -13,15 +13,20 @@ public sealed class PoolCatalogState
     /// <summary>Output pools of format transfer runs (a run that transferred nothing has an empty pool, never imported into).</summary>
     [Id(1)]
     public List<string> Transfers { get; set; } = [];
+
+    /// <summary>Names of the instruction-diversity runs published to the cluster (<c>activeit diversity --silo</c>).</summary>
+    [Id(2)]
+    public List<string> DiversityRuns { get; set; } = [];
 }
 
 /// <summary>
-/// The cluster's list of pools and format transfer runs (key "all"), for browsing: a pool grain knows only itself. Written after an import's
+/// What the web workbench browses (key "all"): the cluster's pools, format transfer runs and published diversity runs
+/// — a pool or run grain knows only itself. Written after an import's
 /// commit and after a scoring run stores a score, so it may miss a pool only for the moment between the two writes
 /// (and pools made before the catalog existed, until their next import).
 /// </summary>
-[Alias("activeit.IPoolCatalogGrain")]
-public interface IPoolCatalogGrain : IGrainWithStringKey
+[Alias("activeit.ICatalogGrain")]
+public interface ICatalogGrain : IGrainWithStringKey
 {
     public const string Key = "all";
 
@@ -39,4 +44,13 @@ public interface IPoolCatalogGrain : IGrainWithStringKey
 
     [Alias("ListTransfersAsync")]
     Task<IReadOnlyList<string>> ListTransfersAsync();
+
+    [Alias("AddDiversityRunAsync")]
+    Task AddDiversityRunAsync(string name);
+
+    [Alias("RemoveDiversityRunAsync")]
+    Task RemoveDiversityRunAsync(string name);
+
+    [Alias("ListDiversityRunsAsync")]
+    Task<IReadOnlyList<string>> ListDiversityRunsAsync();
 }
