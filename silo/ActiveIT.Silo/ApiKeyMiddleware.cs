@@ -17,13 +17,13 @@ public static class ApiKeyMiddleware
 
     public static IApplicationBuilder UseApiKeys(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (!Web.Workbench.NeedsKey(context.Request.Path))
+        if (!Web.Workbench.NeedsKey(context))
         {
             await next();  // the web page's shell and assets: it signs in, then calls the API with a key
             return;
         }
         var callers = context.RequestServices.GetRequiredService<Callers>();
-        var dashboard = context.Request.Path.StartsWithSegments("/dashboard", StringComparison.Ordinal);
+        var dashboard = context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase);
         var given = context.Request.Headers.Authorization.ToString() is { Length: > 7 } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal)
             ? auth[7..]
             : context.Request.Headers["X-Api-Key"].ToString();

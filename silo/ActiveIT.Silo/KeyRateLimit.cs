@@ -24,7 +24,7 @@ public static class KeyRateLimit
         }));
         return app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/dashboard", StringComparison.Ordinal) || ApiKeyMiddleware.KeyId(context) is not { } key)
+            if (context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase) || ApiKeyMiddleware.KeyId(context) is not { } key)
             {
                 await next();
                 return;

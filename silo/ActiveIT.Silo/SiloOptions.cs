@@ -52,6 +52,10 @@ public sealed class SiloOptions
     /// <summary>Experiments one user may have queued or running at once (a start beyond it: 429). 0: no limit.</summary>
     public int MaxActiveExperimentsPerUser { get; set; }
 
+    /// <summary>Where the web page's server side reaches this silo's API (default: the first address Kestrel listens on,
+    /// an http one first, a wildcard host as 127.0.0.1). Set it when that address is not reachable as such (a unix socket).</summary>
+    public string? SelfUrl { get; set; }
+
     /// <summary>Experiments the background worker runs at once (each uses the engine's threads; on 2 cores, 1).</summary>
     public int MaxConcurrentExperiments { get; set; } = 1;
 

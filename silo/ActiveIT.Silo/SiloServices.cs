@@ -22,6 +22,10 @@ public static class SiloServices
         builder.Services.AddProblemDetails();
         // ASP.NET's "Request starting" lines carry the query string, where a browser's first dashboard visit has its key.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // At Debug these log the web page's hub messages, a typed-in key among them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Connections", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Components", LogLevel.Information);
         // A body that does not bind (bad JSON, a wrong type) raises instead of answering an empty 400, so the error handler
         // can say where it breaks.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -63,7 +63,11 @@ public static class TransferApi
             var runs = new List<TransferRunState>();
             foreach (var outPool in await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).ListTransfersAsync())
             {
-                runs.Add(await TransferQueries.RunAsync(grains, outPool));
+                // Listed at its start, so its state is there; a run without a spec (never written) is left out, not an error.
+                if ((await grains.GetGrain<ITransferRunGrain>(outPool).GetAsync()) is { Spec: not null } run)
+                {
+                    runs.Add(run);
+                }
             }
             return Results.Ok(runs);
         });

@@ -90,6 +90,11 @@ public sealed class AccessTests : IAsyncLifetime
         { "GET", "v1/keys", "", "admin" },
         { "POST", "v1/keys", "{\"user\": \"someone\", \"role\": \"reader\"}", "admin" },
         { "DELETE", "v1/keys/0000000000000000", "", "admin" },
+        // Routing ignores case, so the gate must too; a path no endpoint takes needs a key as well.
+        { "GET", "V1/KEYS", "", "admin" },
+        { "DELETE", "V1/Keys/0000000000000000", "", "admin" },
+        { "GET", "Dashboard/", "", "admin" },
+        { "GET", "no/such/page", "", "reader" },
     };
 
     [Theory]

@@ -16,7 +16,7 @@ public static class RoleGate
     /// <summary>403, naming the caller, the request and the role it needs, when the caller's role is below it.</summary>
     public static IApplicationBuilder UseRoleGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (!Web.Workbench.NeedsKey(context.Request.Path))
+        if (!Web.Workbench.NeedsKey(context))
         {
             await next();
             return;

@@ -22,11 +22,22 @@ public static class Workbench
     {
         app.UseAntiforgery();
         // Named after the silo's assembly, not the host's: a silo hosted in-process (tests) has another application name.
-        app.MapStaticAssets(Path.Combine(AppContext.BaseDirectory, $"{typeof(Workbench).Assembly.GetName().Name}.staticwebassets.endpoints.json"));
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapStaticAssets(Path.Combine(AppContext.BaseDirectory, $"{typeof(Workbench).Assembly.GetName().Name}.staticwebassets.endpoints.json"))
+            .WithMetadata(Public.Instance);
+        // The pages, blazor.web.js and the circuit's hub (/_blazor): conventions on this builder reach all of them.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().WithMetadata(Public.Instance);
     }
 
-    /// <summary>Requests that need a key: the API and the Orleans Dashboard. The rest is the page's shell and assets.</summary>
-    public static bool NeedsKey(PathString path) =>
-        path.StartsWithSegments("/v1", StringComparison.Ordinal) || path.StartsWithSegments("/dashboard", StringComparison.Ordinal);
+    /// <summary>
+    /// Whether a request needs a key: all do but the page's shell, its assets and its circuit hub, which carry no data.
+    /// Decided by the matched endpoint, not by the path: routing matches paths case-insensitively (/V1/keys is
+    /// /v1/keys), and a path no endpoint matches needs a key too.
+    /// </summary>
+    public static bool NeedsKey(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<Public>() is null;
+
+    /// <summary>Marks an endpoint that answers without a key.</summary>
+    private sealed class Public
+    {
+        public static readonly Public Instance = new();
+    }
 }

@@ -46,9 +46,9 @@ public sealed class WorkbenchSession(SelfApi api, ProtectedSessionStorage storag
         try
         {
             var stored = await storage.GetAsync<string>(StorageKey);
-            if (stored.Success && stored.Value is { Length: > 0 } key)
+            if (stored.Success && stored.Value is { Length: > 0 } key && await TrySignInAsync(key, remember: false) is not null)
             {
-                await TrySignInAsync(key, remember: false);
+                await storage.DeleteAsync(StorageKey);  // revoked, or the silo is unreachable: the tab signs in again
             }
         }
         catch (System.Security.Cryptography.CryptographicException)
@@ -70,6 +70,12 @@ public sealed class WorkbenchSession(SelfApi api, ProtectedSessionStorage storag
             _key = null;
             Me = null;
             return e.Status == HttpStatusCode.Unauthorized ? "this silo knows no such key" : e.Message;
+        }
+        catch
+        {
+            _key = null;
+            Me = null;
+            throw;
         }
         if (remember)
         {
@@ -106,7 +112,16 @@ public sealed class WorkbenchSession(SelfApi api, ProtectedSessionStorage storag
     public async IAsyncEnumerable<T> EventsAsync<T>(string path, [EnumeratorCancellation] CancellationToken ct = default)
     {
         using var request = api.Request(HttpMethod.Get, path, _key ?? "");
-        using var response = await api.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        HttpResponseMessage response;
+        try
+        {
+            response = await api.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (Exception e) when (Unreachable(e, ct) is { } error)
+        {
+            throw error;
+        }
+        using var _ = response;
         await ThrowIfFailedAsync(response, ct);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
         while (await reader.ReadLineAsync(ct) is { } line)
@@ -125,7 +140,14 @@ public sealed class WorkbenchSession(SelfApi api, ProtectedSessionStorage storag
             throw new ApiError(HttpStatusCode.Unauthorized, "Not signed in", "sign in with an API key first");
         }
         using var request = api.Request(method, path, _key, content);
-        return await api.Client.SendAsync(request, ct);
+        try
+        {
+            return await api.Client.SendAsync(request, ct);
+        }
+        catch (Exception e) when (Unreachable(e, ct) is { } error)
+        {
+            throw error;
+        }
     }
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
@@ -133,9 +155,30 @@ public sealed class WorkbenchSession(SelfApi api, ProtectedSessionStorage storag
         using (response)
         {
             await ThrowIfFailedAsync(response, ct);
-            return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
+            try
+            {
+                return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
+            }
+            catch (Exception e) when (Unreachable(e, ct) is { } error)
+            {
+                throw error;
+            }
         }
     }
+
+    /// <summary>
+    /// What the page shows when the silo's own API could not be reached or answered something unreadable: an
+    /// <see cref="ApiError"/> like any refusal, so no page lets an exception end the user's circuit. A cancellation the
+    /// page asked for (leaving it) stays one.
+    /// </summary>
+    private static ApiError? Unreachable(Exception e, CancellationToken ct) => e switch
+    {
+        OperationCanceledException when ct.IsCancellationRequested => null,
+        TaskCanceledException => new ApiError(HttpStatusCode.GatewayTimeout, "The silo did not answer in time", e.Message),
+        HttpRequestException or IOException => new ApiError(HttpStatusCode.BadGateway, "The silo's API could not be reached", e.Message),
+        JsonException or NotSupportedException => new ApiError(HttpStatusCode.BadGateway, "The silo's answer could not be read", e.Message),
+        _ => null,
+    };
 
     private static async Task ThrowIfFailedAsync(HttpResponseMessage response, CancellationToken ct)
     {

@@ -11,6 +11,12 @@ namespace ActiveIT.Silo.Tests.Web;
 /// and an admin key from configuration; a pool of 24 tasks of the demo's families; and Debian's Chromium driven by Playwright. Pages'
 /// screenshots go to artifacts/web (ACTIVEIT_ARTIFACTS overrides), kept after the run.
 /// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WorkbenchCollection : ICollectionFixture<WorkbenchFixture>
+{
+    public const string Name = "workbench";
+}
+
 public sealed class WorkbenchFixture : IAsyncLifetime
 {
     public const string AdminKey = "workbench-admin";
@@ -22,6 +28,9 @@ public sealed class WorkbenchFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public string Url { get; private set; } = "";
     public Dictionary<string, string> Keys { get; } = [];
+
+    /// <summary>Browser contexts opened by the current test; closed after it, so no page of it keeps polling.</summary>
+    public List<IBrowserContext> Contexts { get; } = [];
     public HttpClient Admin => _silo!.Client;
     public string Artifacts { get; } = Environment.GetEnvironmentVariable("ACTIVEIT_ARTIFACTS") is { Length: > 0 } a ? a
         : Path.Combine(InfraScript.RepositoryRoot(), "artifacts", "web");
@@ -63,13 +72,19 @@ public sealed class WorkbenchFixture : IAsyncLifetime
     /// <summary>A new tab of its own (own sessionStorage), signed in as <paramref name="user"/>.</summary>
     public async Task<IPage> SignedInAsync(string user)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Url, ViewportSize = new() { Width = 1360, Height = 900 } });
-        var page = await context.NewPageAsync();
+        var page = await (await NewContextAsync()).NewPageAsync();
         await page.GotoAsync("/");
         await page.FillAsync("[data-test=key]", user == "admin" ? AdminKey : Keys[user]);
         await page.ClickAsync("[data-test=sign-in]");
         await Assertions.Expect(page.Locator("[data-test=who]")).ToContainTextAsync(user == "admin" ? "admin-0" : user);
         return page;
+    }
+
+    public async Task<IBrowserContext> NewContextAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Url, ViewportSize = new() { Width = 1360, Height = 900 } });
+        Contexts.Add(context);
+        return context;
     }
 
     public Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
