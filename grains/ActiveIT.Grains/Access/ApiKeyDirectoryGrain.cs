@@ -1,6 +1,5 @@
 using ActiveIT.Grains.Storage;
 using Orleans.Runtime;
-using Orleans.Storage;
 
 namespace ActiveIT.Grains.Access;
 
@@ -43,20 +42,5 @@ public sealed class ApiKeyDirectoryGrain([PersistentState("keys", SiloStorage.Pr
         return revoked;
     }
 
-    private async Task UpdateAsync(Action<Dictionary<string, ApiKeyRecord>> change)
-    {
-        while (true)
-        {
-            change(_state.State.ByHash);
-            try
-            {
-                await _state.WriteOrDiscardAsync(this);
-                return;
-            }
-            catch (InconsistentStateException)
-            {
-                await _state.ReadStateAsync();
-            }
-        }
-    }
+    private Task UpdateAsync(Action<Dictionary<string, ApiKeyRecord>> change) => _state.ChangeAsync(this, s => change(s.ByHash));
 }

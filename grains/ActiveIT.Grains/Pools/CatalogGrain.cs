@@ -1,6 +1,5 @@
 using ActiveIT.Grains.Storage;
 using Orleans.Runtime;
-using Orleans.Storage;
 
 namespace ActiveIT.Grains.Pools;
 
@@ -11,17 +10,17 @@ public sealed class CatalogGrain([PersistentState("catalog", SiloStorage.Provide
 
     public Task AddPoolAsync(string pool) => _state.State.Pools.ContainsKey(pool)
         ? Task.CompletedTask
-        : UpdateAsync(pools => pools.TryAdd(pool, new PoolEntry(pool, DateTimeOffset.UtcNow, [])));
+        : _state.ChangeAsync(this, s => s.Pools.TryAdd(pool, new PoolEntry(pool, DateTimeOffset.UtcNow, [])));
 
     public Task AddScoreKeyAsync(string pool, ScoreKey key) =>
         _state.State.Pools.TryGetValue(pool, out var entry) && entry.ScoreKeys.Contains(key)
             ? Task.CompletedTask
-            : UpdateAsync(pools =>
+            : _state.ChangeAsync(this, s =>
             {
-                var current = pools.GetValueOrDefault(pool) ?? new PoolEntry(pool, DateTimeOffset.UtcNow, []);
+                var current = s.Pools.GetValueOrDefault(pool) ?? new PoolEntry(pool, DateTimeOffset.UtcNow, []);
                 if (!current.ScoreKeys.Contains(key))
                 {
-                    pools[pool] = current with { ScoreKeys = [.. current.ScoreKeys, key] };
+                    s.Pools[pool] = current with { ScoreKeys = [.. current.ScoreKeys, key] };
                 }
             });
 
@@ -30,38 +29,24 @@ public sealed class CatalogGrain([PersistentState("catalog", SiloStorage.Provide
 
     public Task AddTransferAsync(string outPool) => AddNameAsync(s => s.Transfers, outPool);
 
-    public Task<IReadOnlyList<string>> ListTransfersAsync() => Task.FromResult<IReadOnlyList<string>>([.. _state.State.Transfers.Order(StringComparer.Ordinal)]);
+    public Task<IReadOnlyList<string>> ListTransfersAsync() => Sorted(_state.State.Transfers);
 
     public Task AddDiversityRunAsync(string name) => AddNameAsync(s => s.DiversityRuns, name);
 
     public Task RemoveDiversityRunAsync(string name) =>
-        _state.State.DiversityRuns.Contains(name) ? UpdateAsync(_ => _state.State.DiversityRuns.Remove(name)) : Task.CompletedTask;
+        _state.State.DiversityRuns.Contains(name) ? _state.ChangeAsync(this, s => s.DiversityRuns.Remove(name)) : Task.CompletedTask;
 
-    public Task<IReadOnlyList<string>> ListDiversityRunsAsync() => Task.FromResult<IReadOnlyList<string>>([.. _state.State.DiversityRuns.Order(StringComparer.Ordinal)]);
+    public Task<IReadOnlyList<string>> ListDiversityRunsAsync() => Sorted(_state.State.DiversityRuns);
 
-    // The list is looked up inside the change: after a conflicting write the state is read again and is a new object.
-    private Task AddNameAsync(Func<CatalogState, List<string>> list, string name) => list(_state.State).Contains(name) ? Task.CompletedTask : UpdateAsync(_ =>
-    {
-        if (!list(_state.State).Contains(name))
+    private Task AddNameAsync(Func<CatalogState, List<string>> list, string name) => list(_state.State).Contains(name)
+        ? Task.CompletedTask
+        : _state.ChangeAsync(this, s =>
         {
-            list(_state.State).Add(name);
-        }
-    });
+            if (!list(s).Contains(name))
+            {
+                list(s).Add(name);
+            }
+        });
 
-    private async Task UpdateAsync(Action<Dictionary<string, PoolEntry>> change)
-    {
-        while (true)
-        {
-            change(_state.State.Pools);
-            try
-            {
-                await _state.WriteOrDiscardAsync(this);
-                return;
-            }
-            catch (InconsistentStateException)
-            {
-                await _state.ReadStateAsync();
-            }
-        }
-    }
+    private static Task<IReadOnlyList<string>> Sorted(List<string> names) => Task.FromResult<IReadOnlyList<string>>([.. names.Order(StringComparer.Ordinal)]);
 }

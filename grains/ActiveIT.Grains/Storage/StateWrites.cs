@@ -22,4 +22,26 @@ public static class StateWrites
             throw;
         }
     }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the state and writes it; when another activation wrote first (an ETag
+    /// conflict), reads the stored state and applies the change to that instead, until a write succeeds. The change
+    /// must therefore read what it changes from the state it is given.
+    /// </summary>
+    public static async Task ChangeAsync<T>(this IPersistentState<T> state, Grain grain, Action<T> change)
+    {
+        while (true)
+        {
+            change(state.State);
+            try
+            {
+                await state.WriteOrDiscardAsync(grain);
+                return;
+            }
+            catch (InconsistentStateException)
+            {
+                await state.ReadStateAsync();
+            }
+        }
+    }
 }
