@@ -83,6 +83,14 @@ public static class DiversityApi
         using (document)
         {
             var root = document.RootElement;
+            try
+            {
+                new Core.Formats.JsonFields("request body", Core.Formats.ImportLimits.Default).CheckText(root, "$");  // lone surrogates, before any name is read
+            }
+            catch (Core.Formats.TaskFormatException e)
+            {
+                throw new ArgumentException(e.Message);
+            }
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("results", out var results) || results.ValueKind != JsonValueKind.Array)
             {
                 throw new ArgumentException("request body, $.results: a run record (run.json of `activeit diversity`) needs a list of results");

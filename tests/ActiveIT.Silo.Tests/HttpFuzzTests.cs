@@ -12,13 +12,13 @@ namespace ActiveIT.Silo.Tests;
 
 /// <summary>
 /// The fuzz suite's HTTP half: a valid body of every endpoint that takes one (task lists, uploads, import-path,
-/// scoring, experiments, transfers, completions, chat), mutated as the reader fuzz mutates files, sent to a real silo.
+/// scoring, experiments, transfers, completions, chat, diversity runs), mutated as the reader fuzz mutates files, sent to a real silo.
 /// Never a 5xx; every refusal says why in its body, and a body that is not JSON is refused naming where it breaks;
 /// a refused import leaves its pool as it was. Fixed seed plus a rotating one (ACTIVEIT_FUZZ_SEED replays).
 /// </summary>
 public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int CasesPerEndpoint = 100;  // × 2 seeds × 8 endpoints = 1,600 a run
+    private const int CasesPerEndpoint = 100;  // × 2 seeds × 9 endpoints = 1,800 a run
     private readonly string _dir = Directory.CreateTempSubdirectory("activeit-http-fuzz-").FullName;
     private SiloServer _silo = null!;
 
@@ -30,7 +30,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             $"--ActiveIT:AdminKeys:0={SiloServer.Key}", $"--ActiveIT:ImportRoots:0={_dir}/imports", "--ActiveIT:MaxGenerationTokens=8", "--ActiveIT:MaxPromptsPerRequest=4");
     }
 
-    private sealed record Endpoint(string Name, string Path, byte[] Body, string ContentType, string? ImportPool = null);
+    private sealed record Endpoint(string Name, string Path, byte[] Body, string ContentType, string? ImportPool = null, string Method = "POST");
 
     private static byte[] Utf8Json(object value) => JsonSerializer.SerializeToUtf8Bytes(value, Json.Options);
 
@@ -59,6 +59,9 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
                 "application/json"),
             new("chat", "v1/chat/completions", Utf8Json(new { model = "tiny", messages = new[] { new { role = "user", content = "hi" } }, max_tokens = 4, stream = true }),
                 "application/json"),
+            new("diversity", "v1/diversity/fz", Utf8Json(new { finished = true, results = new[] { new { instructions = 2, seed = 1 } },
+                summary = new[] { new { alpha = 1.0, instructions = 2, unseen_mean = 0.5, unseen_std = 0.0, seen_mean = 0.9, seen_std = 0.0 } } }), "application/json",
+                Method: "PUT"),
         ];
     }
 
@@ -107,14 +110,14 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             output.WriteLine($"{endpoint.Name}: {cases} cases, {refused} refused");
             total += cases;
         }
-        Assert.Equal(8 * 2 * CasesPerEndpoint, total);
+        Assert.Equal(9 * 2 * CasesPerEndpoint, total);
     }
 
     private async Task<HttpResponseMessage> SendAsync(Endpoint endpoint, byte[] body)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new(endpoint.ContentType);
-        return await _silo.Client.PostAsync(endpoint.Path, content);
+        return await _silo.Client.SendAsync(new HttpRequestMessage(new HttpMethod(endpoint.Method), endpoint.Path) { Content = content });
     }
 
     private async Task<long> VersionAsync(string pool) =>

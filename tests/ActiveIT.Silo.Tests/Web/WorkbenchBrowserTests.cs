@@ -180,8 +180,16 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
     {
         var alice = await web.SignedInAsync("alice");
         await alice.GotoAsync("/experiments");
+        // As JSON: the form's config to edit; a field of the wrong type is refused saying where, then the fixed one goes in.
         await alice.FillAsync("[data-test=f-name]", "alices-run");
         await alice.FillAsync("[data-test=f-pool]", "families");
+        await alice.CheckAsync("[data-test=as-json]");
+        var json = await alice.InputValueAsync("[data-test=f-json]");
+        Assert.Contains("\"name\": \"alices-run\"", json);
+        await alice.FillAsync("[data-test=f-json]", json.Replace("\"rounds\": 2", "\"rounds\": \"two\""));
+        await alice.ClickAsync("[data-test=create]");
+        await Expect(alice.Locator("[data-test=form-errors]")).ToContainTextAsync("$.rounds");
+        await alice.FillAsync("[data-test=f-json]", json);
         await alice.ClickAsync("[data-test=create]");
         await Expect(alice.Locator("tr[data-experiment=alices-run] [data-test=start]")).ToBeVisibleAsync();
 
