@@ -15,6 +15,9 @@ namespace ActiveIT.Silo;
 /// </summary>
 public static class DiversityApi
 {
+    /// <summary>The fields of a summary row (DiversitySummary, as the CLI writes it) that the web page reads.</summary>
+    public static readonly string[] SummaryFields = ["alpha", "instructions", "examples_per_instruction", "seeds", "unseen_mean", "unseen_std", "seen_mean", "seen_std"];
+
     public static void MapDiversityApi(this IEndpointRouteBuilder app)
     {
         var runs = app.MapGroup("/v1/diversity");
@@ -98,6 +101,20 @@ public static class DiversityApi
             if (!root.TryGetProperty("summary", out var summary) || summary.ValueKind != JsonValueKind.Array)
             {
                 throw new ArgumentException("request body, $.summary: a run record needs its summary list (mean and std per instruction count)");
+            }
+            // What the page draws from each summary row must be there, and be numbers.
+            var row = 0;
+            foreach (var item in summary.EnumerateArray())
+            {
+                foreach (var field in SummaryFields)
+                {
+                    if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.Number
+                        || (field is "instructions" or "seeds" && !value.TryGetInt32(out _)))
+                    {
+                        throw new ArgumentException($"request body, $.summary[{row}].{field}: a {(field is "instructions" or "seeds" ? "whole number" : "number")} is required");
+                    }
+                }
+                row++;
             }
             var finished = root.TryGetProperty("finished", out var f) && f.ValueKind == JsonValueKind.True;
             return (results.GetArrayLength(), finished, text);

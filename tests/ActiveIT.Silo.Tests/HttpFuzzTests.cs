@@ -60,7 +60,8 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             new("chat", "v1/chat/completions", Utf8Json(new { model = "tiny", messages = new[] { new { role = "user", content = "hi" } }, max_tokens = 4, stream = true }),
                 "application/json"),
             new("diversity", "v1/diversity/fz", Utf8Json(new { finished = true, results = new[] { new { instructions = 2, seed = 1 } },
-                summary = new[] { new { alpha = 1.0, instructions = 2, unseen_mean = 0.5, unseen_std = 0.0, seen_mean = 0.9, seen_std = 0.0 } } }), "application/json",
+                summary = new[] { new { alpha = 1.0, instructions = 2, examples_per_instruction = 16.0, seeds = 1, unseen_mean = 0.5, unseen_std = 0.0, seen_mean = 0.9, seen_std = 0.0 } } }),
+                "application/json",
                 Method: "PUT"),
         ];
     }

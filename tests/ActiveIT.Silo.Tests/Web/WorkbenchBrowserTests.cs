@@ -287,5 +287,10 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         using var bad = await bob.PutAsync("v1/diversity/bobs", new StringContent("{\"summary\": []}"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("$.results", await bad.Content.ReadAsStringAsync());
+        // A summary row the page could not draw is refused at the door, naming the field.
+        using var partial = await bob.PutAsync("v1/diversity/bobs", new StringContent(
+            "{\"results\": [], \"summary\": [{\"alpha\": 1, \"instructions\": 2, \"examples_per_instruction\": 4, \"seeds\": 1, \"unseen_mean\": 0.5, \"unseen_std\": 0, \"seen_mean\": 1}]}"));
+        Assert.Equal(HttpStatusCode.BadRequest, partial.StatusCode);
+        Assert.Contains("$.summary[0].seen_std", await partial.Content.ReadAsStringAsync());
     }
 }
