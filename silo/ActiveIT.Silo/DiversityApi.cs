@@ -1,8 +1,8 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ActiveIT.Grains;
 using ActiveIT.Grains.Diversity;
 using ActiveIT.Grains.Pools;
+using ActiveIT.Grains.Access;
 using ActiveIT.Silo.Access;
 
 namespace ActiveIT.Silo;
@@ -16,6 +16,10 @@ namespace ActiveIT.Silo;
 public static class DiversityApi
 {
     /// <summary>The fields of a summary row (DiversitySummary, as the CLI writes it) that the web page reads.</summary>
+    private const long MaxRecordBytes = 16L << 20;
+    private const int MaxRecordDepth = 60;
+    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public static readonly string[] SummaryFields = ["alpha", "instructions", "examples_per_instruction", "seeds", "unseen_mean", "unseen_std", "seen_mean", "seen_std"];
 
     public static void MapDiversityApi(this IEndpointRouteBuilder app)
@@ -24,32 +28,31 @@ public static class DiversityApi
         runs.MapGet("", async (IGrainFactory grains) =>
         {
             var names = await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).ListDiversityRunsAsync();
-            var found = await Task.WhenAll(names.Select(n => grains.GetGrain<IDiversityRunGrain>(n).GetAsync()));
-            return Results.Ok(found.OfType<DiversityRun>().Select(r => new { r.Name, r.Owner, r.UpdatedAt, r.Models, r.Finished }));
+            return Results.Ok((await Task.WhenAll(names.Select(n => grains.GetGrain<IDiversityRunGrain>(n).InfoAsync()))).OfType<DiversityRunInfo>());
         });
         runs.MapGet("/{name}", async (string name, IGrainFactory grains) =>
-            await grains.GetGrain<IDiversityRunGrain>(name).GetAsync() is { } run
-                ? Results.Json(new JsonObject
-                {
-                    ["name"] = run.Name, ["owner"] = run.Owner, ["updated_at"] = run.UpdatedAt, ["models"] = run.Models, ["finished"] = run.Finished,
-                    ["record"] = JsonNode.Parse(run.Record),
-                })
-                : NotFound(name));
+        {
+            if (await grains.GetGrain<IDiversityRunGrain>(name).GetAsync() is not { } run)
+            {
+                return NotFound(name);
+            }
+            // The record goes out as it came in (raw): re-serialising a node tree one level deeper could pass the depth limit.
+            var head = JsonSerializer.Serialize(new { run.Name, run.Owner, run.UpdatedAt, run.Models, run.Finished, run.Cancelled }, SnakeCase);
+            return Results.Text($"{head[..^1]},\"record\":{run.Record}}}", "application/json");
+        });
         runs.MapPut("/{name}", async (string name, HttpRequest request, IGrainFactory grains, HttpContext http) =>
         {
             if (!NameRule.IsValid(name))
             {
                 throw new ArgumentException($"name: '{name}' — use 1–100 letters, digits, '-', '_' or '.'");
             }
-            var (models, finished, text) = await ReadRecordAsync(request);
+            var (models, finished, cancelled, text) = await ReadRecordAsync(request);
             var caller = Caller.Of(http)!;
-            var grain = grains.GetGrain<IDiversityRunGrain>(name);
-            var existing = await grain.GetAsync();
-            if (existing is not null && !caller.MayChange(existing.Owner))
+            var run = new DiversityRun(name, caller.User, DateTimeOffset.UtcNow, models, finished, text, cancelled);
+            if (await grains.GetGrain<IDiversityRunGrain>(name).PutAsync(run, mayReplaceOthers: caller.Role == Role.Admin) is { } owner)
             {
-                return NotYours(existing, caller, "replace");
+                return NotYours(name, owner, caller, "replace");
             }
-            await grain.PutAsync(new DiversityRun(name, existing?.Owner ?? caller.User, DateTimeOffset.UtcNow, models, finished, text));
             return Results.Ok(new { Name = name, Models = models, Finished = finished });
         });
         runs.MapDelete("/{name}", async (string name, IGrainFactory grains, HttpContext http) =>
@@ -62,26 +65,31 @@ public static class DiversityApi
             var caller = Caller.Of(http)!;
             if (!caller.MayChange(run.Owner))
             {
-                return NotYours(run, caller, "delete");
+                return NotYours(name, run.Owner, caller, "delete");
             }
             await grain.DeleteAsync();
             return Results.NoContent();
         });
     }
 
-    /// <summary>A run record: a JSON object whose "results" is a list (one entry per trained model); "finished" says whether the run ended.</summary>
-    private static async Task<(int Models, bool Finished, string Text)> ReadRecordAsync(HttpRequest request)
+    /// <summary>A run record: a JSON object whose "results" is a list (one entry per trained model) and whose "summary" rows
+    /// carry finite numbers; "finished" / "cancelled" say how the run stands. Bounded apart from the silo's request limit.</summary>
+    private static async Task<(int Models, bool Finished, bool Cancelled, string Text)> ReadRecordAsync(HttpRequest request)
     {
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = Math.Min(size.MaxRequestBodySize ?? long.MaxValue, MaxRecordBytes);
+        }
         using var reader = new StreamReader(request.Body);
         var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text);
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxRecordDepth });
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"request body, line {(e.LineNumber ?? 0) + 1}: not JSON ({e.Message})");
+            throw new ArgumentException($"request body, line {(e.LineNumber ?? 0) + 1}: not JSON, or nested deeper than {MaxRecordDepth} ({e.Message})");
         }
         using (document)
         {
@@ -102,27 +110,33 @@ public static class DiversityApi
             {
                 throw new ArgumentException("request body, $.summary: a run record needs its summary list (mean and std per instruction count)");
             }
-            // What the page draws from each summary row must be there, and be numbers.
+            if (root.TryGetProperty("config", out var config) && config.ValueKind != JsonValueKind.Object)
+            {
+                throw new ArgumentException("request body, $.config: the run's config, an object");
+            }
+            // What the page draws from each summary row must be there, and be finite numbers.
             var row = 0;
             foreach (var item in summary.EnumerateArray())
             {
                 foreach (var field in SummaryFields)
                 {
+                    var whole = field is "instructions" or "seeds";
                     if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.Number
-                        || (field is "instructions" or "seeds" && !value.TryGetInt32(out _)))
+                        || !value.TryGetDouble(out var number) || !double.IsFinite(number) || (whole && !value.TryGetInt32(out _)))
                     {
-                        throw new ArgumentException($"request body, $.summary[{row}].{field}: a {(field is "instructions" or "seeds" ? "whole number" : "number")} is required");
+                        throw new ArgumentException($"request body, $.summary[{row}].{field}: a {(whole ? "whole number" : "finite number")} is required");
                     }
                 }
                 row++;
             }
-            var finished = root.TryGetProperty("finished", out var f) && f.ValueKind == JsonValueKind.True;
-            return (results.GetArrayLength(), finished, text);
+            return (results.GetArrayLength(), Flag(root, "finished"), Flag(root, "cancelled"), text);
         }
     }
 
-    private static IResult NotYours(DiversityRun run, Caller caller, string action) => Results.Problem(statusCode: 403, title: "Another user's run",
-        detail: $"diversity run '{run.Name}' belongs to {run.Owner}; {caller} may {action} only their own (admins may {action} any)");
+    private static bool Flag(JsonElement root, string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+
+    private static IResult NotYours(string name, string owner, Caller caller, string action) => Results.Problem(statusCode: 403, title: "Another user's run",
+        detail: $"diversity run '{name}' belongs to {owner}; {caller} may {action} only their own (admins may {action} any)");
 
     private static IResult NotFound(string name) => Results.Problem(statusCode: 404, title: "No such diversity run", detail: $"no diversity run '{name}'");
 }

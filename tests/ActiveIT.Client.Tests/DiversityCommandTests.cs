@@ -129,6 +129,9 @@ public sealed class DiversityCommandTests : IDisposable
     [InlineData("--no-op-share 1.5", "NoOpShare must be in [0, 1]")]
     [InlineData("--alphabet 40", "AlphabetSize must be in 2..26")]
     [InlineData("--max-pattern 50", "InputLength must be >= MaxPatternLength")]
+    [InlineData("--seeds 3,3", "--seeds lists a seed twice")]
+    [InlineData("--instructions 2,2", "--instructions lists a count twice")]
+    [InlineData("--silo localhost:5080", "--silo 'localhost:5080': an http(s) URL")]
     public void Diversity_InvalidConfigNamesTheOption(string extra, string message)
     {
         var (code, _, stderr) = CliRunner.Run($"diversity {Small} {extra}");

@@ -69,7 +69,8 @@ internal class DiversityCommand : Command
             var config = BuildConfig(parse, _engine.Apply(parse));
             var outDir = parse.GetValue(_out)!;
             using var publisher = parse.GetValue(_silo) is { } silo
-                ? new DiversityPublisher(silo, parse.GetValue(_name) ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir))), Console.Error)
+                ? new DiversityPublisher(silo, parse.GetValue(_name) ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir))), Console.Error,
+                    cancellationToken)
                 : null;
             DiversityExperiment.Execute(config, outDir, parse.GetValue(_json), Console.Out, cancellationToken, publisher is null ? null : publisher.Publish);
             return ExitCodes.Success;

@@ -39,6 +39,10 @@ internal sealed record DiversityConfig(
         Require(InstructionCounts.All(c => c <= ExampleBudget), "budget", $"({ExampleBudget}) must be at least the largest instruction count ({InstructionCounts.Max()})");
         Require(TestRules > 0 && TestExamples > 0, "test-rules/test-examples", "must be positive");
         Require(Seeds.Count > 0, "seeds", "needs at least one seed");
+        // Each (α, count, seed) is one model; a value given twice would train the same point twice and pair it with itself.
+        Require(Seeds.Distinct().Count() == Seeds.Count, "seeds", "lists a seed twice");
+        Require(InstructionCounts.Distinct().Count() == InstructionCounts.Count, "instructions", "lists a count twice");
+        Require(Alphas.Distinct().Count() == Alphas.Count, "alpha", "lists a value twice");
         Require(BatchSize > 0 && Epochs > 0, "batch-size/epochs", "must be positive");
         Require(Alphas.Count > 0 && Alphas.All(a => a > 0), "alpha", "needs positive values");
         Require(Frequency != InstructionFrequency.Uniform || Alphas.Count == 1, "alpha", "takes several values only with --frequency power-law-index or power-law-weight");

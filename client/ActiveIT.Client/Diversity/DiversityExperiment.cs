@@ -41,12 +41,12 @@ internal static class DiversityExperiment
 
         var progress = new ProgressLine();
         var results = new List<DiversityPointResult>();
-        string Record(bool finished)
+        string Record(bool finished, bool cancelled = false)
         {
             var summary = DiversitySummary.From(results);
             return JsonSerializer.Serialize(new
             {
-                Command = "activeit diversity", Finished = finished, Config = config, Environment = environment, TotalSeconds = total.Elapsed.TotalSeconds,
+                Command = "activeit diversity", Finished = finished, Cancelled = cancelled, Config = config, Environment = environment, TotalSeconds = total.Elapsed.TotalSeconds,
                 Results = results, Summary = summary, Convergence = DiversityChecks.Convergence(summary), Steps = DiversityChecks.Steps(results),
             }, Json.Indented);
         }
@@ -57,23 +57,36 @@ internal static class DiversityExperiment
         IProgress<TrainingProgress> report = new SyncProgress<TrainingProgress>(p => progress.Update(
             $"[{point + 1}/{points}] step {p.Step}/{p.TotalSteps} epoch {p.Epoch + 1}/{config.Epochs} loss {p.Result.Loss:F4} " +
             $"{p.TargetTokens / Math.Max(p.ElapsedSeconds, 1e-9):F0} target tok/s, {total.Elapsed.TotalMinutes:F1} min elapsed"));
-        foreach (var r in runner.Run(report, cancellationToken))
+        try
         {
-            point++;
-            progress.Clear();
-            results.Add(r);
-            if (json)
+            Train();
+        }
+        catch (OperationCanceledException)
+        {
+            publish?.Invoke(Record(finished: false, cancelled: true));  // on the silo too, instead of seeming to train on
+            throw;
+        }
+
+        void Train()
+        {
+            foreach (var r in runner.Run(report, cancellationToken))
             {
-                stdout.WriteLine(Json.Line(r));
+                point++;
+                progress.Clear();
+                results.Add(r);
+                if (json)
+                {
+                    stdout.WriteLine(Json.Line(r));
+                }
+                else
+                {
+                    stdout.WriteLine(table.Line([$"{r.Instructions}", Fmt(r.Alpha), $"{r.EffectiveInstructions}", Fmt(r.ExamplesPerInstruction), $"{r.Seed}",
+                        Fmt(r.Unseen.Value), Fmt(r.UnseenHasOp.Value), Fmt(r.UnseenNoOp.Value), Fmt(r.Seen.Value), Fmt(r.Overlap.Either), Fmt(r.FinalLoss), $"{r.Steps}",
+                        Fmt(r.TrainSeconds), $"{r.TrainTokensPerSecond:F0}"]));
+                }
+                WriteCsv(Path.Combine(outDir, "results.csv"), results);
+                publish?.Invoke(Record(finished: false));
             }
-            else
-            {
-                stdout.WriteLine(table.Line([$"{r.Instructions}", Fmt(r.Alpha), $"{r.EffectiveInstructions}", Fmt(r.ExamplesPerInstruction), $"{r.Seed}",
-                    Fmt(r.Unseen.Value), Fmt(r.UnseenHasOp.Value), Fmt(r.UnseenNoOp.Value), Fmt(r.Seen.Value), Fmt(r.Overlap.Either), Fmt(r.FinalLoss), $"{r.Steps}",
-                    Fmt(r.TrainSeconds), $"{r.TrainTokensPerSecond:F0}"]));
-            }
-            WriteCsv(Path.Combine(outDir, "results.csv"), results);
-            publish?.Invoke(Record(finished: false));
         }
 
         var summary = DiversitySummary.From(results);

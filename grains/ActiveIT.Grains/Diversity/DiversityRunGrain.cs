@@ -11,11 +11,18 @@ public sealed class DiversityRunGrain([PersistentState("run", SiloStorage.Provid
 
     public Task<DiversityRun?> GetAsync() => Task.FromResult(_state.State.Run);
 
-    public async Task PutAsync(DiversityRun run)
+    public Task<DiversityRunInfo?> InfoAsync() => Task.FromResult(_state.State.Run?.Info);
+
+    public async Task<string?> PutAsync(DiversityRun run, bool mayReplaceOthers)
     {
-        _state.State.Run = run;
+        if (_state.State.Run is { } existing && existing.Owner != run.Owner && !mayReplaceOthers)
+        {
+            return existing.Owner;
+        }
+        _state.State.Run = run with { Owner = _state.State.Run?.Owner ?? run.Owner };
         await _state.WriteOrDiscardAsync(this);
-        await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).AddDiversityRunAsync(run.Name);
+        await Catalog.NoteAsync(GrainFactory, c => c.AddDiversityRunAsync(run.Name));  // the CLI publishes again after the next model
+        return null;
     }
 
     public async Task<bool> DeleteAsync()

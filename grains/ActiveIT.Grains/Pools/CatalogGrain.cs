@@ -20,7 +20,7 @@ public sealed class CatalogGrain([PersistentState("catalog", SiloStorage.Provide
                 var current = s.Pools.GetValueOrDefault(pool) ?? new PoolEntry(pool, DateTimeOffset.UtcNow, []);
                 if (!current.ScoreKeys.Contains(key))
                 {
-                    s.Pools[pool] = current with { ScoreKeys = [.. current.ScoreKeys, key] };
+                    s.Pools[pool] = current with { ScoreKeys = current.ScoreKeys.Append(key).ToArray() };
                 }
             });
 

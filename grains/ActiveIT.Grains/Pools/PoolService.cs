@@ -30,7 +30,7 @@ public sealed class PoolService(IGrainFactory grains) : IPoolService
         // The commit point: until this one write, the pool is exactly as it was.
         cancellationToken.ThrowIfCancellationRequested();
         var summary = await grains.GetGrain<ITaskPoolGrain>(pool).AddOrUpdateAsync(members, origin);
-        await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).AddPoolAsync(pool);
+        await Catalog.NoteAsync(grains, c => c.AddPoolAsync(pool));
         return summary;
     }
 

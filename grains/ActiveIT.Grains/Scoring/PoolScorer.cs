@@ -83,7 +83,7 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
         }
         if (results.Any(r => r is not null))
         {
-            await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).AddScoreKeyAsync(pool, Key);
+            await Catalog.NoteAsync(grains, c => c.AddScoreKeyAsync(pool, Key));
         }
         return [.. results.OfType<PoolScoreResult>()];
     }

@@ -30,18 +30,38 @@ public static class StateWrites
     /// </summary>
     public static async Task ChangeAsync<T>(this IPersistentState<T> state, Grain grain, Action<T> change)
     {
-        while (true)
+        const int Attempts = 20;
+        for (var attempt = 1; ; attempt++)
         {
-            change(state.State);
             try
             {
+                change(state.State);
                 await state.WriteOrDiscardAsync(grain);
                 return;
             }
-            catch (InconsistentStateException)
+            catch (InconsistentStateException) when (attempt < Attempts)
             {
-                await state.ReadStateAsync();
+                await ReadOrDiscardAsync(state, grain);
             }
+            catch (Exception e) when (e is not InconsistentStateException)
+            {
+                // A change that threw halfway, or a failed write: memory may differ from the store; start afresh.
+                grain.DeactivateOnIdle();
+                throw;
+            }
+        }
+    }
+
+    private static async Task ReadOrDiscardAsync<T>(IPersistentState<T> state, Grain grain)
+    {
+        try
+        {
+            await state.ReadStateAsync();
+        }
+        catch
+        {
+            grain.DeactivateOnIdle();
+            throw;
         }
     }
 }

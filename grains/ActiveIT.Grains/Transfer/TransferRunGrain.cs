@@ -27,7 +27,7 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
             _state.State.StartedAt = DateTimeOffset.UtcNow;
         }
         await WriteAsync();
-        await GrainFactory.GetGrain<Pools.ICatalogGrain>(Pools.ICatalogGrain.Key).AddTransferAsync(spec.OutPool);
+        await Pools.Catalog.NoteAsync(GrainFactory, c => c.AddTransferAsync(spec.OutPool));
         return _state.State;
     }
 
