@@ -111,6 +111,7 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         await Expect(page.Locator("[data-test=error-rounds]")).ToContainTextAsync("must be 0-1000");  // next to its field
         await page.FillAsync("[data-test=f-rounds]", "2");
         await page.FillAsync("[data-test=f-per-round]", "3");
+        await page.FillAsync("[data-test=f-seeds]", "1, 2");
         await page.ClickAsync("[data-test=create]");
         await Expect(page.Locator("[data-test=created]")).ToContainTextAsync("smoke-pu");
 
@@ -123,26 +124,32 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         await Expect(page.Locator("tr[data-experiment=smoke-pu] [data-test=status]")).ToHaveTextAsync(new Regex("queued|running"));
         await page.GotoAsync("/experiments/smoke-pu");
         await Expect(page.Locator("[data-test=owner]")).ToHaveTextAsync("alice");
-        // The curve grows while the page stays open: points are counted from the chart, not from a reload.
+        // The curve grows while the page stays open: some frame shows a partial curve (checked in the browser at every
+        // animation frame, so no drawn state is missed), and later, with no reload, the whole one.
         var points = page.Locator("#curve .scatterlayer .trace .points path");
-        var seen = new List<int>();
-        var deadline = DateTime.UtcNow.AddMinutes(6);
-        while (DateTime.UtcNow < deadline && await page.Locator("[data-test=status]").TextContentAsync() != "completed")
-        {
-            seen.Add(await points.CountAsync());
-            await page.WaitForTimeoutAsync(500);
-        }
-        await Expect(page.Locator("[data-test=status]")).ToHaveTextAsync("completed");
-        await Expect(points).ToHaveCountAsync(3);  // rounds 0, 1, 2 of one seed
-        // Drawn with some rounds and not yet all, without a reload: the chart grew while the page stayed open.
-        Assert.True(seen.Any(c => c is > 0 and < 3), $"the page saw the curve at {string.Join(",", seen.Distinct())} points before completion");
+        await page.WaitForFunctionAsync("() => { const n = document.querySelectorAll('#curve .scatterlayer .trace .points path').length; return n > 0 && n < 6; }",
+            null, new PageWaitForFunctionOptions { Timeout = 360_000 });
+        await Expect(page.Locator("[data-test=status]")).ToHaveTextAsync("completed", new LocatorAssertionsToHaveTextOptions { Timeout = 360_000 });
+        await Expect(points).ToHaveCountAsync(6);  // rounds 0, 1, 2 of two seeds
         await Expect(page.Locator("[data-test=rounds]")).ToContainTextAsync("prompt-uncertainty");
         await web.ScreenshotAsync(page, "experiment");
         await Expect(readerRow.Locator("[data-test=status]")).ToHaveTextAsync("completed");
         await web.ScreenshotAsync(reader, "experiments");
 
+        // A second experiment, random selection on the same config (made through the API), for the compare chart.
+        using (var api = web.ClientFor("alice"))
+        {
+            var config = (await api.GetFromJsonAsync<ActiveIT.Grains.Curriculum.Experiment>("v1/experiments/smoke-pu", ActiveIT.Client.Output.Json.Options))!.Config
+                with { Name = "smoke-random", Strategy = "random" };
+            (await api.PostAsJsonAsync("v1/experiments", config, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
+            (await api.PostAsync("v1/experiments/smoke-random/start", null)).EnsureSuccessStatusCode();
+        }
+        await Expect(reader.Locator("tr[data-experiment=smoke-random] [data-test=status]")).ToHaveTextAsync("completed",
+            new LocatorAssertionsToHaveTextOptions { Timeout = 360_000 });
         await page.GotoAsync("/compare");
-        await Expect(page.Locator("#compare .scatterlayer .trace .points path")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#compare .scatterlayer .trace .points path")).ToHaveCountAsync(6);  // two experiments' means, 3 rounds each
+        await Expect(page.Locator("#compare .legend")).ToContainTextAsync("smoke-random");
+        Assert.True(await page.Locator("#compare .scatterlayer .trace .fills path").CountAsync() >= 2, "no ± std band drawn");  // two seeds each
         await web.ScreenshotAsync(page, "compare");
 
         // The PU strategy scored the pool with each round's model: the map has them. Hover names a task; the category

@@ -80,6 +80,14 @@ public sealed class WorkbenchFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>The API as <paramref name="user"/> (their key).</summary>
+    public HttpClient ClientFor(string user)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Url + "/") };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Keys[user]);
+        return client;
+    }
+
     public async Task<IBrowserContext> NewContextAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Url, ViewportSize = new() { Width = 1360, Height = 900 } });
