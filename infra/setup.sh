@@ -35,7 +35,7 @@ command -v dotnet >/dev/null || { echo "activeit: the .NET 10 SDK (dotnet) is re
 
 # Rebuild when any source is newer than the last successful build.
 stamp=".activeit/build.stamp"
-if [[ -f "$stamp" ]] && [[ -z "$(find core engine client grains silo bench Directory.Build.props Directory.Build.targets Directory.Packages.props -newer "$stamp" -type f \
+if [[ -f "$stamp" ]] && [[ -z "$(find core engine client grains runs silo bench Directory.Build.props Directory.Build.targets Directory.Packages.props -newer "$stamp" -type f \
       \( -name '*.cs' -o -name '*.razor' -o -name '*.css' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.sql' \) \
       -not -path '*/bin/*' -not -path '*/obj/*' 2>/dev/null | head -1)" ]]; then
   exit 0

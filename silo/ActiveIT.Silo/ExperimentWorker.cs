@@ -1,3 +1,4 @@
+using ActiveIT.Runs.Curriculum;
 using System.Reflection;
 using System.Threading.Channels;
 using ActiveIT.Engine;

@@ -1,6 +1,6 @@
 using ActiveIT.Core.Uncertainty;
 using ActiveIT.Engine.Scoring;
-using ActiveIT.Grains.Scoring;
+using ActiveIT.Runs.Scoring;
 
 namespace ActiveIT.Silo;
 

@@ -1,3 +1,4 @@
+using ActiveIT.Runs;
 using System.Text.Json;
 using System.Threading.Channels;
 
@@ -17,7 +18,7 @@ public static class ProgressStream
         {
             try
             {
-                return await work(new Grains.SyncProgress<TProgress>(p => progress.Writer.TryWrite(p)), http.RequestAborted);
+                return await work(new Runs.SyncProgress<TProgress>(p => progress.Writer.TryWrite(p)), http.RequestAborted);
             }
             finally
             {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
-using ActiveIT.Grains.Scoring;
+using ActiveIT.Runs.Scoring;
 using ActiveIT.Silo.Completions;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using ActiveIT.Runs.Transfer;
 using ActiveIT.Grains.Pools;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Grains.Transfer;

@@ -1,3 +1,6 @@
+using ActiveIT.Runs;
+using ActiveIT.Runs.Curriculum;
+using ActiveIT.Runs.Pretraining;
 using ActiveIT.Core.Rewriting;
 using ActiveIT.Grains.Curriculum;
 using ActiveIT.Grains.Hosting;
@@ -84,7 +87,7 @@ public sealed class CurriculumTests : IDisposable
         var round1 = run.Rounds.Single(r => r.Round == 1).Selection;
         Assert.Equal(13, round1.Candidates);
         Assert.Equal(13, round1.ScoredNow);
-        var scorer = new Scoring.PoolScorer(host.Grains, new Engine.Backends.LocalEngineBackend(null!, CurriculumRunner.ModelId(Config("x").Model),
+        var scorer = new Runs.Scoring.PoolScorer(host.Grains, new Engine.Backends.LocalEngineBackend(null!, CurriculumRunner.ModelId(Config("x").Model),
             run.Rounds.Single(r => r.Round == 0).Training!.ModelVersion), new Engine.Scoring.ScorerConfig(2, 2, 0.2, 0, 8));
         var cached = (await scorer.CachedAsync("rewrite")).Where(s => !selected.Take(4).Contains(s.TaskId) && !run.EvaluationTaskIds.Contains(s.TaskId)).ToList();
         Assert.Equal(13, cached.Count);

@@ -1,3 +1,4 @@
+using ActiveIT.Runs;
 using ActiveIT.Core.Rewriting;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
@@ -5,7 +6,7 @@ using ActiveIT.Engine.Scoring;
 using ActiveIT.Grains;
 using ActiveIT.Grains.Hosting;
 using ActiveIT.Grains.Pools;
-using ActiveIT.Grains.Scoring;
+using ActiveIT.Runs.Scoring;
 
 namespace ActiveIT.Grains.Tests;
 

@@ -125,7 +125,7 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         // The scores are in the silo's task grains, under the served file's hash: the same key a local `score --model FILE` uses.
         var version = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(_dir, "tiny.safetensors"))))[..16];
         var grains = _silo.Services.GetRequiredService<Orleans.IGrainFactory>();
-        var cached = await new ActiveIT.Grains.Scoring.PoolScorer(grains, new LocalEngineBackend(_model, "tiny", version), new ScorerConfig(2, 2, MaxNewTokens: 3))
+        var cached = await new ActiveIT.Runs.Scoring.PoolScorer(grains, new LocalEngineBackend(_model, "tiny", version), new ScorerConfig(2, 2, MaxNewTokens: 3))
             .CachedAsync("shared");
         Assert.Equal(5, cached.Count);
 
@@ -144,7 +144,7 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         (await _silo.Client.PostAsJsonAsync("v1/pools/m/tasks", tasks, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
         var grains = _silo.Services.GetRequiredService<Orleans.IGrainFactory>();
         var config = new ScorerConfig(2, 2, MaxNewTokens: 3);
-        await new ActiveIT.Grains.Scoring.PoolScorer(grains, new LocalEngineBackend(_model, "tiny", "v1"), config).ScoreAsync("m");
+        await new ActiveIT.Runs.Scoring.PoolScorer(grains, new LocalEngineBackend(_model, "tiny", "v1"), config).ScoreAsync("m");
 
         var query = "model=tiny&version=v1&instances=2&perturbations=2&maxNewTokens=3";
         var json = await _silo.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"v1/pools/m/map?{query}");

@@ -1,3 +1,4 @@
+using ActiveIT.Runs.Transfer;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using ActiveIT.Runs.Pretraining;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -163,8 +164,8 @@ internal sealed class DemoCommand : Command
             if (await grains.GetGrain<ITaskGrain>(member.ContentHash).GetScoreAsync(key) is { } score
                 && await pools.GetTaskAsync(demo.PoolName, member.TaskId, cancellationToken) is { } task)
             {
-                points.Add(new TaskMap.Point(member.TaskId, score.Values[ActiveIT.Grains.Scoring.PoolScorer.PromptUncertainty],
-                    score.Values[ActiveIT.Grains.Scoring.PoolScorer.PredictionProbability]));
+                points.Add(new TaskMap.Point(member.TaskId, score.Values[ActiveIT.Runs.Scoring.PoolScorer.PromptUncertainty],
+                    score.Values[ActiveIT.Runs.Scoring.PoolScorer.PredictionProbability]));
                 truth[member.TaskId] = task.Metadata.GetValueOrDefault(FamilyTaskSource.Injected, "none");
             }
         }

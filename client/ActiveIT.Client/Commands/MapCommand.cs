@@ -7,7 +7,7 @@ using ActiveIT.Client.Pools;
 using ActiveIT.Core.Families;
 using ActiveIT.Core.Uncertainty;
 using ActiveIT.Grains.Pools;
-using ActiveIT.Grains.Scoring;
+using ActiveIT.Runs.Scoring;
 
 namespace ActiveIT.Client.Commands;
 

@@ -1,3 +1,5 @@
+using ActiveIT.Runs;
+using ActiveIT.Runs.Pretraining;
 using System.CommandLine;
 using System.Text.Json;
 using ActiveIT.Client.Output;

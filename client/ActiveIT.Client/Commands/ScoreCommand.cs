@@ -4,7 +4,7 @@ using ActiveIT.Client.Output;
 using ActiveIT.Client.Pools;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
-using ActiveIT.Grains.Scoring;
+using ActiveIT.Runs.Scoring;
 
 namespace ActiveIT.Client.Commands;
 

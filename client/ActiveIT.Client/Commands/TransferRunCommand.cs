@@ -1,3 +1,4 @@
+using ActiveIT.Runs.Transfer;
 using System.CommandLine;
 using System.Diagnostics;
 using ActiveIT.Client.Output;

@@ -1,3 +1,4 @@
+using ActiveIT.Runs;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

@@ -1,3 +1,4 @@
+using ActiveIT.Runs.Pretraining;
 using ActiveIT.Core.Families;
 using ActiveIT.Core.Tasks;
 using ActiveIT.Grains.Curriculum;

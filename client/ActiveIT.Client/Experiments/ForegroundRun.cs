@@ -1,3 +1,5 @@
+using ActiveIT.Runs;
+using ActiveIT.Runs.Curriculum;
 using ActiveIT.Grains;
 using ActiveIT.Grains.Curriculum;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ActiveIT.Client.Output;
 using ActiveIT.Engine.Scoring;
-using ActiveIT.Grains.Scoring;
+using ActiveIT.Runs.Scoring;
 
 namespace ActiveIT.Client.Pools;
 

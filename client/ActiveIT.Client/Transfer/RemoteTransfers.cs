@@ -1,3 +1,4 @@
+using ActiveIT.Runs.Transfer;
 using ActiveIT.Client.Pools;
 using ActiveIT.Core.Transfer;
 using ActiveIT.Grains.Transfer;

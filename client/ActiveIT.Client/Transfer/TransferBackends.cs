@@ -1,3 +1,4 @@
+using ActiveIT.Runs.Transfer;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Checkpoints;

@@ -64,7 +64,11 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
         await grain.DeleteAsync();
         await grains.GetGrain<IExperimentQueueGrain>(IExperimentQueueGrain.Key).RemoveAsync(name);
         await grains.GetGrain<IExperimentRegistryGrain>(RegistryKey).RemoveAsync(name);
-        CurriculumRunner.DeleteFiles(experimentsDir, name);
+        // The runner keeps each seed's checkpoints in a folder named after the experiment.
+        if (Path.Combine(experimentsDir, name) is var dir && Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
         return true;
     }
 

@@ -7,7 +7,7 @@ using ActiveIT.Core.Families;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
 
-namespace ActiveIT.Grains.Curriculum;
+namespace ActiveIT.Runs.Pretraining;
 
 /// <summary>How a families base model is pretrained (issue #13): which families' documents, the strings they use, the
 /// model (its context is what fine-tuning prompts may use; documents are <see cref="DocumentChars"/> long, shorter is

@@ -3,7 +3,7 @@ using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
 using ActiveIT.Grains.Pools;
 
-namespace ActiveIT.Grains.Scoring;
+namespace ActiveIT.Runs.Scoring;
 
 /// <summary>
 /// Scores every task of a pool that has no score yet for this model version and scorer config, <paramref name="tasksPerCall"/>

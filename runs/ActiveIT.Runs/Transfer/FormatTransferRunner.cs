@@ -5,8 +5,9 @@ using ActiveIT.Core.Transfer;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
 using ActiveIT.Grains.Pools;
+using ActiveIT.Grains.Transfer;
 
-namespace ActiveIT.Grains.Transfer;
+namespace ActiveIT.Runs.Transfer;
 
 /// <summary>Progress of a run: tasks handled, and what it has spent in all its sessions.</summary>
 public readonly record struct TransferProgress(int Done, int Total, TransferSpend Spend);

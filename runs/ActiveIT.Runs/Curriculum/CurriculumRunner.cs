@@ -9,9 +9,11 @@ using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
 using ActiveIT.Grains.Pools;
-using ActiveIT.Grains.Scoring;
+using ActiveIT.Grains.Curriculum;
+using ActiveIT.Runs.Pretraining;
+using ActiveIT.Runs.Scoring;
 
-namespace ActiveIT.Grains.Curriculum;
+namespace ActiveIT.Runs.Curriculum;
 
 /// <summary>
 /// Runs an experiment's rounds (methods.md §1) on the local engine: per seed, split the pool; then each round score
@@ -71,15 +73,6 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
     public static string CheckpointPath(string experiment, ulong seed, int round) => Path.Combine(experiment, $"seed-{seed}", $"round-{round}.safetensors");
 
     /// <summary>Deletes an experiment's checkpoints.</summary>
-    public static void DeleteFiles(string experimentsDir, string experiment)
-    {
-        var dir = Path.Combine(experimentsDir, experiment);
-        if (Directory.Exists(dir))
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
     /// <summary>Model id of experiment checkpoints: with the weights' hash as version it keys the pool's cached scores.</summary>
     public static string ModelId(ModelSpec m) => $"gptj-{m.Layers}l-{m.Heads}h-{m.DModel}d-{m.Context}t";
 

@@ -3,7 +3,7 @@ using ActiveIT.Core.Tasks;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
 
-namespace ActiveIT.Grains.Curriculum;
+namespace ActiveIT.Runs.Curriculum;
 
 /// <summary>
 /// What a curriculum trains on and evaluates with, all in the NIV2 / Tk-Instruct prompt (definition + 2 positive

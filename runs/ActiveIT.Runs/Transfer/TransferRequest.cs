@@ -1,6 +1,6 @@
 using ActiveIT.Core.Transfer;
 
-namespace ActiveIT.Grains.Transfer;
+namespace ActiveIT.Runs.Transfer;
 
 /// <summary>
 /// A transfer run as the CLI and the silo's POST /v1/transfers take it. <see cref="Backend"/> is "local" (a model of the
