@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.Text.Json;
 using ActiveIT.Grains.Curriculum;
 using ActiveIT.Silo.Access;
@@ -40,7 +41,7 @@ public static class ExperimentApi
                 return refused;
             }
             var experiment = await service.StartAsync(name, ct);
-            if (experiment.Status == ExperimentStatus.Queued)
+            if (experiment.Status == RunStatus.Queued)
             {
                 await worker.EnqueueAsync(name);
             }
@@ -60,7 +61,7 @@ public static class ExperimentApi
             {
                 await http.Response.WriteAsync($"event: experiment\ndata: {JsonSerializer.Serialize(experiment, json.Value.SerializerOptions)}\n\n", http.RequestAborted);
                 await http.Response.Body.FlushAsync(http.RequestAborted);
-                if (experiment.Status is not (ExperimentStatus.Queued or ExperimentStatus.Running))
+                if (experiment.Status is not (RunStatus.Queued or RunStatus.Running))
                 {
                     return;
                 }
@@ -95,7 +96,7 @@ public static class ExperimentApi
             return null;
         }
         var active = (await service.ListAsync(ct))
-            .Count(e => e.Owner == caller.User && e.Name != name && e.Status is ExperimentStatus.Queued or ExperimentStatus.Running);
+            .Count(e => e.Owner == caller.User && e.Name != name && e.Status is RunStatus.Queued or RunStatus.Running);
         return active < limit ? null : Results.Problem(statusCode: 429, title: "Too many active experiments",
             detail: $"{caller.User} has {active} experiments queued or running; ActiveIT:MaxActiveExperimentsPerUser allows {limit}: cancel one or wait for one to finish");
     }

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.Text.RegularExpressions;
 using System.Diagnostics;
 using System.Text.Json;
@@ -130,7 +131,7 @@ public sealed class ExperimentCommandTests : IDisposable
             child.Kill(entireProcessTree: true);  // SIGKILL in round 1
             await child.WaitForExitAsync();
             var killed = (await service.GetAsync("killed"))!;
-            Assert.Equal(ExperimentStatus.Running, killed.Status);  // nobody said otherwise: the lease is left behind
+            Assert.Equal(RunStatus.Running, killed.Status);  // nobody said otherwise: the lease is left behind
             Assert.Null(killed.Runs.Single().Rounds.Single(r => r.Round == 1).Evaluation);
         }
 
@@ -146,7 +147,7 @@ public sealed class ExperimentCommandTests : IDisposable
         static string[] Summary(Experiment e) => [.. e.Runs.Single().Rounds.OrderBy(r => r.Round)
             .Select(r => $"{string.Join(",", r.Selection.Selected.Select(s => s.TaskId))} {r.Training!.ModelVersion} {r.Evaluation!.Value}")];
         var resumed = (await experiments.GetAsync("killed"))!;
-        Assert.Equal(ExperimentStatus.Completed, resumed.Status);
+        Assert.Equal(RunStatus.Completed, resumed.Status);
         Assert.Equal(2, resumed.Sessions.Count);
         Assert.Equal(string.Join("\n", Summary((await experiments.GetAsync("whole"))!)), string.Join("\n", Summary(resumed)));
     }

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using ActiveIT.Runs;
 using ActiveIT.Runs.Curriculum;
 using ActiveIT.Runs.Pretraining;
@@ -63,7 +64,7 @@ public sealed class CurriculumTests : IDisposable
         var steps = new List<string>();
         var done = await Runner(host).RunAsync("pu", new SyncProgress<ExperimentProgress>(p => steps.Add($"{p.Round}/{p.Step}")));
 
-        Assert.Equal(ExperimentStatus.Completed, done.Status);
+        Assert.Equal(RunStatus.Completed, done.Status);
         Assert.Null(done.Runner);
         var run = Assert.Single(done.Runs);
         Assert.Equal(3, run.EvaluationTaskIds.Count);
@@ -87,7 +88,7 @@ public sealed class CurriculumTests : IDisposable
         var round1 = run.Rounds.Single(r => r.Round == 1).Selection;
         Assert.Equal(13, round1.Candidates);
         Assert.Equal(13, round1.ScoredNow);
-        var scorer = new Runs.Scoring.PoolScorer(host.Grains, new Engine.Backends.LocalEngineBackend(null!, CurriculumRunner.ModelId(Config("x").Model),
+        var scorer = new ActiveIT.Runs.Scoring.PoolScorer(host.Grains, new Engine.Backends.LocalEngineBackend(null!, CurriculumRunner.ModelId(Config("x").Model),
             run.Rounds.Single(r => r.Round == 0).Training!.ModelVersion), new Engine.Scoring.ScorerConfig(2, 2, 0.2, 0, 8));
         var cached = (await scorer.CachedAsync("rewrite")).Where(s => !selected.Take(4).Contains(s.TaskId) && !run.EvaluationTaskIds.Contains(s.TaskId)).ToList();
         Assert.Equal(13, cached.Count);
@@ -118,12 +119,12 @@ public sealed class CurriculumTests : IDisposable
             });
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(host).RunAsync("interrupted", progress, stop.Token));
             var paused = (await service.GetAsync("interrupted"))!;
-            Assert.Equal(ExperimentStatus.Paused, paused.Status);
+            Assert.Equal(RunStatus.Paused, paused.Status);
             Assert.Null(paused.Runs.Single().Rounds.SingleOrDefault(r => r.Round == 2)?.Training);
         }
         await using var restarted = await HostAsync();
         var resumed = await Runner(restarted).RunAsync("interrupted");
-        Assert.Equal(ExperimentStatus.Completed, resumed.Status);
+        Assert.Equal(RunStatus.Completed, resumed.Status);
         Assert.Equal(2, resumed.Sessions.Count);
         var expected = reference.Runs.Single().Rounds.OrderBy(r => r.Round).ToList();
         var actual = resumed.Runs.Single().Rounds.OrderBy(r => r.Round).ToList();
@@ -153,12 +154,12 @@ public sealed class CurriculumTests : IDisposable
         var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(host).RunAsync("c", progress));
         Assert.Contains("cancelled", error.Message);
         var state = (await new ExperimentService(other.Grains, Experiments).GetAsync("c"))!;
-        Assert.Equal(ExperimentStatus.Cancelled, state.Status);
+        Assert.Equal(RunStatus.Cancelled, state.Status);
         Assert.Null(state.Runner);
 
         await new ExperimentService(other.Grains, Experiments).StartAsync("c");
         var done = await Runner(other).RunAsync("c");
-        Assert.Equal(ExperimentStatus.Completed, done.Status);
+        Assert.Equal(RunStatus.Completed, done.Status);
         Assert.Equal(3, done.Runs.Single().Rounds.Count(r => r.Evaluation is not null));
     }
 
@@ -277,7 +278,7 @@ public sealed class CurriculumTests : IDisposable
         var service = new ExperimentService(host.Grains, Experiments);
         await service.CreateAsync(Config("w", "random"));
         await service.StartAsync("w");
-        var seen = new List<ExperimentStatus>();
+        var seen = new List<RunStatus>();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         // An hour between reads: whatever arrives sooner was pushed by the curriculum grain's observer.
         await foreach (var experiment in service.WatchAsync("w", TimeSpan.FromHours(1), stop.Token))
@@ -292,7 +293,7 @@ public sealed class CurriculumTests : IDisposable
                 break;
             }
         }
-        Assert.Equal([ExperimentStatus.Queued, ExperimentStatus.Cancelled], seen);
+        Assert.Equal([RunStatus.Queued, RunStatus.Cancelled], seen);
     }
 
     [Fact]

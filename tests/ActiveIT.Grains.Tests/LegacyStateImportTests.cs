@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.Text.Json;
 using ActiveIT.Core.Rewriting;
 using ActiveIT.Grains.Curriculum;
@@ -20,7 +21,7 @@ public sealed class LegacyStateImportTests : IDisposable
         var score = new TaskScore(new Dictionary<string, double> { ["prompt_uncertainty"] = 0.25 }, DateTimeOffset.UnixEpoch);
         var config = CurriculumTests.Config("old");
         var round = new RoundRecord(0, new SelectionRecord("initial", [new SelectedTask(tasks[0].Id, false)], 1, 2, 0, 0, null, 0));
-        var experiment = new Experiment(config, ExperimentStatus.Paused, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch,
+        var experiment = new Experiment(config, RunStatus.Paused, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch,
             [new SeedRun(1, "rewrite", [tasks[1].Id], [round])], null, null, [], null);
 
         // The rows as the old host's storage wrote them: JSON with ASP.NET's web defaults (camelCase, enums as numbers).
@@ -60,7 +61,7 @@ public sealed class LegacyStateImportTests : IDisposable
             Assert.Equal(0.25, (await silo.Grains.GetGrain<ITaskGrain>(tasks[0].ContentHash()).GetScoreAsync(key))!.Values["prompt_uncertainty"]);
             var experiments = new ExperimentService(silo.Grains, Path.Combine(_dir, "experiments"));
             var restored = Assert.Single(await experiments.ListAsync());
-            Assert.Equal((ExperimentStatus.Paused, tasks[0].Id), (restored.Status, restored.Runs.Single().Rounds.Single().Selection.Selected.Single().TaskId));
+            Assert.Equal((RunStatus.Paused, tasks[0].Id), (restored.Status, restored.Runs.Single().Rounds.Single().Selection.Selected.Single().TaskId));
             Assert.Equal(JsonSerializer.Serialize(config, web), JsonSerializer.Serialize(restored.Config, web));
         }
         await using (var again = await TestSilos.SqliteAsync(_dir))

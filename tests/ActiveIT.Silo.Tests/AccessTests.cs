@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -158,7 +159,7 @@ public sealed class AccessTests : IAsyncLifetime
             Assert.Equal($"experiment 'alices' belongs to alice; bob (researcher) may {action} only their own (admins may {action} any)",
                 (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         }
-        Assert.Equal(ExperimentStatus.Created, (await alice.GetFromJsonAsync<Experiment>("v1/experiments/alices", Json.Options))!.Status);
+        Assert.Equal(RunStatus.Created, (await alice.GetFromJsonAsync<Experiment>("v1/experiments/alices", Json.Options))!.Status);
         (await admin.PostAsync("v1/experiments/alices/cancel", null)).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync("v1/experiments/alices")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await bob.PostAsync("v1/experiments/alices/cancel", null)).StatusCode);

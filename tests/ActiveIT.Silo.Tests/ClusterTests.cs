@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ActiveIT.Client.Output;
@@ -136,7 +137,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
             {
                 return experiment;
             }
-            Assert.True(experiment.Status is not ExperimentStatus.Failed, experiment.Error);
+            Assert.True(experiment.Status is not RunStatus.Failed, experiment.Error);
             Assert.True(DateTime.UtcNow < deadline, $"experiment {name} stuck: {experiment.Status}, {experiment.Progress}");
             await Task.Delay(20);
         }
@@ -164,7 +165,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
             {
                 var one = (await silos[1].Client.GetFromJsonAsync<Experiment>("v1/experiments/one", Json.Options))!;
                 var two = (await silos[1].Client.GetFromJsonAsync<Experiment>("v1/experiments/two", Json.Options))!;
-                if (one.Status == ExperimentStatus.Running && two.Status == ExperimentStatus.Running && one.Runner?.Silo is { } a && two.Runner?.Silo is { } b)
+                if (one.Status == RunStatus.Running && two.Status == RunStatus.Running && one.Runner?.Silo is { } a && two.Runner?.Silo is { } b)
                 {
                     Assert.NotEqual(a, b);
                     Assert.NotSame(Holder(silos, one), Holder(silos, two));
@@ -173,8 +174,8 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
                 Assert.True(DateTime.UtcNow < deadline, $"not both running: {one.Status} on {one.Runner?.Silo}, {two.Status} on {two.Runner?.Silo}");
                 await Task.Delay(20);
             }
-            var doneOne = await WaitForAsync(silos[1], "one", e => e.Status == ExperimentStatus.Completed);
-            var doneTwo = await WaitForAsync(silos[1], "two", e => e.Status == ExperimentStatus.Completed);
+            var doneOne = await WaitForAsync(silos[1], "one", e => e.Status == RunStatus.Completed);
+            var doneTwo = await WaitForAsync(silos[1], "two", e => e.Status == RunStatus.Completed);
             Assert.Equal(Summary(doneOne), Summary(doneTwo));  // same config and seed on different silos: the same result
         }
         finally
@@ -198,15 +199,15 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
             var victim = Holder(silos, running);
             var survivor = silos.Single(s => s != victim);
             victim.Kill();
-            Assert.NotEqual(ExperimentStatus.Completed, running.Status);
+            Assert.NotEqual(RunStatus.Completed, running.Status);
             Assert.Null(running.Runs.Single().Rounds.SingleOrDefault(r => r.Round == 2)?.Evaluation);
 
-            var resumed = await WaitForAsync(survivor, "killed", e => e.Status == ExperimentStatus.Completed);
+            var resumed = await WaitForAsync(survivor, "killed", e => e.Status == RunStatus.Completed);
             Assert.Equal(2, resumed.Sessions.Count);
             Assert.NotEqual(running.Runner!.Id, resumed.Sessions[^1].Runner);  // a runner in the surviving process finished it
 
             await StartExperimentAsync(survivor, Config("whole"));
-            var whole = await WaitForAsync(survivor, "whole", e => e.Status == ExperimentStatus.Completed);
+            var whole = await WaitForAsync(survivor, "whole", e => e.Status == RunStatus.Completed);
             Assert.Equal(Summary(whole), Summary(resumed));
         }
         finally

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -238,7 +239,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
         }
         var experiments = (await TestCluster.RetryAsync(() => silo.Client.GetFromJsonAsync<List<Experiment>>("v1/experiments", Json.Options)))!;
         Assert.Equal(acknowledged.Created.Keys.Order(StringComparer.Ordinal), experiments.Select(e => e.Name).Order(StringComparer.Ordinal));
-        Assert.All(experiments, e => Assert.Equal(acknowledged.Cancelled.ContainsKey(e.Name) ? ExperimentStatus.Cancelled : ExperimentStatus.Created, e.Status));
+        Assert.All(experiments, e => Assert.Equal(acknowledged.Cancelled.ContainsKey(e.Name) ? RunStatus.Cancelled : RunStatus.Created, e.Status));
     }
 
     private void Report(IReadOnlyCollection<Sample> samples, DateTime killedAt, DateTime restartedAt, TimeSpan wall)

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -87,17 +88,17 @@ public sealed class SiloExperimentTests : IDisposable
             // Kill as soon as round 1 has begun: its selection is recorded, its training is not finished.
             var killedAt = await WaitForAsync(silo.Client, "killed", e => e.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round == 1) == true);
             silo.Kill();
-            Assert.NotEqual(ExperimentStatus.Completed, killedAt.Status);
+            Assert.NotEqual(RunStatus.Completed, killedAt.Status);
             Assert.Null(killedAt.Runs.Single().Rounds.Single(r => r.Round == 1).Evaluation);
         }
         await using (var restarted = await SiloProcess.StartAsync(args))
         {
-            var resumed = await WaitForAsync(restarted.Client, "killed", e => e.Status == ExperimentStatus.Completed);
+            var resumed = await WaitForAsync(restarted.Client, "killed", e => e.Status == RunStatus.Completed);
             Assert.Equal(2, resumed.Sessions.Count);  // the worker picked it up again by itself
 
             (await restarted.Client.PostAsJsonAsync("v1/experiments", config with { Name = "whole" }, Json.Options)).EnsureSuccessStatusCode();
             (await restarted.Client.PostAsync("v1/experiments/whole/start", null)).EnsureSuccessStatusCode();
-            var whole = await WaitForAsync(restarted.Client, "whole", e => e.Status == ExperimentStatus.Completed);
+            var whole = await WaitForAsync(restarted.Client, "whole", e => e.Status == RunStatus.Completed);
 
             static string[] Summary(Experiment e) => [.. e.Runs.Single().Rounds.OrderBy(r => r.Round)
                 .Select(r => $"{string.Join(",", r.Selection.Selected.Select(s => s.TaskId))} {r.Training!.ModelVersion} {r.Evaluation!.Value}")];
@@ -115,7 +116,7 @@ public sealed class SiloExperimentTests : IDisposable
             {
                 return experiment;
             }
-            Assert.True(experiment.Status is not ExperimentStatus.Failed, experiment.Error);
+            Assert.True(experiment.Status is not RunStatus.Failed, experiment.Error);
             Assert.True(DateTime.UtcNow < deadline, $"experiment {name} stuck: {experiment.Status}, {experiment.Progress}");
             await Task.Delay(20);
         }

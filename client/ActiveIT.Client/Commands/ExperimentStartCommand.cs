@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.CommandLine;
 using ActiveIT.Client.Experiments;
 using ActiveIT.Grains.Curriculum;
@@ -29,7 +30,7 @@ internal sealed class ExperimentStartCommand : Command
         var name = parse.GetValue(_name)!;
         var json = parse.GetValue(_connection.Json);
         var experiment = await service.StartAsync(name, cancellationToken);
-        if (experiment.Status == ExperimentStatus.Completed)
+        if (experiment.Status == RunStatus.Completed)
         {
             Console.Error.WriteLine($"experiment '{name}' is complete; `activeit experiment results {name}` shows it");
             return ExitCodes.Success;
@@ -44,7 +45,7 @@ internal sealed class ExperimentStartCommand : Command
         if (done is null)
         {
             var status = (await service.GetAsync(name, CancellationToken.None))?.Status;
-            return status == ExperimentStatus.Failed ? ExitCodes.Failure : ExitCodes.Cancelled;
+            return status == RunStatus.Failed ? ExitCodes.Failure : ExitCodes.Cancelled;
         }
         if (!json)
         {
@@ -59,8 +60,8 @@ internal sealed class ExperimentStartCommand : Command
         Console.Error.WriteLine($"experiment '{experiment.Name}': {experiment.Status.ToString().ToLowerInvariant()}{(experiment.Error is null ? "" : $": {experiment.Error}")}");
         return experiment.Status switch
         {
-            ExperimentStatus.Completed => ExitCodes.Success,
-            ExperimentStatus.Failed => ExitCodes.Failure,
+            RunStatus.Completed => ExitCodes.Success,
+            RunStatus.Failed => ExitCodes.Failure,
             _ => ExitCodes.Cancelled,
         };
     }

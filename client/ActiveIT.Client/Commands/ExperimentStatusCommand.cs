@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.CommandLine;
 using System.Text.Json;
 using ActiveIT.Client.Experiments;
@@ -36,7 +37,7 @@ internal sealed class ExperimentStatusCommand : Command
         var (done, total) = experiment.CompletedRounds;
         Console.WriteLine($"{experiment.Name}: {experiment.Status.ToString().ToLowerInvariant()}, {done}/{total} rounds evaluated, " +
                           $"pool {experiment.Config.Pool}, strategy {experiment.Config.Strategy}, seeds {string.Join(",", experiment.Config.Seeds)}");
-        if (experiment.Progress is { } p && experiment.Status == Grains.Curriculum.ExperimentStatus.Running)
+        if (experiment.Progress is { } p && experiment.Status == Grains.Runs.RunStatus.Running)
         {
             Console.WriteLine($"now: {ExperimentReport.Progress(p)} (at {p.At:u})");
         }

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -40,7 +41,7 @@ internal static class ExperimentReport
             var curve = Curve(e);
             table.Add(e.Name, e.Config.Pool, e.Config.Strategy, e.Status.ToString().ToLowerInvariant(), e.Config.Seeds.Count, $"{done}/{total}",
                 curve.Count == 0 ? "-" : $"{Metric(e)} {curve[^1].Mean:F2} @ {curve[^1].TrainingTasks:0} tasks",
-                e.Status == ExperimentStatus.Running && e.Progress is { } p ? Progress(p) : e.Error ?? "");
+                e.Status == RunStatus.Running && e.Progress is { } p ? Progress(p) : e.Error ?? "");
         }
         table.FitToRows();
         return table;

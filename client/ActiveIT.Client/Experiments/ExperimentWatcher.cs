@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using ActiveIT.Client.Output;
 using ActiveIT.Grains.Curriculum;
 
@@ -24,14 +25,14 @@ internal sealed class ExperimentWatcher(IExperimentService service, bool json, T
         {
             var experiment = await service.GetAsync(name, cancellationToken) ?? throw new KeyNotFoundException($"no experiment '{name}'");
             PrintNewRounds(experiment);
-            var stopped = runner?.IsCompleted ?? experiment.Status is not (ExperimentStatus.Queued or ExperimentStatus.Running);
+            var stopped = runner?.IsCompleted ?? experiment.Status is not (RunStatus.Queued or RunStatus.Running);
             if (stopped)
             {
                 _line.Clear();
                 return experiment;
             }
             var progress = live?.Invoke() ?? experiment.Progress;
-            _line.Update(experiment.Status == ExperimentStatus.Queued ? $"{name}: queued" : progress is null ? $"{name}: starting" : $"{name}: {ExperimentReport.Progress(progress)}");
+            _line.Update(experiment.Status == RunStatus.Queued ? $"{name}: queued" : progress is null ? $"{name}: starting" : $"{name}: {ExperimentReport.Progress(progress)}");
             var delay = Task.Delay(interval ?? TimeSpan.FromSeconds(1), cancellationToken);
             await (runner is null ? delay : Task.WhenAny(delay, runner));
             cancellationToken.ThrowIfCancellationRequested();
@@ -45,11 +46,11 @@ internal sealed class ExperimentWatcher(IExperimentService service, bool json, T
         {
             latest = experiment;
             PrintNewRounds(experiment);
-            if (experiment.Status is not (ExperimentStatus.Queued or ExperimentStatus.Running))
+            if (experiment.Status is not (RunStatus.Queued or RunStatus.Running))
             {
                 break;
             }
-            _line.Update(experiment.Status == ExperimentStatus.Queued ? $"{name}: queued"
+            _line.Update(experiment.Status == RunStatus.Queued ? $"{name}: queued"
                 : experiment.Progress is { } progress ? $"{name}: {ExperimentReport.Progress(progress)}" : $"{name}: starting");
         }
         _line.Clear();

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using ActiveIT.Runs;
 using ActiveIT.Runs.Curriculum;
 using ActiveIT.Grains;
@@ -25,7 +26,7 @@ internal static class ForegroundRun
         catch (OperationCanceledException e)
         {
             var experiment = (await service.GetAsync(name, CancellationToken.None))!;
-            Console.Error.WriteLine(experiment.Status == ExperimentStatus.Cancelled
+            Console.Error.WriteLine(experiment.Status == RunStatus.Cancelled
                 ? $"experiment '{name}' cancelled ({e.Message}); `activeit experiment start {name}` resumes it"
                 : $"experiment '{name}' paused; `activeit experiment start {name}` resumes it from the last finished step");
         }

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 namespace ActiveIT.Grains.Curriculum;
 
 /// <summary>
@@ -45,7 +46,7 @@ public interface ICurriculumGrain : IGrainWithStringKey
 
     /// <summary>The runner's last word: completed, paused or failed (with the error); releases the lease.</summary>
     [Alias("FinishAsync")]
-    Task FinishAsync(string runnerId, ExperimentStatus status, string? error);
+    Task FinishAsync(string runnerId, RunStatus status, string? error);
 
     /// <summary>Cancels: a running runner stops at its next progress report; start resumes later.</summary>
     [Alias("CancelAsync")]

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using ActiveIT.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -44,14 +45,14 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         {
             // A create sent again because its answer was lost (its silo died after the write) finds what it wrote: the
             // same config, not started. It completes rather than conflicts, so the service can still list it.
-            if (existing.Status == ExperimentStatus.Created && existing.Owner == owner && SameConfig(existing.Config, config))
+            if (existing.Status == RunStatus.Created && existing.Owner == owner && SameConfig(existing.Config, config))
             {
                 return existing;
             }
             throw new ExperimentStateException($"experiment '{this.GetPrimaryKeyString()}' exists already (delete it first, or choose another name)");
         }
         var now = DateTimeOffset.UtcNow;
-        _state.State.Experiment = new Experiment(config, ExperimentStatus.Created, now, now, [], null, null, [], null, owner);
+        _state.State.Experiment = new Experiment(config, RunStatus.Created, now, now, [], null, null, [], null, owner);
         try
         {
             await _state.WriteOrDiscardAsync(this);
@@ -59,7 +60,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         catch (InconsistentStateException)
         {
             await _state.ReadStateAsync();
-            if (_state.State.Experiment is { Status: ExperimentStatus.Created } written && written.Owner == owner && SameConfig(written.Config, config))
+            if (_state.State.Experiment is { Status: RunStatus.Created } written && written.Owner == owner && SameConfig(written.Config, config))
             {
                 return written;
             }
@@ -96,15 +97,15 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
 
     public Task<Experiment> QueueAsync() => UpdateAsync(e => e.Status switch
     {
-        ExperimentStatus.Completed or ExperimentStatus.Queued => e,
-        ExperimentStatus.Running when e.Runner is { } lease && !liveness.IsStale(lease) =>
+        RunStatus.Completed or RunStatus.Queued => e,
+        RunStatus.Running when e.Runner is { } lease && !liveness.IsStale(lease) =>
             throw new ExperimentStateException($"experiment '{e.Name}' is running in {lease.Id} (heartbeat {lease.Heartbeat:u})"),
-        _ => e with { Status = ExperimentStatus.Queued, Error = null },
+        _ => e with { Status = RunStatus.Queued, Error = null },
     });
 
     public Task<Experiment> ClaimAsync(RunnerLease lease, RunSession session, bool fromQueue) => UpdateAsync(e =>
     {
-        if (fromQueue && e.Status is not (ExperimentStatus.Queued or ExperimentStatus.Running))
+        if (fromQueue && e.Status is not (RunStatus.Queued or RunStatus.Running))
         {
             throw new ExperimentStateException($"experiment '{e.Name}' is {e.Status.ToString().ToLowerInvariant()}, not queued: not run");
         }
@@ -112,7 +113,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         {
             throw new ExperimentStateException($"experiment '{e.Name}' is running in {held.Id} (heartbeat {held.Heartbeat:u})");
         }
-        return e with { Status = ExperimentStatus.Running, Runner = lease, Sessions = [.. e.Sessions, session], Error = null };
+        return e with { Status = RunStatus.Running, Runner = lease, Sessions = [.. e.Sessions, session], Error = null };
     });
 
     public Task RecordRunAsync(string runnerId, SeedRun run) => UpdateAsync(e => Owned(e, runnerId) with
@@ -131,20 +132,20 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
     public Task ReportProgressAsync(string runnerId, ExperimentProgress progress) => UpdateAsync(e =>
         Owned(e, runnerId) with { Progress = progress, Runner = e.Runner! with { Heartbeat = progress.At } });
 
-    public Task FinishAsync(string runnerId, ExperimentStatus status, string? error) => UpdateAsync(e =>
+    public Task FinishAsync(string runnerId, RunStatus status, string? error) => UpdateAsync(e =>
         e.Runner?.Id != runnerId ? e : e with
         {
-            Status = e.Status == ExperimentStatus.Cancelled ? ExperimentStatus.Cancelled : status,
+            Status = e.Status == RunStatus.Cancelled ? RunStatus.Cancelled : status,
             Error = error,
             Runner = null,
         });
 
-    public Task<Experiment> CancelAsync() => UpdateAsync(e => e.Status is ExperimentStatus.Completed ? e : e with { Status = ExperimentStatus.Cancelled });
+    public Task<Experiment> CancelAsync() => UpdateAsync(e => e.Status is RunStatus.Completed ? e : e with { Status = RunStatus.Cancelled });
 
     public async Task DeleteAsync()
     {
         await _state.ReadStateAsync();
-        if (_state.State.Experiment is { Status: ExperimentStatus.Running, Runner: { } lease } && !liveness.IsStale(lease))
+        if (_state.State.Experiment is { Status: RunStatus.Running, Runner: { } lease } && !liveness.IsStale(lease))
         {
             throw new ExperimentStateException($"experiment '{this.GetPrimaryKeyString()}' is running in {lease.Id}: cancel it first");
         }
@@ -179,7 +180,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
     /// <summary>The record, if this runner still owns it; otherwise the runner must stop.</summary>
     private static Experiment Owned(Experiment e, string runnerId)
     {
-        if (e.Status == ExperimentStatus.Cancelled)
+        if (e.Status == RunStatus.Cancelled)
         {
             throw new OperationCanceledException($"experiment '{e.Name}' was cancelled");
         }

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.Data.Common;
 using System.Text.Json;
 using ActiveIT.Grains.Curriculum;
@@ -81,7 +82,7 @@ public static class LegacyStateImport
             if (Read<OldCurriculumState>(json, "curriculum", key).Experiment is { } experiment)
             {
                 await grains.GetGrain<ICurriculumGrain>(key).RestoreAsync(experiment);
-                if (experiment.Status is ExperimentStatus.Queued or ExperimentStatus.Running)
+                if (experiment.Status is RunStatus.Queued or RunStatus.Running)
                 {
                     await grains.GetGrain<IExperimentQueueGrain>(IExperimentQueueGrain.Key).EnqueueAsync(key);  // the old worker resumed these at start
                 }

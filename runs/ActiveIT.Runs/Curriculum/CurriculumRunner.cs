@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -40,7 +41,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
     public async Task<Experiment> RunAsync(string name, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var grain = grains.GetGrain<ICurriculumGrain>(name);
-        if (await grain.GetAsync() is { Status: ExperimentStatus.Completed } done)
+        if (await grain.GetAsync() is { Status: RunStatus.Completed } done)
         {
             return done;
         }
@@ -53,17 +54,17 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         {
             var execution = new Execution(this, grain, experiment, lease.Id, progress, cancellationToken);
             await Task.Run(execution.RunAsync, CancellationToken.None);
-            await grain.FinishAsync(lease.Id, ExperimentStatus.Completed, null);
+            await grain.FinishAsync(lease.Id, RunStatus.Completed, null);
         }
         catch (OperationCanceledException)
         {
             // Ctrl+C or shutdown pauses; a cancel from a user has set the status already and is kept.
-            await grain.FinishAsync(lease.Id, ExperimentStatus.Paused, null);
+            await grain.FinishAsync(lease.Id, RunStatus.Paused, null);
             throw;
         }
         catch (Exception e)
         {
-            await grain.FinishAsync(lease.Id, ExperimentStatus.Failed, e.Message);
+            await grain.FinishAsync(lease.Id, RunStatus.Failed, e.Message);
             throw;
         }
         return (await grain.GetAsync())!;
