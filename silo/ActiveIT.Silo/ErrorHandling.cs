@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using ActiveIT.Core.Formats;
 using ActiveIT.Grains.Curriculum;
 using Microsoft.AspNetCore.Diagnostics;
@@ -22,7 +23,7 @@ public static class ErrorHandling
                 extensions: new Dictionary<string, object?> { ["file"] = e.File, ["location"] = e.Location }),
             ArgumentException e => Results.Problem(statusCode: 400, title: "Invalid request", detail: e.Message),
             KeyNotFoundException e => Results.Problem(statusCode: 404, title: "Not found", detail: e.Message),
-            ExperimentStateException e => Results.Problem(statusCode: 409, title: "Conflict", detail: e.Message),
+            RunStateException e => Results.Problem(statusCode: 409, title: "Conflict", detail: e.Message),
             BadHttpRequestException { StatusCode: 413 } e => Results.Problem(statusCode: 413, title: "Request too large", detail: e.Message),
             BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => Results.Problem(statusCode: 400, title: "Invalid JSON body",
                 detail: json.Message.Contains("Path:", StringComparison.Ordinal)

@@ -1,4 +1,3 @@
-using ActiveIT.Runs;
 using System.Text.Json;
 using System.Threading.Channels;
 
@@ -18,7 +17,7 @@ public static class ProgressStream
         {
             try
             {
-                return await work(new Runs.SyncProgress<TProgress>(p => progress.Writer.TryWrite(p)), http.RequestAborted);
+                return await work(new ActiveIT.Runs.SyncProgress<TProgress>(p => progress.Writer.TryWrite(p)), http.RequestAborted);
             }
             finally
             {

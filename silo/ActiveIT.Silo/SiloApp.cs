@@ -1,5 +1,6 @@
 using ActiveIT.Silo.Completions;
 using ActiveIT.Silo.Access;
+using ActiveIT.Silo.Runs;
 using ActiveIT.Silo.Web;
 using Orleans.Dashboard;
 
@@ -22,8 +23,7 @@ public static class SiloApp
         app.MapCompletionsApi();
         app.MapTaskMapApi();
         app.MapScoreApi();
-        app.MapExperimentApi();
-        app.MapTransferApi();
+        app.MapRunsApi();
         app.MapDiversityApi();
         app.MapKeysApi();
         // Admins only: its grain-state view reads any grain (the key directory too) and its trace view streams the logs.

@@ -56,8 +56,11 @@ public sealed class SiloOptions
     /// an http one first, a wildcard host as 127.0.0.1). Set it when that address is not reachable as such (a unix socket).</summary>
     public string? SelfUrl { get; set; }
 
-    /// <summary>Experiments the background worker runs at once (each uses the engine's threads; on 2 cores, 1).</summary>
+    /// <summary>Runs (of any kind) this silo's worker executes at once (each uses the engine's threads; on 2 cores, 1).</summary>
     public int MaxConcurrentExperiments { get; set; } = 1;
+
+    /// <summary>How long a claimed run may go without its silo renewing the claim before another silo takes it over.</summary>
+    public TimeSpan RunClaimTimeout { get; set; } = Grains.Runs.IRunQueueGrain.ClaimTimeout;
 
     /// <summary>Engine threads for experiments (default: all cores).</summary>
     public int? EngineThreads { get; set; }

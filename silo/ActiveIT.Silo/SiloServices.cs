@@ -65,11 +65,17 @@ public static class SiloServices
         builder.Services.AddSingleton<IPoolService, PoolService>();
         builder.Services.AddSingleton<Access.Callers>();
         builder.Services.AddSingleton<IExperimentService>(sp =>
-            new ExperimentService(sp.GetRequiredService<IGrainFactory>(), ExperimentWorker.ExperimentsDir(sp.GetRequiredService<IOptions<SiloOptions>>().Value)));
+            new ExperimentService(sp.GetRequiredService<IGrainFactory>(), Runs.CurriculumExecutor.ExperimentsDir(sp.GetRequiredService<IOptions<SiloOptions>>().Value)));
         // Started after the silo (registered after UseOrleans): state from before Orleans comes over once, before any run resumes.
         builder.Services.AddHostedService(sp => new LegacyImportService(sp.GetRequiredService<IGrainFactory>(), storage));
-        builder.Services.AddSingleton<ExperimentWorker>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ExperimentWorker>());
+        builder.Services.AddSingleton<Runs.IRunExecutor, Runs.CurriculumExecutor>();
+        builder.Services.AddSingleton<Runs.IRunExecutor, Runs.TransferExecutor>();
+        builder.Services.AddSingleton<Runs.SiloTransferBackends>();
+        builder.Services.AddSingleton<Runs.CurriculumRuns>();
+        builder.Services.AddSingleton<Runs.TransferRuns>();
+        builder.Services.AddSingleton<Runs.RunWorker>();
+        builder.Services.Configure<Grains.Runs.RunQueueOptions>(o => o.ClaimTimeout = options.RunClaimTimeout);
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Runs.RunWorker>());
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SiloOptions>>().Value;

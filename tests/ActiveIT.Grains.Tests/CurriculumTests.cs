@@ -266,8 +266,8 @@ public sealed class CurriculumTests : IDisposable
         var first = await service.CreateAsync(Config("a"));
         // The same create sent again (its answer lost with a silo) completes it; another config under the name conflicts.
         Assert.Equal(first.CreatedAt, (await service.CreateAsync(Config("a"))).CreatedAt);
-        await Assert.ThrowsAsync<ExperimentStateException>(() => service.CreateAsync(Config("a") with { Rounds = 1 }));
-        await Assert.ThrowsAsync<ExperimentStateException>(() => service.CreateAsync(Config("a"), owner: "someone-else"));
+        await Assert.ThrowsAsync<RunStateException>(() => service.CreateAsync(Config("a") with { Rounds = 1 }));
+        await Assert.ThrowsAsync<RunStateException>(() => service.CreateAsync(Config("a"), owner: "someone-else"));
         Assert.Single(await service.ListAsync());
     }
 
@@ -303,12 +303,12 @@ public sealed class CurriculumTests : IDisposable
         var service = new ExperimentService(host.Grains, Experiments);
         await service.CreateAsync(Config("q", "random"));
         await service.StartAsync("q");
-        var queue = host.Grains.GetGrain<IExperimentQueueGrain>(IExperimentQueueGrain.Key);
-        await queue.EnqueueAsync("q");
+        var queue = host.Grains.GetGrain<IRunQueueGrain>(IRunQueueGrain.Key);
+        await queue.EnqueueAsync("curriculum/q");
         await service.CancelAsync("q");
-        Assert.DoesNotContain("q", (await queue.GetAsync()).Queued);
+        Assert.DoesNotContain("curriculum/q", (await queue.GetAsync()).Queued);
         // A worker that claimed it just before the cancel is refused by the curriculum grain.
-        var error = await Assert.ThrowsAsync<ExperimentStateException>(() => new CurriculumRunner(host.Grains, Experiments, "cpu", "test") { FromQueue = true }.RunAsync("q"));
+        var error = await Assert.ThrowsAsync<RunStateException>(() => new CurriculumRunner(host.Grains, Experiments, "cpu", "test") { FromQueue = true }.RunAsync("q"));
         Assert.Contains("cancelled, not queued", error.Message);
     }
 

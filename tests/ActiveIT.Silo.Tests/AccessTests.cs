@@ -63,28 +63,32 @@ public sealed class AccessTests : IAsyncLifetime
         { "GET", "v1/pools/p/export", "", "reader" },
         { "GET", "v1/pools/p/scores?model=tiny", "", "reader" },
         { "GET", "v1/pools/p/map?model=tiny", "", "reader" },
-        { "GET", "v1/experiments", "", "reader" },
-        { "GET", "v1/experiments/none", "", "reader" },
-        { "GET", "v1/transfers", "", "reader" },
+        { "GET", "v1/runs/curriculum", "", "reader" },
+        { "GET", "v1/runs/curriculum/none", "", "reader" },
+        { "GET", "v1/runs/transfer", "", "reader" },
         { "GET", "v1/diversity", "", "reader" },
         { "GET", "v1/diversity/none", "", "reader" },
-        { "GET", "v1/transfers/none", "", "reader" },
+        { "GET", "v1/runs/transfer/none", "", "reader" },
         { "GET", "v1/models", "", "reader" },
         { "GET", "v1/pools/p/tasks/none", "", "reader" },
-        { "GET", "v1/experiments/none/events", "", "reader" },
-        { "GET", "v1/transfers/none/tasks", "", "reader" },
-        { "GET", "v1/transfers/none/tasks/none", "", "reader" },
+        { "GET", "v1/runs/curriculum/none/events", "", "reader" },
+        { "GET", "v1/runs/transfer/none/tasks", "", "reader" },
+        { "GET", "v1/runs/transfer/none/tasks/none", "", "reader" },
+        { "GET", "v1/runs/transfer/none/events", "", "reader" },
         { "GET", "dashboard/", "", "admin" },
         { "POST", "v1/pools/q/tasks", "tasks", "researcher" },
         { "POST", "v1/pools/q/upload?name=t.json&format=alpaca", "[{\"instruction\": \"Say hi.\", \"input\": \"\", \"output\": \"hi\"}]", "researcher" },
         { "POST", "v1/pools/p/score", "{\"model\": \"tiny\", \"instances\": 1, \"perturbations\": 1, \"max_new_tokens\": 2}", "researcher" },
-        { "POST", "v1/experiments", "experiment", "researcher" },
-        { "POST", "v1/experiments/none/start", "", "researcher" },
-        { "POST", "v1/experiments/none/cancel", "", "researcher" },
-        { "DELETE", "v1/experiments/none", "", "researcher" },
+        { "POST", "v1/runs/curriculum", "experiment", "researcher" },
+        { "POST", "v1/runs/curriculum/none/start", "", "researcher" },
+        { "POST", "v1/runs/curriculum/none/cancel", "", "researcher" },
+        { "DELETE", "v1/runs/curriculum/none", "", "researcher" },
         { "PUT", "v1/diversity/acc", "{\"results\": [], \"summary\": []}", "researcher" },
         { "DELETE", "v1/diversity/none", "", "researcher" },
-        { "POST", "v1/transfers", "{\"pool\": \"p\", \"out_pool\": \"o\", \"model\": \"tiny\", \"candidates\": 1, \"max_tokens\": 2, \"denoise\": false}", "researcher" },
+        { "POST", "v1/runs/transfer", "{\"pool\": \"p\", \"out_pool\": \"o\", \"model\": \"tiny\", \"candidates\": 1, \"max_tokens\": 2, \"denoise\": false}", "researcher" },
+        { "POST", "v1/runs/transfer/none/start", "", "researcher" },
+        { "POST", "v1/runs/transfer/none/cancel", "", "researcher" },
+        { "DELETE", "v1/runs/transfer/none", "", "researcher" },
         { "POST", "v1/completions", "{\"model\": \"tiny\", \"prompt\": \"ab\", \"max_tokens\": 2}", "researcher" },
         { "POST", "v1/chat/completions", "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"max_tokens\": 2}", "researcher" },
         { "POST", "v1/pools/q/import-path", "import-path", "admin" },
@@ -144,14 +148,14 @@ public sealed class AccessTests : IAsyncLifetime
         var alice = As(await CreateKeyAsync("alice", "researcher"));
         var bob = As(await CreateKeyAsync("bob", "researcher"));
         using var admin = As(AdminKey);
-        (await alice.PostAsJsonAsync("v1/experiments", Experiment("alices"), Json.Options)).EnsureSuccessStatusCode();
-        Assert.Equal("alice", (await bob.GetFromJsonAsync<Experiment>("v1/experiments/alices", Json.Options))!.Owner);
+        (await alice.PostAsJsonAsync("v1/runs/curriculum", Experiment("alices"), Json.Options)).EnsureSuccessStatusCode();
+        Assert.Equal("alice", (await bob.GetFromJsonAsync<Experiment>("v1/runs/curriculum/alices", Json.Options))!.Owner);
 
         foreach (var (action, send) in new (string, Func<HttpClient, Task<HttpResponseMessage>>)[]
                  {
-                     ("start", c => c.PostAsync("v1/experiments/alices/start", null)),
-                     ("cancel", c => c.PostAsync("v1/experiments/alices/cancel", null)),
-                     ("delete", c => c.DeleteAsync("v1/experiments/alices")),
+                     ("start", c => c.PostAsync("v1/runs/curriculum/alices/start", null)),
+                     ("cancel", c => c.PostAsync("v1/runs/curriculum/alices/cancel", null)),
+                     ("delete", c => c.DeleteAsync("v1/runs/curriculum/alices")),
                  })
         {
             using var refused = await send(bob);
@@ -159,10 +163,10 @@ public sealed class AccessTests : IAsyncLifetime
             Assert.Equal($"experiment 'alices' belongs to alice; bob (researcher) may {action} only their own (admins may {action} any)",
                 (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         }
-        Assert.Equal(RunStatus.Created, (await alice.GetFromJsonAsync<Experiment>("v1/experiments/alices", Json.Options))!.Status);
-        (await admin.PostAsync("v1/experiments/alices/cancel", null)).EnsureSuccessStatusCode();
-        Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync("v1/experiments/alices")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await bob.PostAsync("v1/experiments/alices/cancel", null)).StatusCode);
+        Assert.Equal(RunStatus.Created, (await alice.GetFromJsonAsync<Experiment>("v1/runs/curriculum/alices", Json.Options))!.Status);
+        (await admin.PostAsync("v1/runs/curriculum/alices/cancel", null)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync("v1/runs/curriculum/alices")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.PostAsync("v1/runs/curriculum/alices/cancel", null)).StatusCode);
         alice.Dispose();
         bob.Dispose();
     }
@@ -175,7 +179,7 @@ public sealed class AccessTests : IAsyncLifetime
         using (var rita = As(key))
         {
             Assert.Equal(HttpStatusCode.OK, (await rita.GetAsync("v1/pools/p/stats")).StatusCode);
-            Assert.Equal(HttpStatusCode.Forbidden, (await rita.PostAsJsonAsync("v1/experiments", Experiment("ritas"), Json.Options)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await rita.PostAsJsonAsync("v1/runs/curriculum", Experiment("ritas"), Json.Options)).StatusCode);
         }
         using var admin = As(AdminKey);
         var listed = (await admin.GetFromJsonAsync<JsonElement>("v1/keys")).EnumerateArray().Single(k => k.GetProperty("user").GetString() == "rita");

@@ -122,9 +122,9 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
 
     private static async Task StartExperimentAsync(SiloProcess silo, ExperimentConfig config)
     {
-        using var created = await silo.Client.PostAsJsonAsync("v1/experiments", config, Json.Options);
+        using var created = await silo.Client.PostAsJsonAsync("v1/runs/curriculum", config, Json.Options);
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-        (await silo.Client.PostAsync($"v1/experiments/{config.Name}/start", null)).EnsureSuccessStatusCode();
+        (await silo.Client.PostAsync($"v1/runs/curriculum/{config.Name}/start", null)).EnsureSuccessStatusCode();
     }
 
     private static async Task<Experiment> WaitForAsync(SiloProcess silo, string name, Func<Experiment, bool> done)
@@ -132,7 +132,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         var deadline = DateTime.UtcNow.AddMinutes(4);
         while (true)
         {
-            var experiment = (await TestCluster.RetryAsync(() => silo.Client.GetFromJsonAsync<Experiment>($"v1/experiments/{name}", Json.Options)))!;
+            var experiment = (await TestCluster.RetryAsync(() => silo.Client.GetFromJsonAsync<Experiment>($"v1/runs/curriculum/{name}", Json.Options)))!;
             if (done(experiment))
             {
                 return experiment;
@@ -163,8 +163,8 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
             var deadline = DateTime.UtcNow.AddMinutes(2);
             while (true)
             {
-                var one = (await silos[1].Client.GetFromJsonAsync<Experiment>("v1/experiments/one", Json.Options))!;
-                var two = (await silos[1].Client.GetFromJsonAsync<Experiment>("v1/experiments/two", Json.Options))!;
+                var one = (await silos[1].Client.GetFromJsonAsync<Experiment>("v1/runs/curriculum/one", Json.Options))!;
+                var two = (await silos[1].Client.GetFromJsonAsync<Experiment>("v1/runs/curriculum/two", Json.Options))!;
                 if (one.Status == RunStatus.Running && two.Status == RunStatus.Running && one.Runner?.Silo is { } a && two.Runner?.Silo is { } b)
                 {
                     Assert.NotEqual(a, b);

@@ -151,7 +151,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
             {
                 var attempts = await SendAsync(c, async url =>
                 {
-                    using var response = await http.PostAsJsonAsync(new Uri(url, "v1/experiments"), Experiment(name), Json.Options);
+                    using var response = await http.PostAsJsonAsync(new Uri(url, "v1/runs/curriculum"), Experiment(name), Json.Options);
                     return await AcceptAsync(response, $"create {name}", () => acknowledged.Created.TryAdd(name, 0));
                 });
                 open.Add(name);
@@ -163,7 +163,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
                 var name = open[random.Next(open.Count)];
                 var attempts = await SendAsync(c, async url =>
                 {
-                    using var response = await http.PostAsync(new Uri(url, $"v1/experiments/{name}/cancel"), null);
+                    using var response = await http.PostAsync(new Uri(url, $"v1/runs/curriculum/{name}/cancel"), null);
                     return await AcceptAsync(response, $"cancel {name}", () => acknowledged.Cancelled.TryAdd(name, 0));
                 });
                 open.Remove(name);
@@ -237,7 +237,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
             Assert.Empty(acknowledged.Scored[pool].Keys.Except(scores));  // every score a call returned is cached
             Assert.Empty(scores.Except(members));
         }
-        var experiments = (await TestCluster.RetryAsync(() => silo.Client.GetFromJsonAsync<List<Experiment>>("v1/experiments", Json.Options)))!;
+        var experiments = (await TestCluster.RetryAsync(() => silo.Client.GetFromJsonAsync<List<Experiment>>("v1/runs/curriculum", Json.Options)))!;
         Assert.Equal(acknowledged.Created.Keys.Order(StringComparer.Ordinal), experiments.Select(e => e.Name).Order(StringComparer.Ordinal));
         Assert.All(experiments, e => Assert.Equal(acknowledged.Cancelled.ContainsKey(e.Name) ? RunStatus.Cancelled : RunStatus.Created, e.Status));
     }

@@ -94,7 +94,7 @@ public sealed class SiloApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("v1/pools/r/stats")).StatusCode);  // an ordinary key still reads
 
         // An experiment's base checkpoint is a file the worker reads: the same rule.
-        using var experiment = await _silo.Client.PostAsJsonAsync("v1/experiments",
+        using var experiment = await _silo.Client.PostAsJsonAsync("v1/runs/curriculum",
             new { name = "x", pool = "r", model = new { base_checkpoint = Path.Combine(_dir, "secret.jsonl") } });
         Assert.Equal(HttpStatusCode.Forbidden, experiment.StatusCode);
         Assert.Contains("must lie below ActiveIT:ModelDir or an ActiveIT:ImportRoots folder", await experiment.Content.ReadAsStringAsync());

@@ -53,10 +53,10 @@ public sealed class SiloExperimentTests : IDisposable
         Assert.Equal(4, File.ReadAllLines(csvPath).Length);
 
         // Errors come back as the silo's problem details.
-        Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.GetAsync("v1/experiments/nope")).StatusCode);
-        using var again = await silo.Client.PostAsJsonAsync("v1/experiments", experiment.Config, Json.Options);
+        Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.GetAsync("v1/runs/curriculum/nope")).StatusCode);
+        using var again = await silo.Client.PostAsJsonAsync("v1/runs/curriculum", experiment.Config, Json.Options);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        using var bad = await silo.Client.PostAsJsonAsync("v1/experiments", experiment.Config with { Name = "bad", Strategy = "loudest" }, Json.Options);
+        using var bad = await silo.Client.PostAsJsonAsync("v1/runs/curriculum", experiment.Config with { Name = "bad", Strategy = "loudest" }, Json.Options);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("strategy: 'loudest'", await bad.Content.ReadAsStringAsync());
         var duplicate = CliRunner.Run($"experiment create pu {Tiny} {remote}");
@@ -83,8 +83,8 @@ public sealed class SiloExperimentTests : IDisposable
         await using (var silo = await SiloProcess.StartAsync(args))
         {
             await ImportPoolAsync(silo.Client);
-            (await silo.Client.PostAsJsonAsync("v1/experiments", config, Json.Options)).EnsureSuccessStatusCode();
-            (await silo.Client.PostAsync("v1/experiments/killed/start", null)).EnsureSuccessStatusCode();
+            (await silo.Client.PostAsJsonAsync("v1/runs/curriculum", config, Json.Options)).EnsureSuccessStatusCode();
+            (await silo.Client.PostAsync("v1/runs/curriculum/killed/start", null)).EnsureSuccessStatusCode();
             // Kill as soon as round 1 has begun: its selection is recorded, its training is not finished.
             var killedAt = await WaitForAsync(silo.Client, "killed", e => e.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round == 1) == true);
             silo.Kill();
@@ -96,8 +96,8 @@ public sealed class SiloExperimentTests : IDisposable
             var resumed = await WaitForAsync(restarted.Client, "killed", e => e.Status == RunStatus.Completed);
             Assert.Equal(2, resumed.Sessions.Count);  // the worker picked it up again by itself
 
-            (await restarted.Client.PostAsJsonAsync("v1/experiments", config with { Name = "whole" }, Json.Options)).EnsureSuccessStatusCode();
-            (await restarted.Client.PostAsync("v1/experiments/whole/start", null)).EnsureSuccessStatusCode();
+            (await restarted.Client.PostAsJsonAsync("v1/runs/curriculum", config with { Name = "whole" }, Json.Options)).EnsureSuccessStatusCode();
+            (await restarted.Client.PostAsync("v1/runs/curriculum/whole/start", null)).EnsureSuccessStatusCode();
             var whole = await WaitForAsync(restarted.Client, "whole", e => e.Status == RunStatus.Completed);
 
             static string[] Summary(Experiment e) => [.. e.Runs.Single().Rounds.OrderBy(r => r.Round)
@@ -111,7 +111,7 @@ public sealed class SiloExperimentTests : IDisposable
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (true)
         {
-            var experiment = (await client.GetFromJsonAsync<Experiment>($"v1/experiments/{name}", Json.Options))!;
+            var experiment = (await client.GetFromJsonAsync<Experiment>($"v1/runs/curriculum/{name}", Json.Options))!;
             if (done(experiment))
             {
                 return experiment;

@@ -100,33 +100,33 @@ public sealed class SiloLimitsTests : IAsyncLifetime
                 Model = new() { Layers = 1, Heads = 2, DModel = 32, Context = 192 },
                 Training = new() { Epochs = 1000, BatchSize = 4, WarmupSteps = 1 },
             };
-            using (var created = await client.PostAsJsonAsync("v1/experiments", config, ActiveIT.Client.Output.Json.Options))
+            using (var created = await client.PostAsJsonAsync("v1/runs/curriculum", config, ActiveIT.Client.Output.Json.Options))
             {
                 Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
             }
-            using var started = await client.PostAsync($"v1/experiments/{name}/start", null);
+            using var started = await client.PostAsync($"v1/runs/curriculum/{name}/start", null);
             return started.StatusCode;
         }
 
         Assert.Equal(HttpStatusCode.Accepted, await CreateAndStartAsync(silo.Client, "first"));
         Assert.Equal((HttpStatusCode)429, await CreateAndStartAsync(silo.Client, "second"));
-        using (var refused = await silo.Client.PostAsync("v1/experiments/second/start", null))
+        using (var refused = await silo.Client.PostAsync("v1/runs/curriculum/second/start", null))
         {
             var detail = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
-            var owner = (await silo.Client.GetFromJsonAsync<JsonElement>("v1/experiments/first")).GetProperty("owner").GetString()!;
+            var owner = (await silo.Client.GetFromJsonAsync<JsonElement>("v1/runs/curriculum/first")).GetProperty("owner").GetString()!;
             Assert.Equal("key-0", owner);  // a configured key's user: named by its place in ActiveIT:ApiKeys, never by the key or its hash
             Assert.Equal($"{owner} has 1 experiments queued or running; ActiveIT:MaxActiveExperimentsPerUser allows 1: cancel one or wait for one to finish", detail);
         }
         Assert.Equal(HttpStatusCode.Accepted, await CreateAndStartAsync(second, "other-key"));  // the limit is per user
 
-        (await silo.Client.PostAsync("v1/experiments/first/cancel", null)).EnsureSuccessStatusCode();
-        using (var freed = await silo.Client.PostAsync("v1/experiments/second/start", null))
+        (await silo.Client.PostAsync("v1/runs/curriculum/first/cancel", null)).EnsureSuccessStatusCode();
+        using (var freed = await silo.Client.PostAsync("v1/runs/curriculum/second/start", null))
         {
             Assert.Equal(HttpStatusCode.Accepted, freed.StatusCode);
         }
         foreach (var (client, name) in new[] { (silo.Client, "second"), (second, "other-key") })
         {
-            (await client.PostAsync($"v1/experiments/{name}/cancel", null)).EnsureSuccessStatusCode();
+            (await client.PostAsync($"v1/runs/curriculum/{name}/cancel", null)).EnsureSuccessStatusCode();
         }
     }
 

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using ActiveIT.Runs.Transfer;
 using System.Net;
 using System.Net.Http.Json;
@@ -19,7 +20,7 @@ namespace ActiveIT.Silo.Tests;
 /// <summary>
 /// Format transfer (issue #11) end to end: the real OpenAI package against a protocol-faithful stand-in for OpenAI's
 /// endpoint, the resumable runner on a real Orleans silo, denoising on the real engine, and the silo's own chat
-/// endpoint and /v1/transfers API.
+/// endpoint and /v1/runs/transfer API.
 /// </summary>
 public sealed class TransferTests : IAsyncLifetime
 {
@@ -106,7 +107,7 @@ public sealed class TransferTests : IAsyncLifetime
         await using var silo = await SiloWithPoolAsync("nowhere");
         var request = Request() with { Backend = nowhere.ToString() };
         var run = await new FormatTransferRunner(silo.Grains, chat, null, request.Settings("remote")).RunAsync("src", "out");
-        Assert.Equal(TransferRunState.Stopped, run.Status);
+        Assert.Equal(RunStatus.Paused, run.Status);
         Assert.Contains("could not be reached", run.StopReason);
         Assert.Equal(0, run.Requests);
         Assert.Empty(run.Outcomes);
@@ -204,7 +205,7 @@ public sealed class TransferTests : IAsyncLifetime
 
         var stopped = await Runner(silo, Request(maxRequests: 5)).RunAsync("src", "out");
         Assert.Equal(5, _server.Arrived.Count);
-        Assert.Equal(TransferRunState.Stopped, stopped.Status);
+        Assert.Equal(RunStatus.Paused, stopped.Status);
         Assert.Equal("request budget reached (5 of 5)", stopped.StopReason);
         Assert.Equal(5, stopped.Requests);
         Assert.Equal(5 * 120, stopped.PromptTokens);
@@ -215,7 +216,7 @@ public sealed class TransferTests : IAsyncLifetime
         var done = await Runner(silo, Request(maxRequests: 20)).RunAsync("src", "out");
         Assert.Equal(12, _server.Arrived.Count);  // the 7 missing requests, no more
         Assert.Equal(12, _server.Arrived.Select(r => (r.LastUser, r.Seed)).Distinct().Count());
-        Assert.Equal(TransferRunState.Done, done.Status);
+        Assert.Equal(RunStatus.Completed, done.Status);
         Assert.Null(done.StopReason);
         Assert.Equal(12, done.Requests);
         Assert.Equal(3, done.Outcomes.Count);
@@ -240,7 +241,7 @@ public sealed class TransferTests : IAsyncLifetime
 
         var again = await Runner(silo, Request(maxRequests: 20)).RunAsync("src", "out");
         Assert.Equal(12, _server.Arrived.Count);  // resumed with everything stored: no request at all
-        Assert.Equal(TransferRunState.Done, again.Status);
+        Assert.Equal(RunStatus.Completed, again.Status);
         Assert.Equal(12, again.Requests);
         Assert.Equal(3, (await PoolTasksAsync(silo.Grains, "out")).Count);
 
@@ -260,7 +261,7 @@ public sealed class TransferTests : IAsyncLifetime
         var output = tasks[0].Instances[0].Outputs[0];
         var request = Request() with { To = "flan", Candidates = 2, Labels = $"{output}=MAPPED" };
         var run = await Runner(silo, request).RunAsync("src", "out");
-        Assert.Equal(TransferRunState.Done, run.Status);
+        Assert.Equal(RunStatus.Completed, run.Status);
         Assert.All(run.Outcomes.Values, o => Assert.Equal(TransferTaskOutcome.Transferred, o.Status));
         Assert.All(_server.Arrived, r => Assert.Contains("FLAN-style instance templates", r.Body["messages"]![0]!["content"]!.GetValue<string>()));
 
@@ -297,7 +298,7 @@ public sealed class TransferTests : IAsyncLifetime
             : ChatStandIn.Completion(ChatStandIn.Niv2Answer(r)));
 
         var run = await Runner(silo, Request()).RunAsync("src", "out");
-        Assert.Equal(TransferRunState.Done, run.Status);
+        Assert.Equal(RunStatus.Completed, run.Status);
         Assert.Equal(12, _server.Arrived.Count);
         Assert.Equal(12, run.Requests);
 
@@ -339,14 +340,14 @@ public sealed class TransferTests : IAsyncLifetime
         await using var silo = await SiloWithPoolAsync("unavailable");
         _server.Script = (r, _) => Task.FromResult(r.Number <= 6 ? ChatStandIn.Completion(ChatStandIn.Niv2Answer(r)) : ChatStandIn.InvalidKey());
         var stopped = await Runner(silo, Request()).RunAsync("src", "out");
-        Assert.Equal(TransferRunState.Stopped, stopped.Status);
+        Assert.Equal(RunStatus.Paused, stopped.Status);
         Assert.Contains("401", stopped.StopReason);
         Assert.Equal(6, stopped.Requests);
         Assert.Single(stopped.Outcomes);
 
         _server.Script = (r, _) => Task.FromResult(ChatStandIn.Completion(ChatStandIn.Niv2Answer(r)));
         var done = await Runner(silo, Request()).RunAsync("src", "out");
-        Assert.Equal(TransferRunState.Done, done.Status);
+        Assert.Equal(RunStatus.Completed, done.Status);
         Assert.Equal(7 + 6, _server.Arrived.Count);  // the 401 one is asked again, then the 6 never asked
         Assert.Equal(12, done.Requests);
     }
@@ -363,10 +364,10 @@ public sealed class TransferTests : IAsyncLifetime
 
         var request = Request(maxRequests: 6, denoise: true);
         var stopped = await Runner(silo, request, scorer).RunAsync("src", "out");
-        Assert.Equal(TransferRunState.Stopped, stopped.Status);
+        Assert.Equal(RunStatus.Paused, stopped.Status);
         var runner = Runner(silo, request with { MaxRequests = null }, scorer);
         var run = await runner.RunAsync("src", "out");
-        Assert.Equal(TransferRunState.Done, run.Status);
+        Assert.Equal(RunStatus.Completed, run.Status);
         Assert.Equal(12, _server.Arrived.Count);
         Assert.Equal($"tiny@v1/{new DenoiseConfig(Instances: 32)}", runner.ScoreKey);
 
@@ -426,7 +427,7 @@ public sealed class TransferTests : IAsyncLifetime
 
         var request = new TransferRequest("src", "out", "tiny", Backend: endpoint.ToString(), Candidates: 2, MaxTokens: 16, Seed: 5000, K: 1, Denoise: false);
         var run = await new FormatTransferRunner(grains, chat, null, request.Settings("test")).RunAsync("src", "out");
-        Assert.Equal(TransferRunState.Done, run.Status);
+        Assert.Equal(RunStatus.Completed, run.Status);
         Assert.Equal(6, run.Requests);
         Assert.True(run.PromptTokens > 0 && run.CompletionTokens > 0);
         Assert.All(run.Outcomes.Values, o => Assert.Equal((TransferTaskOutcome.Failed, 2, 0), (o.Status, o.Candidates, o.Parsed)));
@@ -446,7 +447,7 @@ public sealed class TransferTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TransferApi_RunsLocally_StreamsProgressAndTheRun_AndServesTheState()
+    public async Task TransferRun_RunsOnTheSilosWorker_StreamsItsEvents_AndServesTheState()
     {
         var (silo, model) = await ServingSiloAsync();
         await using var _ = silo;
@@ -455,50 +456,64 @@ public sealed class TransferTests : IAsyncLifetime
         (await silo.Client.PostAsJsonAsync("v1/pools/api-src/tasks", tasks, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
 
         var body = new { pool = "api-src", out_pool = "api-out", model = "tiny", backend = "local", candidates = 2, max_tokens = 16, denoise = false };
-        using var response = await silo.Client.PostAsJsonAsync("v1/transfers", body);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
-        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
-        Assert.Equal([1, 2, 3], lines[..^1].Select(l => l.GetProperty("done").GetInt32()));
-        Assert.All(lines[..^1], l => Assert.Equal(3, l.GetProperty("total").GetInt32()));
-        Assert.Equal(2, lines[0].GetProperty("requests").GetInt64());
-        var last = lines[^1].GetProperty("run");
-        Assert.Equal("done", last.GetProperty("status").GetString());
+        using (var created = await silo.Client.PostAsJsonAsync("v1/runs/transfer", body))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            Assert.Equal("/v1/runs/transfer/api-out", created.Headers.Location?.ToString());
+            Assert.Equal("created", (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        }
+        using (var started = await silo.Client.PostAsync("v1/runs/transfer/api-out/start", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        }
+        var events = await EventsAsync(silo.Client, "v1/runs/transfer/api-out/events");
+        Assert.All(events, e => Assert.Equal("transfer", e.EventType));
+        var done = events.Select(e => e.Data.GetProperty("outcomes").EnumerateObject().Count()).ToArray();
+        Assert.Equal(done.Order(), done);  // the stream follows the run task by task
+        var last = events[^1].Data;
+        Assert.Equal("completed", last.GetProperty("status").GetString());
         Assert.Equal(6, last.GetProperty("requests").GetInt64());
+        Assert.Equal("key-0", last.GetProperty("owner").GetString());
         Assert.StartsWith("local:tiny", last.GetProperty("spec").GetProperty("backend").GetString());
+        Assert.Single(last.GetProperty("sessions").EnumerateArray());
 
-        var state = await silo.Client.GetFromJsonAsync<JsonElement>("v1/transfers/api-out");
-        Assert.Equal("done", state.GetProperty("status").GetString());
+        var state = await silo.Client.GetFromJsonAsync<JsonElement>("v1/runs/transfer/api-out");
+        Assert.Equal("completed", state.GetProperty("status").GetString());
         Assert.Equal(3, state.GetProperty("tasks").GetInt32());
         Assert.Equal(3, state.GetProperty("outcomes").EnumerateObject().Count());
-        var task = await silo.Client.GetFromJsonAsync<JsonElement>($"v1/transfers/api-out/tasks/{tasks[0].Id}");
+        var task = await silo.Client.GetFromJsonAsync<JsonElement>($"v1/runs/transfer/api-out/tasks/{tasks[0].Id}");
         Assert.Equal(tasks[0].Id, task.GetProperty("task_id").GetString());
         Assert.Equal("niv2", task.GetProperty("target").GetString());
         var candidates = task.GetProperty("state").GetProperty("candidates");
         Assert.Equal(2, candidates.GetArrayLength());
         Assert.All(candidates.EnumerateArray(), c => Assert.True(c.GetProperty("completion_tokens").GetInt32() > 0));
-        Assert.Equal(3, (await silo.Client.GetFromJsonAsync<JsonElement>("v1/transfers/api-out/tasks")).GetArrayLength());
+        Assert.Equal(3, (await silo.Client.GetFromJsonAsync<JsonElement>("v1/runs/transfer/api-out/tasks")).GetArrayLength());
+        Assert.Contains("api-out", (await silo.Client.GetFromJsonAsync<JsonElement>("v1/runs/transfer")).EnumerateArray().Select(r => r.GetProperty("name").GetString()));
 
-        // The same request again resumes with everything stored: no candidate is generated twice.
-        using var again = await silo.Client.PostAsJsonAsync("v1/transfers", body);
-        var rerun = JsonDocument.Parse((await again.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.GetProperty("run");
-        Assert.Equal(6, rerun.GetProperty("requests").GetInt64());
+        // The same create again finds the run it made; a completed run started again stays completed: no request is sent twice.
+        (await silo.Client.PostAsJsonAsync("v1/runs/transfer", body)).EnsureSuccessStatusCode();
+        (await silo.Client.PostAsync("v1/runs/transfer/api-out/start", null)).EnsureSuccessStatusCode();
+        Assert.Equal(6, (await silo.Client.GetFromJsonAsync<JsonElement>("v1/runs/transfer/api-out")).GetProperty("requests").GetInt64());
+        using (var other = await silo.Client.PostAsJsonAsync("v1/runs/transfer", body with { candidates = 3 }))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        }
 
-        Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.GetAsync("v1/transfers/nope")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.GetAsync("v1/transfers/api-out/tasks/no-such-task")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await silo.Client.PostAsJsonAsync("v1/transfers", body with { candidates = 0 })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.PostAsJsonAsync("v1/transfers", body with { model = "nope" })).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await silo.Client.PostAsJsonAsync("v1/transfers", body with { pool = "no-such-pool" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.GetAsync("v1/runs/transfer/nope")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.GetAsync("v1/runs/transfer/api-out/tasks/no-such-task")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await silo.Client.PostAsJsonAsync("v1/runs/transfer", body with { candidates = 0 })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await silo.Client.PostAsJsonAsync("v1/runs/transfer", body with { model = "nope" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await silo.Client.PostAsJsonAsync("v1/runs/transfer", body with { pool = "no-such-pool" })).StatusCode);
         // The silo calls no host a key names: remote backends must be configured (ActiveIT:RemoteBackends, none here).
-        using (var remote = await silo.Client.PostAsJsonAsync("v1/transfers", body with { backend = "http://169.254.169.254/v1" }))
+        using (var remote = await silo.Client.PostAsJsonAsync("v1/runs/transfer", body with { backend = "http://169.254.169.254/v1" }))
         {
             Assert.Equal(HttpStatusCode.Forbidden, remote.StatusCode);
             Assert.Equal("backend 'http://169.254.169.254/v1' is not one of this silo's ActiveIT:RemoteBackends (none: only its own models)",
                 (await remote.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         }
         using var anonymous = new HttpClient { BaseAddress = silo.Client.BaseAddress };
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("v1/transfers", body)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("v1/transfers/api-out")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("v1/runs/transfer", body)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("v1/runs/transfer/api-out")).StatusCode);
 
         // The CLI with --silo: the run streams through the same endpoint, and status reads it back.
         Environment.SetEnvironmentVariable("ACTIVEIT_API_KEY", SiloServer.Key);  // every silo test class sets the same key; none unsets it
@@ -507,13 +522,73 @@ public sealed class TransferTests : IAsyncLifetime
         var cliState = JsonDocument.Parse(run.Stdout).RootElement;
         // Same tasks and config as the API's run: the candidates are cached per task version and config, not per
         // output pool, so this run transfers all three without a single request.
-        Assert.Equal(("done", 0L, 3), (cliState.GetProperty("status").GetString(), cliState.GetProperty("requests").GetInt64(),
+        Assert.Equal(("completed", 0L, 3), (cliState.GetProperty("status").GetString(), cliState.GetProperty("requests").GetInt64(),
             cliState.GetProperty("outcomes").EnumerateObject().Count()));
         var status = CliRunner.Run($"transfer status --out-pool cli-out --silo {silo.Url}");
-        Assert.Contains("transfer of pool 'api-src' to niv2 → pool 'cli-out': done", status.Stdout);
+        Assert.Contains("transfer of pool 'api-src' to niv2 → pool 'cli-out': completed", status.Stdout);
         var missing = CliRunner.Run($"transfer run --pool no-such-pool --out-pool cli-out2 --model tiny --no-denoise --silo {silo.Url}");
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("pool 'no-such-pool' has no tasks", missing.Stderr);
+    }
+
+    /// <summary>
+    /// A transfer is a run of the cluster, not of the request that started it: the client reads one event and goes
+    /// away mid-transfer (the connection closed), and the run still completes, every task transferred.
+    /// </summary>
+    [Fact]
+    public async Task TransferRun_CompletesAfterItsClientDisconnects()
+    {
+        var (silo, model) = await ServingSiloAsync();
+        await using var _ = silo;
+        using var __ = model;
+        var tasks = Enumerable.Range(0, 4).SelectMany(_ => SourceTasks()).Select((t, i) => t with { Id = $"{t.Id}-{i}" }).ToArray();
+        (await silo.Client.PostAsJsonAsync("v1/pools/dc-src/tasks", tasks, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
+        var body = new { pool = "dc-src", out_pool = "dc-out", model = "tiny", backend = "local", candidates = 4, max_tokens = 48, denoise = false };
+        (await silo.Client.PostAsJsonAsync("v1/runs/transfer", body)).EnsureSuccessStatusCode();
+        (await silo.Client.PostAsync("v1/runs/transfer/dc-out/start", null)).EnsureSuccessStatusCode();
+
+        using (var client = new HttpClient { BaseAddress = silo.Client.BaseAddress })
+        {
+            client.DefaultRequestHeaders.Authorization = silo.Client.DefaultRequestHeaders.Authorization;
+            using var response = await client.GetAsync("v1/runs/transfer/dc-out/events", HttpCompletionOption.ResponseHeadersRead);
+            var parser = System.Net.ServerSentEvents.SseParser.Create(await response.Content.ReadAsStreamAsync(), (_, data) => JsonDocument.Parse(data.ToArray()).RootElement);
+            await foreach (var item in parser.EnumerateAsync())
+            {
+                if (item.Data.GetProperty("outcomes").EnumerateObject().Any())
+                {
+                    Assert.Equal("running", item.Data.GetProperty("status").GetString());  // mid-transfer: some tasks done, not all
+                    Assert.True(item.Data.GetProperty("outcomes").EnumerateObject().Count() < tasks.Length);
+                    break;
+                }
+            }
+        }  // the connection closes here
+
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        JsonElement run;
+        do
+        {
+            await Task.Delay(200);
+            run = await silo.Client.GetFromJsonAsync<JsonElement>("v1/runs/transfer/dc-out");
+        }
+        while (run.GetProperty("status").GetString() is "queued" or "running" && DateTime.UtcNow < deadline);
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        Assert.Equal(tasks.Length, run.GetProperty("outcomes").EnumerateObject().Count());
+        Assert.Equal(tasks.Length * 4, run.GetProperty("requests").GetInt64());
+    }
+
+    /// <summary>Every server-sent event of <paramref name="path"/> until the silo ends the stream.</summary>
+    private static async Task<List<System.Net.ServerSentEvents.SseItem<JsonElement>>> EventsAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var items = new List<System.Net.ServerSentEvents.SseItem<JsonElement>>();
+        var parser = System.Net.ServerSentEvents.SseParser.Create(await response.Content.ReadAsStreamAsync(), (_, data) => JsonDocument.Parse(data.ToArray()).RootElement);
+        await foreach (var item in parser.EnumerateAsync())
+        {
+            items.Add(item);
+        }
+        return items;
     }
 
     public async Task DisposeAsync()

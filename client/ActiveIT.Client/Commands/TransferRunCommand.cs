@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using ActiveIT.Runs.Transfer;
 using System.CommandLine;
 using System.Diagnostics;
@@ -111,6 +112,6 @@ internal sealed class TransferRunCommand : Command
         }
         line.Clear();
         TransferReport.Print(state, parse.GetValue(_connection.Json));
-        return state.Status == TransferRunState.Done ? ExitCodes.Success : ExitCodes.Failure;
+        return state.Status == RunStatus.Completed ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

@@ -53,6 +53,25 @@ internal static class SiloHttp
         string? Error { get; }
     }
 
+    /// <summary>GET …/events of a run: the silo's server-sent events, each event's data parsed, until the stream ends; none when the run does not exist.</summary>
+    public static async IAsyncEnumerable<T> EventsAsync<T>(HttpClient http, string path,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            yield break;
+        }
+        await EnsureSuccessAsync(response, cancellationToken);
+        var parser = System.Net.ServerSentEvents.SseParser.Create(await response.Content.ReadAsStreamAsync(cancellationToken),
+            (_, data) => JsonSerializer.Deserialize<T>(data, Json.Options)!);
+        await foreach (var item in parser.EnumerateAsync(cancellationToken))
+        {
+            yield return item.Data;
+        }
+    }
+
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         await EnsureSuccessAsync(response, cancellationToken);

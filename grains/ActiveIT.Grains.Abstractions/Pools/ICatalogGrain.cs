@@ -42,6 +42,9 @@ public interface ICatalogGrain : IGrainWithStringKey
     [Alias("AddTransferAsync")]
     Task AddTransferAsync(string outPool);
 
+    [Alias("RemoveTransferAsync")]
+    Task RemoveTransferAsync(string outPool);
+
     [Alias("ListTransfersAsync")]
     Task<IReadOnlyList<string>> ListTransfersAsync();
 

@@ -49,7 +49,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
             {
                 return existing;
             }
-            throw new ExperimentStateException($"experiment '{this.GetPrimaryKeyString()}' exists already (delete it first, or choose another name)");
+            throw new RunStateException($"experiment '{this.GetPrimaryKeyString()}' exists already (delete it first, or choose another name)");
         }
         var now = DateTimeOffset.UtcNow;
         _state.State.Experiment = new Experiment(config, RunStatus.Created, now, now, [], null, null, [], null, owner);
@@ -64,7 +64,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
             {
                 return written;
             }
-            throw new ExperimentStateException($"experiment '{this.GetPrimaryKeyString()}' was created concurrently by another client");
+            throw new RunStateException($"experiment '{this.GetPrimaryKeyString()}' was created concurrently by another client");
         }
         return _state.State.Experiment;
     }
@@ -99,7 +99,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
     {
         RunStatus.Completed or RunStatus.Queued => e,
         RunStatus.Running when e.Runner is { } lease && !liveness.IsStale(lease) =>
-            throw new ExperimentStateException($"experiment '{e.Name}' is running in {lease.Id} (heartbeat {lease.Heartbeat:u})"),
+            throw new RunStateException($"experiment '{e.Name}' is running in {lease.Id} (heartbeat {lease.Heartbeat:u})"),
         _ => e with { Status = RunStatus.Queued, Error = null },
     });
 
@@ -107,11 +107,11 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
     {
         if (fromQueue && e.Status is not (RunStatus.Queued or RunStatus.Running))
         {
-            throw new ExperimentStateException($"experiment '{e.Name}' is {e.Status.ToString().ToLowerInvariant()}, not queued: not run");
+            throw new RunStateException($"experiment '{e.Name}' is {e.Status.ToString().ToLowerInvariant()}, not queued: not run");
         }
         if (e.Runner is { } held && held.Id != lease.Id && !liveness.IsStale(held))
         {
-            throw new ExperimentStateException($"experiment '{e.Name}' is running in {held.Id} (heartbeat {held.Heartbeat:u})");
+            throw new RunStateException($"experiment '{e.Name}' is running in {held.Id} (heartbeat {held.Heartbeat:u})");
         }
         return e with { Status = RunStatus.Running, Runner = lease, Sessions = [.. e.Sessions, session], Error = null };
     });
@@ -147,7 +147,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         await _state.ReadStateAsync();
         if (_state.State.Experiment is { Status: RunStatus.Running, Runner: { } lease } && !liveness.IsStale(lease))
         {
-            throw new ExperimentStateException($"experiment '{this.GetPrimaryKeyString()}' is running in {lease.Id}: cancel it first");
+            throw new RunStateException($"experiment '{this.GetPrimaryKeyString()}' is running in {lease.Id}: cancel it first");
         }
         await _state.ClearStateAsync();
     }

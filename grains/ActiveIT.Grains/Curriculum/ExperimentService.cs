@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Runs;
 using ActiveIT.Core.Curriculum;
 using ActiveIT.Grains.Pools;
 
@@ -50,7 +51,7 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
     public async Task<Experiment> CancelAsync(string name, CancellationToken cancellationToken = default)
     {
         var experiment = await Grain(name).CancelAsync();
-        await grains.GetGrain<IExperimentQueueGrain>(IExperimentQueueGrain.Key).RemoveAsync(name);
+        await grains.GetGrain<IRunQueueGrain>(IRunQueueGrain.Key).RemoveAsync(RunKinds.Id(RunKinds.Curriculum, name));
         return experiment;
     }
 
@@ -62,7 +63,7 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
             return false;
         }
         await grain.DeleteAsync();
-        await grains.GetGrain<IExperimentQueueGrain>(IExperimentQueueGrain.Key).RemoveAsync(name);
+        await grains.GetGrain<IRunQueueGrain>(IRunQueueGrain.Key).RemoveAsync(RunKinds.Id(RunKinds.Curriculum, name));
         await grains.GetGrain<IExperimentRegistryGrain>(RegistryKey).RemoveAsync(name);
         // The runner keeps each seed's checkpoints in a folder named after the experiment.
         if (Path.Combine(experimentsDir, name) is var dir && Directory.Exists(dir))

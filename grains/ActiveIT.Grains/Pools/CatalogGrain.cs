@@ -29,6 +29,9 @@ public sealed class CatalogGrain([PersistentState("catalog", SiloStorage.Provide
 
     public Task AddTransferAsync(string outPool) => AddNameAsync(s => s.Transfers, outPool);
 
+    public Task RemoveTransferAsync(string outPool) =>
+        _state.State.Transfers.Contains(outPool) ? _state.ChangeAsync(this, s => s.Transfers.Remove(outPool)) : Task.CompletedTask;
+
     public Task<IReadOnlyList<string>> ListTransfersAsync() => Sorted(_state.State.Transfers);
 
     public Task AddDiversityRunAsync(string name) => AddNameAsync(s => s.DiversityRuns, name);

@@ -84,7 +84,7 @@ public static class LegacyStateImport
                 await grains.GetGrain<ICurriculumGrain>(key).RestoreAsync(experiment);
                 if (experiment.Status is RunStatus.Queued or RunStatus.Running)
                 {
-                    await grains.GetGrain<IExperimentQueueGrain>(IExperimentQueueGrain.Key).EnqueueAsync(key);  // the old worker resumed these at start
+                    await grains.GetGrain<IRunQueueGrain>(IRunQueueGrain.Key).EnqueueAsync(Runs.RunKinds.Id(Runs.RunKinds.Curriculum, key));  // the old worker resumed these at start
                 }
             }
         }

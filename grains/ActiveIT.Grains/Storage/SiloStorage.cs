@@ -57,7 +57,8 @@ public static class SiloStorageExtensions
     public static ISiloBuilder UseActiveIt(this ISiloBuilder silo, SiloStorage storage, SiloEndpoint endpoint)
     {
         silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (SiloStorage.ServiceId, endpoint.ClusterId));
-        silo.Services.AddSingleton<Curriculum.SiloLiveness>();
+        silo.Services.AddSingleton<Runs.SiloLiveness>();
+        silo.Services.AddOptions<Runs.RunQueueOptions>();
         silo.Services.AddSingleton(new StorageScope(SharedWithOtherClusters: !storage.SharesMembership));
         switch (storage.Kind)
         {

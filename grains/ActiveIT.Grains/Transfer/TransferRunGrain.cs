@@ -1,63 +1,175 @@
+using ActiveIT.Grains.Runs;
 using ActiveIT.Grains.Storage;
 using Orleans.Runtime;
 
 namespace ActiveIT.Grains.Transfer;
 
 [GrainType("activeit.transfer-run")]
-public sealed class TransferRunGrain([PersistentState("run", SiloStorage.ProviderName)] IPersistentState<TransferRunState> state) : Grain, ITransferRunGrain
+public sealed class TransferRunGrain([PersistentState("run", SiloStorage.ProviderName)] IPersistentState<TransferRunState> state, SiloLiveness liveness)
+    : Grain, ITransferRunGrain
 {
     private readonly IPersistentState<TransferRunState> _state = state;
+    private TransferRunState Run => _state.State;
+    private string Name => this.GetPrimaryKeyString();
 
-    public Task<TransferRunState> GetAsync() => Task.FromResult(_state.State);
+    public Task<TransferRunState> GetAsync() => Task.FromResult(Run);
 
-    public async Task<TransferRunState> StartAsync(TransferRunSpec spec, int tasks)
+    public async Task<TransferRunState> CreateAsync(string request, string? owner)
     {
-        var current = _state.State.Spec;
+        if (Run.Request is not null || Run.Spec is not null)
+        {
+            // A create sent again because its answer was lost finds what it wrote, and completes rather than conflicts.
+            if (Run.Request == request && Run.Owner == owner)
+            {
+                return Run;
+            }
+            throw new RunStateException($"a transfer run into pool '{Name}' exists already (delete it first, or choose another out_pool)");
+        }
+        (Run.Name, Run.Owner, Run.Request, Run.Status, Run.CreatedAt) = (Name, owner, request, RunStatus.Created, DateTimeOffset.UtcNow);
+        await WriteAsync();
+        await Pools.Catalog.NoteAsync(GrainFactory, c => c.AddTransferAsync(Name));
+        return Run;
+    }
+
+    public async Task<TransferRunState> QueueAsync()
+    {
+        Existing();
+        switch (Run.Status)
+        {
+            case RunStatus.Completed or RunStatus.Queued:
+                return Run;
+            case RunStatus.Running when Run.Runner is { } lease && !liveness.IsStale(lease):
+                throw new RunStateException($"transfer '{Name}' is running in {lease.Id} (heartbeat {lease.Heartbeat:u})");
+        }
+        (Run.Status, Run.StopReason) = (RunStatus.Queued, null);
+        await WriteAsync();
+        return Run;
+    }
+
+    public async Task<TransferRunState> ClaimAsync(RunnerLease lease, RunSession session)
+    {
+        Existing();
+        if (Run.Status is not (RunStatus.Queued or RunStatus.Running))
+        {
+            throw new RunStateException($"transfer '{Name}' is {Run.Status.ToString().ToLowerInvariant()}, not queued: not run");
+        }
+        if (Run.Runner is { } held && held.Id != lease.Id && !liveness.IsStale(held))
+        {
+            throw new RunStateException($"transfer '{Name}' is running in {held.Id} (heartbeat {held.Heartbeat:u})");
+        }
+        (Run.Status, Run.Runner, Run.StopReason) = (RunStatus.Running, lease, null);
+        Run.Sessions.Add(session);
+        await WriteAsync();
+        return Run;
+    }
+
+    public async Task<TransferRunState> BeginAsync(TransferRunSpec spec, int tasks, string? runnerId)
+    {
+        Owned(runnerId);
+        var current = Run.Spec;
         if (current is not null && current with { Budget = spec.Budget } != spec)
         {
             throw new ArgumentException($"pool '{spec.OutPool}' holds the transfer of pool '{current.SourcePool}' to {current.Target} with config {current.ConfigKey} " +
                 $"(denoise {current.Denoise}, labels {current.LabelMap}); resume it with the same options or choose another --out-pool");
         }
-        _state.State.Spec = spec;  // the budget may be raised to resume a run that reached it
-        _state.State.Status = TransferRunState.Running;
-        _state.State.StopReason = null;
-        _state.State.Tasks = tasks;
+        Run.Spec = spec;  // the budget may be raised to resume a run that reached it
+        (Run.Name, Run.Status, Run.StopReason, Run.Tasks) = (Name, RunStatus.Running, null, tasks);
         if (current is null)
         {
-            _state.State.StartedAt = DateTimeOffset.UtcNow;
+            Run.StartedAt = DateTimeOffset.UtcNow;
+            Run.CreatedAt = Run.CreatedAt == default ? Run.StartedAt : Run.CreatedAt;
         }
         await WriteAsync();
         await Pools.Catalog.NoteAsync(GrainFactory, c => c.AddTransferAsync(spec.OutPool));
-        return _state.State;
+        return Run;
     }
 
-    public Task RecordRequestAsync(long promptTokens, long completionTokens, decimal cost)
+    public Task RecordRequestAsync(string? runnerId, long promptTokens, long completionTokens, decimal cost)
     {
-        _state.State.Requests++;
-        _state.State.PromptTokens += promptTokens;
-        _state.State.CompletionTokens += completionTokens;
-        _state.State.Cost += cost;
+        Owned(runnerId);
+        Run.Requests++;
+        Run.PromptTokens += promptTokens;
+        Run.CompletionTokens += completionTokens;
+        Run.Cost += cost;
+        Renew();
         return WriteAsync();
     }
 
-    public Task RecordTaskAsync(TransferTaskOutcome outcome)
+    public Task RecordTaskAsync(string? runnerId, TransferTaskOutcome outcome)
     {
-        _state.State.Outcomes[outcome.TaskId] = outcome;
+        Owned(runnerId);
+        Run.Outcomes[outcome.TaskId] = outcome;
+        Renew();
         return WriteAsync();
     }
 
-    public Task FinishAsync(string status, string? reason, double seconds)
+    public Task FinishAsync(string? runnerId, RunStatus status, string? reason, double seconds)
     {
-        (_state.State.Status, _state.State.StopReason) = (status, reason);
-        _state.State.Seconds += seconds;
+        if (Run.Runner?.Id != runnerId)
+        {
+            return Task.CompletedTask;  // another runner took it over: its word counts, not this one's
+        }
+        Run.Status = Run.Status == RunStatus.Cancelled ? RunStatus.Cancelled : status;
+        (Run.StopReason, Run.Runner) = (reason, null);
+        Run.Seconds += seconds;
         return WriteAsync();
     }
 
-    // One runner drives a run at a time (the CLI or one silo request), so a conflict means the store is not what this
-    // activation believed: let it surface rather than merge blindly.
+    public async Task<TransferRunState> CancelAsync()
+    {
+        Existing();
+        if (Run.Status is not (RunStatus.Completed or RunStatus.Cancelled))
+        {
+            Run.Status = RunStatus.Cancelled;
+            await WriteAsync();
+        }
+        return Run;
+    }
+
+    public async Task DeleteAsync()
+    {
+        if (Run is { Status: RunStatus.Running, Runner: { } lease } && !liveness.IsStale(lease))
+        {
+            throw new RunStateException($"transfer '{Name}' is running in {lease.Id}: cancel it first");
+        }
+        await _state.ClearStateAsync();
+        await Pools.Catalog.NoteAsync(GrainFactory, c => c.RemoveTransferAsync(Name));
+    }
+
+    private void Existing()
+    {
+        if (Run.Request is null && Run.Spec is null)
+        {
+            throw new KeyNotFoundException($"no transfer run '{Name}'");
+        }
+    }
+
+    /// <summary>Refuses a write from a runner that no longer holds the run (cancelled, or taken over after its silo died).</summary>
+    private void Owned(string? runnerId)
+    {
+        if (Run.Status == RunStatus.Cancelled)
+        {
+            throw new OperationCanceledException($"transfer '{Name}' was cancelled");
+        }
+        if (Run.Runner?.Id != runnerId)
+        {
+            throw new OperationCanceledException($"transfer '{Name}' is now run by {Run.Runner?.Id ?? "nobody"}");
+        }
+    }
+
+    private void Renew()
+    {
+        if (Run.Runner is { } lease)
+        {
+            Run.Runner = lease with { Heartbeat = DateTimeOffset.UtcNow };
+        }
+    }
+
+    // One runner holds a run at a time, so a conflict means the store is not what this activation believed: let it
+    // surface rather than merge blindly.
     private Task WriteAsync()
     {
-        _state.State.UpdatedAt = DateTimeOffset.UtcNow;
+        Run.UpdatedAt = DateTimeOffset.UtcNow;
         return _state.WriteOrDiscardAsync(this);
     }
 }

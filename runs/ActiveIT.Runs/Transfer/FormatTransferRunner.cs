@@ -5,6 +5,7 @@ using ActiveIT.Core.Transfer;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
 using ActiveIT.Grains.Pools;
+using ActiveIT.Grains.Runs;
 using ActiveIT.Grains.Transfer;
 
 namespace ActiveIT.Runs.Transfer;
@@ -56,15 +57,16 @@ public sealed class FormatTransferRunner(IGrainFactory grains, IChatBackend chat
         return members.Count > 0 ? members : throw new ArgumentException($"pool '{sourcePool}' has no tasks");
     }
 
+    /// <param name="runnerId">The lease a silo's worker claimed the run under; null when the CLI drives the run itself.</param>
     public async Task<TransferRunState> RunAsync(string sourcePool, string outPool, IProgress<TransferProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? runnerId = null)
     {
         var config = settings.Config;
         var members = await ValidateAsync(sourcePool, outPool);
         var run = grains.GetGrain<ITransferRunGrain>(outPool);
         var spec = new TransferRunSpec(sourcePool, outPool, config.Target.Name(), config.Key(), config.ToString(), ScoreKey, settings.Labels.ToString(),
             settings.Budget.ToString(), chat.Describe);
-        var state = await run.StartAsync(spec, members.Count);
+        var state = await run.BeginAsync(spec, members.Count, runnerId);
         var spend = new TransferSpend(state.Requests, state.PromptTokens, state.CompletionTokens, state.Cost);
         var watch = Stopwatch.StartNew();
         var transferred = new List<InstructionTask>();
@@ -76,7 +78,7 @@ public sealed class FormatTransferRunner(IGrainFactory grains, IChatBackend chat
             var task = await grains.GetGrain<ITaskGrain>(member.ContentHash).GetAsync()
                 ?? throw new InvalidOperationException($"pool '{sourcePool}': task '{member.TaskId}' has no stored content");
             var grain = grains.GetGrain<IFormatTransferGrain>(IFormatTransferGrain.Key(member.ContentHash, config.Target.Name(), config.Key()));
-            (spend, stop) = await RequestMissingAsync(grain, task, run, spend, cancellationToken);
+            (spend, stop) = await RequestMissingAsync(grain, task, run, runnerId, spend, cancellationToken);
             if (stop is not null && (await grain.GetAsync()).Candidates.Count < config.Candidates)
             {
                 break;  // chosen only among all N candidates: this task waits for the resumed run
@@ -86,20 +88,20 @@ public sealed class FormatTransferRunner(IGrainFactory grains, IChatBackend chat
             {
                 transferred.Add(result);
             }
-            await run.RecordTaskAsync(outcome.Outcome);
+            await run.RecordTaskAsync(runnerId, outcome.Outcome);
             progress?.Report(new TransferProgress(done + 1, members.Count, spend));
         }
         if (transferred.Count > 0)
         {
             await new PoolService(grains).ImportAsync(outPool, transferred, $"transfer of '{sourcePool}' ({config.Key()})", cancellationToken: cancellationToken);
         }
-        await run.FinishAsync(stop is null ? TransferRunState.Done : TransferRunState.Stopped, stop, watch.Elapsed.TotalSeconds);
+        await run.FinishAsync(runnerId, stop is null ? RunStatus.Completed : RunStatus.Paused, stop, watch.Elapsed.TotalSeconds);
         return await run.GetAsync();
     }
 
     /// <summary>Requests the candidates the grain lacks, each stored as it arrives; returns the spend and why the run must stop, if it must.</summary>
     private async Task<(TransferSpend Spend, string? Stop)> RequestMissingAsync(IFormatTransferGrain grain, InstructionTask task, ITransferRunGrain run,
-        TransferSpend spend, CancellationToken cancellationToken)
+        string? runnerId, TransferSpend spend, CancellationToken cancellationToken)
     {
         var config = settings.Config;
         var messages = TransferPrompt.Messages(config.Target, settings.SeedPairs.Take(config.SeedPairs).ToArray(), TaskText.Source(task));
@@ -123,14 +125,14 @@ public sealed class FormatTransferRunner(IGrainFactory grains, IChatBackend chat
                 var answer = await chat.CompleteAsync(messages, config.Temperature, config.MaxTokens, seed, cancellationToken);
                 candidate = Parse(index, seed, answer);
                 spend = spend.Add(answer.PromptTokens, answer.CompletionTokens, settings.Prices);
-                await run.RecordRequestAsync(answer.PromptTokens, answer.CompletionTokens, settings.Prices.Cost(answer.PromptTokens, answer.CompletionTokens));
+                await run.RecordRequestAsync(runnerId, answer.PromptTokens, answer.CompletionTokens, settings.Prices.Cost(answer.PromptTokens, answer.CompletionTokens));
             }
             catch (ChatRefusedException e)
             {
                 var (prompt, completion) = (e.Data["prompt_tokens"] as int? ?? 0, e.Data["completion_tokens"] as int? ?? 0);
                 candidate = new TransferCandidate(index, seed, "", "refused", null, e.Message, [], prompt, completion, DateTimeOffset.UtcNow, new Dictionary<string, double>());
                 spend = spend.Add(prompt, completion, settings.Prices);
-                await run.RecordRequestAsync(prompt, completion, settings.Prices.Cost(prompt, completion));
+                await run.RecordRequestAsync(runnerId, prompt, completion, settings.Prices.Cost(prompt, completion));
             }
             catch (ChatUnavailableException e)
             {

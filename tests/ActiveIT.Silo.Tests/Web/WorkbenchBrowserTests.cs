@@ -139,10 +139,10 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         // A second experiment, random selection on the same config (made through the API), for the compare chart.
         using (var api = web.ClientFor("alice"))
         {
-            var config = (await api.GetFromJsonAsync<ActiveIT.Grains.Curriculum.Experiment>("v1/experiments/smoke-pu", ActiveIT.Client.Output.Json.Options))!.Config
+            var config = (await api.GetFromJsonAsync<ActiveIT.Grains.Curriculum.Experiment>("v1/runs/curriculum/smoke-pu", ActiveIT.Client.Output.Json.Options))!.Config
                 with { Name = "smoke-random", Strategy = "random" };
-            (await api.PostAsJsonAsync("v1/experiments", config, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
-            (await api.PostAsync("v1/experiments/smoke-random/start", null)).EnsureSuccessStatusCode();
+            (await api.PostAsJsonAsync("v1/runs/curriculum", config, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
+            (await api.PostAsync("v1/runs/curriculum/smoke-random/start", null)).EnsureSuccessStatusCode();
         }
         await Expect(reader.Locator("tr[data-experiment=smoke-random] [data-test=status]")).ToHaveTextAsync("completed",
             new LocatorAssertionsToHaveTextOptions { Timeout = 360_000 });
@@ -224,7 +224,7 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         {
             using var client = new HttpClient { BaseAddress = new Uri(web.Url + "/") };
             client.DefaultRequestHeaders.Authorization = new("Bearer", web.Keys[user]);
-            using var cancel = await client.PostAsync("v1/experiments/alices-run/cancel", null);
+            using var cancel = await client.PostAsync("v1/runs/curriculum/alices-run/cancel", null);
             Assert.Equal(HttpStatusCode.Forbidden, cancel.StatusCode);
             Assert.Contains(expected, await cancel.Content.ReadAsStringAsync());
         }
@@ -242,14 +242,16 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         // A local transfer with the served, untrained "tiny" model: its candidates do not parse, which the page must show too.
         var tasks = ActiveIT.Core.Families.FamilyTaskSource.Tasks(new ActiveIT.Core.Families.FamilyPoolOptions(Tasks: 3, InstancesPerTask: 4), seed: 9);
         (await web.Admin.PostAsJsonAsync("v1/pools/mini/tasks", tasks, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
-        using (var run = await web.Admin.PostAsJsonAsync("v1/transfers", new { pool = "mini", out_pool = "mini-niv2", model = "tiny", candidates = 2, max_tokens = 12, denoise = false }))
+        using (var run = await web.Admin.PostAsJsonAsync("v1/runs/transfer", new { pool = "mini", out_pool = "mini-niv2", model = "tiny", candidates = 2, max_tokens = 12, denoise = false }))
         {
             Assert.True(run.IsSuccessStatusCode, await run.Content.ReadAsStringAsync());
-            Assert.Contains("\"run\"", await run.Content.ReadAsStringAsync());
         }
-
         var page = await web.SignedInAsync("rita");
         await page.GotoAsync("/transfers");
+        await Expect(page.Locator("[data-test=transfers] [data-test=status]")).ToHaveTextAsync("created");
+        (await web.Admin.PostAsync("v1/runs/transfer/mini-niv2/start", null)).EnsureSuccessStatusCode();
+        // The list follows the run as the worker executes it, without a reload.
+        await Expect(page.Locator("[data-test=transfers] [data-test=status]")).ToHaveTextAsync("completed", new() { Timeout = 120_000 });
         await page.ClickAsync("[data-test=transfers] a:text-is('mini-niv2')");
         await Expect(page.Locator("[data-test=transfer-task]")).ToHaveCountAsync(3);
         await page.Locator("[data-test=transfer-task] summary").First.ClickAsync();

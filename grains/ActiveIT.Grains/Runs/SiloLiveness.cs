@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 
-namespace ActiveIT.Grains.Curriculum;
+namespace ActiveIT.Grains.Runs;
 
 /// <summary>
 /// Membership's word on the silos of this cluster: a silo is gone once declared dead. With shared membership

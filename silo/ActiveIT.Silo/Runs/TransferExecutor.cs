@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using ActiveIT.Engine;
+using ActiveIT.Grains.Runs;
+using ActiveIT.Grains.Transfer;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace ActiveIT.Silo.Runs;
+
+/// <summary>
+/// Transfer runs on this silo: claims the run's grain under a lease, then runs the stored request. Candidates already
+/// stored are never asked for again, so a run resumed on another silo sends only what is missing.
+/// </summary>
+public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends backends, IOptions<SiloOptions> options, IOptions<ClusterOptions> cluster,
+    ILogger<TransferExecutor> logger) : IRunExecutor
+{
+    public string Kind => RunKinds.Transfer;
+
+    public async Task<string> ExecuteAsync(string name, string silo, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<ITransferRunGrain>(name);
+        var stored = await grain.GetAsync();
+        var request = JsonSerializer.Deserialize<TransferRequest>(stored.Request ?? throw new RunStateException($"transfer '{name}' has no stored request"),
+            TransferRuns.StoredJson)!;
+        var now = DateTimeOffset.UtcNow;
+        var lease = RunnerLease.ForThisProcess(now, cluster.Value.ClusterId, silo);
+        var info = EngineRuntime.Info;
+        var session = new RunSession(lease.Id, now, CurriculumExecutor.CodeVersion, info.TorchVersion, options.Value.Device ?? EngineRuntime.DefaultDevice,
+            info.Threads, RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription, EngineRuntime.DefaultPrecision.Name());
+        await grain.ClaimAsync(lease, session);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var done = await backends.Runner(grains, request).RunAsync(request.Pool, request.OutPool, null, cancellationToken, lease.Id);
+            return done.Status.ToString();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "transfer {Name} failed", name);
+            await grain.FinishAsync(lease.Id, RunStatus.Failed, e.Message, watch.Elapsed.TotalSeconds);
+            return RunStatus.Failed.ToString();
+        }
+    }
+
+    public async Task RequeueAsync(string name) => await grains.GetGrain<ITransferRunGrain>(name).QueueAsync();
+}
