@@ -27,7 +27,7 @@ public sealed class TransferCommandTests : IDisposable
                                 $"--scorer {_dir}/t.safetensors --denoise-instances 3 {common} --json");
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
         var state = JsonDocument.Parse(run.Stdout).RootElement;
-        Assert.Equal("done", state.GetProperty("status").GetString());
+        Assert.Equal("completed", state.GetProperty("status").GetString());
         Assert.Equal(6, state.GetProperty("requests").GetInt64());
         var outcomes = state.GetProperty("outcomes").EnumerateObject().Select(o => o.Value).ToArray();
         Assert.Equal(3, outcomes.Length);

@@ -216,6 +216,68 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task SiloKilledMidTransfer_TheTransferFinishesOnASurvivor_WithTheSameResult()
+    {
+        var models = Directory.CreateDirectory(Path.Combine(_dir, "models")).FullName;
+        using (var tiny = Engine.GptModel.Create(new Engine.ModelConfig(Engine.ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 2048, RotaryDim: 8), seed: 9))
+        {
+            tiny.Save(Path.Combine(models, "tiny.safetensors"));
+        }
+        var silos = await StartClusterAsync(2, "--ActiveIT:EngineThreads=1", $"--ActiveIT:ModelDir={models}");
+        try
+        {
+            var tasks = Tasks(8, 7);
+            (await silos[0].Client.PostAsJsonAsync("v1/pools/src/tasks", tasks, Json.Options)).EnsureSuccessStatusCode();
+            object Request(string outPool) => new { pool = "src", out_pool = outPool, model = "tiny", candidates = 4, max_tokens = 48, denoise = false };
+            (await silos[0].Client.PostAsJsonAsync("v1/runs/transfer", Request("killed"))).EnsureSuccessStatusCode();
+            (await silos[0].Client.PostAsync("v1/runs/transfer/killed/start", null)).EnsureSuccessStatusCode();
+
+            // Kill the silo running it once some tasks are done and others are not.
+            var running = await WaitForTransferAsync(silos[0], "killed", r => r.Status == RunStatus.Running && r.Outcomes.Count >= 1);
+            Assert.True(running.Outcomes.Count < tasks.Count, "the transfer finished before the kill; make it longer");
+            var victim = silos.Single(s => running.Runner?.Silo?.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal) == true);
+            var survivor = silos.Single(s => s != victim);
+            victim.Kill();
+
+            var resumed = await WaitForTransferAsync(survivor, "killed", r => r.Status == RunStatus.Completed);
+            Assert.Equal(2, resumed.Sessions.Count);
+            Assert.NotEqual(running.Runner!.Id, resumed.Sessions[^1].Runner);
+            Assert.Equal(tasks.Count, resumed.Outcomes.Count);
+            // Stored candidates are never asked for again; only the request in flight at the kill may be.
+            Assert.InRange(resumed.Requests, tasks.Count * 4, tasks.Count * 4 + 1);
+
+            // The same transfer, uninterrupted, into another pool: every candidate is stored already, and the choices agree.
+            (await survivor.Client.PostAsJsonAsync("v1/runs/transfer", Request("whole"))).EnsureSuccessStatusCode();
+            (await survivor.Client.PostAsync("v1/runs/transfer/whole/start", null)).EnsureSuccessStatusCode();
+            var whole = await WaitForTransferAsync(survivor, "whole", r => r.Status == RunStatus.Completed);
+            Assert.Equal(0, whole.Requests);
+            static string[] Choices(Grains.Transfer.TransferRunState r) =>
+                [.. r.Outcomes.Values.OrderBy(o => o.TaskId, StringComparer.Ordinal).Select(o => $"{o.TaskId} {o.Status} {o.Chosen}")];
+            Assert.Equal(Choices(resumed), Choices(whole));
+        }
+        finally
+        {
+            await DisposeAllAsync(silos);
+        }
+    }
+
+    private static async Task<Grains.Transfer.TransferRunState> WaitForTransferAsync(SiloProcess silo, string name, Func<Grains.Transfer.TransferRunState, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        while (true)
+        {
+            var run = (await TestCluster.RetryAsync(() => silo.Client.GetFromJsonAsync<Grains.Transfer.TransferRunState>($"v1/runs/transfer/{name}", Json.Options)))!;
+            if (done(run))
+            {
+                return run;
+            }
+            Assert.True(run.Status is not RunStatus.Failed, run.StopReason);
+            Assert.True(DateTime.UtcNow < deadline, $"transfer {name} stuck: {run.Status}, {run.Outcomes.Count}/{run.Tasks} tasks");
+            await Task.Delay(20);
+        }
+    }
+
     private string? _connection;
 
     private async Task<long> CountRowsAsync()

@@ -87,7 +87,7 @@ public sealed class TransferCliTests : IAsyncLifetime
         var second = await RunAsync(transfer + " --json", TimeSpan.FromMinutes(3));
         Assert.True(second.ExitCode == 0, second.Stderr + second.Stdout);
         var state = JsonDocument.Parse(second.Stdout.Trim().Split('\n')[^1]).RootElement;
-        Assert.Equal("done", state.GetProperty("status").GetString());
+        Assert.Equal("completed", state.GetProperty("status").GetString());
         Assert.Equal(3, state.GetProperty("outcomes").EnumerateObject().Count(o => o.Value.GetProperty("status").GetString() == "transferred"));
 
         var arrived = _server.Arrived;
@@ -98,7 +98,7 @@ public sealed class TransferCliTests : IAsyncLifetime
         var status = await RunAsync($"transfer status --out-pool out {common} --json", TimeSpan.FromMinutes(3));
         Assert.True(status.ExitCode == 0, status.Stderr);
         var read = JsonDocument.Parse(status.Stdout.Trim()).RootElement;
-        Assert.Equal("done", read.GetProperty("status").GetString());
+        Assert.Equal("completed", read.GetProperty("status").GetString());
         Assert.InRange(read.GetProperty("requests").GetInt64(), 12, 13);
         Assert.Equal(arrived.Count, _server.Arrived.Count);  // reading asks nothing
     }

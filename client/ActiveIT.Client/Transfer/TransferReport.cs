@@ -14,7 +14,12 @@ internal static class TransferReport
             Console.WriteLine(Json.Line(state));
             return;
         }
-        var spec = state.Spec!;
+        var status = state.Status.ToString().ToLowerInvariant();
+        if (state.Spec is not { } spec)
+        {
+            Console.WriteLine($"transfer into pool '{state.Name}': {status}{(state.StopReason is { } error ? $" ({error})" : "")}; nothing transferred yet");
+            return;
+        }
         var table = new TextTable("task", "status", "chosen", "score", "parsed", "reason");
         foreach (var o in state.Outcomes.Values.OrderBy(o => o.TaskId, StringComparer.Ordinal))
         {
@@ -24,7 +29,7 @@ internal static class TransferReport
         Console.WriteLine(table);
         var transferred = state.Outcomes.Values.Count(o => o.Status == TransferTaskOutcome.Transferred);
         Console.WriteLine();
-        Console.WriteLine($"transfer of pool '{spec.SourcePool}' to {spec.Target} → pool '{spec.OutPool}': {state.Status}" +
+        Console.WriteLine($"transfer of pool '{spec.SourcePool}' to {spec.Target} → pool '{spec.OutPool}': {status}" +
                           (state.StopReason is { } why ? $" ({why}; run the same command again to resume)" : ""));
         Console.WriteLine($"{transferred} of {state.Tasks} tasks transferred, {state.Outcomes.Count - transferred} failed; " +
                           string.Create(CultureInfo.InvariantCulture, $"{state.Requests} requests, {state.PromptTokens:N0} prompt + {state.CompletionTokens:N0} completion tokens, ${state.Cost:0.####}; ") +
