@@ -155,26 +155,22 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
     /// <summary>Applies a change to the latest record, re-reading and re-deciding when another process wrote first.</summary>
     private async Task<Experiment> UpdateAsync(Func<Experiment, Experiment> change)
     {
-        while (true)
+        var written = await _state.ChangeAsync(this, s =>
         {
-            var current = _state.State.Experiment ?? throw new KeyNotFoundException($"no experiment '{this.GetPrimaryKeyString()}'");
+            var current = s.Experiment ?? throw new KeyNotFoundException($"no experiment '{this.GetPrimaryKeyString()}'");
             var next = change(current);
             if (ReferenceEquals(next, current))
             {
-                return current;
+                return false;
             }
-            _state.State.Experiment = next with { UpdatedAt = DateTimeOffset.UtcNow };
-            try
-            {
-                await _state.WriteOrDiscardAsync(this);
-                Notify();
-                return _state.State.Experiment;
-            }
-            catch (InconsistentStateException)
-            {
-                await _state.ReadStateAsync();
-            }
+            s.Experiment = next with { UpdatedAt = DateTimeOffset.UtcNow };
+            return true;
+        });
+        if (written)
+        {
+            Notify();
         }
+        return _state.State.Experiment!;
     }
 
     /// <summary>The record, if this runner still owns it; otherwise the runner must stop.</summary>
@@ -220,23 +216,5 @@ public sealed class ExperimentRegistryGrain([PersistentState("experiments", Silo
         return [.. _state.State.Names];
     }
 
-    private async Task UpdateAsync(Func<List<string>, bool> change)
-    {
-        while (true)
-        {
-            if (!change(_state.State.Names))
-            {
-                return;
-            }
-            try
-            {
-                await _state.WriteOrDiscardAsync(this);
-                return;
-            }
-            catch (InconsistentStateException)
-            {
-                await _state.ReadStateAsync();
-            }
-        }
-    }
+    private Task UpdateAsync(Func<List<string>, bool> change) => _state.ChangeAsync(this, s => change(s.Names));
 }

@@ -35,20 +35,5 @@ public sealed class TaskGrain([PersistentState("task", SiloStorage.ProviderName)
 
     public Task<TaskScore?> GetScoreAsync(ScoreKey key) => Task.FromResult(_state.State.Scores.GetValueOrDefault(key.ToString()));
 
-    public async Task PutScoreAsync(ScoreKey key, TaskScore score)
-    {
-        while (true)
-        {
-            _state.State.Scores[key.ToString()] = score;
-            try
-            {
-                await _state.WriteOrDiscardAsync(this);
-                return;
-            }
-            catch (InconsistentStateException)
-            {
-                await _state.ReadStateAsync();
-            }
-        }
-    }
+    public Task PutScoreAsync(ScoreKey key, TaskScore score) => _state.ChangeAsync(this, s => s.Scores[key.ToString()] = score);
 }

@@ -17,34 +17,20 @@ public sealed class TaskPoolPageGrain([PersistentState("page", SiloStorage.Provi
     /// <summary>On SQLite another process (its own cluster) may have written this page: what the pool decides on must be current.</summary>
     private Task RefreshAsync() => scope.SharedWithOtherClusters ? state.ReadStateAsync() : Task.CompletedTask;
 
-    public async Task ApplyAsync(IReadOnlyList<PageChange> changes)
+    // On a conflict (another cluster on the same database wrote this page) the changes apply again to what it holds.
+    public Task ApplyAsync(IReadOnlyList<PageChange> changes) => state.ChangeAsync(this, page =>
     {
-        while (true)
+        var changed = false;
+        foreach (var change in changes)
         {
-            var changed = false;
-            foreach (var change in changes)
+            if (page.Entries.GetValueOrDefault(change.TaskId) is not { } held || held.Version < change.Version)
             {
-                if (state.State.Entries.GetValueOrDefault(change.TaskId) is not { } held || held.Version < change.Version)
-                {
-                    state.State.Entries[change.TaskId] = change;
-                    changed = true;
-                }
-            }
-            if (!changed)
-            {
-                return;
-            }
-            try
-            {
-                await state.WriteOrDiscardAsync(this);
-                return;
-            }
-            catch (InconsistentStateException)
-            {
-                await state.ReadStateAsync();  // another cluster on the same database wrote this page: apply again to what it holds
+                page.Entries[change.TaskId] = change;
+                changed = true;
             }
         }
-    }
+        return changed;
+    });
 
     public async Task<IReadOnlyList<PoolMember>> ListAsync()
     {

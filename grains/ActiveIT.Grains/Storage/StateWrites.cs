@@ -25,28 +25,51 @@ public static class StateWrites
 
     /// <summary>
     /// Applies <paramref name="change"/> to the state and writes it; when another activation wrote first (an ETag
-    /// conflict), reads the stored state and applies the change to that instead, until a write succeeds. The change
-    /// must therefore read what it changes from the state it is given.
+    /// conflict), reads the stored state and applies the change to that instead, until a write succeeds (at most 20
+    /// conflicts in a row). The change must therefore read what it changes from the state it is given. A change that
+    /// throws may have left memory half-changed: the activation is discarded.
     /// </summary>
-    public static async Task ChangeAsync<T>(this IPersistentState<T> state, Grain grain, Action<T> change)
+    public static Task ChangeAsync<T>(this IPersistentState<T> state, Grain grain, Action<T> change) => state.ChangeAsync(grain, s =>
+    {
+        try
+        {
+            change(s);
+        }
+        catch
+        {
+            grain.DeactivateOnIdle();
+            throw;
+        }
+        return true;
+    });
+
+    /// <summary>
+    /// As <see cref="ChangeAsync{T}(IPersistentState{T}, Grain, Action{T})"/>, for a change that decides first and
+    /// changes last: it returns false when there is nothing to do (nothing is written), and when it refuses by throwing
+    /// it has changed nothing, so the activation stays (with its observers).
+    /// </summary>
+    /// <returns>Whether a change was written.</returns>
+    public static async Task<bool> ChangeAsync<T>(this IPersistentState<T> state, Grain grain, Func<T, bool> change)
     {
         const int Attempts = 20;
         for (var attempt = 1; ; attempt++)
         {
+            if (!change(state.State))
+            {
+                return false;
+            }
             try
             {
-                change(state.State);
                 await state.WriteOrDiscardAsync(grain);
-                return;
+                return true;
             }
             catch (InconsistentStateException) when (attempt < Attempts)
             {
                 await ReadOrDiscardAsync(state, grain);
             }
-            catch (Exception e) when (e is not InconsistentStateException)
+            catch (InconsistentStateException)
             {
-                // A change that threw halfway, or a failed write: memory may differ from the store; start afresh.
-                grain.DeactivateOnIdle();
+                grain.DeactivateOnIdle();  // memory holds a change the store refused 20 times: start afresh
                 throw;
             }
         }

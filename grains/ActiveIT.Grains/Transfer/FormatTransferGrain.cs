@@ -22,8 +22,9 @@ public sealed class FormatTransferGrain([PersistentState("transfer", SiloStorage
             }
             return;
         }
-        (_state.State.SourceTaskId, _state.State.Target, _state.State.Config, _state.State.Backend, _state.State.Prompt) = (sourceTaskId, target, config, backend, prompt);
-        await WriteAsync(() => { });
+        // Set inside the change: after a conflict it applies to the state read afresh.
+        await WriteAsync(() =>
+            (_state.State.SourceTaskId, _state.State.Target, _state.State.Config, _state.State.Backend, _state.State.Prompt) = (sourceTaskId, target, config, backend, prompt));
     }
 
     public Task AddCandidateAsync(TransferCandidate candidate) => WriteAsync(() =>
@@ -44,20 +45,5 @@ public sealed class FormatTransferGrain([PersistentState("transfer", SiloStorage
     });
 
     /// <summary>Applies a change and writes it; on a conflict (another activation wrote first) re-reads and applies it again.</summary>
-    private async Task WriteAsync(Action change)
-    {
-        while (true)
-        {
-            change();
-            try
-            {
-                await _state.WriteOrDiscardAsync(this);
-                return;
-            }
-            catch (InconsistentStateException)
-            {
-                await _state.ReadStateAsync();
-            }
-        }
-    }
+    private Task WriteAsync(Action change) => _state.ChangeAsync(this, _ => change());
 }
