@@ -262,6 +262,63 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task SiloKilledMidScoring_TheScoringRunFinishesOnASurvivor_ScoringOnlyWhatWasMissing()
+    {
+        var models = Directory.CreateDirectory(Path.Combine(_dir, "models")).FullName;
+        using (var tiny = Engine.GptModel.Create(new Engine.ModelConfig(Engine.ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 2048, RotaryDim: 8), seed: 9))
+        {
+            tiny.Save(Path.Combine(models, "tiny.safetensors"));
+        }
+        // One engine thread and one task a call's worth of work per report: the kill lands between tasks.
+        var silos = await StartClusterAsync(2, "--ActiveIT:EngineThreads=1", $"--ActiveIT:ModelDir={models}");
+        try
+        {
+            var tasks = Tasks(24, 11);
+            (await silos[0].Client.PostAsJsonAsync("v1/pools/src/tasks", tasks, Json.Options)).EnsureSuccessStatusCode();
+            var request = new { pool = "src", model = "tiny", instances = 4, perturbations = 4, max_new_tokens = 24, name = "killed" };
+            (await silos[0].Client.PostAsJsonAsync("v1/runs/scoring", request)).EnsureSuccessStatusCode();
+            (await silos[0].Client.PostAsync("v1/runs/scoring/killed/start", null)).EnsureSuccessStatusCode();
+
+            var running = await WaitForRunAsync(silos[0], "scoring/killed", r => r.Status == RunStatus.Running && r.Progress is { Done: > 0 } p && p.Done < p.Total);
+            var victim = silos.Single(s => running.Runner?.Silo?.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal) == true);
+            var survivor = silos.Single(s => s != victim);
+            victim.Kill();
+
+            var resumed = await WaitForRunAsync(survivor, "scoring/killed", r => r.Status == RunStatus.Completed);
+            Assert.Equal(2, resumed.Sessions.Count);
+            Assert.NotEqual(running.Runner!.Id, resumed.Sessions[^1].Runner);
+            var result = resumed.Result!.Value;
+            // The survivor found the scores stored before the kill and scored only the rest: every task has its score.
+            Assert.Equal(tasks.Count, result.GetProperty("tasks").GetInt32());
+            Assert.True(result.GetProperty("cached").GetInt32() >= running.Progress!.Done - 16, result.ToString());  // at most one engine call's tasks were lost
+            Assert.True(result.GetProperty("scored").GetInt32() < tasks.Count, result.ToString());
+            var scores = await TestCluster.RetryAsync(() => survivor.Client.GetFromJsonAsync<JsonElement>(
+                "v1/pools/src/scores?model=tiny&instances=4&perturbations=4&maxNewTokens=24"));
+            Assert.Equal(tasks.Count, scores.GetProperty("results").GetArrayLength());
+        }
+        finally
+        {
+            await DisposeAllAsync(silos);
+        }
+    }
+
+    private static async Task<Grains.Runs.RunView> WaitForRunAsync(SiloProcess silo, string kindAndName, Func<Grains.Runs.RunView, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        while (true)
+        {
+            var run = (await TestCluster.RetryAsync(() => silo.Client.GetFromJsonAsync<Grains.Runs.RunView>($"v1/runs/{kindAndName}", Json.Options)))!;
+            if (done(run))
+            {
+                return run;
+            }
+            Assert.True(run.Status is not RunStatus.Failed, run.Error);
+            Assert.True(DateTime.UtcNow < deadline, $"run {kindAndName} stuck: {run.Status}, {run.Progress}");
+            await Task.Delay(20);
+        }
+    }
+
     private static async Task<Grains.Transfer.TransferRunState> WaitForTransferAsync(SiloProcess silo, string name, Func<Grains.Transfer.TransferRunState, bool> done)
     {
         var deadline = DateTime.UtcNow.AddMinutes(4);

@@ -51,7 +51,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             new("tasks", "v1/pools/fz-tasks/tasks", Utf8Json(tasks.Take(2)), "application/json", "fz-tasks"),
             new("upload", "v1/pools/fz-upload/upload?name=task2.json&format=niv2", niv2.ToArray(), "application/octet-stream", "fz-upload"),
             new("import-path", "v1/pools/fz-path/import-path", Utf8Json(new { path = file, format = "niv2" }), "application/json", "fz-path"),
-            new("score", "v1/pools/base/score", Utf8Json(new { model = "tiny", instances = 2, perturbations = 2, max_new_tokens = 4 }), "application/json"),
+            new("score", "v1/runs/scoring", Utf8Json(new { pool = "base", model = "tiny", instances = 2, perturbations = 2, max_new_tokens = 4 }), "application/json"),
             new("experiments", "v1/runs/curriculum", Utf8Json(experiment), "application/json"),
             new("transfers", "v1/runs/transfer", Utf8Json(new { pool = "base", out_pool = "fz-out", model = "tiny", candidates = 1, max_tokens = 4, denoise = false }),
                 "application/json"),

@@ -126,21 +126,44 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
                 });
             }
 
+            // A scoring run: created and started (the same settings on a pool name one run, started again by each client),
+            // then read until it ends; the scores it reports are then read back as the silo's acknowledgement.
             Task<int> ScoreAsync(int c, int pool) => SendAsync(c, async url =>
             {
-                using var response = await http.PostAsJsonAsync(new Uri(url, $"v1/pools/load-{pool}/score"),
-                    new { model = "tiny", instances = 2, perturbations = 2, max_new_tokens = 4 });
-                if (!response.IsSuccessStatusCode)
+                using var created = await http.PostAsJsonAsync(new Uri(url, "v1/runs/scoring"),
+                    new { pool = $"load-{pool}", model = "tiny", instances = 2, perturbations = 2, max_new_tokens = 4, name = $"load-{pool}" });
+                if (!created.IsSuccessStatusCode)
                 {
-                    return await AcceptAsync(response, "score", () => { });
+                    return await AcceptAsync(created, "score", () => { });
                 }
-                // JSON lines, the last one the result or {"error"}: a grain on the killed silo is an error to retry.
-                var last = JsonDocument.Parse((await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
-                if (!last.TryGetProperty("results", out var results))
+                using var started = await http.PostAsync(new Uri(url, $"v1/runs/scoring/load-{pool}/start"), null);
+                if (!started.IsSuccessStatusCode)
                 {
-                    return false;
+                    // 409: the run is held by a live runner (another client's start): follow it all the same.
+                    Assert.True(started.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable,
+                        $"score start: {(int)started.StatusCode} {await started.Content.ReadAsStringAsync()}");
                 }
-                foreach (var result in results.EnumerateArray())
+                while (true)
+                {
+                    using var read = await http.GetAsync(new Uri(url, $"v1/runs/scoring/load-{pool}"));
+                    if (!read.IsSuccessStatusCode)
+                    {
+                        return await AcceptAsync(read, "score", () => { });
+                    }
+                    var status = (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
+                    if (status == "completed")
+                    {
+                        break;
+                    }
+                    Assert.True(status is "queued" or "running", $"scoring run load-{pool}: {status}");
+                    await Task.Delay(100);
+                }
+                using var scores = await http.GetAsync(new Uri(url, $"v1/pools/load-{pool}/scores?model=tiny&instances=2&perturbations=2&maxNewTokens=4"));
+                if (!scores.IsSuccessStatusCode)
+                {
+                    return await AcceptAsync(scores, "score", () => { });
+                }
+                foreach (var result in (await scores.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray())
                 {
                     acknowledged.Scored[pool].TryAdd(result.GetProperty("task_id").GetString()!, 0);
                 }

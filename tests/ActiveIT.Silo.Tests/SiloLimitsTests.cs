@@ -69,15 +69,15 @@ public sealed class SiloLimitsTests : IAsyncLifetime
         // Another key than the rate-limit test's, so the two tests' requests never share a window.
         async Task<string> RefusedAsync(object body)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/pools/p/score") { Content = JsonContent.Create(body) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/runs/scoring") { Content = JsonContent.Create(body) };
             request.Headers.Authorization = new("Bearer", "second-key");
             using var response = await _silo.Client.SendAsync(request);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
         }
         Assert.Equal("max_new_tokens 9: between 1 and this silo's limit of 8 (ActiveIT:MaxGenerationTokens)",
-            await RefusedAsync(new { model = "tiny", max_new_tokens = 9 }));
-        Assert.Equal("perturbations 101: between 1 and 100", await RefusedAsync(new { model = "tiny", perturbations = 101, max_new_tokens = 8 }));
+            await RefusedAsync(new { pool = "p", model = "tiny", max_new_tokens = 9 }));
+        Assert.Equal("perturbations 101: between 1 and 100", await RefusedAsync(new { pool = "p", model = "tiny", perturbations = 101, max_new_tokens = 8 }));
     }
 
     [Fact]

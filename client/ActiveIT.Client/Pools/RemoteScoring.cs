@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ActiveIT.Client.Output;
 using ActiveIT.Engine.Scoring;
+using ActiveIT.Grains.Runs;
+using ActiveIT.Grains.Scoring;
 using ActiveIT.Runs.Scoring;
 
 namespace ActiveIT.Client.Pools;
@@ -12,22 +14,40 @@ internal static class RemoteScoring
 {
     public sealed record Scores(string Key, IReadOnlyList<PoolScoreResult> Results);
 
-    private sealed record Line(int? Done, int? Total, string? Key, IReadOnlyList<PoolScoreResult>? Results, string? Error) : SiloHttp.IStreamLine;
-
-    /// <summary>POST …/score and follow its stream of progress lines to the results.</summary>
+    /// <summary>
+    /// A scoring run on the silo (POST /v1/runs/scoring, named after pool, model and settings; the same scoring asked
+    /// again is the same run, started again for the pool as it is now), followed through its events; then its cached scores.
+    /// </summary>
     public static async Task<Scores> ScoreAsync(HttpClient http, string pool, string model, ScorerConfig config, IProgress<(int Done, int Total)> progress,
         CancellationToken cancellationToken)
     {
-        var body = new { Model = model, config.Instances, config.Perturbations, Drop = config.DropProbability, config.Seed, config.MaxNewTokens };
-        return await SiloHttp.FollowAsync<Line, Scores>(http, $"v1/pools/{Uri.EscapeDataString(pool)}/score", body, line =>
+        var request = new ScoringRequest(pool, model, config.Instances, config.Perturbations, config.DropProbability, config.Seed, config.MaxNewTokens);
+        using (var created = await http.PostAsJsonAsync("v1/runs/scoring", request, Json.Options, cancellationToken))
         {
-            if (line.Results is { } results)
+            await SiloHttp.EnsureSuccessAsync(created, cancellationToken);
+        }
+        var path = $"v1/runs/scoring/{Uri.EscapeDataString(request.RunName)}";
+        using (var started = await http.PostAsync($"{path}/start", null, cancellationToken))
+        {
+            await SiloHttp.EnsureSuccessAsync(started, cancellationToken);
+        }
+        RunView? last = null;
+        await foreach (var run in SiloHttp.EventsAsync<RunView>(http, $"{path}/events", cancellationToken))
+        {
+            last = run;
+            if (run.Progress is { } p)
             {
-                return new Scores(line.Key!, results);
+                progress.Report(((int)p.Done, (int)p.Total));
             }
-            progress.Report((line.Done ?? 0, line.Total ?? 0));
-            return null;
-        }, cancellationToken);
+        }
+        if (last is not { Status: RunStatus.Completed, Result: { } result })
+        {
+            throw new InvalidOperationException($"silo: scoring run '{request.RunName}' ended {last?.Status.ToString().ToLowerInvariant() ?? "unknown"}{(last?.Error is { } e ? $": {e}" : "")}");
+        }
+        // The scores are read back from the cache; those this run computed are marked so.
+        var scoredNow = result.Deserialize<ScoringResult>(Json.Options)!.ScoredTaskIds.ToHashSet(StringComparer.Ordinal);
+        var cached = await CachedAsync(http, pool, model, config, cancellationToken);
+        return cached with { Results = [.. cached.Results.Select(r => r with { Cached = !scoredNow.Contains(r.TaskId) })] };
     }
 
     /// <summary>GET …/scores: the cached scores only (the model's version is the silo's file hash).</summary>

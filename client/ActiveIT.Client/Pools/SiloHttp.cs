@@ -21,38 +21,6 @@ internal static class SiloHttp
         return http;
     }
 
-    /// <summary>
-    /// POSTs <paramref name="body"/> and follows the silo's stream of JSON lines (ProgressStream on the silo): each line
-    /// goes to <paramref name="line"/> until it returns a result; an {"error"} line throws with the silo's message.
-    /// </summary>
-    public static async Task<TResult> FollowAsync<TLine, TResult>(HttpClient http, string path, object body, Func<TLine, TResult?> line,
-        CancellationToken cancellationToken) where TLine : IStreamLine where TResult : class
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json.Options) };
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        while (await reader.ReadLineAsync(cancellationToken) is { } text)
-        {
-            var parsed = JsonSerializer.Deserialize<TLine>(text, Json.Options)!;
-            if (parsed.Error is { } error)
-            {
-                throw new InvalidOperationException(error);
-            }
-            if (line(parsed) is { } result)
-            {
-                return result;
-            }
-        }
-        throw new HttpRequestException($"the silo closed the stream of {path} before its result");
-    }
-
-    /// <summary>A line of a silo's progress stream: progress, the result, or the error that ended the work.</summary>
-    public interface IStreamLine
-    {
-        string? Error { get; }
-    }
-
     /// <summary>GET …/events of a run: the silo's server-sent events, each event's data parsed, until the stream ends; none when the run does not exist.</summary>
     public static async IAsyncEnumerable<T> EventsAsync<T>(HttpClient http, string path,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

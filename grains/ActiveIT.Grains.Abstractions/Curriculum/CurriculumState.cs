@@ -7,11 +7,3 @@ public sealed class CurriculumState
     [Id(0)]
     public Experiment? Experiment { get; set; }
 }
-
-/// <summary>The experiment registry's stored state: every experiment name, in ordinal order.</summary>
-[GenerateSerializer, Alias("activeit.ExperimentRegistryState")]
-public sealed class ExperimentRegistryState
-{
-    [Id(0)]
-    public List<string> Names { get; set; } = [];
-}

@@ -73,15 +73,3 @@ public interface IExperimentObserver : IGrainObserver
     [Alias("Changed")]
     void Changed(Experiment experiment);
 }
-
-/// <summary>The names of all experiments (key "all"): what `experiment status` lists.</summary>
-[Alias("activeit.IExperimentRegistryGrain")]
-public interface IExperimentRegistryGrain : IGrainWithStringKey
-{
-    [Alias("AddAsync")]
-    Task AddAsync(string name);
-    [Alias("RemoveAsync")]
-    Task RemoveAsync(string name);
-    [Alias("ListAsync")]
-    Task<IReadOnlyList<string>> ListAsync();
-}

@@ -6,9 +6,9 @@ namespace ActiveIT.Grains.Runs;
 /// </summary>
 public static class RunKinds
 {
-    public const string Curriculum = "curriculum", Transfer = "transfer";
+    public const string Curriculum = "curriculum", Transfer = "transfer", Scoring = "scoring";
 
-    public static readonly IReadOnlyList<string> All = [Curriculum, Transfer];
+    public static readonly IReadOnlyList<string> All = [Curriculum, Transfer, Scoring];
 
     public static string Id(string kind, string name) => $"{kind}/{name}";
 

@@ -95,24 +95,13 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         return _state.State.Experiment;
     }
 
-    public Task<Experiment> QueueAsync() => UpdateAsync(e => e.Status switch
-    {
-        RunStatus.Completed or RunStatus.Queued => e,
-        RunStatus.Running when e.Runner is { } lease && !liveness.IsStale(lease) =>
-            throw new RunStateException($"experiment '{e.Name}' is running in {lease.Id} (heartbeat {lease.Heartbeat:u})"),
-        _ => e with { Status = RunStatus.Queued, Error = null },
-    });
+    public Task<Experiment> QueueAsync() => UpdateAsync(e => RunRules.NeedsQueue(What, e.Status, e.Runner, liveness)
+        ? e with { Status = RunStatus.Queued, Error = null }
+        : e);
 
     public Task<Experiment> ClaimAsync(RunnerLease lease, RunSession session, bool fromQueue) => UpdateAsync(e =>
     {
-        if (fromQueue && e.Status is not (RunStatus.Queued or RunStatus.Running))
-        {
-            throw new RunStateException($"experiment '{e.Name}' is {e.Status.ToString().ToLowerInvariant()}, not queued: not run");
-        }
-        if (e.Runner is { } held && held.Id != lease.Id && !liveness.IsStale(held))
-        {
-            throw new RunStateException($"experiment '{e.Name}' is running in {held.Id} (heartbeat {held.Heartbeat:u})");
-        }
+        RunRules.CheckClaim(What, e.Status, e.Runner, lease, fromQueue, liveness);
         return e with { Status = RunStatus.Running, Runner = lease, Sessions = [.. e.Sessions, session], Error = null };
     });
 
@@ -145,12 +134,14 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
     public async Task DeleteAsync()
     {
         await _state.ReadStateAsync();
-        if (_state.State.Experiment is { Status: RunStatus.Running, Runner: { } lease } && !liveness.IsStale(lease))
+        if (_state.State.Experiment is { } e)
         {
-            throw new RunStateException($"experiment '{this.GetPrimaryKeyString()}' is running in {lease.Id}: cancel it first");
+            RunRules.CheckDelete(What, e.Status, e.Runner, liveness);
         }
         await _state.ClearStateAsync();
     }
+
+    private string What => $"experiment '{this.GetPrimaryKeyString()}'";
 
     /// <summary>Applies a change to the latest record, re-reading and re-deciding when another process wrote first.</summary>
     private async Task<Experiment> UpdateAsync(Func<Experiment, Experiment> change)
@@ -174,47 +165,9 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
     }
 
     /// <summary>The record, if this runner still owns it; otherwise the runner must stop.</summary>
-    private static Experiment Owned(Experiment e, string runnerId)
+    private Experiment Owned(Experiment e, string runnerId)
     {
-        if (e.Status == RunStatus.Cancelled)
-        {
-            throw new OperationCanceledException($"experiment '{e.Name}' was cancelled");
-        }
-        if (e.Runner?.Id != runnerId)
-        {
-            throw new OperationCanceledException($"experiment '{e.Name}' is now run by {e.Runner?.Id ?? "nobody"}");
-        }
+        RunRules.CheckOwned(What, e.Status, e.Runner, runnerId);
         return e;
     }
-}
-
-[GrainType("activeit.experiments")]
-public sealed class ExperimentRegistryGrain([PersistentState("experiments", SiloStorage.ProviderName)] IPersistentState<ExperimentRegistryState> state,
-    StorageScope scope) : Grain, IExperimentRegistryGrain
-{
-    private readonly IPersistentState<ExperimentRegistryState> _state = state;
-
-    public Task AddAsync(string name) => UpdateAsync(names =>
-    {
-        var at = names.BinarySearch(name, StringComparer.Ordinal);
-        if (at >= 0)
-        {
-            return false;
-        }
-        names.Insert(~at, name);
-        return true;
-    });
-
-    public Task RemoveAsync(string name) => UpdateAsync(names => names.Remove(name));
-
-    public async Task<IReadOnlyList<string>> ListAsync()
-    {
-        if (scope.SharedWithOtherClusters)
-        {
-            await _state.ReadStateAsync();
-        }
-        return [.. _state.State.Names];
-    }
-
-    private Task UpdateAsync(Func<List<string>, bool> change) => _state.ChangeAsync(this, s => change(s.Names));
 }

@@ -24,14 +24,14 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
             throw new ArgumentException($"experiment '{config.Name}': {string.Join("; ", errors)}");
         }
         var experiment = await grains.GetGrain<ICurriculumGrain>(config.Name).CreateAsync(config, owner);
-        await grains.GetGrain<IExperimentRegistryGrain>(RegistryKey).AddAsync(config.Name);
+        await grains.GetGrain<IRunRegistryGrain>(RegistryKey).AddAsync(config.Name);
         return experiment;
     }
 
     public async Task<IReadOnlyList<Experiment>> ListAsync(CancellationToken cancellationToken = default)
     {
         var experiments = new List<Experiment>();
-        foreach (var name in await grains.GetGrain<IExperimentRegistryGrain>(RegistryKey).ListAsync())
+        foreach (var name in await grains.GetGrain<IRunRegistryGrain>(RegistryKey).ListAsync())
         {
             if (await grains.GetGrain<ICurriculumGrain>(name).GetAsync() is { } experiment)
             {
@@ -64,7 +64,7 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
         }
         await grain.DeleteAsync();
         await grains.GetGrain<IRunQueueGrain>(IRunQueueGrain.Key).RemoveAsync(RunKinds.Id(RunKinds.Curriculum, name));
-        await grains.GetGrain<IExperimentRegistryGrain>(RegistryKey).RemoveAsync(name);
+        await grains.GetGrain<IRunRegistryGrain>(RegistryKey).RemoveAsync(name);
         // The runner keeps each seed's checkpoints in a folder named after the experiment.
         if (Path.Combine(experimentsDir, name) is var dir && Directory.Exists(dir))
         {

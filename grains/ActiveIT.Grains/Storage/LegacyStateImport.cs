@@ -92,7 +92,7 @@ public static class LegacyStateImport
         {
             foreach (var name in Read<OldRegistryState>(json, "experiments", key).Names ?? [])
             {
-                await grains.GetGrain<IExperimentRegistryGrain>(key).AddAsync(name);
+                await grains.GetGrain<IRunRegistryGrain>(key).AddAsync(name);
             }
         }
         await using (var command = connection.CreateCommand())

@@ -34,29 +34,18 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
     public async Task<TransferRunState> QueueAsync()
     {
         Existing();
-        switch (Run.Status)
+        if (RunRules.NeedsQueue(What, Run.Status, Run.Runner, liveness))
         {
-            case RunStatus.Completed or RunStatus.Queued:
-                return Run;
-            case RunStatus.Running when Run.Runner is { } lease && !liveness.IsStale(lease):
-                throw new RunStateException($"transfer '{Name}' is running in {lease.Id} (heartbeat {lease.Heartbeat:u})");
+            (Run.Status, Run.StopReason) = (RunStatus.Queued, null);
+            await WriteAsync();
         }
-        (Run.Status, Run.StopReason) = (RunStatus.Queued, null);
-        await WriteAsync();
         return Run;
     }
 
     public async Task<TransferRunState> ClaimAsync(RunnerLease lease, RunSession session)
     {
         Existing();
-        if (Run.Status is not (RunStatus.Queued or RunStatus.Running))
-        {
-            throw new RunStateException($"transfer '{Name}' is {Run.Status.ToString().ToLowerInvariant()}, not queued: not run");
-        }
-        if (Run.Runner is { } held && held.Id != lease.Id && !liveness.IsStale(held))
-        {
-            throw new RunStateException($"transfer '{Name}' is running in {held.Id} (heartbeat {held.Heartbeat:u})");
-        }
+        RunRules.CheckClaim(What, Run.Status, Run.Runner, lease, fromQueue: true, liveness);
         (Run.Status, Run.Runner, Run.StopReason) = (RunStatus.Running, lease, null);
         Run.Sessions.Add(session);
         await WriteAsync();
@@ -128,13 +117,12 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
 
     public async Task DeleteAsync()
     {
-        if (Run is { Status: RunStatus.Running, Runner: { } lease } && !liveness.IsStale(lease))
-        {
-            throw new RunStateException($"transfer '{Name}' is running in {lease.Id}: cancel it first");
-        }
+        RunRules.CheckDelete(What, Run.Status, Run.Runner, liveness);
         await _state.ClearStateAsync();
         await Pools.Catalog.NoteAsync(GrainFactory, c => c.RemoveTransferAsync(Name));
     }
+
+    private string What => $"transfer '{Name}'";
 
     private void Existing()
     {
@@ -144,18 +132,7 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
         }
     }
 
-    /// <summary>Refuses a write from a runner that no longer holds the run (cancelled, or taken over after its silo died).</summary>
-    private void Owned(string? runnerId)
-    {
-        if (Run.Status == RunStatus.Cancelled)
-        {
-            throw new OperationCanceledException($"transfer '{Name}' was cancelled");
-        }
-        if (Run.Runner?.Id != runnerId)
-        {
-            throw new OperationCanceledException($"transfer '{Name}' is now run by {Run.Runner?.Id ?? "nobody"}");
-        }
-    }
+    private void Owned(string? runnerId) => RunRules.CheckOwned(What, Run.Status, Run.Runner, runnerId);
 
     private void Renew()
     {

@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using ActiveIT.Grains.Curriculum;
 using ActiveIT.Grains.Runs;
+using ActiveIT.Grains.Scoring;
 using ActiveIT.Grains.Transfer;
 using ActiveIT.Silo.Access;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,8 @@ public static class RunsApi
         var transfer = app.ServiceProvider.GetRequiredService<TransferRuns>();
         var transfers = Map(runs, transfer);
         transfers.MapPost("", (TransferRequest config, HttpContext http, CancellationToken ct) => CreateAsync(transfer, config, http, ct));
+        var scoring = app.ServiceProvider.GetRequiredService<ScoringRuns>();
+        Map(runs, scoring).MapPost("", (ScoringRequest config, HttpContext http, CancellationToken ct) => CreateAsync(scoring, config, http, ct));
         // A transfer's own reads: each task's candidates with their scores and the winner.
         transfers.MapGet("/{name}/tasks", (string name, IGrainFactory grains) => TransferQueries.AllAsync(grains, name));
         transfers.MapGet("/{name}/tasks/{taskId}", async (string name, string taskId, IGrainFactory grains) =>

@@ -22,7 +22,7 @@ public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends 
         var grain = grains.GetGrain<ITransferRunGrain>(name);
         var stored = await grain.GetAsync();
         var request = JsonSerializer.Deserialize<TransferRequest>(stored.Request ?? throw new RunStateException($"transfer '{name}' has no stored request"),
-            TransferRuns.StoredJson)!;
+            RunJson.Options)!;
         var now = DateTimeOffset.UtcNow;
         var lease = RunnerLease.ForThisProcess(now, cluster.Value.ClusterId, silo);
         var info = EngineRuntime.Info;

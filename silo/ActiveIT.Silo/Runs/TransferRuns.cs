@@ -12,8 +12,6 @@ namespace ActiveIT.Silo.Runs;
 /// </summary>
 public sealed class TransferRuns(IGrainFactory grains, SiloTransferBackends backends) : RunKind<TransferRequest, TransferRunState>
 {
-    /// <summary>How a request is stored in its grain and read back by the executor.</summary>
-    public static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web);
 
     public override string Kind => RunKinds.Transfer;
 
@@ -24,7 +22,7 @@ public sealed class TransferRuns(IGrainFactory grains, SiloTransferBackends back
     public override async Task<TransferRunState> CreateAsync(TransferRequest config, string owner, CancellationToken cancellationToken)
     {
         await backends.Runner(grains, config).ValidateAsync(config.Pool, config.OutPool);  // bad settings or pools: 400 before anything is stored
-        return await Grain(config.OutPool).CreateAsync(JsonSerializer.Serialize(config, StoredJson), owner);
+        return await Grain(config.OutPool).CreateAsync(JsonSerializer.Serialize(config, RunJson.Options), owner);
     }
 
     public override async Task<IReadOnlyList<TransferRunState>> ListAsync(CancellationToken cancellationToken)

@@ -1,0 +1,110 @@
+using ActiveIT.Grains.Storage;
+using Orleans.Runtime;
+
+namespace ActiveIT.Grains.Runs;
+
+[GrainType("activeit.run")]
+public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] IPersistentState<RunRecord> state, SiloLiveness liveness) : Grain, IRunGrain
+{
+    private RunRecord Run => state.State;
+    private bool Exists => Run.Kind.Length > 0;
+    private string What => $"{RunKinds.Parse(this.GetPrimaryKeyString()).Kind} run '{RunKinds.Parse(this.GetPrimaryKeyString()).Name}'";
+
+    public Task<RunRecord?> GetAsync() => Task.FromResult(Exists ? Run : null);
+
+    public async Task<RunRecord> CreateAsync(string config, string? owner)
+    {
+        if (Exists)
+        {
+            // A create sent again because its answer was lost finds what it wrote, and completes rather than conflicts.
+            return Run.Config == config && Run.Owner == owner ? Run
+                : throw new RunStateException($"{What} exists already (delete it first, or choose another name)");
+        }
+        var (kind, name) = RunKinds.Parse(this.GetPrimaryKeyString());
+        (Run.Kind, Run.Name, Run.Owner, Run.Config, Run.Status, Run.CreatedAt) = (kind, name, owner, config, RunStatus.Created, DateTimeOffset.UtcNow);
+        await WriteAsync();
+        await GrainFactory.GetGrain<IRunRegistryGrain>(IRunRegistryGrain.Key(kind)).AddAsync(name);
+        return Run;
+    }
+
+    // A completed run is queued again: what it works on may have grown (a pool's new tasks), and what it stored
+    // (cached scores) is not computed twice.
+    public async Task<RunRecord> QueueAsync()
+    {
+        Existing();
+        if (RunRules.NeedsQueue(What, Run.Status, Run.Runner, liveness, rerunCompleted: true))
+        {
+            (Run.Status, Run.Error) = (RunStatus.Queued, null);
+            await WriteAsync();
+        }
+        return Run;
+    }
+
+    public async Task<RunRecord> ClaimAsync(RunnerLease lease, RunSession session)
+    {
+        Existing();
+        RunRules.CheckClaim(What, Run.Status, Run.Runner, lease, fromQueue: true, liveness);
+        (Run.Status, Run.Runner, Run.Error) = (RunStatus.Running, lease, null);
+        Run.Sessions.Add(session);
+        await WriteAsync();
+        return Run;
+    }
+
+    public Task ReportAsync(string runnerId, RunProgress progress)
+    {
+        RunRules.CheckOwned(What, Run.Status, Run.Runner, runnerId);
+        (Run.Progress, Run.Runner) = (progress, Run.Runner! with { Heartbeat = progress.At });
+        return WriteAsync();
+    }
+
+    public Task FinishAsync(string runnerId, RunStatus status, string? result, string? error, double seconds)
+    {
+        if (Run.Runner?.Id != runnerId)
+        {
+            return Task.CompletedTask;  // another runner took it over: its word counts, not this one's
+        }
+        Run.Status = Run.Status == RunStatus.Cancelled ? RunStatus.Cancelled : status;
+        (Run.Result, Run.Error, Run.Runner) = (result ?? Run.Result, error, null);
+        Run.Seconds += seconds;
+        return WriteAsync();
+    }
+
+    public async Task<RunRecord> CancelAsync()
+    {
+        Existing();
+        if (Run.Status is not (RunStatus.Completed or RunStatus.Cancelled))
+        {
+            Run.Status = RunStatus.Cancelled;
+            await WriteAsync();
+        }
+        return Run;
+    }
+
+    public async Task DeleteAsync()
+    {
+        if (!Exists)
+        {
+            return;
+        }
+        RunRules.CheckDelete(What, Run.Status, Run.Runner, liveness);
+        var (kind, name) = (Run.Kind, Run.Name);
+        await state.ClearStateAsync();
+        await GrainFactory.GetGrain<IRunRegistryGrain>(IRunRegistryGrain.Key(kind)).RemoveAsync(name);
+    }
+
+    private void Existing()
+    {
+        if (!Exists)
+        {
+            throw new KeyNotFoundException($"no {What}");
+        }
+    }
+
+    // One runner holds a run at a time, so a conflict means the store is not what this activation believed: let it
+    // surface rather than merge blindly.
+    private Task WriteAsync()
+    {
+        Run.UpdatedAt = DateTimeOffset.UtcNow;
+        return state.WriteOrDiscardAsync(this);
+    }
+}
