@@ -49,20 +49,24 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         var info = EngineRuntime.Info;
         var experiment = await grain.ClaimAsync(lease, new RunSession(lease.Id, now, codeVersion, info.TorchVersion, device, info.Threads,
             RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription, EngineRuntime.DefaultPrecision.Name()), FromQueue);
+        RunTelemetry.RunStarted("curriculum");
         try
         {
             var execution = new Execution(this, grain, experiment, lease.Id, progress, cancellationToken);
             await Task.Run(execution.RunAsync, CancellationToken.None);
             await grain.FinishAsync(lease.Id, ExperimentStatus.Completed, null);
+            RunTelemetry.RunEnded("curriculum", "completed");
         }
         catch (OperationCanceledException)
         {
+            RunTelemetry.RunEnded("curriculum", "cancelled");
             // Ctrl+C or shutdown pauses; a cancel from a user has set the status already and is kept.
             await grain.FinishAsync(lease.Id, ExperimentStatus.Paused, null);
             throw;
         }
         catch (Exception e)
         {
+            RunTelemetry.RunEnded("curriculum", "failed");
             await grain.FinishAsync(lease.Id, ExperimentStatus.Failed, e.Message);
             throw;
         }
@@ -101,6 +105,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                     for (var r = 0; r <= lastRound; r++)
                     {
                         _at = (seed, index, r);
+                        using var span = RunTelemetry.StartRound(_config.Name, seed, r);
                         if (!rounds.TryGetValue(r, out var round))
                         {
                             // model: round r−1's, when this session trained or evaluated it; else selection loads its checkpoint
@@ -125,6 +130,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                         {
                             round = round with { Evaluation = await EvaluateAsync(run, model!, r) };
                             await grain.RecordRoundAsync(runnerId, seed, round);
+                            RunTelemetry.RoundsFinished.Add(1);
                         }
                         rounds[r] = round;
                     }
@@ -256,6 +262,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 await ReportAsync("train", 0, steps, $"{pairs.Count} examples", force: true);
                 var result = TrainingLoop.Train(model, pairs, config, t.BatchSize, t.Epochs, SeededRandom.For(run.Seed, $"batch-order/round-{r}").NextULong(),
                     new SyncProgress<TrainingProgress>(p => Report("train", p.Step, p.TotalSteps, $"loss {p.Result.Loss:F3}")), cancellationToken);
+                RunTelemetry.TrainingTokens.Add(result.Tokens);
                 Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
                 var temporary = checkpoint + ".tmp";
                 model.Save(temporary);
