@@ -20,7 +20,7 @@ public sealed class ObservabilityTests : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/data", $"--ActiveIT:AdminKeys:0={AdminKey}",
-            $"--ActiveIT:ReaderKeys:0={ReaderKey}");
+            $"--ActiveIT:ReaderKeys:0={ReaderKey}", "--OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION=true");
 
     private HttpClient As(string? key)
     {
@@ -170,6 +170,36 @@ public sealed class ObservabilityTests : IAsyncLifetime
         {
             Assert.Contains("curriculum round", spans);
             Assert.Contains("score tasks", spans);
+        }
+    }
+
+    [Fact]
+    public async Task RequestSpans_LeaveOutTheDashboardKey_EvenWithQueryRedactionOff()
+    {
+        var port = _silo.Client.BaseAddress!.Port;
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = a =>
+            {
+                if (a.GetTagItem("server.port") is int p && p == port)
+                {
+                    lock (spans) { spans.Add(a); }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var anonymous = As(null);
+        (await anonymous.GetAsync("dashboard/?api_key=secret-in-query&page=2")).Dispose();
+        (await anonymous.GetAsync("v1/pools?page=2")).Dispose();  // other queries are kept as they come (redaction is off here)
+
+        lock (spans)
+        {
+            var dashboard = Assert.Single(spans, a => (a.GetTagItem("url.path") as string)?.StartsWith("/dashboard", StringComparison.Ordinal) == true);
+            Assert.DoesNotContain(dashboard.TagObjects, t => t.Value?.ToString()?.Contains("secret-in-query", StringComparison.Ordinal) == true);
+            Assert.Contains(spans, a => a.GetTagItem("url.query") as string == "?page=2");
         }
     }
 

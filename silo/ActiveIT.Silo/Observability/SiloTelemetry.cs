@@ -30,8 +30,19 @@ public static class SiloTelemetry
             .WithTracing(t =>
             {
                 t.AddSource(RunTelemetry.Name, "Microsoft.Orleans.*")
-                    // Probes and scrapes come every few seconds and say nothing about the work.
-                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsProbe(http.Request.Path));
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        // Probes and scrapes come every few seconds and say nothing about the work.
+                        o.Filter = http => !IsProbe(http.Request.Path);
+                        // The dashboard's first visit carries its key as ?api_key=: dropped even where query redaction is turned off.
+                        o.EnrichWithHttpRequest = (span, request) =>
+                        {
+                            if (request.Query.ContainsKey("api_key"))
+                            {
+                                span.SetTag("url.query", null);
+                            }
+                        };
+                    });
                 if (otlp)
                 {
                     t.AddOtlpExporter();
