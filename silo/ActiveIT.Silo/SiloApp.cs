@@ -1,5 +1,6 @@
 using ActiveIT.Silo.Completions;
 using ActiveIT.Silo.Access;
+using ActiveIT.Silo.Observability;
 using ActiveIT.Silo.Runs;
 using ActiveIT.Silo.Web;
 using Orleans.Dashboard;
@@ -14,6 +15,7 @@ public static class SiloApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddActiveItSilo();
         builder.AddWorkbench();
+        builder.AddObservability();
         var app = builder.Build();
         app.UseActiveItErrors();
         app.UseApiKeys();
@@ -26,6 +28,7 @@ public static class SiloApp
         app.MapRunsApi();
         app.MapDiversityApi();
         app.MapKeysApi();
+        app.MapObservability();
         // Admins only: its grain-state view reads any grain (the key directory too) and its trace view streams the logs.
         app.MapOrleansDashboard("/dashboard").RequireRole(Grains.Access.Role.Admin);
         app.MapWorkbench();

@@ -61,6 +61,7 @@ public static class SiloServices
             // Failure detection is Orleans' own, tunable as Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, … (README).
             silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             silo.AddDashboard();
+            silo.AddActivityPropagation();  // a grain call's span joins the HTTP request's trace
         });
         builder.Services.AddSingleton<IPoolService, PoolService>();
         builder.Services.AddSingleton<Access.Callers>();

@@ -73,7 +73,6 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
     /// <summary>Where a round's checkpoint lives, relative to the experiments directory.</summary>
     public static string CheckpointPath(string experiment, ulong seed, int round) => Path.Combine(experiment, $"seed-{seed}", $"round-{round}.safetensors");
 
-    /// <summary>Deletes an experiment's checkpoints.</summary>
     /// <summary>Model id of experiment checkpoints: with the weights' hash as version it keys the pool's cached scores.</summary>
     public static string ModelId(ModelSpec m) => $"gptj-{m.Layers}l-{m.Heads}h-{m.DModel}d-{m.Context}t";
 
@@ -102,6 +101,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                     for (var r = 0; r <= lastRound; r++)
                     {
                         _at = (seed, index, r);
+                        using var span = RunTelemetry.StartRound(_config.Name, seed, r);
                         if (!rounds.TryGetValue(r, out var round))
                         {
                             // model: round r−1's, when this session trained or evaluated it; else selection loads its checkpoint
@@ -126,6 +126,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                         {
                             round = round with { Evaluation = await EvaluateAsync(run, model!, r) };
                             await grain.RecordRoundAsync(runnerId, seed, round);
+                            RunTelemetry.RoundsFinished.Add(1);
                         }
                         rounds[r] = round;
                     }
@@ -257,6 +258,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 await ReportAsync("train", 0, steps, $"{pairs.Count} examples", force: true);
                 var result = TrainingLoop.Train(model, pairs, config, t.BatchSize, t.Epochs, SeededRandom.For(run.Seed, $"batch-order/round-{r}").NextULong(),
                     new SyncProgress<TrainingProgress>(p => Report("train", p.Step, p.TotalSteps, $"loss {p.Result.Loss:F3}")), cancellationToken);
+                RunTelemetry.TrainingTokens.Add(result.Tokens);
                 Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
                 var temporary = checkpoint + ".tmp";
                 model.Save(temporary);

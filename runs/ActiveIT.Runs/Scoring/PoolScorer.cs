@@ -32,6 +32,7 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
         {
             throw new ArgumentException($"tasks per call {tasksPerCall}: at least 1");
         }
+        using var span = RunTelemetry.StartScoring(pool, Key.ToString(), members.Count);
         var scorer = new PromptUncertaintyScorer(backend, config);
         var results = new PoolScoreResult?[members.Count];
         var done = 0;
@@ -40,6 +41,7 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
         async Task ScorePendingAsync()
         {
             var scores = await scorer.ScoreManyAsync([.. pending.Select(p => p.Task)], cancellationToken);
+            RunTelemetry.TasksScored.Add(pending.Count);
             for (var k = 0; k < pending.Count; k++)
             {
                 var score = new TaskScore(new Dictionary<string, double>

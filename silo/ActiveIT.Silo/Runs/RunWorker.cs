@@ -155,17 +155,21 @@ public sealed class RunWorker(IGrainFactory grains, IEnumerable<IRunExecutor> ex
         try
         {
             var executor = _executors.GetValueOrDefault(kind) ?? throw new InvalidOperationException($"no executor for runs of kind '{kind}'");
+            ActiveIT.Runs.RunTelemetry.RunStarted(kind);
             var status = await executor.ExecuteAsync(name, _self, run.Token);
+            ActiveIT.Runs.RunTelemetry.RunEnded(kind, status.ToLowerInvariant());
             logger.LogInformation("run {Run}: {Status} on {Silo}", id, status, _self);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            ActiveIT.Runs.RunTelemetry.RunEnded(kind, "cancelled");
             await _executors[kind].RequeueAsync(name);  // paused by the shutdown: queued for another silo or the next start
             requeue = true;
             logger.LogInformation("run {Run}: paused by shutdown, queued again", id);
         }
         catch (OperationCanceledException e)
         {
+            ActiveIT.Runs.RunTelemetry.RunEnded(kind, "cancelled");
             logger.LogInformation("run {Run}: {Message}", id, e.Message);
         }
         catch (RunStateException e)
@@ -174,6 +178,7 @@ public sealed class RunWorker(IGrainFactory grains, IEnumerable<IRunExecutor> ex
         }
         catch (Exception e)
         {
+            ActiveIT.Runs.RunTelemetry.RunEnded(kind, "failed");
             logger.LogError(e, "run {Run} failed", id);
         }
         finally

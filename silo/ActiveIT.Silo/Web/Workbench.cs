@@ -29,11 +29,13 @@ public static class Workbench
     }
 
     /// <summary>
-    /// Whether a request needs a key: all do but the page's shell, its assets and its circuit hub, which carry no data.
+    /// Whether a request needs a key: all do but the page's shell, its assets and its circuit hub, which carry no data,
+    /// and endpoints marked with the framework's AllowAnonymous (health probes, the API description).
     /// Decided by the matched endpoint, not by the path: routing matches paths case-insensitively (/V1/keys is
     /// /v1/keys), and a path no endpoint matches needs a key too.
     /// </summary>
-    public static bool NeedsKey(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<Public>() is null;
+    public static bool NeedsKey(HttpContext context) => context.GetEndpoint()?.Metadata is not { } metadata
+        || (metadata.GetMetadata<Public>() is null && metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null);
 
     /// <summary>Marks an endpoint that answers without a key.</summary>
     private sealed class Public
