@@ -9,7 +9,7 @@ exec 9>"$root/.activeit/silo-build.lock"
 flock 9
 "$root/infra/setup.sh"
 dll="$root/silo/ActiveIT.Silo/bin/Release/net10.0/activeit-silo.dll"
-if [[ ! -f "$dll" || -n "$(find "$root/silo" "$root/grains" "$root/core" -newer "$dll" \( -name '*.cs' -o -name '*.razor' -o -name '*.css' -o -name '*.sql' \) -not -path '*/obj/*' | head -1)" ]]; then
+if [[ ! -f "$dll" || -n "$(find "$root/silo" "$root/grains" "$root/runs" "$root/engine" "$root/core" -newer "$dll" \( -name '*.cs' -o -name '*.razor' -o -name '*.css' -o -name '*.sql' \) -not -path '*/obj/*' | head -1)" ]]; then
   dotnet build "$root/silo/ActiveIT.Silo/ActiveIT.Silo.csproj" -c Release -nologo -v:q >&2
 fi
 flock -u 9

@@ -58,7 +58,7 @@ public static class SiloServices
         builder.UseOrleans(silo =>
         {
             silo.UseActiveIt(storage, new SiloEndpoint(options.ClusterId, options.SiloPort, options.GatewayPort));
-            // Failure detection is Orleans' own, tunable as Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, … (README).
+            // Failure detection is Orleans' own, tunable as Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, … (docs/user-guide.md).
             silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             silo.AddDashboard();
             silo.AddActivityPropagation();  // a grain call's span joins the HTTP request's trace

@@ -9,7 +9,7 @@ using ActiveIT.Runs.Scoring;
 
 namespace ActiveIT.Client.Pools;
 
-/// <summary>Scoring on a silo: the pool is scored where its grains live, with a model the silo serves (README "score").</summary>
+/// <summary>Scoring on a silo: the pool is scored where its grains live, with a model the silo serves (docs/user-guide.md, "score").</summary>
 internal static class RemoteScoring
 {
     public sealed record Scores(string Key, IReadOnlyList<PoolScoreResult> Results);
