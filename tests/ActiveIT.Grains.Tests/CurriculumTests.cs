@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Pretraining;
 using ActiveIT.Grains.Runs;
 using ActiveIT.Runs;
 using ActiveIT.Runs.Curriculum;

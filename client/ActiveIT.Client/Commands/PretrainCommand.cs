@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Pretraining;
 using ActiveIT.Runs;
 using ActiveIT.Runs.Pretraining;
 using System.CommandLine;

@@ -1,3 +1,4 @@
+using ActiveIT.Grains.Pretraining;
 using ActiveIT.Runs.Pretraining;
 using ActiveIT.Core.Families;
 using ActiveIT.Core.Tasks;

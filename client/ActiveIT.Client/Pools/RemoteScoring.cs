@@ -22,24 +22,13 @@ internal static class RemoteScoring
         CancellationToken cancellationToken)
     {
         var request = new ScoringRequest(pool, model, config.Instances, config.Perturbations, config.DropProbability, config.Seed, config.MaxNewTokens);
-        using (var created = await http.PostAsJsonAsync("v1/runs/scoring", request, Json.Options, cancellationToken))
+        var last = await SiloHttp.RunAsync<RunView>(http, RunKinds.Scoring, request.RunName, request, run =>
         {
-            await SiloHttp.EnsureSuccessAsync(created, cancellationToken);
-        }
-        var path = $"v1/runs/scoring/{Uri.EscapeDataString(request.RunName)}";
-        using (var started = await http.PostAsync($"{path}/start", null, cancellationToken))
-        {
-            await SiloHttp.EnsureSuccessAsync(started, cancellationToken);
-        }
-        RunView? last = null;
-        await foreach (var run in SiloHttp.EventsAsync<RunView>(http, $"{path}/events", cancellationToken))
-        {
-            last = run;
             if (run.Progress is { } p)
             {
                 progress.Report(((int)p.Done, (int)p.Total));
             }
-        }
+        }, cancellationToken);
         if (last is not { Status: RunStatus.Completed, Result: { } result })
         {
             throw new InvalidOperationException($"silo: scoring run '{request.RunName}' ended {last?.Status.ToString().ToLowerInvariant() ?? "unknown"}{(last?.Error is { } e ? $": {e}" : "")}");

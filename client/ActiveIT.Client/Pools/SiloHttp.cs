@@ -21,6 +21,31 @@ internal static class SiloHttp
         return http;
     }
 
+    /// <summary>
+    /// A run on the silo: created (the same body again finds the run it made), started, and followed through its events
+    /// (each given to <paramref name="changed"/>) until it stops; its last record. The run goes on without this client.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(HttpClient http, string kind, string name, object body, Action<T> changed, CancellationToken cancellationToken)
+        where T : class
+    {
+        using (var created = await http.PostAsJsonAsync($"v1/runs/{kind}", body, Json.Options, cancellationToken))
+        {
+            await EnsureSuccessAsync(created, cancellationToken);
+        }
+        var path = $"v1/runs/{kind}/{Uri.EscapeDataString(name)}";
+        using (var started = await http.PostAsync($"{path}/start", null, cancellationToken))
+        {
+            await EnsureSuccessAsync(started, cancellationToken);
+        }
+        T? last = null;
+        await foreach (var run in EventsAsync<T>(http, $"{path}/events", cancellationToken))
+        {
+            changed(run);
+            last = run;
+        }
+        return last ?? throw new HttpRequestException($"the silo sent no event of {path}");
+    }
+
     /// <summary>GET …/events of a run: the silo's server-sent events, each event's data parsed, until the stream ends; none when the run does not exist.</summary>
     public static async IAsyncEnumerable<T> EventsAsync<T>(HttpClient http, string path,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

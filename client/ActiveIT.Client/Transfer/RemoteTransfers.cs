@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using ActiveIT.Client.Output;
 using ActiveIT.Client.Pools;
 using ActiveIT.Core.Transfer;
 using ActiveIT.Grains.Runs;
@@ -20,24 +18,12 @@ internal static class RemoteTransfers
 
     public static async Task<TransferRunState> RunAsync(HttpClient http, TransferRequest body, IProgress<TransferProgress> progress, CancellationToken cancellationToken)
     {
-        using (var created = await http.PostAsJsonAsync(Runs, body, Json.Options, cancellationToken))
-        {
-            await SiloHttp.EnsureSuccessAsync(created, cancellationToken);
-        }
-        var path = $"{Runs}/{Uri.EscapeDataString(body.OutPool)}";
-        using (var started = await http.PostAsync($"{path}/start", null, cancellationToken))
-        {
-            await SiloHttp.EnsureSuccessAsync(started, cancellationToken);
-        }
-        TransferRunState? last = null;
-        await foreach (var run in SiloHttp.EventsAsync<TransferRunState>(http, $"{path}/events", cancellationToken))
-        {
-            last = run;
-            progress.Report(new TransferProgress(run.Outcomes.Count, run.Tasks, new TransferSpend(run.Requests, run.PromptTokens, run.CompletionTokens, run.Cost)));
-        }
-        return last is { Status: not (RunStatus.Queued or RunStatus.Running) }
+        var last = await SiloHttp.RunAsync<TransferRunState>(http, RunKinds.Transfer, body.OutPool, body, run =>
+            progress.Report(new TransferProgress(run.Outcomes.Count, run.Tasks, new TransferSpend(run.Requests, run.PromptTokens, run.CompletionTokens, run.Cost))),
+            cancellationToken);
+        return last.Status is not (RunStatus.Queued or RunStatus.Running)
             ? last
-            : throw new HttpRequestException($"the silo closed the events of {path} while the run was {last?.Status.ToString().ToLowerInvariant() ?? "unknown"}");
+            : throw new HttpRequestException($"the silo closed the events of transfer '{body.OutPool}' while it was {last.Status.ToString().ToLowerInvariant()}");
     }
 
     public static async Task<TransferRunState> GetAsync(HttpClient http, string outPool, CancellationToken cancellationToken) =>

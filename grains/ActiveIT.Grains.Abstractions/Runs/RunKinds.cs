@@ -6,9 +6,9 @@ namespace ActiveIT.Grains.Runs;
 /// </summary>
 public static class RunKinds
 {
-    public const string Curriculum = "curriculum", Transfer = "transfer", Scoring = "scoring";
+    public const string Curriculum = "curriculum", Transfer = "transfer", Scoring = "scoring", Pretrain = "pretrain";
 
-    public static readonly IReadOnlyList<string> All = [Curriculum, Transfer, Scoring];
+    public static readonly IReadOnlyList<string> All = [Curriculum, Transfer, Scoring, Pretrain];
 
     public static string Id(string kind, string name) => $"{kind}/{name}";
 

@@ -6,31 +6,9 @@ using ActiveIT.Core;
 using ActiveIT.Core.Families;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
+using ActiveIT.Grains.Pretraining;
 
 namespace ActiveIT.Runs.Pretraining;
-
-/// <summary>How a families base model is pretrained (issue #13): which families' documents, the strings they use, the
-/// model (its context is what fine-tuning prompts may use; documents are <see cref="DocumentChars"/> long, shorter is
-/// cheaper) and how long it trains. Everything here goes into the cache key.</summary>
-public sealed record PretrainSpec(
-    IReadOnlyList<string> Families,
-    int AlphabetSize,
-    int MinLength,
-    int MaxLength,
-    int Layers,
-    int Heads,
-    int DModel,
-    int Context,
-    int DocumentChars,
-    int Steps,
-    int BatchSize,
-    double LearningRate,
-    int WarmupSteps)
-{
-    /// <summary>12 hex digits of the SHA-256 of the spec's canonical JSON: the same spec finds the same cached models.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public string Key => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this))))[..12];
-}
 
 /// <summary>What a pretraining did: the checkpoint, and whether it came from the cache.</summary>
 public sealed record PretrainResult(string Path, bool Cached, double Seconds, float FinalLoss, double TokensPerSecond, long Tokens);

@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using ActiveIT.Grains.Curriculum;
+using ActiveIT.Grains.Pretraining;
 using ActiveIT.Grains.Runs;
 using ActiveIT.Grains.Scoring;
 using ActiveIT.Grains.Transfer;
@@ -29,6 +30,8 @@ public static class RunsApi
         transfers.MapPost("", (TransferRequest config, HttpContext http, CancellationToken ct) => CreateAsync(transfer, config, http, ct));
         var scoring = app.ServiceProvider.GetRequiredService<ScoringRuns>();
         Map(runs, scoring).MapPost("", (ScoringRequest config, HttpContext http, CancellationToken ct) => CreateAsync(scoring, config, http, ct));
+        var pretrain = app.ServiceProvider.GetRequiredService<PretrainRuns>();
+        Map(runs, pretrain).MapPost("", (PretrainRequest config, HttpContext http, CancellationToken ct) => CreateAsync(pretrain, config, http, ct));
         // A transfer's own reads: each task's candidates with their scores and the winner.
         transfers.MapGet("/{name}/tasks", (string name, IGrainFactory grains) => TransferQueries.AllAsync(grains, name));
         transfers.MapGet("/{name}/tasks/{taskId}", async (string name, string taskId, IGrainFactory grains) =>

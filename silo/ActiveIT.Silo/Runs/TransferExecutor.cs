@@ -1,10 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
-using ActiveIT.Engine;
 using ActiveIT.Grains.Runs;
 using ActiveIT.Grains.Transfer;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 
 namespace ActiveIT.Silo.Runs;
 
@@ -12,8 +8,7 @@ namespace ActiveIT.Silo.Runs;
 /// Transfer runs on this silo: claims the run's grain under a lease, then runs the stored request. Candidates already
 /// stored are never asked for again, so a run resumed on another silo sends only what is missing.
 /// </summary>
-public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends backends, IOptions<SiloOptions> options, IOptions<ClusterOptions> cluster,
-    ILogger<TransferExecutor> logger) : IRunExecutor
+public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends backends, RunSessions sessions, ILogger<TransferExecutor> logger) : IRunExecutor
 {
     public string Kind => RunKinds.Transfer;
 
@@ -23,11 +18,7 @@ public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends 
         var stored = await grain.GetAsync();
         var request = JsonSerializer.Deserialize<TransferRequest>(stored.Request ?? throw new RunStateException($"transfer '{name}' has no stored request"),
             RunJson.Options)!;
-        var now = DateTimeOffset.UtcNow;
-        var lease = RunnerLease.ForThisProcess(now, cluster.Value.ClusterId, silo);
-        var info = EngineRuntime.Info;
-        var session = new RunSession(lease.Id, now, CurriculumExecutor.CodeVersion, info.TorchVersion, options.Value.Device ?? EngineRuntime.DefaultDevice,
-            info.Threads, RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription, EngineRuntime.DefaultPrecision.Name());
+        var (lease, session) = sessions.Start(silo);
         await grain.ClaimAsync(lease, session);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try
