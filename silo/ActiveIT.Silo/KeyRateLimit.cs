@@ -1,44 +1,47 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
+using ActiveIT.Silo.Access;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace ActiveIT.Silo;
 
 /// <summary>
-/// ActiveIT:RequestsPerMinutePerKey: each API key gets that many requests per fixed minute; the next is refused with
-/// 429 and Retry-After (seconds to the window's end). Off at 0 (the default). The Orleans Dashboard's own polling is
-/// not counted.
+/// ActiveIT:RequestsPerMinutePerKey on ASP.NET Core's rate limiter: each authenticated key (by its id) gets that many
+/// requests per fixed minute; the next is refused with 429 and Retry-After (seconds to the window's end). Off at 0 (the
+/// default). Requests without a known key are not counted (they get 401), nor endpoints marked DisableRateLimiting (the
+/// Orleans Dashboard's own polling).
 /// </summary>
 public static class KeyRateLimit
 {
-    public static IApplicationBuilder UseKeyRateLimit(this IApplicationBuilder app)
+    public static IServiceCollection AddKeyRateLimit(this IServiceCollection services)
     {
-        var perMinute = app.ApplicationServices.GetRequiredService<IOptions<SiloOptions>>().Value.RequestsPerMinutePerKey;
-        if (perMinute <= 0)
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SiloOptions>>((limiter, silo) =>
         {
-            return app;
-        }
-        var limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-        }));
-        return app.Use(async (context, next) =>
-        {
-            if (context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase) || ApiKeyMiddleware.KeyId(context) is not { } key)
+            var perMinute = silo.Value.RequestsPerMinutePerKey;
+            if (perMinute <= 0)
             {
-                await next();
                 return;
             }
-            using var lease = limiter.AttemptAcquire(key);
-            if (!lease.IsAcquired)
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.User.FindFirstValue(Caller.KeyIdClaim) is { } keyId
+                    ? RateLimitPartition.GetFixedWindowLimiter(keyId, _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+                    })
+                    : RateLimitPartition.GetNoLimiter(""));
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = (rejected, _) =>
             {
-                var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await Results.Problem(statusCode: 429, title: "Too many requests",
-                    detail: $"this key may make {perMinute} requests a minute (ActiveIT:RequestsPerMinutePerKey); retry after the Retry-After seconds").ExecuteAsync(context);
-                return;
-            }
-            await next();
+                var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+                rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return new ValueTask(Results.Problem(statusCode: 429, title: "Too many requests",
+                    detail: $"this key may make {perMinute} requests a minute (ActiveIT:RequestsPerMinutePerKey); retry after the Retry-After seconds")
+                    .ExecuteAsync(rejected.HttpContext));
+            };
         });
+        return services;
     }
 }

@@ -14,13 +14,15 @@ public static class SiloApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddActiveItSilo();
+        builder.AddApiKeyAccess();
+        builder.Services.AddKeyRateLimit();
         builder.AddWorkbench();
         builder.AddObservability();
         var app = builder.Build();
         app.UseActiveItErrors();
-        app.UseApiKeys();
-        app.UseKeyRateLimit();
-        app.UseRoleGate();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapPoolApi();
         app.MapCompletionsApi();
         app.MapTaskMapApi();
@@ -30,7 +32,8 @@ public static class SiloApp
         app.MapKeysApi();
         app.MapObservability();
         // Admins only: its grain-state view reads any grain (the key directory too) and its trace view streams the logs.
-        app.MapOrleansDashboard("/dashboard").RequireRole(Grains.Access.Role.Admin);
+        // Its own polling is not counted against the key's requests a minute.
+        app.MapOrleansDashboard("/dashboard").RequireRole(Grains.Access.Role.Admin).DisableRateLimiting();
         app.MapWorkbench();
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using ActiveIT.Grains.Access;
@@ -9,11 +10,20 @@ namespace ActiveIT.Silo.Access;
 /// <summary>Who is asking: a user, their role, and the id of the key they came with (never the key).</summary>
 public sealed record Caller(string User, Role Role, string KeyId)
 {
-    private const string Item = "activeit.caller";
+    /// <summary>The claim carrying <see cref="KeyId"/> (the user is the name claim, the role the role claim).</summary>
+    public const string KeyIdClaim = "activeit:key_id";
 
-    public static Caller? Of(HttpContext context) => context.Items.TryGetValue(Item, out var caller) ? caller as Caller : null;
+    /// <summary>Who the request authenticated as (<see cref="ApiKeyAuthenticationHandler"/>); null without a known key.</summary>
+    public static Caller? Of(HttpContext context) => From(context.User);
 
-    public void AttachTo(HttpContext context) => context.Items[Item] = this;
+    public static Caller? From(ClaimsPrincipal principal) =>
+        principal.Identity is { IsAuthenticated: true } && principal.FindFirstValue(ClaimTypes.Name) is { } user
+        && Enum.TryParse<Role>(principal.FindFirstValue(ClaimTypes.Role), ignoreCase: true, out var role) && principal.FindFirstValue(KeyIdClaim) is { } keyId
+            ? new Caller(user, role, keyId)
+            : null;
+
+    public ClaimsPrincipal ToPrincipal(string scheme) => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, User), new Claim(ClaimTypes.Role, RolePolicies.Name(Role)), new Claim(KeyIdClaim, KeyId)], scheme));
 
     /// <summary>Admins change anything; others only what they own (an experiment without owner, made by an embedded CLI, is an admin's to change).</summary>
     public bool MayChange(string? owner) => Role == Role.Admin || owner == User;
