@@ -303,6 +303,54 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task SiloKilledMidPretraining_APretrainingRunFinishesOnASurvivor_WithTheWeightsOfAnUninterruptedOne()
+    {
+        var models = Directory.CreateDirectory(Path.Combine(_dir, "models")).FullName;
+        var silos = await StartClusterAsync(2, "--ActiveIT:EngineThreads=1", $"--ActiveIT:ModelDir={models}");
+        try
+        {
+            var spec = new Grains.Pretraining.PretrainSpec(["copy", "reverse"], 6, 2, 6, 1, 2, 32, 64, 24, Steps: 60, BatchSize: 8, LearningRate: 3e-3, WarmupSteps: 5);
+            var request = new Grains.Pretraining.PretrainRequest(spec, [3, 4], "killed");
+            (await silos[0].Client.PostAsJsonAsync("v1/runs/pretrain", request, Json.Options)).EnsureSuccessStatusCode();
+            (await silos[0].Client.PostAsync("v1/runs/pretrain/killed/start", null)).EnsureSuccessStatusCode();
+
+            // Kill its silo inside the first seed's training.
+            var running = await WaitForRunAsync(silos[0], "pretrain/killed", r => r.Status == RunStatus.Running && r.Progress is { Done: > 5 } p && p.Done < spec.Steps);
+            var victim = silos.Single(s => running.Runner?.Silo?.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal) == true);
+            var survivor = silos.Single(s => s != victim);
+            victim.Kill();
+
+            var resumed = await WaitForRunAsync(survivor, "pretrain/killed", r => r.Status == RunStatus.Completed);
+            Assert.Equal(2, resumed.Sessions.Count);
+            var bases = resumed.Result!.Value.Deserialize<List<Grains.Pretraining.PretrainedBase>>(Json.Options)!;
+            Assert.Equal([3UL, 4UL], bases.Select(b => b.Seed));
+            Assert.All(bases, b => Assert.True(File.Exists(Path.Combine(models, b.File)), b.File));
+            Assert.DoesNotContain(Directory.GetFiles(models), f => f.EndsWith(".tmp", StringComparison.Ordinal));  // nothing half-written is left
+
+            // The same seed pretrained here, uninterrupted: the survivor's restart of the killed seed ended with the same weights
+            // (to float32 rounding: this process's engine may use other thread counts than the silos' one thread).
+            var local = ActiveIT.Runs.Pretraining.BasePretraining.Ensure(spec, 3, Path.Combine(_dir, "local"), "cpu", "test");
+            using var mine = Engine.GptModel.Load(local.Path);
+            using var theirs = Engine.GptModel.Load(Path.Combine(models, bases[0].File));
+            Assert.Equal(local.FinalLoss, bases[0].FinalLoss, 1e-4f);
+            // Saved again without the timing metadata: the same header (names, shapes, F32), and weights equal to rounding.
+            mine.Save(Path.Combine(_dir, "mine.safetensors"));
+            theirs.Save(Path.Combine(_dir, "theirs.safetensors"));
+            var (a, b) = (File.ReadAllBytes(Path.Combine(_dir, "mine.safetensors")), File.ReadAllBytes(Path.Combine(_dir, "theirs.safetensors")));
+            var header = 8 + (int)BitConverter.ToInt64(a, 0);
+            Assert.Equal(a.AsSpan(0, header).ToArray(), b.AsSpan(0, header).ToArray());
+            var (wa, wb) = (System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(a.AsSpan(header)).ToArray(),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(b.AsSpan(header)).ToArray());
+            Assert.Equal(wa.Length, wb.Length);
+            Assert.All(wa.Zip(wb), w => Assert.True(Math.Abs(w.First - w.Second) <= 1e-4f + 1e-3f * Math.Abs(w.First), $"{w.First} vs {w.Second}"));
+        }
+        finally
+        {
+            await DisposeAllAsync(silos);
+        }
+    }
+
     private static async Task<Grains.Runs.RunView> WaitForRunAsync(SiloProcess silo, string kindAndName, Func<Grains.Runs.RunView, bool> done)
     {
         var deadline = DateTime.UtcNow.AddMinutes(4);

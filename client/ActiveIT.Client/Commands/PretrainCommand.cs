@@ -9,6 +9,7 @@ using ActiveIT.Core.Families;
 using ActiveIT.Engine;
 using ActiveIT.Grains;
 using ActiveIT.Grains.Curriculum;
+using ActiveIT.Grains.Runs;
 
 namespace ActiveIT.Client.Commands;
 
@@ -44,11 +45,15 @@ internal sealed class PretrainCommand : Command
     };
     private readonly Option<string?> _out = new("--out") { Description = "Folder of cached bases (default: bases/ in $ACTIVEIT_DATA or ~/.activeit)" };
     private readonly Option<bool> _json = new("--json") { Description = "One JSON object per seed" };
+    private readonly Option<string?> _silo = new("--silo")
+    {
+        Description = "A silo to pretrain on, as a run: the bases go to its model folder (default: $ACTIVEIT_SILO; none: in this process)",
+    };
     private readonly EngineOptions _engine = new();
 
     public PretrainCommand() : base("pretrain", "Pretrain a base model per seed on task-family documents without instructions (cached by config)")
     {
-        foreach (var option in new Option[] { _families, _alphabet, _minLength, _maxLength, _layers, _heads, _dModel, _context, _documentChars, _steps, _batch, _lr, _warmup, _seeds, _out, _json })
+        foreach (var option in new Option[] { _families, _alphabet, _minLength, _maxLength, _layers, _heads, _dModel, _context, _documentChars, _steps, _batch, _lr, _warmup, _seeds, _out, _json, _silo })
         {
             Options.Add(option);
         }
@@ -56,16 +61,72 @@ internal sealed class PretrainCommand : Command
         SetAction(RunAsync);
     }
 
-    private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => Task.Run(() => Run(parse, cancellationToken), CancellationToken.None);
-
-    private int Run(ParseResult parse, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var device = _engine.Apply(parse);
+        try
+        {
+            return SiloHttp.Url(parse.GetValue(_silo)) is { } silo
+                ? await OnSiloAsync(parse, silo, cancellationToken)
+                : await Task.Run(() => Run(parse, cancellationToken), CancellationToken.None);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"activeit pretrain: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
+        {
+            Console.Error.WriteLine($"activeit pretrain: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private PretrainSpec Spec(ParseResult parse)
+    {
         var families = parse.GetValue(_families) is { Length: > 0 } names ? names : [.. TaskFamilies.All.Select(f => f.Name)];
         var spec = new PretrainSpec([.. families.Select(n => TaskFamilies.Named(n).Name)], parse.GetValue(_alphabet), parse.GetValue(_minLength), parse.GetValue(_maxLength),
             parse.GetValue(_layers), parse.GetValue(_heads), parse.GetValue(_dModel), parse.GetValue(_context), parse.GetValue(_documentChars), parse.GetValue(_steps),
             parse.GetValue(_batch), parse.GetValue(_lr), parse.GetValue(_warmup));
-        var seeds = parse.GetValue(_seeds)!.Select(s => ulong.TryParse(s, out var v) ? v : throw new ArgumentException($"--seeds: '{s}' is not a seed")).ToArray();
+        return spec;
+    }
+
+    private ulong[] Seeds(ParseResult parse) =>
+        [.. parse.GetValue(_seeds)!.Select(s => ulong.TryParse(s, out var v) ? v : throw new ArgumentException($"--seeds: '{s}' is not a seed"))];
+
+    /// <summary>A pretraining run on the silo, followed to its end; the bases are in its model folder.</summary>
+    private async Task<int> OnSiloAsync(ParseResult parse, string silo, CancellationToken cancellationToken)
+    {
+        var request = new PretrainRequest(Spec(parse), Seeds(parse));
+        using var http = SiloHttp.CreateClient(silo);
+        var line = new ProgressLine();
+        var run = await SiloHttp.RunAsync<RunView>(http, RunKinds.Pretrain, request.RunName, request, r =>
+        {
+            if (r.Progress is { } p)
+            {
+                line.Update($"pretrain on the silo: {p.Step} · step {p.Done}/{p.Total}");
+            }
+        }, cancellationToken);
+        line.Clear();
+        if (run is not { Status: RunStatus.Completed, Result: { } result })
+        {
+            Console.Error.WriteLine($"activeit pretrain: run '{run.Name}' ended {run.Status.ToString().ToLowerInvariant()}{(run.Error is { } e ? $": {e}" : "")}");
+            return ExitCodes.Failure;
+        }
+        foreach (var b in result.Deserialize<List<PretrainedBase>>(Json.Options)!)
+        {
+            Console.WriteLine(parse.GetValue(_json)
+                ? JsonSerializer.Serialize(new { b.Seed, request.Spec.Key, b.File, b.Cached, b.Seconds, b.FinalLoss, b.TokensPerSecond, b.Tokens, request.Spec }, Json.Options)
+                : $"seed {b.Seed}: {b.File} in the silo's model folder{(b.Cached ? " (cached)" : "")} · loss {b.FinalLoss:F3} · {b.Tokens / 1e6:F1} M tokens in {b.Seconds:F0} s");
+        }
+        Console.Error.WriteLine($"use on that silo: --base-checkpoint {BasePretraining.PathPattern("MODEL_DIR", request.Spec)} (MODEL_DIR: its ActiveIT:ModelDir)");
+        return ExitCodes.Success;
+    }
+
+    private int Run(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var device = _engine.Apply(parse);
+        var spec = Spec(parse);
+        var seeds = Seeds(parse);
         var dir = parse.GetValue(_out) ?? Path.Combine(EmbeddedHost.DataDir(null), "bases");
         foreach (var seed in seeds)
         {
