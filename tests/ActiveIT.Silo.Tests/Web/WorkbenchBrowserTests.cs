@@ -260,6 +260,25 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunsPage_FollowsAScoringRunLive_BesideTheOtherKinds()
+    {
+        var tasks = ActiveIT.Core.Families.FamilyTaskSource.Tasks(new ActiveIT.Core.Families.FamilyPoolOptions(Tasks: 4, InstancesPerTask: 4), seed: 11);
+        (await web.Admin.PostAsJsonAsync("v1/pools/scored/tasks", tasks, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
+        (await web.Admin.PostAsJsonAsync("v1/runs/scoring", new { pool = "scored", model = "tiny", instances = 2, perturbations = 2, max_new_tokens = 4, name = "web-score" }))
+            .EnsureSuccessStatusCode();
+
+        var page = await web.SignedInAsync("rita");
+        await page.GotoAsync("/runs");
+        var row = page.Locator("[data-test=runs] tr[data-run='scoring/web-score']");
+        await Expect(row.Locator("[data-test=status]")).ToHaveTextAsync("created");
+        (await web.Admin.PostAsync("v1/runs/scoring/web-score/start", null)).EnsureSuccessStatusCode();
+        // The page follows the run as a silo's worker executes it, without a reload.
+        await Expect(row.Locator("[data-test=status]")).ToHaveTextAsync("completed", new() { Timeout = 120_000 });
+        await Expect(row.Locator("[data-test=progress]")).ToHaveTextAsync("score 4/4");
+        await web.ScreenshotAsync(page, "runs");
+    }
+
+    [Fact]
     public async Task ADiversityRunPublishedByTheCli_IsDrawnAndOnlyItsOwnerMayReplaceIt()
     {
         var dir = Directory.CreateTempSubdirectory("activeit-div-").FullName;
