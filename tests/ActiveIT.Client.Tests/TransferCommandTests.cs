@@ -54,7 +54,7 @@ public sealed class TransferCommandTests : IDisposable
         Assert.Contains("3 of 3 tasks transferred, 0 failed; 6 requests", again.Stdout);  // resumed from the cache: no new request
 
         var status = CliRunner.Run($"transfer status --out-pool out {common}");
-        Assert.Contains("transfer of pool 'src' to niv2 → pool 'out': done", status.Stdout);
+        Assert.Contains("transfer of pool 'src' to niv2 → pool 'out': completed", status.Stdout);
         var taskId = outcomes[0].GetProperty("task_id").GetString();
         var show = CliRunner.Run($"transfer show {taskId} --out-pool out {common}");
         Assert.True(show.ExitCode == 0, show.Stderr);

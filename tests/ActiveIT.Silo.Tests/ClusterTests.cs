@@ -144,8 +144,8 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
     }
 
     /// <summary>The silo process a lease names ("127.0.0.1:PORT@GENERATION").</summary>
-    private static SiloProcess Holder(SiloProcess[] silos, Experiment e) =>
-        silos.Single(s => e.Runner?.Silo?.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal) == true);
+    private static SiloProcess Holder(SiloProcess[] silos, RunnerLease? lease) =>
+        silos.Single(s => lease?.Silo?.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal) == true);
 
     private static string[] Summary(Experiment e) => [.. e.Runs.Single().Rounds.OrderBy(r => r.Round)
         .Select(r => $"{string.Join(",", r.Selection.Selected.Select(s => s.TaskId))} {r.Training!.ModelVersion} {r.Evaluation!.Value}")];
@@ -168,7 +168,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
                 if (one.Status == RunStatus.Running && two.Status == RunStatus.Running && one.Runner?.Silo is { } a && two.Runner?.Silo is { } b)
                 {
                     Assert.NotEqual(a, b);
-                    Assert.NotSame(Holder(silos, one), Holder(silos, two));
+                    Assert.NotSame(Holder(silos, one.Runner), Holder(silos, two.Runner));
                     break;
                 }
                 Assert.True(DateTime.UtcNow < deadline, $"not both running: {one.Status} on {one.Runner?.Silo}, {two.Status} on {two.Runner?.Silo}");
@@ -196,9 +196,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
             await StartExperimentAsync(silos[0], Config("killed"));
             // Kill its silo as soon as round 1 has begun: its selection is recorded, the last round is not evaluated.
             var running = await WaitForAsync(silos[0], "killed", e => e.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round >= 1) == true);
-            var victim = Holder(silos, running);
-            var survivor = silos.Single(s => s != victim);
-            victim.Kill();
+            var survivor = KillHolder(silos, running.Runner);
             Assert.NotEqual(RunStatus.Completed, running.Status);
             Assert.Null(running.Runs.Single().Rounds.SingleOrDefault(r => r.Round == 2)?.Evaluation);
 
@@ -219,12 +217,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
     [Fact]
     public async Task SiloKilledMidTransfer_TheTransferFinishesOnASurvivor_WithTheSameResult()
     {
-        var models = Directory.CreateDirectory(Path.Combine(_dir, "models")).FullName;
-        using (var tiny = Engine.GptModel.Create(new Engine.ModelConfig(Engine.ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 2048, RotaryDim: 8), seed: 9))
-        {
-            tiny.Save(Path.Combine(models, "tiny.safetensors"));
-        }
-        var silos = await StartClusterAsync(2, "--ActiveIT:EngineThreads=1", $"--ActiveIT:ModelDir={models}");
+        var silos = await StartServingClusterAsync();
         try
         {
             var tasks = Tasks(8, 7);
@@ -236,9 +229,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
             // Kill the silo running it once some tasks are done and others are not.
             var running = await WaitForTransferAsync(silos[0], "killed", r => r.Status == RunStatus.Running && r.Outcomes.Count >= 1);
             Assert.True(running.Outcomes.Count < tasks.Count, "the transfer finished before the kill; make it longer");
-            var victim = silos.Single(s => running.Runner?.Silo?.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal) == true);
-            var survivor = silos.Single(s => s != victim);
-            victim.Kill();
+            var survivor = KillHolder(silos, running.Runner);
 
             var resumed = await WaitForTransferAsync(survivor, "killed", r => r.Status == RunStatus.Completed);
             Assert.Equal(2, resumed.Sessions.Count);
@@ -265,13 +256,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
     [Fact]
     public async Task SiloKilledMidScoring_TheScoringRunFinishesOnASurvivor_ScoringOnlyWhatWasMissing()
     {
-        var models = Directory.CreateDirectory(Path.Combine(_dir, "models")).FullName;
-        using (var tiny = Engine.GptModel.Create(new Engine.ModelConfig(Engine.ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 2048, RotaryDim: 8), seed: 9))
-        {
-            tiny.Save(Path.Combine(models, "tiny.safetensors"));
-        }
-        // One engine thread and one task a call's worth of work per report: the kill lands between tasks.
-        var silos = await StartClusterAsync(2, "--ActiveIT:EngineThreads=1", $"--ActiveIT:ModelDir={models}");
+        var silos = await StartServingClusterAsync();
         try
         {
             var tasks = Tasks(24, 11);
@@ -281,9 +266,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
             (await silos[0].Client.PostAsync("v1/runs/scoring/killed/start", null)).EnsureSuccessStatusCode();
 
             var running = await WaitForRunAsync(silos[0], "scoring/killed", r => r.Status == RunStatus.Running && r.Progress is { Done: > 0 } p && p.Done < p.Total);
-            var victim = silos.Single(s => running.Runner?.Silo?.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal) == true);
-            var survivor = silos.Single(s => s != victim);
-            victim.Kill();
+            var survivor = KillHolder(silos, running.Runner);
 
             var resumed = await WaitForRunAsync(survivor, "scoring/killed", r => r.Status == RunStatus.Completed);
             Assert.Equal(2, resumed.Sessions.Count);
@@ -306,8 +289,8 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
     [Fact]
     public async Task SiloKilledMidPretraining_APretrainingRunFinishesOnASurvivor_WithTheWeightsOfAnUninterruptedOne()
     {
-        var models = Directory.CreateDirectory(Path.Combine(_dir, "models")).FullName;
-        var silos = await StartClusterAsync(2, "--ActiveIT:EngineThreads=1", $"--ActiveIT:ModelDir={models}");
+        var silos = await StartServingClusterAsync();
+        var models = Path.Combine(_dir, "models");
         try
         {
             var spec = new Grains.Pretraining.PretrainSpec(["copy", "reverse"], 6, 2, 6, 1, 2, 32, 64, 24, Steps: 60, BatchSize: 8, LearningRate: 3e-3, WarmupSteps: 5);
@@ -317,9 +300,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
 
             // Kill its silo inside the first seed's training.
             var running = await WaitForRunAsync(silos[0], "pretrain/killed", r => r.Status == RunStatus.Running && r.Progress is { Done: > 5 } p && p.Done < spec.Steps);
-            var victim = silos.Single(s => running.Runner?.Silo?.StartsWith($"127.0.0.1:{s.SiloPort}@", StringComparison.Ordinal) == true);
-            var survivor = silos.Single(s => s != victim);
-            victim.Kill();
+            var survivor = KillHolder(silos, running.Runner);
 
             var resumed = await WaitForRunAsync(survivor, "pretrain/killed", r => r.Status == RunStatus.Completed);
             Assert.Equal(2, resumed.Sessions.Count);
@@ -349,6 +330,25 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         {
             await DisposeAllAsync(silos);
         }
+    }
+
+    /// <summary>Two silos with one engine thread each, serving the same untrained "tiny" model from one model folder.</summary>
+    private async Task<SiloProcess[]> StartServingClusterAsync()
+    {
+        var models = Directory.CreateDirectory(Path.Combine(_dir, "models")).FullName;
+        using (var tiny = Engine.GptModel.Create(new Engine.ModelConfig(Engine.ByteTokenizer.VocabSize, 2, 2, 32, MaxSeqLen: 2048, RotaryDim: 8), seed: 9))
+        {
+            tiny.Save(Path.Combine(models, "tiny.safetensors"));
+        }
+        return await StartClusterAsync(2, "--ActiveIT:EngineThreads=1", $"--ActiveIT:ModelDir={models}");
+    }
+
+    /// <summary>SIGKILLs the silo holding <paramref name="lease"/>; the other one.</summary>
+    private static SiloProcess KillHolder(SiloProcess[] silos, RunnerLease? lease)
+    {
+        var victim = Holder(silos, lease);
+        victim.Kill();
+        return silos.Single(s => s != victim);
     }
 
     private static async Task<Grains.Runs.RunView> WaitForRunAsync(SiloProcess silo, string kindAndName, Func<Grains.Runs.RunView, bool> done)

@@ -124,12 +124,12 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
     public Task FinishAsync(string runnerId, RunStatus status, string? error) => UpdateAsync(e =>
         e.Runner?.Id != runnerId ? e : e with
         {
-            Status = e.Status == RunStatus.Cancelled ? RunStatus.Cancelled : status,
+            Status = RunRules.Finished(e.Status, status),
             Error = error,
             Runner = null,
         });
 
-    public Task<Experiment> CancelAsync() => UpdateAsync(e => e.Status is RunStatus.Completed ? e : e with { Status = RunStatus.Cancelled });
+    public Task<Experiment> CancelAsync() => UpdateAsync(e => RunRules.Cancels(e.Status) ? e with { Status = RunStatus.Cancelled } : e);
 
     public async Task DeleteAsync()
     {

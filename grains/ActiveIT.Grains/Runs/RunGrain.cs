@@ -63,16 +63,15 @@ public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] 
         {
             return Task.CompletedTask;  // another runner took it over: its word counts, not this one's
         }
-        Run.Status = Run.Status == RunStatus.Cancelled ? RunStatus.Cancelled : status;
+        (Run.Status, Run.Seconds) = (RunRules.Finished(Run.Status, status), Run.Seconds + seconds);
         (Run.Result, Run.Error, Run.Runner) = (result ?? Run.Result, error, null);
-        Run.Seconds += seconds;
         return WriteAsync();
     }
 
     public async Task<RunRecord> CancelAsync()
     {
         Existing();
-        if (Run.Status is not (RunStatus.Completed or RunStatus.Cancelled))
+        if (RunRules.Cancels(Run.Status))
         {
             Run.Status = RunStatus.Cancelled;
             await WriteAsync();

@@ -46,6 +46,12 @@ public static class RunRules
         }
     }
 
+    /// <summary>The status a runner's last word leaves: a user's cancel stands over what the runner says.</summary>
+    public static RunStatus Finished(RunStatus current, RunStatus said) => current == RunStatus.Cancelled ? RunStatus.Cancelled : said;
+
+    /// <summary>Whether cancel changes anything: a completed or cancelled run stays as it is.</summary>
+    public static bool Cancels(RunStatus status) => status is not (RunStatus.Completed or RunStatus.Cancelled);
+
     public static void CheckDelete(string what, RunStatus status, RunnerLease? runner, SiloLiveness liveness) =>
         RefuseWhileRunning(what, status, runner, liveness, ": cancel it first");
 

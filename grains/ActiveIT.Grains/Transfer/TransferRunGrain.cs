@@ -98,16 +98,15 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
         {
             return Task.CompletedTask;  // another runner took it over: its word counts, not this one's
         }
-        Run.Status = Run.Status == RunStatus.Cancelled ? RunStatus.Cancelled : status;
+        (Run.Status, Run.Seconds) = (RunRules.Finished(Run.Status, status), Run.Seconds + seconds);
         (Run.StopReason, Run.Runner) = (reason, null);
-        Run.Seconds += seconds;
         return WriteAsync();
     }
 
     public async Task<TransferRunState> CancelAsync()
     {
         Existing();
-        if (Run.Status is not (RunStatus.Completed or RunStatus.Cancelled))
+        if (RunRules.Cancels(Run.Status))
         {
             Run.Status = RunStatus.Cancelled;
             await WriteAsync();

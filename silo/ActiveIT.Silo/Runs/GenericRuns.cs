@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ActiveIT.Grains.Runs;
 
@@ -46,7 +45,7 @@ public abstract class GenericRuns<TConfig>(IGrainFactory grains) : RunKind<TConf
     public override async Task<RunView> CancelAsync(string name, CancellationToken cancellationToken)
     {
         var run = await Grain(name).CancelAsync();
-        await grains.GetGrain<IRunQueueGrain>(IRunQueueGrain.Key).RemoveAsync(RunKinds.Id(Kind, name));
+        await DequeueAsync(grains, name);
         return RunView.Of(run);
     }
 
@@ -57,24 +56,11 @@ public abstract class GenericRuns<TConfig>(IGrainFactory grains) : RunKind<TConf
             return false;
         }
         await Grain(name).DeleteAsync();
-        await grains.GetGrain<IRunQueueGrain>(IRunQueueGrain.Key).RemoveAsync(RunKinds.Id(Kind, name));
+        await DequeueAsync(grains, name);
         return true;
     }
 
-    /// <summary>Read every half second, sent when it changed (executors report at most twice a second).</summary>
-    public override async IAsyncEnumerable<RunView> WatchAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var last = DateTimeOffset.MinValue;
-        while (!cancellationToken.IsCancellationRequested && await Grain(name).GetAsync() is { } run)
-        {
-            if (run.UpdatedAt != last)
-            {
-                last = run.UpdatedAt;
-                yield return RunView.Of(run);
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-        }
-    }
+    public override IAsyncEnumerable<RunView> WatchAsync(string name, CancellationToken cancellationToken) => PollAsync(name, r => r.UpdatedAt, cancellationToken);
 
     private IRunGrain Grain(string name) => ActiveIT.Grains.NameRule.IsValid(name)
         ? grains.GetGrain<IRunGrain>(RunKinds.Id(Kind, name))

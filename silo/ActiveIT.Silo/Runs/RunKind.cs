@@ -34,4 +34,27 @@ public abstract class RunKind<TConfig, TRecord> where TRecord : class
 
     /// <summary>The record now and after each change, until the caller stops or the record is gone.</summary>
     public abstract IAsyncEnumerable<TRecord> WatchAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A watch by reading: the record every half second, sent when <paramref name="updated"/> moved (for kinds whose
+    /// grain pushes nothing; their runners record a step at most a few times a second).
+    /// </summary>
+    protected async IAsyncEnumerable<TRecord> PollAsync(string name, Func<TRecord, DateTimeOffset> updated,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var last = DateTimeOffset.MinValue;
+        while (!cancellationToken.IsCancellationRequested && await GetAsync(name, cancellationToken) is { } run)
+        {
+            if (updated(run) != last)
+            {
+                last = updated(run);
+                yield return run;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+    }
+
+    /// <summary>Takes a cancelled or deleted run out of the cluster's queue (a claimed one stops through its grain).</summary>
+    protected Task DequeueAsync(IGrainFactory grains, string name) =>
+        grains.GetGrain<IRunQueueGrain>(IRunQueueGrain.Key).RemoveAsync(RunKinds.Id(Kind, name));
 }

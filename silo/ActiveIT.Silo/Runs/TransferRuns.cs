@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ActiveIT.Grains.Pools;
 using ActiveIT.Grains.Runs;
@@ -49,7 +48,7 @@ public sealed class TransferRuns(IGrainFactory grains, SiloTransferBackends back
     public override async Task<TransferRunState> CancelAsync(string name, CancellationToken cancellationToken)
     {
         var run = await Grain(name).CancelAsync();
-        await grains.GetGrain<IRunQueueGrain>(IRunQueueGrain.Key).RemoveAsync(RunKinds.Id(Kind, name));
+        await DequeueAsync(grains, name);
         return run;
     }
 
@@ -60,24 +59,11 @@ public sealed class TransferRuns(IGrainFactory grains, SiloTransferBackends back
             return false;
         }
         await Grain(name).DeleteAsync();
-        await grains.GetGrain<IRunQueueGrain>(IRunQueueGrain.Key).RemoveAsync(RunKinds.Id(Kind, name));
+        await DequeueAsync(grains, name);
         return true;
     }
 
-    /// <summary>Read every half second, sent when it changed: a transfer records each task and request, so changes come in steps the reader can follow.</summary>
-    public override async IAsyncEnumerable<TransferRunState> WatchAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var last = DateTimeOffset.MinValue;
-        while (!cancellationToken.IsCancellationRequested && await GetAsync(name, cancellationToken) is { } run)
-        {
-            if (run.UpdatedAt != last)
-            {
-                last = run.UpdatedAt;
-                yield return run;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-        }
-    }
+    public override IAsyncEnumerable<TransferRunState> WatchAsync(string name, CancellationToken cancellationToken) => PollAsync(name, r => r.UpdatedAt, cancellationToken);
 
     private ITransferRunGrain Grain(string name)
     {
