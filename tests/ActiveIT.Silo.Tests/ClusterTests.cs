@@ -293,13 +293,14 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         var models = Path.Combine(_dir, "models");
         try
         {
-            var spec = new Grains.Pretraining.PretrainSpec(["copy", "reverse"], 6, 2, 6, 1, 2, 32, 64, 24, Steps: 60, BatchSize: 8, LearningRate: 3e-3, WarmupSteps: 5);
+            // Seconds a seed on one engine thread, so the kill lands inside the first seed's training.
+            var spec = new Grains.Pretraining.PretrainSpec(["copy", "reverse"], 6, 2, 6, 1, 2, 64, 128, 96, Steps: 200, BatchSize: 16, LearningRate: 3e-3, WarmupSteps: 5);
             var request = new Grains.Pretraining.PretrainRequest(spec, [3, 4], "killed");
             (await silos[0].Client.PostAsJsonAsync("v1/runs/pretrain", request, Json.Options)).EnsureSuccessStatusCode();
             (await silos[0].Client.PostAsync("v1/runs/pretrain/killed/start", null)).EnsureSuccessStatusCode();
 
             // Kill its silo inside the first seed's training.
-            var running = await WaitForRunAsync(silos[0], "pretrain/killed", r => r.Status == RunStatus.Running && r.Progress is { Done: > 5 } p && p.Done < spec.Steps);
+            var running = await WaitForRunAsync(silos[0], "pretrain/killed", r => r.Status == RunStatus.Running && (r.Progress?.Done ?? 0) < spec.Steps / 2);
             var survivor = KillHolder(silos, running.Runner);
 
             var resumed = await WaitForRunAsync(survivor, "pretrain/killed", r => r.Status == RunStatus.Completed);

@@ -40,7 +40,13 @@ public abstract class GenericExecutor<TConfig>(IGrainFactory grains, RunSessions
             await grain.FinishAsync(lease.Id, RunStatus.Completed, JsonSerializer.Serialize(result, RunJson.Options), null, watch.Elapsed.TotalSeconds);
             return RunStatus.Completed.ToString();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // A user's cancel (kept as it is), a shutdown or a lost claim: the run is let go, so a later start can claim it.
+            await grain.FinishAsync(lease.Id, RunStatus.Paused, null, null, watch.Elapsed.TotalSeconds);
+            throw;
+        }
+        catch (Exception e)
         {
             await grain.FinishAsync(lease.Id, RunStatus.Failed, null, e.Message, watch.Elapsed.TotalSeconds);
             return RunStatus.Failed.ToString();

@@ -26,7 +26,13 @@ public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends 
             var done = await backends.Runner(grains, request).RunAsync(request.Pool, request.OutPool, null, cancellationToken, lease.Id);
             return done.Status.ToString();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // A user's cancel (kept as it is), a shutdown or a lost claim: the run is let go, so a later start can claim it.
+            await grain.FinishAsync(lease.Id, RunStatus.Paused, null, watch.Elapsed.TotalSeconds);
+            throw;
+        }
+        catch (Exception e)
         {
             logger.LogWarning(e, "transfer {Name} failed", name);
             await grain.FinishAsync(lease.Id, RunStatus.Failed, e.Message, watch.Elapsed.TotalSeconds);
