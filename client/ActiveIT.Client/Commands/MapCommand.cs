@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using ActiveIT.Client.Output;
 using ActiveIT.Client.Pools;
@@ -77,13 +75,8 @@ internal sealed class MapCommand : Command
         }
         if (parse.GetValue(_csv) is { } csv)
         {
-            var text = new StringBuilder("task_id,prompt_uncertainty,prediction_probability,perplexity,category\n");
-            foreach (var (e, s) in entries.Zip(scores))
-            {
-                text.AppendLine(string.Join(',', e.TaskId, e.PromptUncertainty.ToString("R", CultureInfo.InvariantCulture),
-                    e.PredictionProbability.ToString("R", CultureInfo.InvariantCulture), s.Perplexity.ToString("R", CultureInfo.InvariantCulture), e.Category));
-            }
-            File.WriteAllText(csv, text.ToString());
+            File.WriteAllText(csv, CsvText.Write(["task_id", "prompt_uncertainty", "prediction_probability", "perplexity", "category"],
+                entries.Zip(scores, (e, s) => new object?[] { e.TaskId, e.PromptUncertainty, e.PredictionProbability, s.Perplexity, e.Category })));
         }
         if (parse.GetValue(_connection.Json))
         {

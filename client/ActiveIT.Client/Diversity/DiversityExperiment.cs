@@ -1,7 +1,6 @@
 using ActiveIT.Runs;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using ActiveIT.Client.Output;
 using ActiveIT.Core.Rewriting;
@@ -165,19 +164,19 @@ internal static class DiversityExperiment
 
     private static void WriteCsv(string path, IReadOnlyList<DiversityPointResult> results)
     {
-        var csv = new StringBuilder("instructions,alpha,effective_instructions,perplexity_instructions,unseen_pattern_seen,unseen_either_seen," +
-            "examples_per_instruction,seed,unseen_acc,unseen_hasop_acc,unseen_noop_acc,seen_acc,seen_hasop_acc,seen_noop_acc," +
-            "unseen_n,seen_n,final_loss,steps,train_s,eval_s,train_tok_s\n");
-        foreach (var r in results)
+        string[] header =
+        [
+            "instructions", "alpha", "effective_instructions", "perplexity_instructions", "unseen_pattern_seen", "unseen_either_seen",
+            "examples_per_instruction", "seed", "unseen_acc", "unseen_hasop_acc", "unseen_noop_acc", "seen_acc", "seen_hasop_acc", "seen_noop_acc",
+            "unseen_n", "seen_n", "final_loss", "steps", "train_s", "eval_s", "train_tok_s",
+        ];
+        var csv = CsvText.Write(header, results.Select(r => new object?[]
         {
-            csv.AppendLine(string.Join(',', new object[]
-            {
-                r.Instructions, r.Alpha, r.EffectiveInstructions, r.PerplexityInstructions, r.Overlap.Pattern, r.Overlap.Either, r.ExamplesPerInstruction, r.Seed, r.Unseen.Value, r.UnseenHasOp.Value, r.UnseenNoOp.Value, r.Seen.Value, r.SeenHasOp.Value,
-                r.SeenNoOp.Value, r.Unseen.Total, r.Seen.Total, r.FinalLoss, r.Steps, r.TrainSeconds, r.EvalSeconds, r.TrainTokensPerSecond,
-            }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
-        }
+            r.Instructions, r.Alpha, r.EffectiveInstructions, r.PerplexityInstructions, r.Overlap.Pattern, r.Overlap.Either, r.ExamplesPerInstruction, r.Seed, r.Unseen.Value, r.UnseenHasOp.Value, r.UnseenNoOp.Value, r.Seen.Value, r.SeenHasOp.Value,
+            r.SeenNoOp.Value, r.Unseen.Total, r.Seen.Total, r.FinalLoss, r.Steps, r.TrainSeconds, r.EvalSeconds, r.TrainTokensPerSecond,
+        }));
         var tmp = path + ".tmp";
-        File.WriteAllText(tmp, csv.ToString());
+        File.WriteAllText(tmp, csv);
         File.Move(tmp, path, overwrite: true);
     }
 }

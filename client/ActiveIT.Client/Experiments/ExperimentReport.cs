@@ -1,6 +1,5 @@
 using ActiveIT.Grains.Runs;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using ActiveIT.Client.Output;
 using ActiveIT.Grains.Curriculum;
@@ -148,45 +147,20 @@ internal static class ExperimentReport
     ];
 
     /// <summary>One row per seed and round, with the full config (as JSON) and the versions of the session that ran it last.</summary>
-    public static string Csv(IReadOnlyList<Experiment> experiments)
+    public static string Csv(IReadOnlyList<Experiment> experiments) => CsvText.Write(CsvHeader, experiments.SelectMany(e =>
     {
-        var csv = new StringBuilder(string.Join(",", CsvHeader)).Append('\n');
-        foreach (var e in experiments)
+        var session = e.Sessions.LastOrDefault();
+        var config = JsonSerializer.Serialize(e.Config, Json.Options);
+        return e.Runs.SelectMany(run => run.Rounds.OrderBy(r => r.Round).Select(r => new object?[]
         {
-            var session = e.Sessions.LastOrDefault();
-            var config = JsonSerializer.Serialize(e.Config, Json.Options);
-            foreach (var run in e.Runs)
-            {
-                foreach (var r in run.Rounds.OrderBy(r => r.Round))
-                {
-                    object?[] cells =
-                    [
-                        e.Name, e.Config.Pool, e.Config.Strategy, e.Config.ClassBalance, run.Seed, r.Round, r.TrainingTasks, r.Selection.Selected.Count,
-                        r.Evaluation?.Metric, r.Evaluation?.Value, r.Evaluation?.ExactMatch, r.Evaluation?.RougeL,
-                        r.Selection.Candidates, r.Selection.ScoredNow, r.Selection.ScoresFromCache, r.Selection.Seconds,
-                        r.Training?.Examples, r.Training?.Steps, r.Training?.FinalLoss, r.Training?.Seconds, r.Training?.TokensPerSecond,
-                        r.Evaluation?.Tasks, r.Evaluation?.Instances, r.Evaluation?.Seconds, r.Evaluation?.UnseenCategories?.Value,
-                        r.Evaluation?.UnseenCategories?.Tasks, r.Training?.ModelVersion, r.Training?.Checkpoint,
-                        string.Join(" ", r.Selection.Selected.Select(s => s.TaskId)),
-                        session?.CodeVersion, session?.TorchVersion, session?.Device, session?.Threads, config,
-                    ];
-                    csv.Append(string.Join(",", cells.Select(Cell))).Append('\n');
-                }
-            }
-        }
-        return csv.ToString();
-    }
-
-    private static string Cell(object? value)
-    {
-        var text = value switch
-        {
-            null => "",
-            double d => d.ToString("R", CultureInfo.InvariantCulture),
-            float f => f.ToString("R", CultureInfo.InvariantCulture),
-            bool b => b ? "true" : "false",
-            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-        };
-        return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
-    }
+            e.Name, e.Config.Pool, e.Config.Strategy, e.Config.ClassBalance, run.Seed, r.Round, r.TrainingTasks, r.Selection.Selected.Count,
+            r.Evaluation?.Metric, r.Evaluation?.Value, r.Evaluation?.ExactMatch, r.Evaluation?.RougeL,
+            r.Selection.Candidates, r.Selection.ScoredNow, r.Selection.ScoresFromCache, r.Selection.Seconds,
+            r.Training?.Examples, r.Training?.Steps, r.Training?.FinalLoss, r.Training?.Seconds, r.Training?.TokensPerSecond,
+            r.Evaluation?.Tasks, r.Evaluation?.Instances, r.Evaluation?.Seconds, r.Evaluation?.UnseenCategories?.Value,
+            r.Evaluation?.UnseenCategories?.Tasks, r.Training?.ModelVersion, r.Training?.Checkpoint,
+            string.Join(" ", r.Selection.Selected.Select(s => s.TaskId)),
+            session?.CodeVersion, session?.TorchVersion, session?.Device, session?.Threads, config,
+        }));
+    }));
 }
