@@ -6,7 +6,7 @@ namespace ActiveIT.Grains.Runs;
 /// progress, error and timings.
 /// </summary>
 [GenerateSerializer, Alias("activeit.RunRecord")]
-public sealed class RunRecord
+public sealed class RunRecord : IRunLifecycle
 {
     [Id(0)] public string Kind { get; set; } = "";
     [Id(1)] public string Name { get; set; } = "";

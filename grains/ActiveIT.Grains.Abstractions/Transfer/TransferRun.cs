@@ -37,7 +37,7 @@ public sealed record TransferRunSpec(
 /// <see cref="StopReason"/>: the budget ran out or the server could not be used; start resumes it.
 /// </summary>
 [GenerateSerializer, Alias("activeit.TransferRunState")]
-public sealed class TransferRunState
+public sealed class TransferRunState : IRunLifecycle
 {
     [Id(0)] public TransferRunSpec? Spec { get; set; }
     // Id 1 held the status as a word before runs shared one lifecycle; stored records of that time read as created.

@@ -43,9 +43,8 @@ public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] 
     public async Task<RunRecord> ClaimAsync(RunnerLease lease, RunSession session)
     {
         Existing();
-        RunRules.CheckClaim(What, Run.Status, Run.Runner, lease, fromQueue: true, liveness);
-        (Run.Status, Run.Runner, Run.Error) = (RunStatus.Running, lease, null);
-        Run.Sessions.Add(session);
+        RunRules.Claim(What, Run, lease, session, liveness);
+        Run.Error = null;
         await WriteAsync();
         return Run;
     }
@@ -59,21 +58,19 @@ public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] 
 
     public Task FinishAsync(string runnerId, RunStatus status, string? result, string? error, double seconds)
     {
-        if (Run.Runner?.Id != runnerId)
+        if (!RunRules.Finish(Run, runnerId, status, seconds))
         {
-            return Task.CompletedTask;  // another runner took it over: its word counts, not this one's
+            return Task.CompletedTask;
         }
-        (Run.Status, Run.Seconds) = (RunRules.Finished(Run.Status, status), Run.Seconds + seconds);
-        (Run.Result, Run.Error, Run.Runner) = (result ?? Run.Result, error, null);
+        (Run.Result, Run.Error) = (result ?? Run.Result, error);
         return WriteAsync();
     }
 
     public async Task<RunRecord> CancelAsync()
     {
         Existing();
-        if (RunRules.Cancels(Run.Status))
+        if (RunRules.Cancel(Run))
         {
-            Run.Status = RunStatus.Cancelled;
             await WriteAsync();
         }
         return Run;

@@ -46,6 +46,36 @@ public static class RunRules
         }
     }
 
+    /// <summary>Makes <paramref name="lease"/> the run's runner, from the queue (see <see cref="CheckClaim"/>).</summary>
+    public static void Claim(string what, IRunLifecycle run, RunnerLease lease, RunSession session, SiloLiveness liveness)
+    {
+        CheckClaim(what, run.Status, run.Runner, lease, fromQueue: true, liveness);
+        (run.Status, run.Runner) = (RunStatus.Running, lease);
+        run.Sessions.Add(session);
+    }
+
+    /// <summary>A runner's last word: false (nothing to write) when another runner holds the run now; releases the lease.</summary>
+    public static bool Finish(IRunLifecycle run, string? runnerId, RunStatus said, double seconds)
+    {
+        if (run.Runner?.Id != runnerId)
+        {
+            return false;  // another runner took it over: its word counts, not this one's
+        }
+        (run.Status, run.Seconds, run.Runner) = (Finished(run.Status, said), run.Seconds + seconds, null);
+        return true;
+    }
+
+    /// <summary>Cancels unless completed or cancelled already; whether anything changed.</summary>
+    public static bool Cancel(IRunLifecycle run)
+    {
+        if (!Cancels(run.Status))
+        {
+            return false;
+        }
+        run.Status = RunStatus.Cancelled;
+        return true;
+    }
+
     /// <summary>The status a runner's last word leaves: a user's cancel stands over what the runner says.</summary>
     public static RunStatus Finished(RunStatus current, RunStatus said) => current == RunStatus.Cancelled ? RunStatus.Cancelled : said;
 

@@ -45,9 +45,8 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
     public async Task<TransferRunState> ClaimAsync(RunnerLease lease, RunSession session)
     {
         Existing();
-        RunRules.CheckClaim(What, Run.Status, Run.Runner, lease, fromQueue: true, liveness);
-        (Run.Status, Run.Runner, Run.StopReason) = (RunStatus.Running, lease, null);
-        Run.Sessions.Add(session);
+        RunRules.Claim(What, Run, lease, session, liveness);
+        Run.StopReason = null;
         await WriteAsync();
         return Run;
     }
@@ -94,21 +93,19 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
 
     public Task FinishAsync(string? runnerId, RunStatus status, string? reason, double seconds)
     {
-        if (Run.Runner?.Id != runnerId)
+        if (!RunRules.Finish(Run, runnerId, status, seconds))
         {
-            return Task.CompletedTask;  // another runner took it over: its word counts, not this one's
+            return Task.CompletedTask;
         }
-        (Run.Status, Run.Seconds) = (RunRules.Finished(Run.Status, status), Run.Seconds + seconds);
-        (Run.StopReason, Run.Runner) = (reason, null);
+        Run.StopReason = reason;
         return WriteAsync();
     }
 
     public async Task<TransferRunState> CancelAsync()
     {
         Existing();
-        if (RunRules.Cancels(Run.Status))
+        if (RunRules.Cancel(Run))
         {
-            Run.Status = RunStatus.Cancelled;
             await WriteAsync();
         }
         return Run;
