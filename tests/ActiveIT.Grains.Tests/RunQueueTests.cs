@@ -44,6 +44,20 @@ public sealed class RunQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARunStartedAgainWhileItsWorkerStillHoldsIt_IsQueuedWhenTheWorkerLetsGo()
+    {
+        await Queue.EnqueueAsync("scoring/again");
+        Assert.Equal("scoring/again", await Queue.ClaimAsync(Silo));
+        await Queue.EnqueueAsync("scoring/again");  // its run finished and a client started it anew before the release
+        Assert.Empty((await Queue.GetAsync()).Queued);
+        await Queue.ReleaseAsync("scoring/again", Silo, requeue: false);
+        Assert.Equal(["scoring/again"], (await Queue.GetAsync()).Queued);
+        Assert.Equal("scoring/again", await Queue.ClaimAsync(Silo));
+        await Queue.ReleaseAsync("scoring/again", Silo, requeue: false);
+        Assert.Empty((await Queue.GetAsync()).Queued);  // once only
+    }
+
+    [Fact]
     public async Task ARunIdMustNameItsKind()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Queue.EnqueueAsync("no-kind"));

@@ -143,8 +143,13 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
                     Assert.True(started.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable,
                         $"score start: {(int)started.StatusCode} {await started.Content.ReadAsStringAsync()}");
                 }
+                var waitUntil = DateTime.UtcNow.AddSeconds(90);
                 while (true)
                 {
+                    if (DateTime.UtcNow > waitUntil)
+                    {
+                        return false;  // not finished in time here: sent again (the run goes on), within the operation's deadline
+                    }
                     using var read = await http.GetAsync(new Uri(url, $"v1/runs/scoring/load-{pool}"));
                     if (!read.IsSuccessStatusCode)
                     {

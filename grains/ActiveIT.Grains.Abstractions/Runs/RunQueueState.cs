@@ -1,6 +1,6 @@
 namespace ActiveIT.Grains.Runs;
 
-/// <summary>The queue: run ids waiting, oldest first, and the claims of running ones.</summary>
+/// <summary>The queue: run ids waiting, oldest first, the claims of running ones, and claimed ones to queue again on release.</summary>
 [GenerateSerializer, Alias("activeit.RunQueueState")]
 public sealed class RunQueueState
 {
@@ -9,6 +9,10 @@ public sealed class RunQueueState
 
     [Id(1)]
     public Dictionary<string, RunClaim> Claims { get; set; } = [];
+
+    /// <summary>Claimed runs started again before their worker let go of them (a completed scoring run started anew): queued on release.</summary>
+    [Id(2)]
+    public HashSet<string> Again { get; set; } = [];
 }
 
 /// <summary>Which silo holds a run, and until when its lease lasts without a renewal.</summary>

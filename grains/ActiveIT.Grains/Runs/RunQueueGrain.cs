@@ -27,9 +27,20 @@ public sealed class RunQueueGrain(
     public async Task EnqueueAsync(string runId)
     {
         RunKinds.Parse(runId);
-        if (!state.State.Queued.Contains(runId) && !state.State.Claims.ContainsKey(runId))
+        // A run still claimed was started again just as its worker finished it (its grain says queued, the worker has not
+        // let go yet): it is queued when the worker releases it, or it would wait for nobody.
+        var changed = false;
+        if (state.State.Claims.ContainsKey(runId))
+        {
+            changed = state.State.Again.Add(runId);
+        }
+        else if (!state.State.Queued.Contains(runId))
         {
             state.State.Queued.Add(runId);
+            changed = true;
+        }
+        if (changed)
+        {
             await state.WriteOrDiscardAsync(this);
         }
         _workers.Notify(w => w.WorkAvailable());
@@ -37,7 +48,7 @@ public sealed class RunQueueGrain(
 
     public async Task RemoveAsync(string runId)
     {
-        if (state.State.Queued.Remove(runId))
+        if (state.State.Queued.Remove(runId) | state.State.Again.Remove(runId))
         {
             await state.WriteOrDiscardAsync(this);
         }
@@ -76,7 +87,7 @@ public sealed class RunQueueGrain(
             return;  // recovered and claimed by another silo meanwhile
         }
         state.State.Claims.Remove(runId);
-        if (requeue)
+        if (state.State.Again.Remove(runId) || requeue)
         {
             state.State.Queued.Insert(0, runId);
         }
@@ -105,6 +116,7 @@ public sealed class RunQueueGrain(
             logger.LogWarning("run {Run}: {Why}; queued again to resume on a survivor", runId,
                 claim.Expires < now ? $"the claim of {claim.Silo} expired at {claim.Expires:u} without a renewal" : $"its silo {claim.Silo} is gone");
             state.State.Claims.Remove(runId);
+            state.State.Again.Remove(runId);
         }
         state.State.Queued.InsertRange(0, lost);
         await state.WriteOrDiscardAsync(this);
