@@ -14,5 +14,6 @@ var root = new System.CommandLine.RootCommand("ActiveIT: choose, prepare and stu
     new TransferCommand(),
     new BenchCommand(),
     new KeysCommand(),
+    new LocalCommand(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,11 +1,10 @@
 using ActiveIT.Grains.Runs;
 using System.Text.RegularExpressions;
-using System.Diagnostics;
 using System.Text.Json;
 using System.Xml.Linq;
 using ActiveIT.Client.Experiments;
 using ActiveIT.Client.Output;
-using ActiveIT.Client.Pools;
+using ActiveIT.Client.Local;
 using ActiveIT.Grains.Curriculum;
 
 namespace ActiveIT.Client.Tests;
@@ -27,7 +26,7 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
-    public void Embedded_CreateStartStatusCompareResultsDelete()
+    public void Local_CreateStartStatusCompareResultsDelete()
     {
         Ok($"pool generate --pool rewrite --rules 20 --instances 6 {Data}");
         Ok($"experiment create rnd --strategy random {Tiny} {Data}");
@@ -117,10 +116,10 @@ public sealed class ExperimentCommandTests : IDisposable
         Ok($"experiment create killed --strategy prompt-uncertainty {slower} {Data}");
         Ok($"experiment create whole --strategy prompt-uncertainty {slower} {Data}");
 
-        using (var child = Child("experiment", "start", "killed", "--threads", "1", "--data-dir", _dir))
+        using (var child = CliRunner.Start("experiment", "start", "killed", "--threads", "1", "--data-dir", _dir))
         {
-            await using var host = await EmbeddedHost.StartAsync(_dir);  // a second process's silo on the same database
-            var service = new ExperimentService(host.Grains, Path.Combine(_dir, "experiments"));
+            await using var local = await LocalCluster.ConnectAsync(_dir);  // this process as the data directory's second client
+            var service = new ExperimentService(local.Grains, Path.Combine(_dir, "experiments"));
             var deadline = DateTime.UtcNow.AddMinutes(3);
             while ((await service.GetAsync("killed"))!.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round == 1) != true)
             {
@@ -138,11 +137,11 @@ public sealed class ExperimentCommandTests : IDisposable
         // Restarted as a user would: a fresh process with the same thread count (threads change float summation order).
         foreach (var name in new[] { "killed", "whole" })
         {
-            using var run = Child("experiment", "start", name, "--threads", "1", "--data-dir", _dir);  // takes over the dead process's lease
+            using var run = CliRunner.Start("experiment", "start", name, "--threads", "1", "--data-dir", _dir);  // takes over the dead process's lease
             await run.WaitForExitAsync();
             Assert.Equal(0, run.ExitCode);
         }
-        await using var reader = await EmbeddedHost.StartAsync(_dir);
+        await using var reader = await LocalCluster.ConnectAsync(_dir);
         var experiments = new ExperimentService(reader.Grains, Path.Combine(_dir, "experiments"));
         static string[] Summary(Experiment e) => [.. e.Runs.Single().Rounds.OrderBy(r => r.Round)
             .Select(r => $"{string.Join(",", r.Selection.Selected.Select(s => s.TaskId))} {r.Training!.ModelVersion} {r.Evaluation!.Value}")];
@@ -184,21 +183,6 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Equal(2, Regex.Matches(again.Stderr, @"base for seed \d: .*\(cached\)").Count);
         static string Tables(string stdout) => stdout[..stdout.TrimEnd().LastIndexOf('\n')];  // all but the wall-time line
         Assert.Equal(Tables(run.Stdout), Tables(again.Stdout));
-    }
-
-    /// <summary>The CLI as its own process (activeit.dll from the build output), so it can be killed outright.</summary>
-    private static Process Child(params string[] args)
-    {
-        var child = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "activeit.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        child.OutputDataReceived += (_, _) => { };
-        child.ErrorDataReceived += (_, _) => { };
-        child.BeginOutputReadLine();
-        child.BeginErrorReadLine();
-        return child;
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -28,12 +28,8 @@ public sealed class InstrumentedStorage : IGrainStorage, ILifecycleParticipant<I
     public void InstallIn(ISiloBuilder silo) => silo.Services.AddKeyedSingleton<IGrainStorage>(SiloStorage.ProviderName, (sp, _) =>
     {
         // Behind the write gate, as the silo's own SQLite storage is: without it the parallel writers of an import
-        // meet in SQLite's deferred transactions, where one that fails mid-script goes back to the connection pool
-        // still inside its transaction and holds the lock (seen in CI: 60 s busy timeouts, then "cannot start a
-        // transaction within a transaction").
-        var connection = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Orleans.Configuration.AdoNetGrainStorageOptions>>()
-            .Get(SiloStorage.ProviderName).ConnectionString!;
-        _inner = new SqliteWriteGate(AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName), connection);
+        // meet in SQLite's busy handler and deferred transactions (seen in CI: 60 s busy timeouts).
+        _inner = new SqliteWriteGate(AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName));
         return this;
     });
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using ActiveIT.Client.Commands;
 
 namespace ActiveIT.Testing;
@@ -14,7 +15,7 @@ internal static class CliRunner
 
     public static (int ExitCode, string Stdout, string Stderr) Run(string commandLine, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var root = new RootCommand { new DiversityCommand(), new DemoCommand(), new PoolCommand(), new EvalCommand(), new ScoreCommand(), new MapCommand(), new BenchCommand(), new ExperimentCommand(), new TransferCommand(), new KeysCommand() };
+        var root = new RootCommand { new DiversityCommand(), new DemoCommand(), new PoolCommand(), new EvalCommand(), new ScoreCommand(), new MapCommand(), new BenchCommand(), new ExperimentCommand(), new TransferCommand(), new KeysCommand(), new LocalCommand() };
         lock (ConsoleGate)
         {
             var saved = (environment ?? new Dictionary<string, string?>()).Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
@@ -42,4 +43,26 @@ internal static class CliRunner
             }
         }
     }
+
+    /// <summary>The CLI as its own process (activeit.dll from the build output), so it can run beside others or be killed outright.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "activeit.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[name] = value;
+        }
+        var child = Process.Start(info)!;
+        child.OutputDataReceived += (_, _) => { };
+        child.ErrorDataReceived += (_, _) => { };
+        child.BeginOutputReadLine();
+        child.BeginErrorReadLine();
+        return child;
+    }
+
+    public static Process Start(params string[] args) => Start(null, args);
 }

@@ -17,7 +17,7 @@ namespace ActiveIT.Client.Commands;
 /// `activeit demo`: active instruction tuning end to end (issue #13) — a task-families pool with known ground truth,
 /// a base pretrained per seed, then each strategy's rounds from it over the same seeds; learning curves on unseen
 /// tasks and unseen families, the paired difference to random, and the task map against the injected ground truth.
-/// Runs embedded in its own data directory; re-running resumes (cached bases and finished experiments are kept).
+/// Runs on the local silo of its own data directory; re-running resumes (cached bases and finished experiments are kept).
 /// </summary>
 internal sealed class DemoCommand : Command
 {
@@ -48,7 +48,7 @@ internal sealed class DemoCommand : Command
         var json = parse.GetValue(_json);
         var outDir = Directory.CreateDirectory(parse.GetValue(_out)!).FullName;
         var dataDir = Path.Combine(outDir, "data");
-        await using var silo = await EmbeddedHost.StartAsync(dataDir, cancellationToken);
+        await using var silo = await Local.LocalCluster.ConnectAsync(dataDir, cancellationToken);
         var experimentsDir = Path.Combine(dataDir, "experiments");
         var service = new ExperimentService(silo.Grains, experimentsDir);
         var t = demo.Template;

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace ActiveIT.Client.Commands;
 
-/// <summary>`activeit experiment …`: active instruction-tuning experiments (methods.md §1), embedded or on a silo.</summary>
+/// <summary>`activeit experiment …`: active instruction-tuning experiments (methods.md §1), on the local silo or a silo.</summary>
 internal sealed class ExperimentCommand : Command
 {
     public ExperimentCommand() : base("experiment", "Create, run, follow and compare active instruction-tuning experiments")

@@ -6,7 +6,7 @@ using ActiveIT.Grains.Curriculum;
 namespace ActiveIT.Client.Commands;
 
 /// <summary>
-/// `activeit experiment start NAME`: embedded, runs (or resumes) it here with progress, Ctrl+C pauses; with --silo,
+/// `activeit experiment start NAME`: locally, runs (or resumes) it in this process on the local silo's grains with progress, Ctrl+C pauses; with --silo,
 /// queues it for the silo's worker (--watch follows it).
 /// </summary>
 internal sealed class ExperimentStartCommand : Command
@@ -16,7 +16,7 @@ internal sealed class ExperimentStartCommand : Command
     private readonly ExperimentConnection _connection = new();
     private readonly EngineOptions _engine = new();
 
-    public ExperimentStartCommand() : base("start", "Run or resume an experiment (embedded: in this process; --silo: in the silo's background worker)")
+    public ExperimentStartCommand() : base("start", "Run or resume an experiment (locally: in this process; --silo: in the silo's background worker)")
     {
         Arguments.Add(_name);
         Options.Add(_watch);

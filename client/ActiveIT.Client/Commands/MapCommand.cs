@@ -54,10 +54,10 @@ internal sealed class MapCommand : Command
         {
             var (model, backend) = _scoring.Open(parse, "cpu");
             using var _ = model;  // null with --backend
-            await using var embedded = await _connection.StartSiloAsync(parse);
-            var scorer = new PoolScorer(embedded.Grains, backend, _scoring.Config(parse));
+            await using var local = await _connection.ConnectAsync(parse);
+            var scorer = new PoolScorer(local.Grains, backend, _scoring.Config(parse));
             cached = new(scorer.Key.ToString(), await scorer.CachedAsync(pool));
-            truth = await GroundTruthAsync(new PoolService(embedded.Grains), pool, cached.Results.Select(r => r.TaskId), cancellationToken);
+            truth = await GroundTruthAsync(new PoolService(local.Grains), pool, cached.Results.Select(r => r.TaskId), cancellationToken);
         }
         var scores = cached.Results;
         if (scores.Count == 0)

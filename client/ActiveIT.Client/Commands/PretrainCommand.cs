@@ -127,7 +127,7 @@ internal sealed class PretrainCommand : Command
         var device = _engine.Apply(parse);
         var spec = Spec(parse);
         var seeds = Seeds(parse);
-        var dir = parse.GetValue(_out) ?? Path.Combine(EmbeddedHost.DataDir(null), "bases");
+        var dir = parse.GetValue(_out) ?? Path.Combine(Local.LocalCluster.DataDir(null), "bases");
         foreach (var seed in seeds)
         {
             var result = Pretrain(spec, seed, dir, device, parse.GetValue(_json) ? null : Console.Error, cancellationToken);

@@ -47,10 +47,10 @@ internal sealed class ScoreCommand : Command
             {
                 var (model, backend) = _scoring.Open(parse, _engine.Apply(parse));
                 using var _ = model;  // null with --backend
-                await using var embedded = await _connection.StartSiloAsync(parse);
-                var scorer = new PoolScorer(embedded.Grains, backend, _scoring.Config(parse));
+                await using var local = await _connection.ConnectAsync(parse);
+                var scorer = new PoolScorer(local.Grains, backend, _scoring.Config(parse));
                 scores = new(scorer.Key.ToString(), await scorer.ScoreAsync(pool, progress, cancellationToken));
-                engineCalls = backend is LocalEngineBackend local ? $"; {local.EngineCalls} engine calls" : "";
+                engineCalls = backend is LocalEngineBackend engine ? $"; {engine.EngineCalls} engine calls" : "";
             }
         }
         catch (ArgumentException e)

@@ -6,7 +6,7 @@ using ActiveIT.Grains.Transfer;
 
 namespace ActiveIT.Client.Commands;
 
-/// <summary>`activeit transfer status|show TASK|export`: reads of a run (named by its output pool), embedded or on a silo.</summary>
+/// <summary>`activeit transfer status|show TASK|export`: reads of a run (named by its output pool), on the local silo or a silo.</summary>
 internal sealed class TransferReadCommand : Command
 {
     private readonly PoolConnection _connection = new();
@@ -38,22 +38,22 @@ internal sealed class TransferReadCommand : Command
         {
             HttpClient? http = SiloHttp.Url(parse.GetValue(_connection.Silo)) is { } silo ? SiloHttp.CreateClient(silo) : null;
             using var _ = http;
-            await using var embedded = http is null ? await _connection.StartSiloAsync(parse) : null;
+            await using var local = http is null ? await _connection.ConnectAsync(parse) : null;
             switch (Name)
             {
                 case "status":
-                    TransferReport.Print(http is null ? await TransferQueries.RunAsync(embedded!.Grains, outPool) : await RemoteTransfers.GetAsync(http, outPool, cancellationToken), json);
+                    TransferReport.Print(http is null ? await TransferQueries.RunAsync(local!.Grains, outPool) : await RemoteTransfers.GetAsync(http, outPool, cancellationToken), json);
                     break;
                 case "show":
                     var task = parse.GetValue(_task!)!;
-                    TransferReport.PrintTask(http is null ? await TransferQueries.TaskAsync(embedded!.Grains, outPool, task)
+                    TransferReport.PrintTask(http is null ? await TransferQueries.TaskAsync(local!.Grains, outPool, task)
                         : await RemoteTransfers.TaskAsync(http, outPool, task, cancellationToken), json);
                     break;
                 default:
                     var views = new List<TransferTaskView>();
                     if (http is null)
                     {
-                        await foreach (var view in TransferQueries.AllAsync(embedded!.Grains, outPool))
+                        await foreach (var view in TransferQueries.AllAsync(local!.Grains, outPool))
                         {
                             views.Add(view);
                         }

@@ -92,8 +92,8 @@ internal sealed class TransferRunCommand : Command
             {
                 using var backends = new TransferBackends(request, _engine.Apply(parse));
                 var settings = request.Settings(backends.ModelVersion);
-                await using var embedded = await _connection.StartSiloAsync(parse);
-                state = await new FormatTransferRunner(embedded.Grains, backends.Chat, backends.Scorer, settings)
+                await using var local = await _connection.ConnectAsync(parse);
+                state = await new FormatTransferRunner(local.Grains, backends.Chat, backends.Scorer, settings)
                     .RunAsync(request.Pool, request.OutPool, progress, cancellationToken);
             }
         }

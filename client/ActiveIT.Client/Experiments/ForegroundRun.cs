@@ -6,7 +6,7 @@ using ActiveIT.Grains.Curriculum;
 
 namespace ActiveIT.Client.Experiments;
 
-/// <summary>Runs an embedded experiment in this process while a watcher prints its rounds and progress; Ctrl+C pauses it.</summary>
+/// <summary>Runs an experiment of the local silo in this process while a watcher prints its rounds and progress; Ctrl+C pauses it.</summary>
 internal static class ForegroundRun
 {
     /// <summary>The experiment when it completed, or null (the reason is printed) when it was paused, cancelled or failed.</summary>

@@ -1,12 +1,12 @@
 using System.CommandLine;
-using ActiveIT.Grains.Hosting;
+using ActiveIT.Client.Local;
 using ActiveIT.Grains.Pools;
 
 namespace ActiveIT.Client.Pools;
 
 /// <summary>
-/// Where pool commands run: embedded (an Orleans silo in this process over SQLite in a data directory — the
-/// default) or, with --silo, against a silo. Both give the same <see cref="IPoolService"/>.
+/// Where pool commands run: the data directory's local silo (the default; <see cref="LocalCluster"/>) or, with --silo,
+/// a silo over HTTP. Both give the same <see cref="IPoolService"/>.
 /// </summary>
 internal sealed class PoolConnection
 {
@@ -14,12 +14,12 @@ internal sealed class PoolConnection
 
     public Option<string?> DataDir { get; } = new("--data-dir")
     {
-        Description = "Embedded mode: where the pool database lives (default: $ACTIVEIT_DATA or ~/.activeit)",
+        Description = "Without --silo: the data directory its local silo serves (default: $ACTIVEIT_DATA or ~/.activeit)",
     };
 
     public Option<string?> Silo { get; } = new("--silo")
     {
-        Description = "Run against this silo (URL; default $ACTIVEIT_SILO) instead of embedded; the API key comes from $ACTIVEIT_API_KEY",
+        Description = "Run against this silo (URL; default $ACTIVEIT_SILO) instead of the local one; the API key comes from $ACTIVEIT_API_KEY",
     };
 
     public Option<bool> Json { get; } = new("--json") { Description = "Machine-readable output" };
@@ -52,13 +52,13 @@ internal sealed class PoolConnection
         var silo = SiloHttp.Url(parse.GetValue(Silo));
         if (silo is null)
         {
-            var embedded = await StartSiloAsync(parse);
-            return new PoolSession(new PoolService(embedded.Grains), embedded);
+            var local = await ConnectAsync(parse);
+            return new PoolSession(new PoolService(local.Grains), local);
         }
         var http = SiloHttp.CreateClient(silo);
         return new PoolSession(new RemotePoolService(http), http);
     }
 
-    /// <summary>The embedded silo itself, for work that runs next to the grains (scoring).</summary>
-    public Task<EmbeddedSilo> StartSiloAsync(ParseResult parse) => EmbeddedHost.StartAsync(parse.GetValue(DataDir));
+    /// <summary>The local silo's grains, for work this process does on them (scoring, transfers).</summary>
+    public Task<LocalCluster> ConnectAsync(ParseResult parse) => LocalCluster.ConnectAsync(parse.GetValue(DataDir));
 }

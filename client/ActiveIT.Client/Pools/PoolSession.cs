@@ -1,6 +1,6 @@
 namespace ActiveIT.Client.Pools;
 
-/// <summary>A pool service and what must be released after it: the embedded grain host, or the HTTP client.</summary>
+/// <summary>A pool service and what must be released after it: the local silo connection, or the HTTP client.</summary>
 internal sealed class PoolSession(ActiveIT.Grains.Pools.IPoolService service, object resource) : IAsyncDisposable
 {
     public ActiveIT.Grains.Pools.IPoolService Service { get; } = service;

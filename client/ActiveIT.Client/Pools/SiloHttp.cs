@@ -7,7 +7,7 @@ namespace ActiveIT.Client.Pools;
 /// <summary>Talking to a silo: the client with its key, and its problem details turned into exceptions with the silo's message.</summary>
 internal static class SiloHttp
 {
-    /// <summary>The silo URL from --silo, else $ACTIVEIT_SILO; null: embedded.</summary>
+    /// <summary>The silo URL from --silo, else $ACTIVEIT_SILO; null: the data directory's local silo.</summary>
     public static string? Url(string? option) => option ?? Environment.GetEnvironmentVariable("ACTIVEIT_SILO");
 
     public static HttpClient CreateClient(string url)

@@ -6,7 +6,7 @@ using ActiveIT.Grains.Transfer;
 
 namespace ActiveIT.Client.Transfer;
 
-/// <summary>The models an embedded transfer run uses, opened from the request: the writer and, for denoising, the scorer.</summary>
+/// <summary>The models a transfer run in this process uses, opened from the request: the writer and, for denoising, the scorer.</summary>
 internal sealed class TransferBackends : IDisposable
 {
     private readonly List<GptModel> _models = [];

@@ -18,7 +18,7 @@ public interface ICurriculumGrain : IGrainWithStringKey
     [Alias("RestoreAsync")]
     Task RestoreAsync(Experiment experiment);
 
-    /// <summary>The latest record, or null (on SQLite re-read first: embedded runners in other processes write to the same file).</summary>
+    /// <summary>The latest record, or null.</summary>
     [Alias("GetAsync")]
     Task<Experiment?> GetAsync();
 

@@ -9,7 +9,7 @@ namespace ActiveIT.Grains.Curriculum;
 
 [GrainType("activeit.curriculum")]
 public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.ProviderName)] IPersistentState<CurriculumState> state, SiloLiveness liveness,
-    StorageScope scope, ILogger<CurriculumGrain> logger) : Grain, ICurriculumGrain
+    ILogger<CurriculumGrain> logger) : Grain, ICurriculumGrain
 {
     private readonly IPersistentState<CurriculumState> _state = state;
     private readonly ObserverManager<IExperimentObserver> _watchers = new(ICurriculumGrain.SubscriptionLifetime, logger);
@@ -40,7 +40,6 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         {
             throw new ArgumentException($"config name '{config.Name}' differs from the grain key '{this.GetPrimaryKeyString()}'");
         }
-        await _state.ReadStateAsync();
         if (_state.State.Experiment is { } existing)
         {
             // A create sent again because its answer was lost (its silo died after the write) finds what it wrote: the
@@ -86,14 +85,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
         await _state.WriteOrDiscardAsync(this);
     }
 
-    public async Task<Experiment?> GetAsync()
-    {
-        if (scope.SharedWithOtherClusters)
-        {
-            await _state.ReadStateAsync();  // an embedded runner in another process may have written since
-        }
-        return _state.State.Experiment;
-    }
+    public Task<Experiment?> GetAsync() => Task.FromResult(_state.State.Experiment);
 
     public Task<Experiment> QueueAsync() => UpdateAsync(e => RunRules.NeedsQueue(What, e.Status, e.Runner, liveness)
         ? e with { Status = RunStatus.Queued, Error = null }
@@ -133,7 +125,6 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
 
     public async Task DeleteAsync()
     {
-        await _state.ReadStateAsync();
         if (_state.State.Experiment is { } e)
         {
             RunRules.CheckDelete(What, e.Status, e.Runner, liveness);
@@ -143,7 +134,7 @@ public sealed class CurriculumGrain([PersistentState("curriculum", SiloStorage.P
 
     private string What => $"experiment '{this.GetPrimaryKeyString()}'";
 
-    /// <summary>Applies a change to the latest record, re-reading and re-deciding when another process wrote first.</summary>
+    /// <summary>Applies a change to the latest record, re-reading and re-deciding when a second activation (a failover) wrote first.</summary>
     private async Task<Experiment> UpdateAsync(Func<Experiment, Experiment> change)
     {
         var written = await _state.ChangeAsync(this, s =>

@@ -39,7 +39,7 @@ internal static class ExperimentWatch
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
-                        next = await grain.GetAsync();  // no notice within the interval: read it (changes from other processes)
+                        next = await grain.GetAsync();  // no notice within the interval: read it (a notice lost while the grain moved to another silo)
                         if (next is null)
                         {
                             yield break;

@@ -9,14 +9,17 @@ using Orleans.Hosting;
 namespace ActiveIT.Grains.Hosting;
 
 /// <summary>
-/// An Orleans silo inside this process — a cluster of one on loopback ports chosen free — for the CLI's embedded mode
+/// An Orleans silo inside this process — a cluster of one on loopback ports chosen free — for the CLI's local silo
 /// and for tests: every grain the server hosts, over the given storage (SQLite by default). Logs nothing unless asked.
 /// </summary>
 public sealed class EmbeddedSilo : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private EmbeddedSilo(IHost host) => _host = host;
+    private EmbeddedSilo(IHost host, SiloEndpoint endpoint) => (_host, Endpoint) = (host, endpoint);
+
+    /// <summary>Its cluster id and ports: clients reach it through the gateway port.</summary>
+    public SiloEndpoint Endpoint { get; }
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
@@ -40,14 +43,17 @@ public sealed class EmbeddedSilo : IAsyncDisposable
             .ConfigureLogging(logging => logging.ClearProviders())
             .Build();
         await host.StartAsync(cancellationToken);
-        var silo = new EmbeddedSilo(host);
+        var silo = new EmbeddedSilo(host, endpoint);
         await LegacyStateImport.RunAsync(silo.Grains, storage, cancellationToken);
         return silo;
     }
 
     /// <summary>The embedded default: SQLite in <paramref name="dataDir"/>/activeit.db.</summary>
-    public static Task<EmbeddedSilo> StartSqliteAsync(string dataDir, CancellationToken cancellationToken = default) =>
-        StartAsync(SiloStorage.Sqlite(Path.Combine(Directory.CreateDirectory(dataDir).FullName, "activeit.db")), null, null, cancellationToken);
+    public static Task<EmbeddedSilo> StartSqliteAsync(string dataDir, string? clusterId = null, CancellationToken cancellationToken = default) =>
+        StartAsync(SiloStorage.Sqlite(DatabasePath(dataDir)), null, clusterId, cancellationToken);
+
+    /// <summary>Where a data directory keeps its SQLite database.</summary>
+    public static string DatabasePath(string dataDir) => Path.Combine(Directory.CreateDirectory(dataDir).FullName, "activeit.db");
 
     public async ValueTask DisposeAsync()
     {

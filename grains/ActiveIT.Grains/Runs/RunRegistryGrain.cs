@@ -5,8 +5,8 @@ namespace ActiveIT.Grains.Runs;
 
 // The grain type and state name are those it had when it listed experiments only: their stored names stay readable.
 [GrainType("activeit.experiments")]
-public sealed class RunRegistryGrain([PersistentState("experiments", SiloStorage.ProviderName)] IPersistentState<RunRegistryState> state,
-    StorageScope scope) : Grain, IRunRegistryGrain
+public sealed class RunRegistryGrain([PersistentState("experiments", SiloStorage.ProviderName)] IPersistentState<RunRegistryState> state)
+    : Grain, IRunRegistryGrain
 {
     private readonly IPersistentState<RunRegistryState> _state = state;
 
@@ -23,14 +23,7 @@ public sealed class RunRegistryGrain([PersistentState("experiments", SiloStorage
 
     public Task RemoveAsync(string name) => UpdateAsync(names => names.Remove(name));
 
-    public async Task<IReadOnlyList<string>> ListAsync()
-    {
-        if (scope.SharedWithOtherClusters)
-        {
-            await _state.ReadStateAsync();
-        }
-        return [.. _state.State.Names];
-    }
+    public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. _state.State.Names]);
 
     private Task UpdateAsync(Func<List<string>, bool> change) => _state.ChangeAsync(this, s => change(s.Names));
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -40,6 +41,11 @@ public sealed record SiloStorage(string Kind, string ConnectionString)
         _ => throw new ArgumentException($"ActiveIT:Storage '{kind}': use sqlite, postgres or azure"),
     };
 
+    /// <summary>The SQLite file (sqlite storage only).</summary>
+    public string DatabasePath => Kind == "sqlite"
+        ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource
+        : throw new InvalidOperationException($"{Kind} storage has no database file");
+
     /// <summary>SQLite holds grain state only: a SQLite silo is a cluster of one.</summary>
     public bool SharesMembership => Kind != "sqlite";
 }
@@ -59,14 +65,15 @@ public static class SiloStorageExtensions
         silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (SiloStorage.ServiceId, endpoint.ClusterId));
         silo.Services.AddSingleton<Runs.SiloLiveness>();
         silo.Services.AddOptions<Runs.RunQueueOptions>();
-        silo.Services.AddSingleton(new StorageScope(SharedWithOtherClusters: !storage.SharesMembership));
+        silo.Services.AddSingleton(new Runs.SiloLiveness.Membership(Shared: storage.SharesMembership));
         switch (storage.Kind)
         {
             case "sqlite":
                 silo.UseLocalhostClustering(endpoint.SiloPort, endpoint.GatewayPort, null, SiloStorage.ServiceId, endpoint.ClusterId);
+                silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new SqliteFileLock(storage.DatabasePath));
                 AddAdoNetGrainStorage(silo, OrleansSchema.SqliteInvariant, storage.ConnectionString);
                 silo.Services.AddKeyedSingleton<IGrainStorage>(SiloStorage.ProviderName,
-                    (sp, _) => new SqliteWriteGate(AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName), storage.ConnectionString));
+                    (sp, _) => new SqliteWriteGate(AdoNetGrainStorageFactory.Create(sp, SiloStorage.ProviderName)));
                 silo.UseInMemoryReminderService();
                 break;
             case "postgres":
