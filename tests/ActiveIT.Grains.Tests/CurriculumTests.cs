@@ -46,7 +46,9 @@ public sealed class CurriculumTests : IDisposable
     /// <summary>A silo over the test's SQLite file; two of them are two processes' embedded silos on one database.</summary>
     private Task<EmbeddedSilo> HostAsync() => TestSilos.SqliteAsync(_dir);
 
-    private CurriculumRunner Runner(EmbeddedSilo host) => new(host.Grains, Experiments, "cpu", "test") { ProgressInterval = TimeSpan.Zero };
+    private CurriculumRunner Runner(EmbeddedSilo host) => Runner(host.Grains);
+
+    private CurriculumRunner Runner(IGrainFactory grains) => new(grains, Experiments, "cpu", "test") { ProgressInterval = TimeSpan.Zero };
 
     private static async Task<EmbeddedSilo> WithPoolAsync(Task<EmbeddedSilo> starting)
     {
@@ -138,10 +140,11 @@ public sealed class CurriculumTests : IDisposable
     }
 
     [Fact]
-    public async Task CancelFromAnotherHost_StopsTheRunner_AndStartResumes()
+    public async Task CancelFromAnotherClient_StopsTheRunner_AndStartResumes()
     {
         await using var host = await WithPoolAsync(HostAsync());
-        await using var other = await HostAsync();  // a second process on the same database
+        using var other = await TestSilos.ClientAsync(host);  // another process, a client of the same silo
+        var others = new ExperimentService(other.Grains(), Experiments);
         await new ExperimentService(host.Grains, Experiments).CreateAsync(Config("c", "random"));
         var cancelled = false;
         var progress = new SyncProgress<ExperimentProgress>(p =>
@@ -149,19 +152,20 @@ public sealed class CurriculumTests : IDisposable
             if (!cancelled && p is { Round: 1, Step: "train" })
             {
                 cancelled = true;
-                new ExperimentService(other.Grains, Experiments).CancelAsync("c").GetAwaiter().GetResult();
+                others.CancelAsync("c").GetAwaiter().GetResult();
             }
         });
         var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(host).RunAsync("c", progress));
         Assert.Contains("cancelled", error.Message);
-        var state = (await new ExperimentService(other.Grains, Experiments).GetAsync("c"))!;
+        var state = (await others.GetAsync("c"))!;
         Assert.Equal(RunStatus.Cancelled, state.Status);
         Assert.Null(state.Runner);
 
-        await new ExperimentService(other.Grains, Experiments).StartAsync("c");
-        var done = await Runner(other).RunAsync("c");
+        await others.StartAsync("c");
+        var done = await Runner(other.Grains()).RunAsync("c");
         Assert.Equal(RunStatus.Completed, done.Status);
         Assert.Equal(3, done.Runs.Single().Rounds.Count(r => r.Evaluation is not null));
+        await other.StopAsync();
     }
 
     [Fact]

@@ -35,6 +35,15 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         return silo.Services.GetRequiredKeyedService<IGrainStorage>(SiloStorage.ProviderName);
     }
 
+    private async Task CloseAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+        _silos.Clear();
+    }
+
     private GrainId Id(string key) => GrainId.Create(_type, key);
 
     private static GrainState<CounterState> State(int n, string? etag = null) => new(new CounterState { N = n, Text = $"n={n}" }) { ETag = etag };
@@ -177,6 +186,7 @@ public abstract class StorageConformanceTests : IAsyncLifetime
     {
         var state = State(7);
         await (await OpenAsync()).WriteStateAsync("counter", Id("g"), state);
+        await CloseAsync();  // a restart: on SQLite, one silo at a time has the file
         var reopened = await ReadAsync(await OpenAsync(), Id("g"));
         Assert.Equal((7, state.ETag), (reopened.State!.N, reopened.ETag));
     }
@@ -197,10 +207,7 @@ public abstract class StorageConformanceTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var silo in _silos)
-        {
-            await silo.DisposeAsync();
-        }
+        await CloseAsync();
         await CleanUpAsync();
     }
 
