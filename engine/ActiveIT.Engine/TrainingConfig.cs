@@ -1,7 +1,5 @@
 namespace ActiveIT.Engine;
 
-public enum LrSchedule { Constant = 0, Linear = 1, Cosine = 2 }
-
 /// <summary>AdamW and its schedule: linear warm-up over <see cref="WarmupSteps"/>, then decay to <see cref="MinLrRatio"/>·lr by <see cref="TotalSteps"/>.</summary>
 public sealed record TrainingConfig(
     float LearningRate = 1e-3f,

@@ -2,9 +2,6 @@ using ActiveIT.Core.Tasks;
 
 namespace ActiveIT.Core.Curriculum;
 
-/// <summary>Whether a task counts as classification for class-balanced selection, and by which rule that was decided.</summary>
-public readonly record struct TaskKindDecision(bool Classification, string Rule);
-
 /// <summary>
 /// Classification vs generation (methods.md §1). The published rule: a task is classification when its definition
 /// names its label set exactly — Active-IT's metadata flag <c>DefHasLabel == "ExactMentioned"</c>, read from the task's

@@ -1,15 +1,5 @@
 namespace ActiveIT.Core.Rewriting;
 
-/// <summary>
-/// What "unseen" means for test rules. <see cref="Rules"/>: no test rule (x, y) is a training rule, but its x or y may
-/// be. <see cref="Strings"/>: no test pattern or replacement is used, as pattern or replacement, by any training rule.
-/// </summary>
-public enum UnseenSplit { Rules, Strings }
-
-/// <summary>How much of the unseen test rules training has already seen: shares of test rules whose pattern, whose
-/// replacement, or either, is also a training rule's pattern or replacement.</summary>
-public sealed record UnseenOverlap(double Pattern, double Replacement, double Either);
-
 /// <summary>The data of one grid point: training examples over the training rules, and test examples on seen and on unseen rules.</summary>
 public sealed record DiversitySplit(
     IReadOnlyList<RewriteRule> TrainRules,

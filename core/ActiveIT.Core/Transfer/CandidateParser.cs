@@ -4,15 +4,6 @@ using ActiveIT.Core.Tasks;
 
 namespace ActiveIT.Core.Transfer;
 
-/// <summary>A transfer model's answer that cannot be used as a task, and why (recorded with the candidate).</summary>
-public sealed class TransferParseException(string message) : Exception(message);
-
-/// <summary>What a candidate says in NIV2's format; warnings name what was missing or dropped.</summary>
-public sealed record Niv2Candidate(string Definition, IReadOnlyList<TaskExample> Examples, IReadOnlyList<string> Warnings);
-
-/// <summary>What a candidate says in FLAN's format: instance templates, each with an "{input}" placeholder.</summary>
-public sealed record FlanCandidate(IReadOnlyList<string> Templates, IReadOnlyList<string> Warnings);
-
 /// <summary>
 /// Reads the task out of an LLM's answer as models actually write them: chatter before the task, code fences,
 /// Markdown bold labels, numbered examples without "Positive", missing explanations, a cut-off ending. Quotes inside a

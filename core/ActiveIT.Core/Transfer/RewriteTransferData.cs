@@ -3,9 +3,6 @@ using ActiveIT.Core.Tasks;
 
 namespace ActiveIT.Core.Transfer;
 
-/// <summary>One rule's task in every format <see cref="RewriteFormats"/> renders, over the same instances.</summary>
-public sealed record RewriteTaskSet(RewriteRule Rule, IReadOnlyDictionary<TaskFormat, InstructionTask> Formats);
-
 /// <summary>
 /// String-rewrite tasks for format transfer: rules with instances rendered in each format, and seed pairs built from
 /// them. ActiveIT ships its default seed pairs this way (<see cref="DefaultSeedPairs"/>); a user brings real ones as JSONL.

@@ -1,8 +1,5 @@
 namespace ActiveIT.Core.Transfer;
 
-/// <summary>One chat message.</summary>
-public sealed record ChatTurn(string Role, string Content);
-
 /// <summary>
 /// The request for one transfer (methods.md §2): an instruction naming the target format, k seed pairs as earlier
 /// turns (source → target), then the task. The local transfer model is trained on "Input: source\nOutput: target"

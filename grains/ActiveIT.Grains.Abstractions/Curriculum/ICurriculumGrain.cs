@@ -1,4 +1,5 @@
 using ActiveIT.Grains.Runs;
+
 namespace ActiveIT.Grains.Curriculum;
 
 /// <summary>
@@ -64,12 +65,4 @@ public interface ICurriculumGrain : IGrainWithStringKey
     Task UnsubscribeAsync(IExperimentObserver observer);
 
     public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(2);
-}
-
-/// <summary>Told of each change to an experiment's record (rounds, progress, status): what watchers follow instead of polling.</summary>
-[Alias("activeit.IExperimentObserver")]
-public interface IExperimentObserver : IGrainObserver
-{
-    [Alias("Changed")]
-    void Changed(Experiment experiment);
 }

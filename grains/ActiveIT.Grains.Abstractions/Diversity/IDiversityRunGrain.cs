@@ -1,26 +1,5 @@
 namespace ActiveIT.Grains.Diversity;
 
-/// <summary>
-/// An instruction-diversity run as its CLI published it: the run record (run.json: config, environment, every model's
-/// result, the summary and the checks), kept as JSON text — the silo shows it and does not interpret it further.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("activeit.DiversityRun")]
-public sealed record DiversityRun(string Name, string Owner, DateTimeOffset UpdatedAt, int Models, bool Finished, string Record, bool Cancelled = false)
-{
-    public DiversityRunInfo Info => new(Name, Owner, UpdatedAt, Models, Finished, Cancelled);
-}
-
-/// <summary>A run without its record: what a list shows.</summary>
-[GenerateSerializer, Immutable, Alias("activeit.DiversityRunInfo")]
-public sealed record DiversityRunInfo(string Name, string Owner, DateTimeOffset UpdatedAt, int Models, bool Finished, bool Cancelled);
-
-[GenerateSerializer, Alias("activeit.DiversityRunState")]
-public sealed class DiversityRunState
-{
-    [Id(0)]
-    public DiversityRun? Run { get; set; }
-}
-
 /// <summary>One published diversity run, keyed by its name; the CLI replaces it after every model it trains.</summary>
 [Alias("activeit.IDiversityRunGrain")]
 public interface IDiversityRunGrain : IGrainWithStringKey

@@ -1,24 +1,5 @@
 namespace ActiveIT.Grains.Pools;
 
-/// <summary>A pool the cluster has imported into, and the (model, scorer) pairs it holds cached scores for.</summary>
-[GenerateSerializer, Immutable, Alias("activeit.PoolEntry")]
-public sealed record PoolEntry(string Pool, DateTimeOffset FirstImport, IReadOnlyList<ScoreKey> ScoreKeys);
-
-[GenerateSerializer, Alias("activeit.CatalogState")]
-public sealed class CatalogState
-{
-    [Id(0)]
-    public Dictionary<string, PoolEntry> Pools { get; set; } = [];
-
-    /// <summary>Output pools of format transfer runs (a run that transferred nothing has an empty pool, never imported into).</summary>
-    [Id(1)]
-    public List<string> Transfers { get; set; } = [];
-
-    /// <summary>Names of the instruction-diversity runs published to the cluster (<c>activeit diversity --silo</c>).</summary>
-    [Id(2)]
-    public List<string> DiversityRuns { get; set; } = [];
-}
-
 /// <summary>
 /// What the web workbench browses (key "all"): the cluster's pools, format transfer runs and published diversity runs
 /// — a pool or run grain knows only itself. Written after an import's
@@ -56,24 +37,4 @@ public interface ICatalogGrain : IGrainWithStringKey
 
     [Alias("ListDiversityRunsAsync")]
     Task<IReadOnlyList<string>> ListDiversityRunsAsync();
-}
-
-public static class Catalog
-{
-    /// <summary>
-    /// Notes something in the catalog after the write that made it (an import's commit, a stored score, a run's state):
-    /// the write has happened, so a catalog that cannot be reached must not turn it into a failure. What the catalog
-    /// missed it learns at the next import, scoring run or publish of that pool or run.
-    /// </summary>
-    public static async Task NoteAsync(IGrainFactory grains, Func<ICatalogGrain, Task> note)
-    {
-        try
-        {
-            await note(grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            System.Diagnostics.Trace.TraceWarning($"activeit: the catalog was not updated ({e.GetType().Name}: {e.Message})");
-        }
-    }
 }

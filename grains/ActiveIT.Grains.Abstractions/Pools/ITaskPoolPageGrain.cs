@@ -19,14 +19,3 @@ public interface ITaskPoolPageGrain : IGrainWithStringKey
     [Alias("ListAsync")]
     Task<IReadOnlyList<PoolMember>> ListAsync();
 }
-
-/// <summary>A member set (or removed, when <see cref="Member"/> is null) by the pool change of <see cref="Version"/>.</summary>
-[GenerateSerializer, Immutable, Alias("activeit.PageChange")]
-public sealed record PageChange(string TaskId, PoolMember? Member, long Version);
-
-[GenerateSerializer, Alias("activeit.TaskPoolPageState")]
-public sealed class TaskPoolPageState
-{
-    [Id(0)]
-    public Dictionary<string, PageChange> Entries { get; set; } = [];
-}

@@ -22,6 +22,3 @@ public sealed record PretrainRequest(PretrainSpec Spec, IReadOnlyList<ulong> See
         : !NameRule.IsValid(RunName) ? $"name '{RunName}': use 1–100 letters, digits, '-', '_' or '.'"
         : null;
 }
-
-/// <summary>One seed's base as a pretraining run reports it.</summary>
-public sealed record PretrainedBase(ulong Seed, string File, bool Cached, double Seconds, float FinalLoss, double TokensPerSecond, long Tokens);

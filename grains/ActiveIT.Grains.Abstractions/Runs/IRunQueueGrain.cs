@@ -47,13 +47,5 @@ public interface IRunQueueGrain : IGrainWithStringKey
     Task RecoverAsync();
 
     [Alias("GetAsync")]
-    Task<RunQueueState> GetAsync();
-}
-
-/// <summary>A silo's run worker, as the queue grain sees it.</summary>
-[Alias("activeit.IRunWorkerObserver")]
-public interface IRunWorkerObserver : IGrainObserver
-{
-    [Alias("WorkAvailable")]
-    void WorkAvailable();
+    Task<RunQueueSnapshot> GetAsync();
 }

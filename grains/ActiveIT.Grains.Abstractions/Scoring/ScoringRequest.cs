@@ -22,6 +22,3 @@ public sealed record ScoringRequest(string Pool, string Model, int Instances = 1
         : !NameRule.IsValid(RunName) ? $"name '{RunName}': use 1–100 letters, digits, '-', '_' or '.'"
         : null;
 }
-
-/// <summary>What a finished scoring run reports: the cache key its scores are stored under, how many were computed or found cached, and which it computed.</summary>
-public sealed record ScoringResult(string Key, int Tasks, int Scored, int Cached, IReadOnlyList<string> ScoredTaskIds);

@@ -9,7 +9,7 @@ namespace ActiveIT.Grains.Transfer;
 public interface IFormatTransferGrain : IGrainWithStringKey
 {
     [Alias("GetAsync")]
-    Task<FormatTransferState> GetAsync();
+    Task<FormatTransfer> GetAsync();
 
     /// <summary>Records what is being asked (once: the first call wins; later calls must agree).</summary>
     [Alias("BeginAsync")]

@@ -123,7 +123,8 @@ public sealed class RunQueueGrain(
         _workers.Notify(w => w.WorkAvailable());
     }
 
-    public Task<RunQueueState> GetAsync() => Task.FromResult(state.State);
+    public Task<RunQueueSnapshot> GetAsync() =>
+        Task.FromResult(new RunQueueSnapshot(state.State.Queued.ToList(), new Dictionary<string, RunClaim>(state.State.Claims), new HashSet<string>(state.State.Again)));
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => RecoverAsync();
 }

@@ -10,7 +10,11 @@ public sealed class FormatTransferGrain([PersistentState("transfer", SiloStorage
 {
     private readonly IPersistentState<FormatTransferState> _state = state;
 
-    public Task<FormatTransferState> GetAsync() => Task.FromResult(_state.State);
+    public Task<FormatTransfer> GetAsync()
+    {
+        var s = _state.State;
+        return Task.FromResult(new FormatTransfer(s.SourceTaskId, s.Target, s.Config, s.Prompt, s.Candidates.ToList(), new Dictionary<string, int>(s.Chosen), s.Backend));
+    }
 
     public async Task BeginAsync(string sourceTaskId, string target, string config, string backend, string prompt)
     {

@@ -2,9 +2,6 @@ using ActiveIT.Grains.Pools;
 
 namespace ActiveIT.Grains.Transfer;
 
-/// <summary>A task's transfer as `transfer show` and GET /v1/transfers/{out}/tasks/{task} give it: the run's outcome and the grain's candidates.</summary>
-public sealed record TransferTaskView(string TaskId, string Target, string ConfigKey, string ChoiceKey, TransferTaskOutcome? Outcome, FormatTransferState State);
-
 /// <summary>Reads of transfer runs, by output pool: what the CLI (embedded) and the silo's API answer with.</summary>
 public static class TransferQueries
 {

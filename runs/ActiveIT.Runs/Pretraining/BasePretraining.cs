@@ -10,9 +10,6 @@ using ActiveIT.Grains.Pretraining;
 
 namespace ActiveIT.Runs.Pretraining;
 
-/// <summary>What a pretraining did: the checkpoint, and whether it came from the cache.</summary>
-public sealed record PretrainResult(string Path, bool Cached, double Seconds, float FinalLoss, double TokensPerSecond, long Tokens);
-
 /// <summary>
 /// Pretrains a base model once per (spec, seed) on <see cref="FamilyCorpus"/> documents — language modelling, loss on
 /// every token, no instructions — and caches it as <c>base-{key}-seed-{seed}.safetensors</c> with the spec, seed,

@@ -10,18 +10,6 @@ using ActiveIT.Grains.Transfer;
 
 namespace ActiveIT.Runs.Transfer;
 
-/// <summary>Progress of a run: tasks handled, and what it has spent in all its sessions.</summary>
-public readonly record struct TransferProgress(int Done, int Total, TransferSpend Spend);
-
-/// <summary>What a transfer run needs besides the pools: who writes candidates, who scores them, and the rules.</summary>
-public sealed record TransferSettings(
-    TransferConfig Config,
-    IReadOnlyList<SeedPair> SeedPairs,
-    DenoiseConfig Denoise,
-    LabelMap Labels,
-    TransferBudget Budget,
-    PriceTable Prices);
-
 /// <summary>
 /// Format transfer of a pool (methods.md §2), resumable: for each task, the N candidates its grain lacks are requested
 /// (each stored as it arrives; a request is sent only while the budget lasts), parsed, scored by the scoring backend

@@ -1,0 +1,5 @@
+namespace ActiveIT.Grains.Curriculum;
+
+[GenerateSerializer, Immutable, Alias("activeit.SelectedTask")]
+public sealed record SelectedTask(string TaskId, bool Classification, double? PromptUncertainty = null, double? PredictionProbability = null, double? Perplexity = null,
+    string? KindRule = null);

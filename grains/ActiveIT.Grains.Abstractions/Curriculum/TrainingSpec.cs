@@ -1,0 +1,49 @@
+namespace ActiveIT.Grains.Curriculum;
+
+/// <summary>AdamW training of each round's model; <see cref="ContinueTraining"/> starts from the previous round's model instead of the base.</summary>
+[GenerateSerializer, Immutable, Alias("activeit.TrainingSpec")]
+public sealed record TrainingSpec
+{
+    [Id(0)]
+    public int Epochs { get; init; } = 4;
+    [Id(1)]
+    public int BatchSize { get; init; } = 32;
+    [Id(2)]
+    public double LearningRate { get; init; } = 1e-3;
+    [Id(3)]
+    public int WarmupSteps { get; init; } = 20;
+    [Id(4)]
+    public string Schedule { get; init; } = "linear";
+    [Id(5)]
+    public double WeightDecay { get; init; } = 0.01;
+    [Id(6)]
+    public bool ContinueTraining { get; init; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (Epochs is < 1 or > 1000)
+        {
+            yield return "training.epochs: must be 1-1000";
+        }
+        if (BatchSize is < 1 or > 4096)
+        {
+            yield return "training.batch_size: must be 1-4096";
+        }
+        if (!(LearningRate > 0 && LearningRate < 1))
+        {
+            yield return "training.learning_rate: must be within (0, 1)";
+        }
+        if (WarmupSteps < 0)
+        {
+            yield return "training.warmup_steps: must not be negative";
+        }
+        if (Schedule is not ("constant" or "linear" or "cosine"))
+        {
+            yield return $"training.schedule: '{Schedule}' is not one of constant, linear, cosine";
+        }
+        if (WeightDecay is < 0 or > 1)
+        {
+            yield return "training.weight_decay: must be within 0-1";
+        }
+    }
+}
