@@ -103,6 +103,16 @@ public sealed class PromptSourceTests
     }
 
     [Fact]
+    public void AKeyThatIsOnlyAColon_InATaggedMapping_IsRefusedAsMalformedYaml()
+    {
+        // Found by FuzzTests (seed 639320884149651647): YamlDotNet raised an ArgumentException from its node loader here.
+        const string text = "dataset: x\ntemplates:\n  a: !Template\n    metadata: !TemplateMetadata\n     :  choices_in_prompt: true\n      languages:\n      - en\n";
+        var e = Assert.Throws<TaskFormatException>(() => PromptSourceReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "t.yaml"));
+        Assert.Contains("t.yaml", e.Message);
+        Assert.Contains("malformed YAML", e.Message);
+    }
+
+    [Fact]
     public void ToTask_RendersRows_SkippingEmptyTargets()
     {
         var template = ReadDataset("super_glue/rte").First(t => t.Jinja.Contains("label != -1", StringComparison.Ordinal));

@@ -175,10 +175,14 @@ public sealed class SiloApiTests : IAsyncLifetime
     [Fact]
     public async Task OversizedRequest_Is413()
     {
-        // Expect: 100-continue lets the silo answer before the body is sent, as a careful client would.
+        // Expect: 100-continue lets the silo answer before the body is sent, as a careful client would. The client waits
+        // for that answer up to its timeout (1 s by default, which a loaded CI machine can pass: the body then goes out
+        // and the silo's close breaks the pipe), so the wait here is long.
+        using var client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(1) }) { BaseAddress = _silo.Client.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = _silo.Client.DefaultRequestHeaders.Authorization;
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/pools/p/upload?name=big.json") { Content = new ByteArrayContent(new byte[25_000_000]) };
         request.Headers.ExpectContinue = true;
-        using var response = await _silo.Client.SendAsync(request);
+        using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 

@@ -27,9 +27,10 @@ public static class PromptSourceReader
         {
             throw new TaskFormatException(file, "text", "invalid UTF-8", e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this, not a YamlException, on some malformed plain scalars (found by FuzzTests).
+            // YamlDotNet throws these, not a YamlException, on some malformed input (found by FuzzTests): its scanner on
+            // odd plain scalars, its node loader on a key that is only a colon inside a tagged mapping.
             throw new TaskFormatException(file, "text", $"malformed YAML: the parser stopped ({e.Message})", e);
         }
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
