@@ -7,6 +7,7 @@ using ActiveIT.Client.Experiments;
 using ActiveIT.Client.Output;
 using ActiveIT.Client.Pools;
 using ActiveIT.Grains.Curriculum;
+using ActiveIT.Runs;
 
 namespace ActiveIT.Client.Tests;
 

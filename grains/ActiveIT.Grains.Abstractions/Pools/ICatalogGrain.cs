@@ -13,15 +13,11 @@ public sealed class CatalogState
     /// <summary>Output pools of format transfer runs (a run that transferred nothing has an empty pool, never imported into).</summary>
     [Id(1)]
     public List<string> Transfers { get; set; } = [];
-
-    /// <summary>Names of the instruction-diversity runs published to the cluster (<c>activeit diversity --silo</c>).</summary>
-    [Id(2)]
-    public List<string> DiversityRuns { get; set; } = [];
 }
 
 /// <summary>
-/// What the web workbench browses (key "all"): the cluster's pools, format transfer runs and published diversity runs
-/// — a pool or run grain knows only itself. Written after an import's
+/// What the web workbench browses (key "all"): the cluster's pools and format transfer runs — a pool or run grain
+/// knows only itself. Written after an import's
 /// commit and after a scoring run stores a score, so it may miss a pool only for the moment between the two writes
 /// (and pools made before the catalog existed, until their next import).
 /// </summary>
@@ -47,15 +43,6 @@ public interface ICatalogGrain : IGrainWithStringKey
 
     [Alias("ListTransfersAsync")]
     Task<IReadOnlyList<string>> ListTransfersAsync();
-
-    [Alias("AddDiversityRunAsync")]
-    Task AddDiversityRunAsync(string name);
-
-    [Alias("RemoveDiversityRunAsync")]
-    Task RemoveDiversityRunAsync(string name);
-
-    [Alias("ListDiversityRunsAsync")]
-    Task<IReadOnlyList<string>> ListDiversityRunsAsync();
 }
 
 public static class Catalog
@@ -63,7 +50,7 @@ public static class Catalog
     /// <summary>
     /// Notes something in the catalog after the write that made it (an import's commit, a stored score, a run's state):
     /// the write has happened, so a catalog that cannot be reached must not turn it into a failure. What the catalog
-    /// missed it learns at the next import, scoring run or publish of that pool or run.
+    /// missed it learns at the next import, scoring run or transfer of that pool or run.
     /// </summary>
     public static async Task NoteAsync(IGrainFactory grains, Func<ICatalogGrain, Task> note)
     {
