@@ -28,7 +28,6 @@ public static class SiloApp
         app.MapTaskMapApi();
         app.MapScoreApi();
         app.MapRunsApi();
-        app.MapDiversityApi();
         app.MapKeysApi();
         app.MapObservability();
         // Admins only: its grain-state view reads any grain (the key directory too) and its trace view streams the logs.

@@ -73,12 +73,14 @@ public static class SiloServices
         builder.Services.AddSingleton<Runs.IRunExecutor, Runs.TransferExecutor>();
         builder.Services.AddSingleton<Runs.IRunExecutor, Runs.ScoringExecutor>();
         builder.Services.AddSingleton<Runs.IRunExecutor, Runs.PretrainExecutor>();
+        builder.Services.AddSingleton<Runs.IRunExecutor, Runs.DiversityExecutor>();
         builder.Services.AddSingleton<Runs.RunSessions>();
         builder.Services.AddSingleton<Runs.SiloTransferBackends>();
         builder.Services.AddSingleton<Runs.CurriculumRuns>();
         builder.Services.AddSingleton<Runs.TransferRuns>();
         builder.Services.AddSingleton<Runs.ScoringRuns>();
         builder.Services.AddSingleton<Runs.PretrainRuns>();
+        builder.Services.AddSingleton<Runs.DiversityRuns>();
         builder.Services.AddSingleton<Runs.RunWorker>();
         builder.Services.Configure<Grains.Runs.RunQueueOptions>(o => o.ClaimTimeout = options.RunClaimTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Runs.RunWorker>());

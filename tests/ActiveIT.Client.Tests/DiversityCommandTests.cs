@@ -83,7 +83,7 @@ public sealed class DiversityCommandTests : IDisposable
     public void Presets_SampleTheTransitionWithoutNoOps()
     {
         var command = new Commands.DiversityCommand();
-        Diversity.DiversityConfig Preset(string args) => command.BuildConfig(command.Parse($"{args}"), "cpu");
+        Grains.Diversity.DiversityConfig Preset(string args) => command.BuildConfig(command.Parse($"{args}"));
         foreach (var scale in new[] { "demo", "small" })
         {
             var config = Preset($"--scale {scale}");

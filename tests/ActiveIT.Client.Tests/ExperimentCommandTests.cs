@@ -6,6 +6,7 @@ using ActiveIT.Client.Experiments;
 using ActiveIT.Client.Output;
 using ActiveIT.Client.Local;
 using ActiveIT.Grains.Curriculum;
+using ActiveIT.Runs;
 
 namespace ActiveIT.Client.Tests;
 

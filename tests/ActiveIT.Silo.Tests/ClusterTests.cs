@@ -333,6 +333,64 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task SiloKilledMidDiversity_TheRunFinishesOnASurvivor_KeepingTheModelsStoredBeforeTheKill_WithTheResultOfAnUninterruptedRun()
+    {
+        var silos = await StartClusterAsync(2, "--ActiveIT:EngineThreads=1");
+        try
+        {
+            // Four models of a second or two each on one engine thread, so the kill lands after the first and before the last.
+            object Request(string name) => new
+            {
+                name, config = new { instruction_counts = new[] { 2, 4, 8, 16 }, example_budget = 1024, epochs = 2, batch_size = 16, test_rules = 8, test_examples = 20,
+                    model = new { layers = 1, heads = 2, d_model = 32 } },
+            };
+            (await silos[0].Client.PostAsJsonAsync("v1/runs/diversity", Request("killed"))).EnsureSuccessStatusCode();
+            (await silos[0].Client.PostAsync("v1/runs/diversity/killed/start", null)).EnsureSuccessStatusCode();
+
+            var running = await WaitForRunAsync(silos[0], "diversity/killed", r => r.Status == RunStatus.Running && r.Steps is { Count: >= 1 });
+            Assert.True(running.Steps!.Count < 4, "the run stored every model before the kill; make them longer");
+            var survivor = KillHolder(silos, running.Runner);
+
+            var resumed = await WaitForRunAsync(survivor, "diversity/killed", r => r.Status == RunStatus.Completed);
+            Assert.Equal(2, resumed.Sessions.Count);
+            Assert.NotEqual(running.Runner!.Id, resumed.Sessions[^1].Runner);
+            Assert.Equal(4, resumed.Steps!.Count);
+            // The models stored before the kill were not trained again: their records, timings too, are as the killed silo stored them,
+            // and the result holds them as they are.
+            var results = resumed.Result!.Value.GetProperty("results").EnumerateArray().ToArray();
+            foreach (var (before, index) in running.Steps.Select((s, i) => (s, i)))
+            {
+                var after = resumed.Steps.Single(s => s.Key == before.Key);
+                Assert.Equal((before.At, before.Result.GetRawText()), (after.At, after.Result.GetRawText()));
+                Assert.Equal(before.Result.GetRawText(), results[index].GetRawText());
+            }
+
+            // The same config, uninterrupted, on the survivor: the same models (timings aside), summary and checks.
+            (await survivor.Client.PostAsJsonAsync("v1/runs/diversity", Request("whole"))).EnsureSuccessStatusCode();
+            (await survivor.Client.PostAsync("v1/runs/diversity/whole/start", null)).EnsureSuccessStatusCode();
+            var whole = await WaitForRunAsync(survivor, "diversity/whole", r => r.Status == RunStatus.Completed);
+            Assert.Equal(Measured(whole.Result!.Value), Measured(resumed.Result!.Value));
+        }
+        finally
+        {
+            await DisposeAllAsync(silos);
+        }
+    }
+
+    /// <summary>A diversity result without what depends on the machine's moment: timings, throughput, the environment.</summary>
+    private static string[] Measured(JsonElement result)
+    {
+        string[] timings = ["train_seconds", "eval_seconds", "train_tokens_per_second"];
+        return
+        [
+            .. result.GetProperty("results").EnumerateArray().Select(r =>
+                string.Join(",", r.EnumerateObject().Where(p => !timings.Contains(p.Name)).Select(p => $"{p.Name}={p.Value.GetRawText()}"))),
+            result.GetProperty("config").GetRawText(), result.GetProperty("summary").GetRawText(), result.GetProperty("convergence").GetRawText(),
+            result.GetProperty("steps").GetRawText(),
+        ];
+    }
+
     /// <summary>Two silos with one engine thread each, serving the same untrained "tiny" model from one model folder.</summary>
     private async Task<SiloProcess[]> StartServingClusterAsync()
     {

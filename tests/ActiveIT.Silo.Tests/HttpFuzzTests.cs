@@ -12,7 +12,7 @@ namespace ActiveIT.Silo.Tests;
 
 /// <summary>
 /// The fuzz suite's HTTP half: a valid body of every endpoint that takes one (task lists, uploads, import-path,
-/// scoring, experiments, transfers, completions, chat, diversity runs), mutated as the reader fuzz mutates files, sent to a real silo.
+/// scoring, experiments, transfers, completions, chat, diversity), mutated as the reader fuzz mutates files, sent to a real silo.
 /// Never a 5xx; every refusal says why in its body, and a body that is not JSON is refused naming where it breaks;
 /// a refused import leaves its pool as it was. Fixed seed plus a rotating one (ACTIVEIT_FUZZ_SEED replays).
 /// </summary>
@@ -59,10 +59,11 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
                 "application/json"),
             new("chat", "v1/chat/completions", Utf8Json(new { model = "tiny", messages = new[] { new { role = "user", content = "hi" } }, max_tokens = 4, stream = true }),
                 "application/json"),
-            new("diversity", "v1/diversity/fz", Utf8Json(new { finished = true, results = new[] { new { instructions = 2, seed = 1 } },
-                summary = new[] { new { alpha = 1.0, instructions = 2, examples_per_instruction = 16.0, seeds = 1, unseen_mean = 0.5, unseen_std = 0.0, seen_mean = 0.9, seen_std = 0.0 } } }),
-                "application/json",
-                Method: "PUT"),
+            new("diversity", "v1/runs/diversity", Utf8Json(new
+            {
+                name = "fz-div", config = new { instruction_counts = new[] { 2, 4 }, example_budget = 16, seeds = new[] { 1, 2 }, test_rules = 2, test_examples = 4,
+                    generator = new { alphabet_size = 4, input_length = 6, max_pattern_length = 2, max_replacement_length = 2 }, model = new { layers = 1, heads = 2, d_model = 8 } },
+            }), "application/json"),
         ];
     }
 

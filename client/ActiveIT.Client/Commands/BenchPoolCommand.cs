@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using ActiveIT.Client.Bench;
 using ActiveIT.Client.Output;
+using ActiveIT.Runs;
 using ActiveIT.Grains.Storage;
 
 namespace ActiveIT.Client.Commands;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ActiveIT.Client.Bench;
 using ActiveIT.Client.Experiments;
 using ActiveIT.Client.Output;
+using ActiveIT.Runs;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;

@@ -10,6 +10,7 @@ using ActiveIT.Core.Uncertainty;
 using ActiveIT.Engine;
 using ActiveIT.Grains.Curriculum;
 using ActiveIT.Grains.Pools;
+using ActiveIT.Runs;
 
 namespace ActiveIT.Client.Commands;
 

@@ -1,11 +1,23 @@
 using System.CommandLine;
+using System.Text.Json;
 using ActiveIT.Client.Diversity;
+using ActiveIT.Client.Output;
+using ActiveIT.Client.Pools;
 using ActiveIT.Core.Rewriting;
 using ActiveIT.Engine;
+using ActiveIT.Grains.Diversity;
+using ActiveIT.Grains.Runs;
+using ActiveIT.Runs;
+using ActiveIT.Runs.Diversity;
 
 namespace ActiveIT.Client.Commands;
 
-/// <summary>`activeit diversity`: the string-rewrite instruction-diversity experiment (methods.md §3).</summary>
+/// <summary>
+/// `activeit diversity`: the string-rewrite instruction-diversity experiment (methods.md §3), as a view of a run: the
+/// options make a config, a silo runs it (a `diversity` run: POST /v1/runs/diversity, start, events), and the command
+/// prints each model as it finishes and writes results.csv, run.json and accuracy.svg from the run's result. Without a
+/// silo the same runner runs in this process (<see cref="InProcessAsync"/>).
+/// </summary>
 internal class DiversityCommand : Command
 {
     private readonly Option<string> _scale = new("--scale")
@@ -40,8 +52,13 @@ internal class DiversityCommand : Command
     private readonly Option<float?> _lr = new("--lr") { Description = "Peak learning rate (AdamW, warm-up then linear decay)" };
     private readonly Option<string> _out;
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON object per model instead of a table" };
-    private readonly Option<string?> _silo = new("--silo") { Description = "Also publish the run to this silo (URL; key in $ACTIVEIT_API_KEY) after every model, for its web page" };
+    private readonly Option<string?> _silo = new("--silo")
+    {
+        Description = "A silo to run on, as a diversity run its web page shows (URL; key in $ACTIVEIT_API_KEY; default: $ACTIVEIT_SILO; none: in this process). " +
+            "The silo's engine settings apply, not --threads/--device/--precision",
+    };
     private readonly Option<string?> _name = new("--name") { Description = "The run's name on the silo (default: the output directory's name)" };
+    private readonly Dictionary<string, Option> _fields;
     private readonly EngineOptions _engine = new();
 
     public DiversityCommand() : this("diversity", "Train one model per instruction count at a fixed example budget; exact match on seen and unseen rules",
@@ -59,23 +76,45 @@ internal class DiversityCommand : Command
             Options.Add(option);
         }
         _engine.AddTo(this);
-        SetAction((parse, cancellationToken) => Task.FromResult(Run(parse, cancellationToken)));
+        // The config's fields (DiversityConfig.Problems names them by JSON path) as this command's options.
+        _fields = new()
+        {
+            ["scale"] = _scale, ["instruction_counts"] = _instructions, ["example_budget"] = _budget, ["seeds"] = _seeds, ["test_rules"] = _testRules,
+            ["test_examples"] = _testExamples, ["generator.alphabet_size"] = _alphabet, ["generator.input_length"] = _inputLength,
+            ["generator.min_pattern_length"] = _minPattern, ["generator.max_pattern_length"] = _maxPattern, ["generator.max_replacement_length"] = _maxReplacement,
+            ["generator.no_op_share"] = _noOp, ["generator.shape"] = _shape, ["unseen"] = _unseen, ["frequency"] = _frequency, ["alphas"] = _alpha,
+            ["model.layers"] = _layers, ["model.heads"] = _heads, ["model.d_model"] = _dModel, ["epochs"] = _epochs, ["batch_size"] = _batch,
+            ["training.learning_rate"] = _lr,
+        };
+        SetAction(RunAsync);
     }
 
-    private int Run(ParseResult parse, CancellationToken cancellationToken)
+    /// <summary>Resolve where it runs (a silo, else this process), run it, write the files from its result.</summary>
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        var outDir = parse.GetValue(_out)!;
         try
         {
-            var config = BuildConfig(parse, _engine.Apply(parse));
-            var outDir = parse.GetValue(_out)!;
-            using var publisher = parse.GetValue(_silo) is { } silo
-                ? new DiversityPublisher(silo, parse.GetValue(_name) ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir))), Console.Error,
-                    cancellationToken)
-                : null;
-            DiversityExperiment.Execute(config, outDir, parse.GetValue(_json), Console.Out, cancellationToken, publisher is null ? null : publisher.Publish);
+            var config = BuildConfig(parse);
+            config.Validate(field => _fields.TryGetValue(field, out var option) ? option.Name : $"config.{field}");
+            var request = new DiversityRequest(config, parse.GetValue(_name) ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir))));
+            var report = new DiversityReport(outDir, parse.GetValue(_json), Console.Out);
+            if (SiloHttp.Url(parse.GetValue(_silo)) is { } silo)
+            {
+                using var http = CreateClient(silo);
+                report.Header(config, $"on {silo}");
+                var result = await OnSiloAsync(http, request, report, cancellationToken);
+                report.Finish(result, (request.RunName, silo));
+            }
+            else
+            {
+                var device = _engine.Apply(parse);
+                report.Header(config, $"{device}, {EngineRuntime.Info.Threads} threads");
+                report.Finish(await InProcessAsync(config, device, report, cancellationToken), null);
+            }
             return ExitCodes.Success;
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException)
         {
             Console.Error.WriteLine($"activeit {Name}: {e.Message}");
             return ExitCodes.Failure;
@@ -87,14 +126,55 @@ internal class DiversityCommand : Command
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine($"activeit {Name}: cancelled; results.csv holds the models that finished");
+            Console.Error.WriteLine($"activeit {Name}: cancelled; {Path.Combine(outDir, "results.csv")} holds the models that finished" +
+                (SiloHttp.Url(parse.GetValue(_silo)) is null ? "" : ", and the run goes on on the silo"));
             return ExitCodes.Cancelled;
         }
     }
 
-    internal DiversityConfig BuildConfig(ParseResult parse, string device)
+    private static HttpClient CreateClient(string silo) =>
+        Uri.TryCreate(silo, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? SiloHttp.CreateClient(silo)
+            : throw new ArgumentException($"--silo '{silo}': an http(s) URL, e.g. http://127.0.0.1:5080");
+
+    /// <summary>
+    /// A diversity run on the silo (created, or found when this user made the same one before; started; followed through
+    /// its events): each model as the run stores it, progress on stderr; its result.
+    /// </summary>
+    private static async Task<DiversityResult> OnSiloAsync(HttpClient http, DiversityRequest request, DiversityReport report, CancellationToken cancellationToken)
     {
-        var c = DiversityScale.Preset(parse.GetValue(_scale)!, device);
+        Console.Error.WriteLine($"activeit diversity: run '{request.RunName}' on {http.BaseAddress}v1/runs/diversity/{Uri.EscapeDataString(request.RunName)}");
+        var shown = new HashSet<string>(StringComparer.Ordinal);
+        var run = await SiloHttp.RunAsync<RunView>(http, RunKinds.Diversity, request.RunName, request, r =>
+        {
+            foreach (var step in (r.Steps ?? []).Where(s => shown.Add(s.Key)))
+            {
+                report.Point(step.Result.Deserialize<DiversityPointResult>(Json.Options)!);
+            }
+            if (r is { Status: RunStatus.Running, Progress: { } p })
+            {
+                report.Progress(p);
+            }
+        }, cancellationToken);
+        return run is { Status: RunStatus.Completed, Result: { } result }
+            ? result.Deserialize<DiversityResult>(Json.Options)!
+            : throw new InvalidOperationException($"silo: diversity run '{run.Name}' ended {run.Status.ToString().ToLowerInvariant()}{(run.Error is { } e ? $": {e}" : "")}");
+    }
+
+    /// <summary>
+    /// The embedded fallback, kept thin and apart: the same runner in this process, nothing stored but the files. It
+    /// goes when commands without --silo run on the CLI's local silo.
+    /// </summary>
+    private static Task<DiversityResult> InProcessAsync(DiversityConfig config, string device, DiversityReport report, CancellationToken cancellationToken) =>
+        new DiversityExperiment(config, device).RunAsync(new Dictionary<string, DiversityPointResult>(), (_, r) =>
+        {
+            report.Point(r);
+            return Task.CompletedTask;
+        }, new SyncProgress<RunProgress>(report.Progress), cancellationToken);
+
+    internal DiversityConfig BuildConfig(ParseResult parse)
+    {
+        var c = DiversityScale.Preset(parse.GetValue(_scale)!);
         var g = c.Generator;
         g = g with
         {
@@ -111,7 +191,6 @@ internal class DiversityCommand : Command
             Layers = parse.GetValue(_layers) ?? c.Model.Layers,
             Heads = parse.GetValue(_heads) ?? c.Model.Heads,
             DModel = parse.GetValue(_dModel) ?? c.Model.DModel,
-            MaxSeqLen = DiversityScale.RoundUp(DiversityConfig.SequenceLength(g), 8),
         };
         return c with
         {

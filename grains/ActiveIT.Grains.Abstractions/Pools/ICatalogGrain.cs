@@ -1,8 +1,8 @@
 namespace ActiveIT.Grains.Pools;
 
 /// <summary>
-/// What the web workbench browses (key "all"): the cluster's pools, format transfer runs and published diversity runs
-/// — a pool or run grain knows only itself. Written after an import's
+/// What the web workbench browses (key "all"): the cluster's pools and format transfer runs — a pool or run grain
+/// knows only itself. Written after an import's
 /// commit and after a scoring run stores a score, so it may miss a pool only for the moment between the two writes
 /// (and pools made before the catalog existed, until their next import).
 /// </summary>
@@ -28,13 +28,4 @@ public interface ICatalogGrain : IGrainWithStringKey
 
     [Alias("ListTransfersAsync")]
     Task<IReadOnlyList<string>> ListTransfersAsync();
-
-    [Alias("AddDiversityRunAsync")]
-    Task AddDiversityRunAsync(string name);
-
-    [Alias("RemoveDiversityRunAsync")]
-    Task RemoveDiversityRunAsync(string name);
-
-    [Alias("ListDiversityRunsAsync")]
-    Task<IReadOnlyList<string>> ListDiversityRunsAsync();
 }

@@ -27,6 +27,10 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("ReportAsync")]
     Task ReportAsync(string runnerId, RunProgress progress);
 
+    /// <summary>Stores a finished step's result (JSON) under its key and renews the lease; a key stored already keeps its first result.</summary>
+    [Alias("RecordStepAsync")]
+    Task RecordStepAsync(string runnerId, string key, string result);
+
     /// <summary>The runner's last word: its result (JSON) or error; releases the lease.</summary>
     [Alias("FinishAsync")]
     Task FinishAsync(string runnerId, RunStatus status, string? result, string? error, double seconds);

@@ -6,9 +6,9 @@ namespace ActiveIT.Grains.Runs;
 /// </summary>
 public static class RunKinds
 {
-    public const string Curriculum = "curriculum", Transfer = "transfer", Scoring = "scoring", Pretrain = "pretrain";
+    public const string Curriculum = "curriculum", Transfer = "transfer", Scoring = "scoring", Pretrain = "pretrain", Diversity = "diversity";
 
-    public static readonly IReadOnlyList<string> All = [Curriculum, Transfer, Scoring, Pretrain];
+    public static readonly IReadOnlyList<string> All = [Curriculum, Transfer, Scoring, Pretrain, Diversity];
 
     public static string Id(string kind, string name) => $"{kind}/{name}";
 

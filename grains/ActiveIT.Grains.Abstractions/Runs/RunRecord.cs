@@ -1,9 +1,9 @@
 namespace ActiveIT.Grains.Runs;
 
 /// <summary>
-/// A run of a kind with no record of its own (pool scoring today): its config and result as the JSON its kind
-/// defines, with the lifecycle every run has: owner, status, runner, sessions (code and library versions, machine),
-/// progress, error and timings.
+/// A run of a kind with no record of its own (scoring, pretraining, diversity): its config and result as the JSON its
+/// kind defines, with the lifecycle every run has: owner, status, runner, sessions (code and library versions,
+/// machine), progress, error and timings; and the steps it finished, for kinds that resume from them.
 /// </summary>
 [GenerateSerializer, Alias("activeit.RunRecord")]
 public sealed class RunRecord : IRunLifecycle
@@ -21,4 +21,7 @@ public sealed class RunRecord : IRunLifecycle
     [Id(10)] public DateTimeOffset CreatedAt { get; set; }
     [Id(11)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(12)] public double Seconds { get; set; }
+
+    /// <summary>Finished steps in the order they finished, each stored once: what a resumed run, on any silo, does not do again.</summary>
+    [Id(13)] public List<RunStep> Steps { get; set; } = [];
 }

@@ -34,13 +34,6 @@ public sealed class CatalogGrain([PersistentState("catalog", SiloStorage.Provide
 
     public Task<IReadOnlyList<string>> ListTransfersAsync() => Sorted(_state.State.Transfers);
 
-    public Task AddDiversityRunAsync(string name) => AddNameAsync(s => s.DiversityRuns, name);
-
-    public Task RemoveDiversityRunAsync(string name) =>
-        _state.State.DiversityRuns.Contains(name) ? _state.ChangeAsync(this, s => s.DiversityRuns.Remove(name)) : Task.CompletedTask;
-
-    public Task<IReadOnlyList<string>> ListDiversityRunsAsync() => Sorted(_state.State.DiversityRuns);
-
     private Task AddNameAsync(Func<CatalogState, List<string>> list, string name) => list(_state.State).Contains(name)
         ? Task.CompletedTask
         : _state.ChangeAsync(this, s =>

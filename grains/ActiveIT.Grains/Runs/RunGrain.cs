@@ -56,6 +56,18 @@ public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] 
         return WriteAsync();
     }
 
+    public Task RecordStepAsync(string runnerId, string key, string result)
+    {
+        RunRules.CheckOwned(What, Run.Status, Run.Runner, runnerId);
+        var now = DateTimeOffset.UtcNow;
+        Run.Runner = Run.Runner! with { Heartbeat = now };
+        if (Run.Steps.All(s => s.Key != key))
+        {
+            Run.Steps.Add(new RunStep(key, result, now));
+        }
+        return WriteAsync();
+    }
+
     public Task FinishAsync(string runnerId, RunStatus status, string? result, string? error, double seconds)
     {
         if (!RunRules.Finish(Run, runnerId, status, seconds))

@@ -16,7 +16,7 @@ public sealed class PretrainExecutor(IGrainFactory grains, RunSessions sessions,
 {
     public override string Kind => RunKinds.Pretrain;
 
-    protected override Task<object> RunAsync(PretrainRequest request, IProgress<RunProgress> progress, CancellationToken cancellationToken) => Task.Run<object>(() =>
+    protected override Task<object> RunAsync(PretrainRequest request, RunContext run, CancellationToken cancellationToken) => Task.Run<object>(() =>
     {
         var dir = options.Value.ModelDir ?? throw new ArgumentException("pretraining on a silo writes its bases to ActiveIT:ModelDir, and this silo has none");
         var device = options.Value.Device ?? EngineRuntime.DefaultDevice;
@@ -25,7 +25,7 @@ public sealed class PretrainExecutor(IGrainFactory grains, RunSessions sessions,
         foreach (var (seed, index) in request.Seeds.Select((s, i) => (s, i)))
         {
             var result = BasePretraining.Ensure(request.Spec, seed, dir, device, CurriculumExecutor.CodeVersion,
-                new SyncProgress<TrainingProgress>(p => progress.Report(new RunProgress((long)index * request.Spec.Steps + p.Step, steps, $"seed {seed}", DateTimeOffset.UtcNow))),
+                new SyncProgress<TrainingProgress>(p => run.Progress.Report(new RunProgress((long)index * request.Spec.Steps + p.Step, steps, $"seed {seed}", DateTimeOffset.UtcNow))),
                 cancellationToken);
             bases.Add(new PretrainedBase(seed, Path.GetFileName(result.Path), result.Cached, result.Seconds, result.FinalLoss, result.TokensPerSecond, result.Tokens));
         }

@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using ActiveIT.Grains.Curriculum;
+using ActiveIT.Grains.Diversity;
 using ActiveIT.Grains.Pretraining;
 using ActiveIT.Grains.Runs;
 using ActiveIT.Grains.Scoring;
@@ -32,6 +33,8 @@ public static class RunsApi
         Map(runs, scoring).MapPost("", (ScoringRequest config, HttpContext http, CancellationToken ct) => CreateAsync(scoring, config, http, ct));
         var pretrain = app.ServiceProvider.GetRequiredService<PretrainRuns>();
         Map(runs, pretrain).MapPost("", (PretrainRequest config, HttpContext http, CancellationToken ct) => CreateAsync(pretrain, config, http, ct));
+        var diversity = app.ServiceProvider.GetRequiredService<DiversityRuns>();
+        Map(runs, diversity).MapPost("", (DiversityRequest config, HttpContext http, CancellationToken ct) => CreateAsync(diversity, config, http, ct));
         // A transfer's own reads: each task's candidates with their scores and the winner.
         transfers.MapGet("/{name}/tasks", (string name, IGrainFactory grains) => TransferQueries.AllAsync(grains, name));
         transfers.MapGet("/{name}/tasks/{taskId}", async (string name, string taskId, IGrainFactory grains) =>

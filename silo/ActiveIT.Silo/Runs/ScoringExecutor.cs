@@ -19,13 +19,13 @@ public sealed class ScoringExecutor(IGrainFactory grains, RunSessions sessions, 
 
     public override string Kind => RunKinds.Scoring;
 
-    protected override async Task<object> RunAsync(ScoringRequest request, IProgress<RunProgress> progress, CancellationToken cancellationToken)
+    protected override async Task<object> RunAsync(ScoringRequest request, RunContext run, CancellationToken cancellationToken)
     {
         var model = models.Get(request.Model) ?? throw new KeyNotFoundException($"the silo serves no model '{request.Model}'");
         var scorer = new PoolScorer(_grains, new LocalEngineBackend(model, request.Model, models.Version(request.Model)),
             new ScorerConfig(request.Instances, request.Perturbations, request.Drop, request.Seed, request.MaxNewTokens));
         var results = await scorer.ScoreAsync(request.Pool,
-            new SyncProgress<(int Done, int Total)>(p => progress.Report(new RunProgress(p.Done, p.Total, "score", DateTimeOffset.UtcNow))), cancellationToken);
+            new SyncProgress<(int Done, int Total)>(p => run.Progress.Report(new RunProgress(p.Done, p.Total, "score", DateTimeOffset.UtcNow))), cancellationToken);
         return new ScoringResult(scorer.Key.ToString(), results.Count, results.Count(r => !r.Cached), results.Count(r => r.Cached),
             [.. results.Where(r => !r.Cached).Select(r => r.TaskId)]);
     }

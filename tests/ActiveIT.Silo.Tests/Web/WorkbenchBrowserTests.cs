@@ -279,13 +279,15 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ADiversityRunPublishedByTheCli_IsDrawnAndOnlyItsOwnerMayReplaceIt()
+    public async Task ADiversityRunOfTheCli_IsFollowedLiveAndDrawn_AndOnlyItsOwnerMayDeleteIt()
     {
+        var page = await web.SignedInAsync("rita");
+        await page.GotoAsync("/diversity");
         var dir = Directory.CreateTempSubdirectory("activeit-div-").FullName;
-        // The CLI as its own process, with alice's key in its environment only.
+        // The CLI as its own process, with alice's key in its environment only: it runs the experiment as a run of the silo.
         var cli = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "activeit.dll"), "diversity",
             "--instructions", "2,8", "--seeds", "1,2", "--budget", "64", "--epochs", "1", "--batch-size", "16", "--test-rules", "8", "--test-examples", "20",
-            "--layers", "1", "--heads", "2", "--d-model", "32", "--threads", "1", "--out", dir, "--silo", web.Url, "--name", "tiny-diversity"])
+            "--layers", "1", "--heads", "2", "--d-model", "32", "--out", dir, "--silo", web.Url, "--name", "tiny-diversity"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, Environment = { ["ACTIVEIT_API_KEY"] = web.Keys["alice"] },
         };
@@ -296,29 +298,29 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
             await process.WaitForExitAsync();
             Assert.True(process.ExitCode == 0, await stderr);
         }
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(dir, "results.csv")).Length);
         Directory.Delete(dir, recursive: true);
 
-        var page = await web.SignedInAsync("rita");
-        await page.GotoAsync("/diversity");
-        await Expect(page.Locator("[data-test=diversity-runs]")).ToContainTextAsync("alice");
+        // The list page, opened before the run existed, shows it without a reload.
+        var row = page.Locator("[data-test=diversity-runs] tr[data-run='tiny-diversity']");
+        await Expect(row.Locator("[data-test=status]")).ToHaveTextAsync("completed");
+        await Expect(row).ToContainTextAsync("alice");
+        await Expect(row).ToContainTextAsync("4/4");
         await page.ClickAsync("[data-test=diversity-runs] a:text-is('tiny-diversity')");
         await Expect(page.Locator("[data-test=diversity-summary] tbody tr")).ToHaveCountAsync(2);  // 2 instruction counts, 2 seeds each
         await Expect(page.Locator("#diversity .scatterlayer .trace .points path")).ToHaveCountAsync(4);  // unseen and seen, 2 points each
+        await Expect(page.Locator("[data-test=diversity-convergence]")).ToContainTextAsync("UNCONVERGED");
         await Expect(page.Locator("[data-test=delete]")).ToHaveCountAsync(0);
         await web.ScreenshotAsync(page, "diversity");
 
+        // The runs API's rules, as for every kind: another researcher may not delete it; a config that cannot run names its field.
         using var bob = new HttpClient { BaseAddress = new Uri(web.Url + "/") };
         bob.DefaultRequestHeaders.Authorization = new("Bearer", web.Keys["bob"]);
-        using var replace = await bob.PutAsync("v1/diversity/tiny-diversity", new StringContent("{\"results\": [], \"summary\": []}"));
-        Assert.Equal(HttpStatusCode.Forbidden, replace.StatusCode);
-        Assert.Contains("belongs to alice", await replace.Content.ReadAsStringAsync());
-        using var bad = await bob.PutAsync("v1/diversity/bobs", new StringContent("{\"summary\": []}"));
+        using var delete = await bob.DeleteAsync("v1/runs/diversity/tiny-diversity");
+        Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
+        Assert.Contains("belongs to alice", await delete.Content.ReadAsStringAsync());
+        using var bad = await bob.PostAsJsonAsync("v1/runs/diversity", new { name = "bobs", config = new { seeds = new[] { 3, 3 } } });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Contains("$.results", await bad.Content.ReadAsStringAsync());
-        // A summary row the page could not draw is refused at the door, naming the field.
-        using var partial = await bob.PutAsync("v1/diversity/bobs", new StringContent(
-            "{\"results\": [], \"summary\": [{\"alpha\": 1, \"instructions\": 2, \"examples_per_instruction\": 4, \"seeds\": 1, \"unseen_mean\": 0.5, \"unseen_std\": 0, \"seen_mean\": 1}]}"));
-        Assert.Equal(HttpStatusCode.BadRequest, partial.StatusCode);
-        Assert.Contains("$.summary[0].seen_std", await partial.Content.ReadAsStringAsync());
+        Assert.Contains("config.seeds lists a seed twice", await bad.Content.ReadAsStringAsync());
     }
 }

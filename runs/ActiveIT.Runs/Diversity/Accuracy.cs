@@ -1,7 +1,7 @@
-namespace ActiveIT.Client.Diversity;
+namespace ActiveIT.Runs.Diversity;
 
 /// <summary>Exact-match count over a set of test examples.</summary>
-internal readonly record struct Accuracy(int Correct, int Total)
+public readonly record struct Accuracy(int Correct, int Total)
 {
     public double Value => Total == 0 ? double.NaN : (double)Correct / Total;
 }

@@ -2,10 +2,10 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using ActiveIT.Engine;
 
-namespace ActiveIT.Client;
+namespace ActiveIT.Runs;
 
 /// <summary>What every result records about the code and the machine that produced it.</summary>
-internal sealed record RunEnvironment(
+public sealed record RunEnvironment(
     string CodeVersion,
     string DotnetVersion,
     string TorchVersion,

@@ -1,11 +1,11 @@
 using ActiveIT.Core.Rewriting;
 
-namespace ActiveIT.Client.Diversity;
+namespace ActiveIT.Runs.Diversity;
 
 /// <summary>One trained model: an instruction count at one seed (and power-law α), its accuracies and its costs.
 /// EffectiveInstructions counts the rules that got training examples; Overlap is how much of the unseen rules'
 /// patterns and replacements training used.</summary>
-internal sealed record DiversityPointResult(
+public sealed record DiversityPointResult(
     int Instructions,
     double ExamplesPerInstruction,
     ulong Seed,

@@ -1,17 +1,18 @@
 using ActiveIT.Core.Metrics;
+using ActiveIT.Grains.Diversity;
 
-namespace ActiveIT.Client.Diversity;
+namespace ActiveIT.Runs.Diversity;
 
 /// <summary>
 /// Whether a curve may be read (methods.md §3): seen-rule accuracy at its largest instruction count, against
 /// <see cref="DiversityConfig.ConvergedSeenAccuracy"/>. One per power-law α.
 /// </summary>
-internal sealed record DiversityConvergence(double Alpha, int LargestCount, double SeenMean, bool Converged);
+public sealed record DiversityConvergence(double Alpha, int LargestCount, double SeenMean, bool Converged);
 
 /// <summary>One step of the unseen-rule curve, from one instruction count to the next, tested across seeds (paired by seed).</summary>
-internal sealed record DiversityStep(double Alpha, int From, int To, int Pairs, int SeedsUp, double MeanChange, double StdChange, double T, double P);
+public sealed record DiversityStep(double Alpha, int From, int To, int Pairs, int SeedsUp, double MeanChange, double StdChange, double T, double P);
 
-internal static class DiversityChecks
+public static class DiversityChecks
 {
     public static IReadOnlyList<DiversityConvergence> Convergence(IReadOnlyList<DiversitySummary> summary) => summary
         .GroupBy(s => s.Alpha)

@@ -1,7 +1,7 @@
-namespace ActiveIT.Client.Diversity;
+namespace ActiveIT.Runs.Diversity;
 
 /// <summary>Mean and sample standard deviation over seeds, per (power-law α, instruction count).</summary>
-internal sealed record DiversitySummary(double Alpha, int Instructions, double ExamplesPerInstruction, int Seeds,
+public sealed record DiversitySummary(double Alpha, int Instructions, double ExamplesPerInstruction, int Seeds,
     double UnseenMean, double UnseenStd, double SeenMean, double SeenStd, double UnseenHasOpMean, double UnseenNoOpMean,
     double EffectiveInstructionsMean, double OverlapPatternMean, double OverlapEitherMean)
 {
