@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActiveIT.Grains.Hosting;
+using ActiveIT.Runs;
 using ActiveIT.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

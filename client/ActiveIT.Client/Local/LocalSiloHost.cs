@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ActiveIT.Grains.Hosting;
+using ActiveIT.Runs;
 
 namespace ActiveIT.Client.Local;
 

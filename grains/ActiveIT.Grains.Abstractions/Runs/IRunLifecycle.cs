@@ -1,6 +1,6 @@
 namespace ActiveIT.Grains.Runs;
 
-/// <summary>The part of a run's stored record that its lifecycle moves: status, runner, sessions and time worked.</summary>
+/// <summary>The part of a run's stored record that its lifecycle moves: status, runner, sessions, time worked, last change.</summary>
 public interface IRunLifecycle
 {
     RunStatus Status { get; set; }
@@ -10,4 +10,6 @@ public interface IRunLifecycle
     List<RunSession> Sessions { get; }
 
     double Seconds { get; set; }
+
+    DateTimeOffset UpdatedAt { get; set; }
 }

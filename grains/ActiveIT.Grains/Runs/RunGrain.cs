@@ -4,11 +4,12 @@ using Orleans.Runtime;
 namespace ActiveIT.Grains.Runs;
 
 [GrainType("activeit.run")]
-public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] IPersistentState<RunRecord> state, SiloLiveness liveness) : Grain, IRunGrain
+public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] IPersistentState<RunRecord> state, SiloLiveness liveness)
+    : RunLifecycleGrain<RunRecord>(state), IRunGrain
 {
-    private RunRecord Run => state.State;
-    private bool Exists => Run.Kind.Length > 0;
-    private string What => $"{RunKinds.Parse(this.GetPrimaryKeyString()).Kind} run '{RunKinds.Parse(this.GetPrimaryKeyString()).Name}'";
+    protected override bool Exists => Run.Kind.Length > 0;
+
+    protected override string What => $"{RunKinds.Parse(this.GetPrimaryKeyString()).Kind} run '{RunKinds.Parse(this.GetPrimaryKeyString()).Name}'";
 
     public Task<RunRecord?> GetAsync() => Task.FromResult(Exists ? Run : null);
 
@@ -78,16 +79,6 @@ public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] 
         return WriteAsync();
     }
 
-    public async Task<RunRecord> CancelAsync()
-    {
-        Existing();
-        if (RunRules.Cancel(Run))
-        {
-            await WriteAsync();
-        }
-        return Run;
-    }
-
     public async Task DeleteAsync()
     {
         if (!Exists)
@@ -96,23 +87,8 @@ public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] 
         }
         RunRules.CheckDelete(What, Run.Status, Run.Runner, liveness);
         var (kind, name) = (Run.Kind, Run.Name);
-        await state.ClearStateAsync();
+        await State.ClearStateAsync();
         await GrainFactory.GetGrain<IRunRegistryGrain>(IRunRegistryGrain.Key(kind)).RemoveAsync(name);
     }
 
-    private void Existing()
-    {
-        if (!Exists)
-        {
-            throw new KeyNotFoundException($"no {What}");
-        }
-    }
-
-    // One runner holds a run at a time, so a conflict means the store is not what this activation believed: let it
-    // surface rather than merge blindly.
-    private Task WriteAsync()
-    {
-        Run.UpdatedAt = DateTimeOffset.UtcNow;
-        return state.WriteOrDiscardAsync(this);
-    }
 }

@@ -6,17 +6,19 @@ namespace ActiveIT.Grains.Transfer;
 
 [GrainType("activeit.transfer-run")]
 public sealed class TransferRunGrain([PersistentState("run", SiloStorage.ProviderName)] IPersistentState<TransferRunState> state, SiloLiveness liveness)
-    : Grain, ITransferRunGrain
+    : RunLifecycleGrain<TransferRunState>(state), ITransferRunGrain
 {
-    private readonly IPersistentState<TransferRunState> _state = state;
-    private TransferRunState Run => _state.State;
     private string Name => this.GetPrimaryKeyString();
+
+    protected override bool Exists => Run.Request is not null || Run.Spec is not null;
+
+    protected override string What => $"transfer run '{Name}'";
 
     public Task<TransferRunState> GetAsync() => Task.FromResult(Run);
 
     public async Task<TransferRunState> CreateAsync(string request, string? owner)
     {
-        if (Run.Request is not null || Run.Spec is not null)
+        if (Exists)
         {
             // A create sent again because its answer was lost finds what it wrote, and completes rather than conflicts.
             if (Run.Request == request && Run.Owner == owner)
@@ -101,31 +103,11 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
         return WriteAsync();
     }
 
-    public async Task<TransferRunState> CancelAsync()
-    {
-        Existing();
-        if (RunRules.Cancel(Run))
-        {
-            await WriteAsync();
-        }
-        return Run;
-    }
-
     public async Task DeleteAsync()
     {
         RunRules.CheckDelete(What, Run.Status, Run.Runner, liveness);
-        await _state.ClearStateAsync();
+        await State.ClearStateAsync();
         await Pools.Catalog.NoteAsync(GrainFactory, c => c.RemoveTransferAsync(Name));
-    }
-
-    private string What => $"transfer '{Name}'";
-
-    private void Existing()
-    {
-        if (Run.Request is null && Run.Spec is null)
-        {
-            throw new KeyNotFoundException($"no transfer run '{Name}'");
-        }
     }
 
     private void Owned(string? runnerId) => RunRules.CheckOwned(What, Run.Status, Run.Runner, runnerId);
@@ -136,13 +118,5 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
         {
             Run.Runner = lease with { Heartbeat = DateTimeOffset.UtcNow };
         }
-    }
-
-    // One runner holds a run at a time, so a conflict means the store is not what this activation believed: let it
-    // surface rather than merge blindly.
-    private Task WriteAsync()
-    {
-        Run.UpdatedAt = DateTimeOffset.UtcNow;
-        return _state.WriteOrDiscardAsync(this);
     }
 }
