@@ -1,20 +1,23 @@
 using ActiveIT.Engine.Torch;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace ActiveIT.Engine;
 
 /// <summary>
-/// AdamW (decoupled weight decay on matrices, none on biases and LayerNorms) with warm-up and a constant, linear or
-/// cosine schedule and gradient clipping, for one model; each <see cref="Step"/> updates its weights in place. The
-/// loss is the mean cross-entropy over the batch's target tokens, in float32 whatever the model's precision.
+/// TorchSharp's AdamW (decoupled weight decay on matrices, none on biases and LayerNorms) under a LambdaLR of warm-up
+/// and a constant, linear or cosine schedule, with gradient clipping, for one model; each <see cref="Step"/> updates
+/// its weights in place. The loss is the mean cross-entropy over the batch's target tokens, in float32 whatever the
+/// model's precision.
 /// </summary>
 public sealed class GptTrainer : IDisposable
 {
     private static long _live;
     private readonly GptModel _model;
-    private readonly (Tensor Weight, Tensor M, Tensor V, bool Decay)[] _state;
-    private long _step;
+    private readonly Parameter[] _parameters;
+    private readonly AdamW _optimizer;
+    private readonly optim.lr_scheduler.LRScheduler _schedule;
     private int _disposed = 1;  // until the constructor finishes: a trainer whose config was refused is never counted
 
     internal GptTrainer(GptModel model, TrainingConfig config)
@@ -22,9 +25,16 @@ public sealed class GptTrainer : IDisposable
         Validate(config);
         _model = model;
         Config = config;
-        using var noGrad = no_grad();
-        // AdamW's moments belong to the trainer, not to any dispose scope a caller may have open.
-        _state = [.. model.Module.parameters().Select(p => ((Tensor)p, zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope(), p.dim() >= 2))];
+        // Every parameter takes part in each forward, so each has a gradient at every step and TorchSharp's AdamW, which
+        // skips parameters without one, updates them all, as the hand-written optimizer this replaced did.
+        _parameters = [.. model.Module.parameters()];
+        AdamW.ParamGroup[] groups = [.. new[] { true, false }
+            .Select(decay => new AdamW.ParamGroup([.. _parameters.Where(p => p.dim() >= 2 == decay)], new AdamW.Options { weight_decay = decay ? config.WeightDecay : 0 }))
+            .Where(g => g.Parameters.Any())];
+        // TorchSharp detaches the moments from any dispose scope a caller may have open: they live until Dispose.
+        _optimizer = optim.AdamW(groups, config.LearningRate, config.Beta1, config.Beta2, config.Eps);
+        // LambdaLR's constructor takes its first step: epoch 0 is in force until the first Step, epoch k during step k.
+        _schedule = optim.lr_scheduler.LambdaLR(_optimizer, step => LearningRate(step) / (double)config.LearningRate);
         Interlocked.Increment(ref _live);
         _disposed = 0;
     }
@@ -50,30 +60,11 @@ public sealed class GptTrainer : IDisposable
             loss.backward();
 
             using var noGrad = no_grad();
-            var gradients = _state.Select(s => s.Weight.grad ?? zeros_like(s.Weight)).ToArray();
-            var gradNorm = stack(gradients.Select(g => g.pow(2).sum())).sum().sqrt().item<float>();
-            var clip = Config.GradClip > 0 && gradNorm > Config.GradClip ? Config.GradClip / (gradNorm + 1e-6f) : 1f;
-            var lr = LearningRate(_step);
-            _step++;
-            var correction1 = 1 - Math.Pow(Config.Beta1, _step);
-            var correction2 = 1 - Math.Pow(Config.Beta2, _step);
-            for (var i = 0; i < _state.Length; i++)
-            {
-                var (weight, m, v, decay) = _state[i];
-                var g = gradients[i];
-                if (clip != 1f)
-                {
-                    g.mul_(clip);
-                }
-                m.mul_(Config.Beta1).add_(g, alpha: 1 - Config.Beta1);
-                v.mul_(Config.Beta2).addcmul_(g, g, value: 1 - Config.Beta2);
-                if (decay && Config.WeightDecay > 0)
-                {
-                    weight.mul_(1 - lr * Config.WeightDecay);
-                }
-                var denominator = (v / correction2).sqrt_().add_(Config.Eps);
-                weight.addcdiv_(m, denominator, value: -lr / correction1);
-            }
+            // libtorch's clipping: the global norm, and gradients scaled by min(1, clip / (norm + 1e-6)); no limit when GradClip <= 0.
+            var gradNorm = (float)nn.utils.clip_grad_norm_(_parameters, Config.GradClip > 0 ? Config.GradClip : double.PositiveInfinity);
+            var lr = (float)_schedule.get_last_lr().First();
+            _optimizer.step();
+            _schedule.step();
             return new StepResult(loss.item<float>(), gradNorm, lr, targets.Rows.Length);
         }
     }
@@ -101,7 +92,7 @@ public sealed class GptTrainer : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Counts the object gone; tensors are freed here on Dispose, by their own finalizers otherwise.</summary>
+    /// <summary>Counts the object gone; AdamW's moments are freed here on Dispose, by the optimizer's finalizer otherwise.</summary>
     private void Release(bool disposing)
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -113,11 +104,7 @@ public sealed class GptTrainer : IDisposable
         {
             lock (_model.Gate)
             {
-                foreach (var (_, m, v, _) in _state)
-                {
-                    m.Dispose();
-                    v.Dispose();
-                }
+                _optimizer.Dispose();
             }
         }
     }
