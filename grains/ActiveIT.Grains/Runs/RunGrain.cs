@@ -5,7 +5,7 @@ namespace ActiveIT.Grains.Runs;
 
 [GrainType("activeit.run")]
 public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] IPersistentState<RunRecord> state, SiloLiveness liveness)
-    : RunLifecycleGrain<RunRecord>(state), IRunGrain
+    : RunLifecycleGrain<RunRecord>(state, liveness), IRunGrain
 {
     protected override bool Exists => Run.Kind.Length > 0;
 
@@ -30,25 +30,9 @@ public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] 
 
     // A completed run is queued again: what it works on may have grown (a pool's new tasks), and what it stored
     // (cached scores) is not computed twice.
-    public async Task<RunRecord> QueueAsync()
-    {
-        Existing();
-        if (RunRules.NeedsQueue(What, Run.Status, Run.Runner, liveness, rerunCompleted: true))
-        {
-            (Run.Status, Run.Error) = (RunStatus.Queued, null);
-            await WriteAsync();
-        }
-        return Run;
-    }
+    protected override bool RerunsCompleted => true;
 
-    public async Task<RunRecord> ClaimAsync(RunnerLease lease, RunSession session)
-    {
-        Existing();
-        RunRules.Claim(What, Run, lease, session, liveness);
-        Run.Error = null;
-        await WriteAsync();
-        return Run;
-    }
+    protected override void ClearStop() => Run.Error = null;
 
     public Task ReportAsync(string runnerId, RunProgress progress)
     {
@@ -85,7 +69,7 @@ public sealed class RunGrain([PersistentState("run", SiloStorage.ProviderName)] 
         {
             return;
         }
-        RunRules.CheckDelete(What, Run.Status, Run.Runner, liveness);
+        RunRules.CheckDelete(What, Run.Status, Run.Runner, Liveness);
         var (kind, name) = (Run.Kind, Run.Name);
         await State.ClearStateAsync();
         await GrainFactory.GetGrain<IRunRegistryGrain>(IRunRegistryGrain.Key(kind)).RemoveAsync(name);

@@ -3,12 +3,14 @@ using ActiveIT.Grains.Storage;
 namespace ActiveIT.Grains.Runs;
 
 /// <summary>
-/// What every run grain does the same way with its stored record: refuse verbs on a run that does not exist, cancel,
-/// and write. The kinds' grains add what their records hold (a generic run's steps and result, a transfer's spend and
-/// outcomes); the rules themselves are <see cref="RunRules"/>.
+/// What every run grain does the same way with its stored record: refuse verbs on a run that does not exist, queue,
+/// claim, cancel, and write. The kinds' grains add what their records hold (a generic run's steps and result, a
+/// transfer's spend and outcomes); the rules themselves are <see cref="RunRules"/>.
 /// </summary>
-public abstract class RunLifecycleGrain<TRun>(IPersistentState<TRun> state) : Grain where TRun : class, IRunLifecycle
+public abstract class RunLifecycleGrain<TRun>(IPersistentState<TRun> state, SiloLiveness liveness) : Grain where TRun : class, IRunLifecycle
 {
+    protected SiloLiveness Liveness => liveness;
+
     protected TRun Run => state.State;
 
     protected IPersistentState<TRun> State => state;
@@ -18,6 +20,33 @@ public abstract class RunLifecycleGrain<TRun>(IPersistentState<TRun> state) : Gr
 
     /// <summary>The run as messages name it, e.g. "scoring run 'x'".</summary>
     protected abstract string What { get; }
+
+    /// <summary>Whether starting a completed run runs it again (over what may have grown since) or leaves it completed.</summary>
+    protected abstract bool RerunsCompleted { get; }
+
+    /// <summary>Forgets what the last stop recorded (its error or reason) as the run goes on.</summary>
+    protected abstract void ClearStop();
+
+    public async Task<TRun> QueueAsync()
+    {
+        Existing();
+        if (RunRules.NeedsQueue(What, Run.Status, Run.Runner, liveness, RerunsCompleted))
+        {
+            Run.Status = RunStatus.Queued;
+            ClearStop();
+            await WriteAsync();
+        }
+        return Run;
+    }
+
+    public async Task<TRun> ClaimAsync(RunnerLease lease, RunSession session)
+    {
+        Existing();
+        RunRules.Claim(What, Run, lease, session, liveness);
+        ClearStop();
+        await WriteAsync();
+        return Run;
+    }
 
     public async Task<TRun> CancelAsync()
     {

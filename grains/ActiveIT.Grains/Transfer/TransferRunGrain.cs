@@ -6,7 +6,7 @@ namespace ActiveIT.Grains.Transfer;
 
 [GrainType("activeit.transfer-run")]
 public sealed class TransferRunGrain([PersistentState("run", SiloStorage.ProviderName)] IPersistentState<TransferRunState> state, SiloLiveness liveness)
-    : RunLifecycleGrain<TransferRunState>(state), ITransferRunGrain
+    : RunLifecycleGrain<TransferRunState>(state, liveness), ITransferRunGrain
 {
     private string Name => this.GetPrimaryKeyString();
 
@@ -33,25 +33,9 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
         return Run;
     }
 
-    public async Task<TransferRunState> QueueAsync()
-    {
-        Existing();
-        if (RunRules.NeedsQueue(What, Run.Status, Run.Runner, liveness))
-        {
-            (Run.Status, Run.StopReason) = (RunStatus.Queued, null);
-            await WriteAsync();
-        }
-        return Run;
-    }
+    protected override bool RerunsCompleted => false;
 
-    public async Task<TransferRunState> ClaimAsync(RunnerLease lease, RunSession session)
-    {
-        Existing();
-        RunRules.Claim(What, Run, lease, session, liveness);
-        Run.StopReason = null;
-        await WriteAsync();
-        return Run;
-    }
+    protected override void ClearStop() => Run.StopReason = null;
 
     public async Task<TransferRunState> BeginAsync(TransferRunSpec spec, int tasks, string? runnerId)
     {
@@ -105,7 +89,7 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
 
     public async Task DeleteAsync()
     {
-        RunRules.CheckDelete(What, Run.Status, Run.Runner, liveness);
+        RunRules.CheckDelete(What, Run.Status, Run.Runner, Liveness);
         await State.ClearStateAsync();
         await Pools.Catalog.NoteAsync(GrainFactory, c => c.RemoveTransferAsync(Name));
     }
