@@ -31,19 +31,27 @@ public sealed class SqliteFileLock(string databasePath) : ILifecycleParticipant<
 
     public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(nameof(SqliteFileLock), ServiceLifecycleStage.First, Acquire, Release);
 
-    private Task Acquire(CancellationToken cancellationToken)
+    private async Task Acquire(CancellationToken cancellationToken)
     {
-        try
+        // A moment's patience: IsHeld's probe (a CLI process asking whether a silo serves the file) holds the lock for
+        // the microseconds of an open and close, and must not make a silo that is starting give up.
+        for (var attempt = 0; _lock is null; attempt++)
         {
-            _lock = Open(databasePath);
+            try
+            {
+                _lock = Open(databasePath);
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+            catch (IOException)
+            {
+                // (Who holds it cannot be read here: .NET's own read of a file takes a shared lock, which the holder's excludes.)
+                throw new InvalidOperationException($"{databasePath} is served by another silo: one SQLite database has one silo; " +
+                    "connect to that one (the CLI does so by itself) or stop it first");
+            }
         }
-        catch (IOException)
-        {
-            // (Who holds it cannot be read here: .NET's own read of a file takes a shared lock, which the holder's excludes.)
-            throw new InvalidOperationException($"{databasePath} is served by another silo: one SQLite database has one silo; " +
-                "connect to that one (the CLI does so by itself) or stop it first");
-        }
-        return Task.CompletedTask;
     }
 
     private Task Release(CancellationToken cancellationToken)
