@@ -18,7 +18,10 @@ public static class EngineRuntime
     /// <summary>The precision models get when none is named: fp32 unless a run sets it (<c>--precision</c>).</summary>
     public static Precision DefaultPrecision { get; set; } = Precision.Fp32;
 
-    /// <summary>Sets libtorch's intra-op threads (its OpenMP pool, which MKL and oneDNN share).</summary>
+    /// <summary>
+    /// Sets libtorch's intra-op threads (its OpenMP pool, which MKL and oneDNN share). Call it before any engine work:
+    /// a thread takes the count when it first runs an op, and keeps it.
+    /// </summary>
     public static void SetThreads(int threads)
     {
         if (threads < 1)

@@ -32,11 +32,8 @@ public static class ErrorHandling
             BadHttpRequestException { StatusCode: 400 } when context.Request.ContentLength is 0 => Results.Problem(statusCode: 400, title: "Empty body",
                 detail: "request body: empty at line 1; this endpoint expects a JSON body"),
             BadHttpRequestException e => Results.Problem(statusCode: e.StatusCode, title: "Bad request", detail: e.Message),
-            SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException =>
-                Unavailable(context, error),
-            // A storage error raised in a grain on another silo arrives as "no codec for Npgsql.PostgresException": seen while a
-            // killed silo's grains moved (ClusterTests); the storage is consistent, so the client should retry, not give up.
-            Orleans.Serialization.CodecNotFoundException e when e.Message.Contains("Npgsql", StringComparison.Ordinal) => Unavailable(context, error),
+            // The storage is consistent: the client should retry, not give up.
+            _ when ClusterFaults.IsTransient(error) => Unavailable(context, error!),
             _ => Results.Problem(statusCode: 500, title: "Internal error", detail: error?.Message),
         };
         await result.ExecuteAsync(context);

@@ -19,6 +19,7 @@ public static class SiloApp
         builder.AddWorkbench();
         builder.AddObservability();
         var app = builder.Build();
+        ApplyEngineSettings(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SiloOptions>>().Value);
         app.UseActiveItErrors();
         app.UseAuthentication();
         app.UseRateLimiter();
@@ -35,5 +36,18 @@ public static class SiloApp
         app.MapOrleansDashboard("/dashboard").RequireRole(Grains.Access.Role.Admin).DisableRateLimiting();
         app.MapWorkbench();
         return app;
+    }
+
+    /// <summary>
+    /// Before anything touches libtorch: each thread takes libtorch's thread count when it first runs an op, so a
+    /// count set later reaches only the threads that had not (a run on such a thread would record and use another).
+    /// </summary>
+    private static void ApplyEngineSettings(SiloOptions options)
+    {
+        if (options.EngineThreads is { } threads)
+        {
+            ActiveIT.Engine.EngineRuntime.SetThreads(threads);
+        }
+        ActiveIT.Engine.EngineRuntime.DefaultPrecision = ActiveIT.Engine.PrecisionNames.Parse(options.Precision);
     }
 }

@@ -128,11 +128,12 @@ public sealed class ExperimentCommandTests : IDisposable
                 Assert.True(DateTime.UtcNow < deadline, "round 1 never began");
                 await Task.Delay(20);
             }
-            child.Kill(entireProcessTree: true);  // SIGKILL in round 1
+            child.Kill(entireProcessTree: true);  // SIGKILL in round 1, or round 2 if round 1 (a fraction of a second) just ended
             await child.WaitForExitAsync();
             var killed = (await service.GetAsync("killed"))!;
             Assert.Equal(RunStatus.Running, killed.Status);  // nobody said otherwise: the lease is left behind
-            Assert.Null(killed.Runs.Single().Rounds.Single(r => r.Round == 1).Evaluation);
+            var rounds = killed.Runs.Single().Rounds;
+            Assert.True(rounds.Count < 3 || rounds.Any(r => r.Evaluation is null), "the run was killed after its last round");
         }
 
         // Restarted as a user would: a fresh process with the same thread count (threads change float summation order).

@@ -62,6 +62,19 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             await grain.FinishAsync(lease.Id, RunStatus.Paused, null);
             throw;
         }
+        catch (Exception e) when (ClusterFaults.IsTransient(e))
+        {
+            // A silo died under a call: the run is not at fault. Paused where the grain can still be reached; the caller
+            // (a silo's run worker, or a user rerunning the command) starts it again from its stored steps.
+            try
+            {
+                await grain.FinishAsync(lease.Id, RunStatus.Paused, null);
+            }
+            catch (Exception again) when (ClusterFaults.IsTransient(again))
+            {
+            }
+            throw;
+        }
         catch (Exception e)
         {
             await grain.FinishAsync(lease.Id, RunStatus.Failed, e.Message);

@@ -52,6 +52,12 @@ public abstract class GenericExecutor<TConfig>(IGrainFactory grains, RunSessions
             await grain.FinishAsync(lease.Id, RunStatus.Paused, null, null, watch.Elapsed.TotalSeconds);
             throw;
         }
+        catch (Exception e) when (ClusterFaults.IsTransient(e))
+        {
+            // The cluster's fault, not the run's: paused (if the grain can be reached) and handed back to the worker to queue again.
+            await FinishQuietlyAsync(grain.FinishAsync(lease.Id, RunStatus.Paused, null, null, watch.Elapsed.TotalSeconds));
+            throw;
+        }
         catch (Exception e)
         {
             await grain.FinishAsync(lease.Id, RunStatus.Failed, null, e.Message, watch.Elapsed.TotalSeconds);
@@ -61,6 +67,18 @@ public abstract class GenericExecutor<TConfig>(IGrainFactory grains, RunSessions
         {
             // A report still on its way must not outlive the token it may cancel.
             await reporting.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>A write after a cluster fault may meet the same fault; the lease then expires and the queue hands the run on.</summary>
+    internal static async Task FinishQuietlyAsync(Task finish)
+    {
+        try
+        {
+            await finish;
+        }
+        catch (Exception e) when (ClusterFaults.IsTransient(e))
+        {
         }
     }
 

@@ -1,4 +1,3 @@
-using ActiveIT.Engine;
 using ActiveIT.Grains.Runs;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -31,11 +30,6 @@ public sealed class RunWorker(IGrainFactory grains, IEnumerable<IRunExecutor> ex
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.EngineThreads is { } threads)
-        {
-            EngineRuntime.SetThreads(threads);
-        }
-        EngineRuntime.DefaultPrecision = PrecisionNames.Parse(options.Value.Precision);
         var self = grains.CreateObjectReference<IRunWorkerObserver>(this);
         var subscription = KeepSubscribedAsync(self, stoppingToken);
         var deaths = WatchMembershipAsync(stoppingToken);
@@ -166,6 +160,23 @@ public sealed class RunWorker(IGrainFactory grains, IEnumerable<IRunExecutor> ex
             await _executors[kind].RequeueAsync(name);  // paused by the shutdown: queued for another silo or the next start
             requeue = true;
             logger.LogInformation("run {Run}: paused by shutdown, queued again", id);
+        }
+        catch (Exception e) when (ClusterFaults.IsTransient(e) && !stoppingToken.IsCancellationRequested)
+        {
+            // A silo died under one of the run's calls: not the run's fault. Once membership has caught up (seconds), queue it
+            // again; it resumes from its stored steps, here or on another silo.
+            ActiveIT.Runs.RunTelemetry.RunEnded(kind, "interrupted");
+            logger.LogWarning(e, "run {Run}: interrupted by the cluster; queued again", id);
+            await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            try
+            {
+                await _executors[kind].RequeueAsync(name);
+                requeue = true;
+            }
+            catch (Exception again)
+            {
+                logger.LogWarning(again, "run {Run}: queueing it again failed (its claim expires and the queue hands it on)", id);
+            }
         }
         catch (OperationCanceledException e)
         {

@@ -32,6 +32,11 @@ public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends 
             await grain.FinishAsync(lease.Id, RunStatus.Paused, null, watch.Elapsed.TotalSeconds);
             throw;
         }
+        catch (Exception e) when (ClusterFaults.IsTransient(e))
+        {
+            await GenericExecutor<TransferRequest>.FinishQuietlyAsync(grain.FinishAsync(lease.Id, RunStatus.Paused, null, watch.Elapsed.TotalSeconds));
+            throw;
+        }
         catch (Exception e)
         {
             logger.LogWarning(e, "transfer {Name} failed", name);

@@ -156,6 +156,10 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         // filter narrows the points; a click opens the task.
         await page.GotoAsync("/pools/families/map");
         var map = page.Locator("#task-map .scatterlayer .trace .points path");
+        // Points, or the page's word on why there are none (no scores, an API error): a failure then says which.
+        await Expect(page.Locator("#task-map .scatterlayer .trace .points path, [data-test=no-scores], [data-test=error]").First)
+            .ToBeVisibleAsync(new() { Timeout = 60_000 });
+        Assert.True(await map.CountAsync() > 0, $"no points on the task map; the page: {await page.Locator("main").InnerTextAsync()}");
         await Expect(map.First).ToBeVisibleAsync();
         var all = await map.CountAsync();
         Assert.True(all >= 10, $"{all} points");
