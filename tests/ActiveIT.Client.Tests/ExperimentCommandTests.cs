@@ -33,7 +33,8 @@ public sealed class ExperimentCommandTests : IDisposable
         Ok($"experiment create rnd --strategy random {Tiny} {Data}");
         var created = CliRunner.Run($"experiment create pu --strategy prompt-uncertainty {Tiny} {Data}");
         Assert.True(created.ExitCode == 0, created.Stderr);
-        Assert.Contains("scale deviation: scoring.max_new_tokens 8: reference outputs capped below the original's 128 tokens", created.Stdout);
+        Assert.Contains("scale deviation: scoring.max_new_tokens 8 (paper: 128): reference outputs capped shorter", created.Stdout);
+        Assert.Contains("scale deviation: training.learning_rate 1e-3 (paper: 5e-5)", created.Stdout);
 
         var start = CliRunner.Run($"experiment start rnd --threads 2 {Data}");
         Assert.True(start.ExitCode == 0, start.Stderr);
@@ -71,8 +72,12 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Contains("\"{\"\"name\"\":\"\"pu\"\"", rows[1]);  // the full config travels with every row
         var record = JsonSerializer.Deserialize<Experiment>(File.ReadAllText(json), Json.Options)!;
         Assert.Equal("prompt-uncertainty", record.Config.Strategy);
-        Assert.Equal(["scoring.max_new_tokens 8: reference outputs capped below the original's 128 tokens"], record.Config.ScaleDeviations);
-        Assert.Contains("\"scale_deviations\"", File.ReadAllText(json));  // the results file carries it with the config
+        Assert.Contains(record.Config.ScaleDeviations, d => (d.Field, d.Ours, d.Paper) == ("scoring.max_new_tokens", "8", "128"));
+        Assert.Contains(record.Config.ScaleDeviations, d => (d.Field, d.Ours, d.Paper) == ("instances_per_task", "4", "200"));
+        // The results file carries them with the config, the paper's value beside ours.
+        var written = JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetProperty("config").GetProperty("scale_deviations").EnumerateArray()
+            .Single(d => d.GetProperty("field").GetString() == "training.epochs");
+        Assert.Equal(("1", "8"), (written.GetProperty("ours").GetString(), written.GetProperty("paper").GetString()));
         Assert.Equal(RunEnvironment.Version, record.Sessions.Single().CodeVersion);
         Assert.All(record.Runs.SelectMany(r => r.Rounds).Where(r => r.Round > 0), r => Assert.NotNull(r.Selection.Selected[0].PromptUncertainty));
 
@@ -98,6 +103,13 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Contains($"{config}: at $.rounds (line 3)", file.Stderr);
         Assert.Equal(2, CliRunner.Run($"experiment start nope {Data}").ExitCode);
 
+        // The paper preset sets the published sizes, which a 17-task pool cannot hold; an unknown preset is named.
+        var paper = CliRunner.Run($"experiment create x --preset paper --pool rewrite {Data}");
+        Assert.Equal(2, paper.ExitCode);
+        Assert.Contains("rounds: 68 initial + 4 rounds × 68 tasks = 340 tasks, but pool 'rewrite' has 0 candidates after 119 held out", paper.Stderr);
+        Assert.DoesNotContain("seeds", paper.Stderr);  // the preset's five seeds, kept when --seeds is absent
+        Assert.Contains("--preset: 'tiny' is not one of paper", CliRunner.Run($"experiment create x --preset tiny {Data}").Stderr);
+
         var share = CliRunner.Run($"experiment create x {Tiny} --class-balance --class-share half {Data}");
         Assert.Equal(2, share.ExitCode);
         Assert.Contains("--class-share: 'half' is neither a share (0-1) nor 'pool'", share.Stderr);
@@ -105,8 +117,11 @@ public sealed class ExperimentCommandTests : IDisposable
         var pool = CliRunner.Run($"experiment create y {Tiny} --class-balance --class-share pool --json {Data}");
         Assert.True(pool.ExitCode == 0, pool.Stderr);
         Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(pool.Stdout).RootElement.GetProperty("config").GetProperty("class_share").ValueKind);
-        var paper = CliRunner.Run($"experiment create z {Tiny} --class-balance --json {Data}");
-        Assert.Equal(0.356, JsonDocument.Parse(paper.Stdout).RootElement.GetProperty("config").GetProperty("class_share").GetDouble());
+        var noSeeds = CliRunner.Run($"experiment create w {Tiny.Replace("--seeds 1,2", "")} --json {Data}");  // the default seed, not none
+        Assert.True(noSeeds.ExitCode == 0, noSeeds.Stderr);
+        Assert.Equal(1UL, JsonDocument.Parse(noSeeds.Stdout).RootElement.GetProperty("config").GetProperty("seeds").EnumerateArray().Single().GetUInt64());
+        var paperShare = CliRunner.Run($"experiment create z {Tiny} --class-balance --json {Data}");
+        Assert.Equal(0.356, JsonDocument.Parse(paperShare.Stdout).RootElement.GetProperty("config").GetProperty("class_share").GetDouble());
     }
 
     [Fact]

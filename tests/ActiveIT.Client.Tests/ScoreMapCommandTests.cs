@@ -60,7 +60,8 @@ public sealed class ScoreMapCommandTests : IDisposable
         Assert.Equal(0, CliRunner.Run($"pool generate --kind families --tasks 12 --instances 3 --ambiguous-share 0.25 --noisy-share 0.25 {common}").ExitCode);
         var score = CliRunner.Run($"score {common} {scoring}");
         Assert.True(score.ExitCode == 0, score.Stderr);
-        Assert.Contains("scale deviation: reference outputs capped at 4 tokens (the original: 128)", score.Stderr);
+        Assert.Contains("scale deviation: max_new_tokens 4 (paper: 128)", score.Stderr);
+        Assert.Contains("scale deviation: instances 2 (paper: 10)", score.Stderr);
 
         var map = CliRunner.Run($"map {common} {scoring}");
         Assert.True(map.ExitCode == 0, map.Stderr);

@@ -13,6 +13,10 @@ namespace ActiveIT.Client.Experiments;
 internal sealed class ExperimentOptions
 {
     private readonly Option<string?> _config = new("--config") { Description = "Start from this experiment config (JSON; the \"config\" object of an exported result also works)" };
+    private readonly Option<string?> _preset = new("--preset")
+    {
+        Description = "paper: every published setting of Active-IT (68 tasks a round, 200 instances, 8 epochs, batch 128, lr 5e-5, 119 × 100 held out, 5 seeds); options given beside it override",
+    };
     private readonly Option<string?> _pool = new("--pool") { Description = "Pool of candidate tasks" };
     private readonly Option<string?> _strategy = new("--strategy") { Description = "random, prompt-uncertainty, high-perplexity, low-perplexity, ambiguous, easy, difficult, fully-trained" };
     private readonly Option<bool?> _classBalance = new("--class-balance") { Description = "Balance classification and generation tasks in every round (see --class-share)" };
@@ -55,7 +59,7 @@ internal sealed class ExperimentOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _config, _pool, _strategy, _classBalance, _classShare, _initial, _initialIds, _perRound, _rounds, _instances, _evalPool,
+        foreach (var option in new Option[] { _config, _preset, _pool, _strategy, _classBalance, _classShare, _initial, _initialIds, _perRound, _rounds, _instances, _evalPool,
                      _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _heldOutCategories, _heldOutCategoryTasks, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
                      _warmup, _schedule, _continue, _scoreInstances, _perturbations, _drop, _scoreMaxNew, _seeds })
         {
@@ -71,10 +75,18 @@ internal sealed class ExperimentOptions
     public ExperimentConfig Build(ParseResult parse, string name)
     {
         var c = parse.GetValue(_config) is { } file ? Load(file) with { Name = name } : new ExperimentConfig { Name = name, Pool = "default" };
+        c = parse.GetValue(_preset) switch
+        {
+            null => c,
+            "paper" => PaperSetting.Apply(c),
+            var other => throw new ArgumentException($"--preset: '{other}' is not one of paper"),
+        };
         T Or<T>(Option<T?> option, T value) where T : struct => parse.GetValue(option) ?? value;
         string Text(Option<string?> option, string value) => parse.GetValue(option) ?? value;
-        IReadOnlyList<string> Ids(Option<string[]?> option, IReadOnlyList<string> value) => parse.GetValue(option) ?? value;
-        var seeds = parse.GetValue(_seeds) is { } s ? s.Select(x => ulong.TryParse(x, out var v) ? v : throw new ArgumentException($"--seeds: '{x}' is not a seed (0 or more)")).ToArray() : c.Seeds;
+        // A list option's custom parser runs even when the option is absent (and yields []): absent must keep the config's value.
+        string[]? List(Option<string[]?> option) => parse.GetResult(option) is null ? null : parse.GetValue(option);
+        IReadOnlyList<string> Ids(Option<string[]?> option, IReadOnlyList<string> value) => List(option) ?? value;
+        var seeds = List(_seeds) is { } s ? s.Select(x => ulong.TryParse(x, out var v) ? v : throw new ArgumentException($"--seeds: '{x}' is not a seed (0 or more)")).ToArray() : c.Seeds;
         return c with
         {
             Pool = Text(_pool!, c.Pool),

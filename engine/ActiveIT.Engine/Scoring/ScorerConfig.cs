@@ -8,12 +8,11 @@ public sealed record ScorerConfig(int Instances = 10, int Perturbations = 10, do
     int MaxNewTokens = ScorerConfig.OriginalMaxNewTokens)
 {
     /// <summary>The original's cap on the greedy reference outputs y_i.</summary>
-    public const int OriginalMaxNewTokens = 128;
+    public const int OriginalMaxNewTokens = ActiveIT.Core.Uncertainty.PaperScoring.MaxNewTokens;
 
-    /// <summary>Where these settings are scaled down from the original: a shorter output cap truncates long answers.</summary>
-    public IReadOnlyList<string> ScaleDeviations() => MaxNewTokens < OriginalMaxNewTokens
-        ? [$"reference outputs capped at {MaxNewTokens} tokens (the original: {OriginalMaxNewTokens})"]
-        : [];
+    /// <summary>Where these settings differ from the original's.</summary>
+    public IReadOnlyList<ActiveIT.Core.ScaleDeviation> ScaleDeviations() =>
+        ActiveIT.Core.Uncertainty.PaperScoring.Deviations(Instances, Perturbations, DropProbability, MaxNewTokens);
 
     /// <summary>
     /// The scorer's version leads the key, so scores computed another way are never reused: "pu:" pooled perplexity over

@@ -54,20 +54,12 @@ public sealed record ExperimentConfig
     [Id(14)]
     public double AmbiguousShare { get; init; } = 1.0 / 3;
 
-    /// <summary>Where this experiment is scaled down from the published setting, in words: written with the config into
-    /// every record and report (read-only: ignored when a config file is read).</summary>
-    public IReadOnlyList<string> ScaleDeviations
-    {
-        get
-        {
-            var deviations = new List<string>();
-            if (SelectionStrategies.TryParse(Strategy, out var strategy) && strategy.NeedsScores() && Scoring.MaxNewTokens < ScoringSpec.OriginalMaxNewTokens)
-            {
-                deviations.Add($"scoring.max_new_tokens {Scoring.MaxNewTokens}: reference outputs capped below the original's {ScoringSpec.OriginalMaxNewTokens} tokens");
-            }
-            return deviations;
-        }
-    }
+    /// <summary>Where this experiment differs from the published setting, with the paper's value beside ours: written
+    /// with the config into every record and report (read-only: ignored when a config file is read).</summary>
+    public IReadOnlyList<ActiveIT.Core.ScaleDeviation> ScaleDeviations => PaperSetting.Deviations(this);
+
+    [JsonIgnore]
+    public SelectionStrategy? ParsedStrategyOrNull => SelectionStrategies.TryParse(Strategy, out var s) ? s : null;
 
     [JsonIgnore]
     public SelectionStrategy ParsedStrategy =>

@@ -16,7 +16,7 @@ public sealed record ScoringSpec
     public int MaxNewTokens { get; init; } = OriginalMaxNewTokens;
 
     /// <summary>The original caps the greedy reference outputs at 128 tokens (methods.md §1); less is a scale deviation.</summary>
-    public const int OriginalMaxNewTokens = 128;
+    public const int OriginalMaxNewTokens = ActiveIT.Core.Uncertainty.PaperScoring.MaxNewTokens;
 
     public IEnumerable<string> Validate()
     {

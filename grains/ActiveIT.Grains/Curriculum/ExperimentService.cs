@@ -110,7 +110,7 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
         {
             errors.Add($"evaluation.tasks: {held} held-out tasks asked, pool '{evalPoolName}' has {evalPool.Count}");
         }
-        var candidates = pool.Count - (evalPoolName == config.Pool ? held : 0);
+        var candidates = Math.Max(0, pool.Count - (evalPoolName == config.Pool ? held : 0));
         foreach (var id in config.InitialTaskIds.Where(id => !pool.Contains(id) || config.Evaluation.TaskIds.Contains(id)))
         {
             errors.Add($"initial_task_ids: '{id}' is not a candidate task of pool '{config.Pool}' (missing, without instances, or held out)");

@@ -132,6 +132,8 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         await Expect(page.Locator("[data-test=status]")).ToHaveTextAsync("completed", new LocatorAssertionsToHaveTextOptions { Timeout = 360_000 });
         await Expect(points).ToHaveCountAsync(6);  // rounds 0, 1, 2 of two seeds
         await Expect(page.Locator("[data-test=rounds]")).ToContainTextAsync("prompt-uncertainty");
+        // The run page lists how this run differs from the paper, the paper's value beside ours.
+        await Expect(page.Locator("[data-test=deviations] tr", new() { HasText = "training.learning_rate" })).ToContainTextAsync("5e-5");
         await web.ScreenshotAsync(page, "experiment");
         await Expect(readerRow.Locator("[data-test=status]")).ToHaveTextAsync("completed");
         await web.ScreenshotAsync(reader, "experiments");
