@@ -212,6 +212,19 @@ public sealed class CompletionsApiTests : IAsyncLifetime
         Assert.Equal("invalid_request_error", bad.GetProperty("error").GetProperty("type").GetString());
         var outOfRange = await PostAsync(new { model = "tiny", prompt = new[] { 257, 999 }, max_tokens = 0, echo = true }, HttpStatusCode.BadRequest);
         Assert.Contains("outside the vocabulary", outOfRange.GetProperty("error").GetProperty("message").GetString());
+
+        // JSON that is not an object, as a body or as a message (found by HttpFuzzTests, seed 639320986647093957): 400, not 500.
+        foreach (var (path, body, message) in new[]
+                 {
+                     ("v1/chat/completions", "44", "request body: a JSON object is expected, not number"),
+                     ("v1/completions", "[1]", "request body: a JSON object is expected, not array"),
+                     ("v1/chat/completions", """{"model": "tiny", "messages": [44]}""", "messages[0]: a message object with role and content is expected"),
+                 })
+        {
+            using var response = await _silo.Client.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal(message, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString());
+        }
     }
 
     public async Task DisposeAsync()

@@ -69,7 +69,8 @@ public sealed class SiloApiTests : IAsyncLifetime
             using var response = await (client ?? _silo.Client).PostAsJsonAsync("v1/pools/r/import-path", new { path });
             return (response.StatusCode, await response.Content.ReadAsStringAsync());
         }
-        Assert.Equal(HttpStatusCode.OK, (await Import(Path.Combine(inside, "seed.jsonl"))).Status);
+        var imported = await Import(Path.Combine(inside, "seed.jsonl"));
+        Assert.True(imported.Status == HttpStatusCode.OK, $"{imported.Status} {imported.Body}");
         foreach (var path in new[]
                  {
                      "/etc/passwd", Path.Combine(_dir, "secret.jsonl"), Path.Combine(Roots, "leak.jsonl"), Path.Combine(Roots, "up", "secret.jsonl"),

@@ -52,6 +52,10 @@ public static class CompletionsApi
         {
             return Error(400, e.Message, "invalid_request_error", null);
         }
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return Error(400, $"request body: a JSON object is expected, not {body.ValueKind.ToString().ToLowerInvariant()}", "invalid_request_error", null);
+        }
         var modelId = body.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
         var model = models.Get(modelId);
         if (model is null)
@@ -128,8 +132,14 @@ public static class CompletionsApi
             throw new ArgumentException("messages must be a non-empty list");
         }
         var prompt = new System.Text.StringBuilder();
+        var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
+            if (message.ValueKind != JsonValueKind.Object)
+            {
+                throw new ArgumentException($"messages[{index}]: a message object with role and content is expected");
+            }
+            index++;
             var role = message.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : throw new ArgumentException("every message needs a role");
             var content = message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : throw new ArgumentException("every message needs text content");
             prompt.Append(role).Append(": ").Append(content).Append('\n');
