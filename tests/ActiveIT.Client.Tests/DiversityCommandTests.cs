@@ -123,6 +123,46 @@ public sealed class DiversityCommandTests : IDisposable
         Assert.Equal(2, run.RootElement.GetProperty("convergence").GetArrayLength());  // one check per α
     }
 
+    [Fact]
+    public void Diversity_UnseenAccuracyByLengthClass_IsInCsvRunJsonJsonLinesAndTable()
+    {
+        var (code, stdout, stderr) = CliRunner.Run($"diversity {Small} --unseen strings");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("unseen-rule accuracy by length class", stdout);
+        Assert.Contains("95% interval", stdout);
+
+        var lines = File.ReadAllLines(Path.Combine(_dir, "results.csv"));
+        var header = lines[0].Split(',');
+        // Appended after the original 21 columns, so index-based readers of the CSV keep working.
+        Assert.Equal("train_tok_s", header[20]);
+        string[] classes = ["deletion", "shrinking", "same", "growing", "x1", "x2", "x3"];
+        Assert.Equal(classes.SelectMany(c => new[] { $"unseen_{c}_acc", $"unseen_{c}_n" }), header[21..]);
+        foreach (var row in lines.Skip(1).Select(l => l.Split(',')))
+        {
+            int N(string c) => int.Parse(row[Array.IndexOf(header, $"unseen_{c}_n")], CultureInfo.InvariantCulture);
+            double Correct(string c) => N(c) == 0 ? 0 : N(c) * double.Parse(row[Array.IndexOf(header, $"unseen_{c}_acc")], CultureInfo.InvariantCulture);
+            var total = int.Parse(row[14], CultureInfo.InvariantCulture);
+            var accuracy = double.Parse(row[8], CultureInfo.InvariantCulture);
+            // Both partitions cover every unseen example once, and their correct answers add up to the overall accuracy.
+            Assert.Equal(total, classes[..4].Sum(N));
+            Assert.Equal(total, classes[4..].Sum(N));
+            Assert.Equal(accuracy * total, classes[..4].Sum(Correct), 6);
+            Assert.Equal(accuracy * total, classes[4..].Sum(Correct), 6);
+        }
+
+        using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "run.json")));
+        var byLength = run.RootElement.GetProperty("by_length").EnumerateArray().ToArray();
+        Assert.Equal(2 * classes.Length, byLength.Length);  // two counts × seven classes
+        Assert.All(byLength, c => Assert.Equal(2, c.GetProperty("seeds").GetInt32()));
+        Assert.All(run.RootElement.GetProperty("summary").EnumerateArray(),
+            s => Assert.InRange(s.GetProperty("unseen_mean").GetDouble(), s.GetProperty("unseen_low").GetDouble(), s.GetProperty("unseen_high").GetDouble()));
+        Assert.True(run.RootElement.GetProperty("results")[0].GetProperty("unseen_by_length").TryGetProperty("by_pattern_length", out _));
+
+        var (_, json, _) = CliRunner.Run($"diversity {Small} --unseen strings --json");
+        Assert.All(json.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            l => Assert.Equal(3, JsonDocument.Parse(l).RootElement.GetProperty("unseen_by_length").GetProperty("by_pattern_length").GetArrayLength()));
+    }
+
     [Theory]
     [InlineData("--shape repeated --max-pattern 4", "--max-pattern (4) must be at least 6 for Repeated patterns")]
     [InlineData("--alpha 0.5,0.2", "--alpha takes several values only with --frequency")]

@@ -38,4 +38,12 @@ public sealed class RewriteRuleTests
             Assert.Equal(expected, output);
         }
     }
+
+    [Theory]
+    [InlineData("ab", "", RewriteOperation.Deletion)]
+    [InlineData("abc", "d", RewriteOperation.Shrinking)]
+    [InlineData("ab", "ba", RewriteOperation.SameLength)]
+    [InlineData("a", "bcd", RewriteOperation.Growing)]
+    public void Operation_ByReplacementLength_NamesWhatTheRuleDoesToItsMatch(string pattern, string replacement, RewriteOperation expected) =>
+        Assert.Equal(expected, new RewriteRule(pattern, replacement).Operation);
 }

@@ -12,8 +12,8 @@ namespace ActiveIT.Client.Diversity;
 /// <summary>
 /// What `activeit diversity` shows and writes of a run, wherever it ran: a row per model as it finishes (--json: one
 /// object per model), results.csv rewritten after every model (so an interrupted run keeps what finished), a progress
-/// line on stderr, and from the run's result the summary, the steps of the unseen-rule curve, the convergence check,
-/// run.json and accuracy.svg.
+/// line on stderr, and from the run's result the summary, the steps of the unseen-rule curve, the unseen-rule accuracy
+/// by length class, the convergence check, run.json and accuracy.svg.
 /// </summary>
 internal sealed class DiversityReport(string outDir, bool json, TextWriter stdout)
 {
@@ -77,7 +77,7 @@ internal sealed class DiversityReport(string outDir, bool json, TextWriter stdou
         var record = new
         {
             Command = "activeit diversity", Run = run?.Name, Silo = run?.Silo, Finished = true, Cancelled = false, result.Config, result.Environment, result.TotalSeconds,
-            result.Results, result.Summary, result.Convergence, result.Steps,
+            result.Results, result.Summary, result.Convergence, result.Steps, result.ByLength,
         };
         File.WriteAllText(Path.Combine(outDir, "run.json"), JsonSerializer.Serialize(record, Json.Indented));
         if (!json)
@@ -91,26 +91,28 @@ internal sealed class DiversityReport(string outDir, bool json, TextWriter stdou
 
     private void WriteSummary(DiversityResult result)
     {
-        var s = new TextTable("α", "instr", "eff", "ex/instr", "seeds", "unseen mean", "± std", "seen mean", "± std", "x seen", "x|y seen");
+        var s = new TextTable("α", "instr", "eff", "ex/instr", "seeds", "unseen mean", "± std", "95% interval", "seen mean", "± std", "x seen", "x|y seen");
         foreach (var row in result.Summary)
         {
             s.Add(Fmt(row.Alpha), row.Instructions, Fmt(row.EffectiveInstructionsMean), Fmt(row.ExamplesPerInstruction), row.Seeds, Fmt(row.UnseenMean),
-                Fmt(row.UnseenStd), Fmt(row.SeenMean), Fmt(row.SeenStd), Fmt(row.OverlapPatternMean), Fmt(row.OverlapEitherMean));
+                Fmt(row.UnseenStd), Interval(row.UnseenLow, row.UnseenHigh), Fmt(row.SeenMean), Fmt(row.SeenStd), Fmt(row.OverlapPatternMean), Fmt(row.OverlapEitherMean));
         }
         s.FitToRows();
         stdout.WriteLine();
         stdout.WriteLine(s);
         stdout.WriteLine("(x seen / x|y seen: share of unseen test rules whose pattern / pattern or replacement a training rule also uses)");
 
-        var t = new TextTable("α", "step", "seeds up", "unseen change", "± std", "t", "p");
+        var t = new TextTable("α", "step", "seeds up", "unseen change", "± std", "95% interval", "t", "p");
         foreach (var step in result.Steps)
         {
-            t.Add(Fmt(step.Alpha), $"{step.From} → {step.To}", $"{step.SeedsUp}/{step.Pairs}", Signed(step.MeanChange), Fmt(step.StdChange), Fmt(step.T), Fmt(step.P));
+            t.Add(Fmt(step.Alpha), $"{step.From} → {step.To}", $"{step.SeedsUp}/{step.Pairs}", Signed(step.MeanChange), Fmt(step.StdChange),
+                Interval(step.Low, step.High), Fmt(step.T), Fmt(step.P));
         }
         t.FitToRows();
         stdout.WriteLine();
         stdout.WriteLine("steps of the unseen-rule curve, paired by seed (two-sided paired t-test):");
         stdout.WriteLine(t);
+        WriteByLength(result);
         stdout.WriteLine();
         foreach (var c in result.Convergence)
         {
@@ -120,6 +122,31 @@ internal sealed class DiversityReport(string outDir, bool json, TextWriter stdou
                   "the top of the curve is under-trained: do not read a step from it");
         }
     }
+
+    /// <summary>Unseen-rule accuracy per length class: one row per (α, count), one column per class, mean over seeds [95% interval].</summary>
+    private void WriteByLength(DiversityResult result)
+    {
+        if (result.ByLength is not { Count: > 0 } byLength)
+        {
+            return;
+        }
+        var classes = byLength.Select(c => c.Class).Distinct().ToArray();
+        var table = new TextTable(["α", "instr", .. classes.Select(c => c.StartsWith('x') ? $"|x|={c[1..]}" : c)]);
+        foreach (var row in byLength.GroupBy(c => (c.Alpha, c.Instructions)))
+        {
+            var cells = classes.Select(name => row.FirstOrDefault(c => c.Class == name) is { } c
+                ? $"{Fmt(c.Mean)} {Interval(c.Low, c.High)}".TrimEnd() : "-");
+            table.Add([Fmt(row.Key.Alpha), row.Key.Instructions, .. cells]);
+        }
+        table.FitToRows();
+        stdout.WriteLine();
+        stdout.WriteLine("unseen-rule accuracy by length class (deletion |y|=0, shrinking 0<|y|<|x|, same |y|=|x|, growing |y|>|x|; pattern length |x|), " +
+            "mean over seeds [95% interval]:");
+        stdout.WriteLine(table);
+    }
+
+    private static string Interval(double low, double high) =>
+        double.IsNaN(low) ? "" : $"[{low.ToString("F3", CultureInfo.InvariantCulture)}, {high.ToString("F3", CultureInfo.InvariantCulture)}]";
 
     private static string Signed(double v) => double.IsNaN(v) ? "-" : (v >= 0 ? "+" : "") + v.ToString("F3", CultureInfo.InvariantCulture);
 
@@ -150,10 +177,20 @@ internal sealed class DiversityReport(string outDir, bool json, TextWriter stdou
             "examples_per_instruction", "seed", "unseen_acc", "unseen_hasop_acc", "unseen_noop_acc", "seen_acc", "seen_hasop_acc", "seen_noop_acc",
             "unseen_n", "seen_n", "final_loss", "steps", "train_s", "eval_s", "train_tok_s",
         ];
-        var csv = CsvText.Write(header, results.Select(r => new object?[]
+        // Length classes go after the original columns, so readers that index columns keep working; the pattern-length
+        // columns run to the longest pattern any row has (results stored before classes existed leave them empty).
+        var classes = results.Select(r => r.UnseenByLength).OfType<UnseenByLength>().MaxBy(b => b.ByPatternLength.Count)?.Classes().Select(c => c.Name).ToArray() ?? [];
+        header = [.. header, .. classes.SelectMany(c => new[] { $"unseen_{c}_acc", $"unseen_{c}_n" })];
+        var csv = CsvText.Write(header, results.Select(r =>
         {
-            r.Instructions, r.Alpha, r.EffectiveInstructions, r.PerplexityInstructions, r.Overlap.Pattern, r.Overlap.Either, r.ExamplesPerInstruction, r.Seed, r.Unseen.Value, r.UnseenHasOp.Value, r.UnseenNoOp.Value, r.Seen.Value, r.SeenHasOp.Value,
-            r.SeenNoOp.Value, r.Unseen.Total, r.Seen.Total, r.FinalLoss, r.Steps, r.TrainSeconds, r.EvalSeconds, r.TrainTokensPerSecond,
+            var byClass = r.UnseenByLength?.Classes().ToDictionary(c => c.Name, c => c.Accuracy) ?? [];
+            object?[] row =
+            [
+                r.Instructions, r.Alpha, r.EffectiveInstructions, r.PerplexityInstructions, r.Overlap.Pattern, r.Overlap.Either, r.ExamplesPerInstruction, r.Seed, r.Unseen.Value,
+                r.UnseenHasOp.Value, r.UnseenNoOp.Value, r.Seen.Value, r.SeenHasOp.Value, r.SeenNoOp.Value, r.Unseen.Total, r.Seen.Total, r.FinalLoss, r.Steps,
+                r.TrainSeconds, r.EvalSeconds, r.TrainTokensPerSecond,
+            ];
+            return (object?[])[.. row, .. classes.SelectMany(c => byClass.TryGetValue(c, out var a) ? new object?[] { a.Value, a.Total } : [null, null])];
         }));
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, csv);

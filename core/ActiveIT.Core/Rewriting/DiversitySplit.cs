@@ -22,11 +22,12 @@ public sealed record DiversitySplit(
         }
     }
 
+    /// <summary>The empty string is left out: as a replacement it is the deletion operation, which every split trains.</summary>
     public UnseenOverlap Overlap
     {
         get
         {
-            var strings = TrainRules.SelectMany(r => new[] { r.Pattern, r.Replacement }).ToHashSet(StringComparer.Ordinal);
+            var strings = TrainRules.SelectMany(r => new[] { r.Pattern, r.Replacement }).Where(s => s.Length > 0).ToHashSet(StringComparer.Ordinal);
             double Share(Func<RewriteRule, bool> f) => TestRules.Count(f) / (double)TestRules.Count;
             return new UnseenOverlap(Share(r => strings.Contains(r.Pattern)), Share(r => strings.Contains(r.Replacement)),
                 Share(r => strings.Contains(r.Pattern) || strings.Contains(r.Replacement)));
@@ -35,8 +36,11 @@ public sealed record DiversitySplit(
 
     /// <summary>
     /// Draws the split for one (instruction count, seed). Test rules and unseen-rule test examples depend only on the
-    /// seed, so every instruction count at that seed is measured on the same unseen examples. Constrained shapes train
-    /// on block lengths k ≥ 3 and test on k &lt; 3. Seen-rule tests use only rules that got training examples.
+    /// seed, so every instruction count at that seed is measured on the same unseen examples. Training rules come from
+    /// one stream per seed, so the rules of a smaller count are the first rules of a larger one: a step between counts
+    /// adds rules rather than redrawing them. Under <see cref="UnseenSplit.Strings"/> test rules take their strings from
+    /// a per-seed <see cref="StringReserve"/> and training rules from the rest, at the same lengths. Constrained shapes
+    /// train on block lengths k ≥ 3 and test on k &lt; 3. Seen-rule tests use only rules that got training examples.
     /// </summary>
     public static DiversitySplit Build(RewriteGenerator generator, int instructions, int exampleBudget, int testRules, int testExamples,
         InstructionFrequency frequency, double alpha, ulong seed, UnseenSplit unseenSplit = UnseenSplit.Rules)
@@ -45,13 +49,25 @@ public sealed record DiversitySplit(
         ArgumentOutOfRangeException.ThrowIfLessThan(exampleBudget, instructions);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(testRules);
         var shaped = generator.Options.Shape != PatternShape.Random;
-        var unseen = generator.Rules(testRules, SeededRandom.For(seed, "test-rules"), blocks: shaped ? BlockLengths.Test : null);
-        var testSet = unseen.ToHashSet();
-        var testStrings = unseen.SelectMany(r => new[] { r.Pattern, r.Replacement }).ToHashSet(StringComparer.Ordinal);
-        Func<RewriteRule, bool> allowed = unseenSplit == UnseenSplit.Strings
-            ? r => !testStrings.Contains(r.Pattern) && !testStrings.Contains(r.Replacement)
-            : r => !testSet.Contains(r);
-        var train = generator.Rules(instructions, SeededRandom.For(seed, $"train-rules/{instructions}"), allowed, shaped ? BlockLengths.Train : null);
+        IReadOnlyList<RewriteRule> unseen, train;
+        if (unseenSplit == UnseenSplit.Strings)
+        {
+            var options = generator.Options;
+            var reserve = new StringReserve(options.Alphabet, Math.Max(options.MaxPatternLength, options.MaxReplacementLength), seed);
+            unseen = generator.Rules(testRules, SeededRandom.For(seed, "test-rules"), blocks: shaped ? BlockLengths.Test : null, strings: reserve.Held);
+            // Shaped patterns are built by their shape, not drawn from the reserve: the filter keeps a test pattern out of
+            // training and a training pattern out of the reserve. Random patterns satisfy it by construction.
+            var testStrings = unseen.SelectMany(r => new[] { r.Pattern, r.Replacement }).Where(s => s.Length > 0).ToHashSet(StringComparer.Ordinal);
+            train = generator.Rules(instructions, SeededRandom.For(seed, "train-rules"),
+                r => !reserve.Contains(r.Pattern) && !testStrings.Contains(r.Pattern) && !testStrings.Contains(r.Replacement),
+                shaped ? BlockLengths.Train : null, reserve.Free);
+        }
+        else
+        {
+            unseen = generator.Rules(testRules, SeededRandom.For(seed, "test-rules"), blocks: shaped ? BlockLengths.Test : null);
+            var testSet = unseen.ToHashSet();
+            train = generator.Rules(instructions, SeededRandom.For(seed, "train-rules"), r => !testSet.Contains(r), shaped ? BlockLengths.Train : null);
+        }
 
         var random = SeededRandom.For(seed, $"examples/{instructions}");
         var counts = InstructionSampler.Counts(instructions, exampleBudget, frequency, alpha, random);

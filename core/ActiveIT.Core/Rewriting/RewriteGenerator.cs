@@ -18,18 +18,23 @@ public sealed class RewriteGenerator
 
     /// <summary>
     /// <paramref name="count"/> distinct rules (pattern ≠ replacement) that <paramref name="allowed"/> accepts (all, when
-    /// null); constrained patterns use block lengths from <paramref name="blocks"/> (any, when null). Throws when the rule
-    /// space is too small to hold them.
+    /// null); constrained patterns use block lengths from <paramref name="blocks"/> (any, when null). Lengths are drawn
+    /// as methods.md §3 says; <paramref name="strings"/> then draws a string of that length (uniform letters, when null),
+    /// so a <see cref="StringReserve"/> can choose which strings a side uses without changing its lengths. Rules are
+    /// accepted in order, so with the same stream and a filter that does not depend on the count, the first n of a
+    /// larger draw are the draw of n. Throws when the rule space is too small to hold them.
     /// </summary>
-    public IReadOnlyList<RewriteRule> Rules(int count, SeededRandom random, Func<RewriteRule, bool>? allowed = null, BlockLengths? blocks = null)
+    public IReadOnlyList<RewriteRule> Rules(int count, SeededRandom random, Func<RewriteRule, bool>? allowed = null, BlockLengths? blocks = null,
+        Func<int, SeededRandom, string>? strings = null)
     {
+        strings ??= RandomString;
         var seen = new HashSet<RewriteRule>();
         var rules = new List<RewriteRule>(count);
         var misses = 0;
         while (rules.Count < count)
         {
-            var rule = new RewriteRule(Pattern(random, blocks ?? BlockLengths.Any),
-                RandomString(random.NextInt(_options.MinReplacementLength, _options.MaxReplacementLength), random));
+            var rule = new RewriteRule(Pattern(random, blocks ?? BlockLengths.Any, strings),
+                strings(random.NextInt(_options.MinReplacementLength, _options.MaxReplacementLength), random));
             if (rule.Pattern != rule.Replacement && (allowed is null || allowed(rule)) && seen.Add(rule))
             {
                 rules.Add(rule);
@@ -85,11 +90,11 @@ public sealed class RewriteGenerator
     private static bool EndsWithPattern(char[] chars, int length, string pattern) =>
         length >= pattern.Length && chars.AsSpan(length - pattern.Length, pattern.Length).SequenceEqual(pattern);
 
-    private string Pattern(SeededRandom random, BlockLengths blocks)
+    private string Pattern(SeededRandom random, BlockLengths blocks, Func<int, SeededRandom, string> strings)
     {
         if (_options.Shape == PatternShape.Random)
         {
-            return RandomString(random.NextInt(_options.MinPatternLength, _options.MaxPatternLength), random);
+            return strings(random.NextInt(_options.MinPatternLength, _options.MaxPatternLength), random);
         }
         // A shape needs two blocks to show itself, so k ≤ MaxPatternLength / 2; lengths are whole blocks where the range allows.
         var maxK = Math.Min(blocks.Max, _options.MaxPatternLength / 2);

@@ -10,6 +10,11 @@ public sealed record RewriteRule(string Pattern, string Replacement)
         return at < 0 ? input : string.Concat(input.AsSpan(0, at), Replacement, input.AsSpan(at + Pattern.Length));
     }
 
+    public RewriteOperation Operation => Replacement.Length == 0 ? RewriteOperation.Deletion
+        : Replacement.Length < Pattern.Length ? RewriteOperation.Shrinking
+        : Replacement.Length == Pattern.Length ? RewriteOperation.SameLength
+        : RewriteOperation.Growing;
+
     public bool Matches(string input) => input.Contains(Pattern, StringComparison.Ordinal);
 
     /// <summary>The rule as instruction text, e.g. <c>aa>bac</c>.</summary>

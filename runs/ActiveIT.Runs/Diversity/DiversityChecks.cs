@@ -9,8 +9,10 @@ namespace ActiveIT.Runs.Diversity;
 /// </summary>
 public sealed record DiversityConvergence(double Alpha, int LargestCount, double SeenMean, bool Converged);
 
-/// <summary>One step of the unseen-rule curve, from one instruction count to the next, tested across seeds (paired by seed).</summary>
-public sealed record DiversityStep(double Alpha, int From, int To, int Pairs, int SeedsUp, double MeanChange, double StdChange, double T, double P);
+/// <summary>One step of the unseen-rule curve, from one instruction count to the next, tested across seeds (paired by
+/// seed); Low..High is the 95 % interval of the mean change.</summary>
+public sealed record DiversityStep(double Alpha, int From, int To, int Pairs, int SeedsUp, double MeanChange, double StdChange, double T, double P,
+    double Low = double.NaN, double High = double.NaN);
 
 public static class DiversityChecks
 {
@@ -32,8 +34,9 @@ public static class DiversityChecks
                 var after = byAlpha.Where(r => r.Instructions == counts[i]).ToDictionary(r => r.Seed, r => r.Unseen.Value);
                 var seeds = before.Keys.Intersect(after.Keys).Order().ToArray();
                 var test = PairedTTest.Of([.. seeds.Select(s => before[s])], [.. seeds.Select(s => after[s])]);
+                var (low, high) = test.Interval();
                 steps.Add(new DiversityStep(byAlpha.Key, counts[i - 1], counts[i], seeds.Length, seeds.Count(s => after[s] > before[s]),
-                    test.MeanDifference, test.StdDifference, test.T, test.P));
+                    test.MeanDifference, test.StdDifference, test.T, test.P, low, high));
             }
         }
         return steps;

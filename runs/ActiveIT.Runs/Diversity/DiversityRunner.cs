@@ -26,7 +26,7 @@ public sealed class DiversityRunner(DiversitySetup setup)
             split.EffectiveInstructions, split.PerplexityInstructions, split.Overlap,
             Count(unseen, _ => true), Count(unseen, e => e.HasOp), Count(unseen, e => !e.HasOp),
             Count(seen, _ => true), Count(seen, e => e.HasOp), Count(seen, e => !e.HasOp),
-            run.FinalLoss, run.Steps, run.Seconds, evalStart.Elapsed.TotalSeconds, run.TokensPerSecond);
+            run.FinalLoss, run.Steps, run.Seconds, evalStart.Elapsed.TotalSeconds, run.TokensPerSecond, ByLength(unseen, setup.Generator.MaxPatternLength));
     }
 
     public static TokenPair ToPair(RewriteExample e) =>
@@ -38,6 +38,13 @@ public sealed class DiversityRunner(DiversitySetup setup)
         var options = new GenerationOptions(DiversityConfig.MaxOutputTokens(setup.Generator), [ByteTokenizer.Eos]);
         var outputs = TrainingLoop.GenerateAll(model, examples.Select(e => ToPair(e).Prompt).ToArray(), options, EvalBatch);
         return examples.Zip(outputs, (e, o) => (e, o.Length > 0 && o[^1] == ByteTokenizer.Eos && ByteTokenizer.Decode(o) == e.Output)).ToArray();
+    }
+
+    private static UnseenByLength ByLength((RewriteExample Example, bool Correct)[] results, int maxPatternLength)
+    {
+        Accuracy Of(RewriteOperation operation) => Count(results, e => e.Rule.Operation == operation);
+        return new UnseenByLength(Of(RewriteOperation.Deletion), Of(RewriteOperation.Shrinking), Of(RewriteOperation.SameLength), Of(RewriteOperation.Growing),
+            [.. Enumerable.Range(1, maxPatternLength).Select(length => Count(results, e => e.Rule.Pattern.Length == length))]);
     }
 
     private static Accuracy Count((RewriteExample Example, bool Correct)[] results, Func<RewriteExample, bool> filter)
