@@ -25,8 +25,7 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
     public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
         CancellationToken cancellationToken = default)
     {
-        var room = Math.Max(1, model.Config.MaxSeqLen - maxNewTokens);
-        var encoded = prompts.Select(p => Fit(Prompt(model.Tokenizer, p), room)).ToArray();
+        var encoded = prompts.Select(p => GenerationPrompt(model.Tokenizer, p, model.Config.MaxSeqLen, maxNewTokens)).ToArray();
         var outputs = new List<string>(prompts.Count);
         foreach (var batch in Batches(encoded.Select(e => e.Length + maxNewTokens).ToArray()))
         {
@@ -40,7 +39,7 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
 
     public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
     {
-        var encoded = pairs.Select(p => Encode(model.Tokenizer, p.Prompt, p.Target, model.Config.MaxSeqLen)).ToArray();
+        var encoded = pairs.Select(p => ScoredPair(model.Tokenizer, p.Prompt, p.Target, model.Config.MaxSeqLen)).ToArray();
         var scores = new List<SequenceScore>(pairs.Count);
         foreach (var batch in Batches(encoded.Select(e => e.Length).ToArray()))
         {
@@ -65,6 +64,13 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
         }
         return new TokenPair(Fit(Prompt(tokenizer, prompt), context - targetTokens.Length), targetTokens);
     }
+
+    /// <summary>The prompt tokens <see cref="GenerateAsync"/> feeds the model: room is left for <paramref name="maxNewTokens"/>.</summary>
+    public static int[] GenerationPrompt(ITextTokenizer tokenizer, string prompt, int context, int maxNewTokens) =>
+        Fit(Prompt(tokenizer, prompt), Math.Max(1, context - maxNewTokens));
+
+    /// <summary>The tokens <see cref="ScoreAsync"/> scores a pair with.</summary>
+    public static TokenPair ScoredPair(ITextTokenizer tokenizer, string prompt, string target, int context) => Encode(tokenizer, prompt, target, context);
 
     /// <summary>The byte tokenizer's pair, for ActiveIT's own models.</summary>
     public static TokenPair Encode(string prompt, string target, int context) => Encode(ByteTextTokenizer.Instance, prompt, target, context);

@@ -2,6 +2,7 @@ using ActiveIT.Core;
 using ActiveIT.Core.Tasks;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
+using ActiveIT.Grains.Curriculum;
 
 namespace ActiveIT.Runs.Curriculum;
 
@@ -19,13 +20,18 @@ public static class CurriculumData
         Sample(task, SeededRandom.For(seed, $"eval/{task.Id}"), count);
 
     /// <summary>(prompt, first reference) pairs, tokenized for the engine; the prompt leaves room for the target.</summary>
-    public static IEnumerable<TokenPair> TrainingPairs(InstructionTask task, ulong seed, int count, int context) =>
-        TrainingInstances(task, seed, count).Where(i => i.Outputs.Count > 0).Select(i =>
+    public static IEnumerable<TokenPair> TrainingPairs(InstructionTask task, ulong seed, ExperimentConfig config) =>
+        TrainingInstances(task, seed, config.InstancesPerTask).Where(i => i.Outputs.Count > 0).Select(i =>
         {
+            var context = config.Model.Context;
             var target = i.Outputs[0];
             var room = context - (System.Text.Encoding.UTF8.GetByteCount(target) + 1);
             return LocalEngineBackend.Encode(Prompt(task, i.Input, room), target, context);
         });
+
+    /// <summary>The prompt an evaluation generates its answer from.</summary>
+    public static string EvaluationPrompt(InstructionTask task, string input, ExperimentConfig config) =>
+        Prompt(task, input, config.Model.Context - config.Evaluation.MaxNewTokens);
 
     /// <summary>The prompt for an instance, with as many of the first two positive examples as fit in <paramref name="room"/> tokens.</summary>
     public static string Prompt(InstructionTask task, string input, int room) =>
