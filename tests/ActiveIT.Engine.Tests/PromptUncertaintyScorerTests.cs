@@ -86,7 +86,7 @@ public sealed class PromptUncertaintyScorerTests
             Assert.Equal(prompt, scored.Prompt);
             Assert.Equal(output, scored.Target);
             Assert.Equal(LocalEngineBackend.GenerationPrompt(model.Tokenizer, prompt, 192, 128),
-                LocalEngineBackend.ScoredPair(model.Tokenizer, scored.Prompt, scored.Target, 192).Prompt);
+                LocalEngineBackend.EncodeAfterPrompt(model.Tokenizer, scored.Prompt, scored.Target, 192).Prompt);
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class CurriculumDataTests
         {
             Assert.Equal(ByteTokenizer.Bos, pairs[i].Prompt[0]);
             var trained = ByteTokenizer.Decode(pairs[i].Prompt);
-            Assert.Equal(CurriculumData.EvaluationPrompt(task, instances[i].Input, config), trained);
+            Assert.Equal(CurriculumData.Prompt(task, instances[i].Input, config), trained);
             Assert.StartsWith("Definition: Answer ok to the word you see.", trained);
         }
     }

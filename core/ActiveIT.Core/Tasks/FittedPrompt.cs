@@ -1,0 +1,7 @@
+namespace ActiveIT.Core.Tasks;
+
+/// <summary>
+/// A NIV2 prompt fitted to a context by <see cref="Niv2PromptBuilder"/>: its text (what a model encodes), its length in
+/// the model's prompt tokens, how many positive examples it holds, and whether even the bare prompt had to be cut.
+/// </summary>
+public sealed record FittedPrompt(string Text, int Tokens, int Examples, bool Cut);
