@@ -39,8 +39,7 @@ public static class Niv2PromptBuilder
     {
         if (context is not { } c)
         {
-            var all = Niv2Prompt.Render(definition, examples, instanceInput);
-            return new FittedPrompt(all, await promptTokensAsync(all, cancellationToken), examples.Count, Cut: false);
+            return new FittedPrompt(Niv2Prompt.Render(definition, examples, instanceInput), null, examples.Count, Cut: false);
         }
         var room = Room(c, answerTokens);
         var bare = Niv2Prompt.Render(definition, [], instanceInput);
