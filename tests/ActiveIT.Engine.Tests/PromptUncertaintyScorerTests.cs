@@ -63,25 +63,75 @@ public sealed class PromptUncertaintyScorerTests
         Assert.All(roomy.Prompts, p => Assert.Contains("Positive Example 2", p));
     }
 
+    /// <summary>A task whose bare prompt (definition + instance, no examples) is longer than a 192-token context leaves
+    /// for a prompt once 128 tokens are kept for the answer.</summary>
+    private static InstructionTask LongTask() => Task() with
+    {
+        Definition = "Reverse the letters of the word you are given, keeping the case of every letter as it is and adding nothing else to the answer at all.",
+    };
+
+    [Fact]
+    public async Task Score_SmallContextWithLongPrompt_GeneratesAndScoresFromTheSamePromptTokens()
+    {
+        // Context 192, answers up to 128 tokens: before, generation kept the prompt's last 64 tokens (the definition cut
+        // away) while scoring kept all of it.
+        using var model = GptModel.Create(Config with { MaxSeqLen = 192 }, seed: 3);
+        var recorder = new RecordingBackend(new LocalEngineBackend(model, "tiny", "v1"));
+        await new PromptUncertaintyScorer(recorder, new ScorerConfig(3, 2, MaxNewTokens: 128)).ScoreAsync(LongTask());
+        Assert.Equal(3, recorder.Generated.Count);
+        for (var i = 0; i < recorder.Generated.Count; i++)
+        {
+            var (prompt, output) = recorder.Generated[i];
+            var scored = recorder.Pairs[i * 3];  // prompt 0 of instance i: the unperturbed one its output was generated from
+            Assert.Equal(prompt, scored.Prompt);
+            Assert.Equal(output, scored.Target);
+            Assert.Equal(LocalEngineBackend.GenerationPrompt(model.Tokenizer, prompt, 192, 128),
+                LocalEngineBackend.EncodeAfterPrompt(model.Tokenizer, scored.Prompt, scored.Target, 192).Prompt);
+        }
+    }
+
+    [Fact]
+    public async Task Score_PromptLongerThanItsRoom_KeepsTheDefinitionAtTheHead()
+    {
+        using var model = GptModel.Create(Config with { MaxSeqLen = 192 }, seed: 3);
+        var recorder = new RecordingBackend(new LocalEngineBackend(model, "tiny", "v1"));
+        var task = LongTask();
+        await new PromptUncertaintyScorer(recorder, new ScorerConfig(2, 1, DropProbability: 0, MaxNewTokens: 128)).ScoreAsync(task);
+        foreach (var (prompt, _) in recorder.Generated)
+        {
+            var tokens = LocalEngineBackend.GenerationPrompt(model.Tokenizer, prompt, 192, 128);
+            var text = model.Tokenizer.Decode(tokens);
+            Assert.Equal(ByteTokenizer.Bos, tokens[0]);
+            Assert.StartsWith("Definition: Reverse the letters", text);
+            Assert.EndsWith("\nOutput: ", text);  // a decoder answers after the template's last line
+            Assert.True(tokens.Length + 128 < 192, $"{tokens.Length} prompt tokens leave no room for 128 answer tokens and EOS");
+        }
+    }
+
     private sealed class RecordingBackend(IModelBackend inner) : IModelBackend
     {
         public List<string> Prompts { get; } = [];
+        public List<(string Prompt, string Output)> Generated { get; } = [];
+        public List<(string Prompt, string Target)> Pairs { get; } = [];
         public string ModelId => inner.ModelId;
         public string ModelVersion => inner.ModelVersion;
         public int? ContextLength => inner.ContextLength;
 
         public Task<IReadOnlyList<string>> TokenizeAsync(string text, CancellationToken cancellationToken = default) => inner.TokenizeAsync(text, cancellationToken);
 
-        public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
+        public async Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
             CancellationToken cancellationToken = default)
         {
             Prompts.AddRange(prompts);
-            return inner.GenerateAsync(prompts, maxNewTokens, temperature, seed, cancellationToken);
+            var outputs = await inner.GenerateAsync(prompts, maxNewTokens, temperature, seed, cancellationToken);
+            Generated.AddRange(prompts.Zip(outputs));
+            return outputs;
         }
 
         public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
         {
             Prompts.AddRange(pairs.Select(p => p.Prompt));
+            Pairs.AddRange(pairs);
             return inner.ScoreAsync(pairs, cancellationToken);
         }
     }

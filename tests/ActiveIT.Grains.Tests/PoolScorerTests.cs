@@ -56,9 +56,9 @@ public sealed class PoolScorerTests : IDisposable
         await using var host = await PoolAsync();
         var backend = new LocalEngineBackend(_model, "tiny", "v1");
         var scorer = new PoolScorer(host.Grains, backend, Config);
-        Assert.StartsWith("pu-v3:", scorer.Key.ScorerConfig);
-        // What the previous scorer version stored for the same model and settings (through a server it left out EOS).
-        var old = scorer.Key with { ScorerConfig = "pu-v2:" + scorer.Key.ScorerConfig["pu-v3:".Length..] };
+        Assert.StartsWith("pu-v4:", scorer.Key.ScorerConfig);
+        // What the previous scorer version stored for the same model and settings (generation cut a long prompt's head).
+        var old = scorer.Key with { ScorerConfig = "pu-v3:" + scorer.Key.ScorerConfig["pu-v4:".Length..] };
         foreach (var member in await host.Grains.GetGrain<ITaskPoolGrain>("p").ListAllAsync())
         {
             await host.Grains.GetGrain<ITaskGrain>(member.ContentHash).PutScoreAsync(old, new TaskScore(new Dictionary<string, double>

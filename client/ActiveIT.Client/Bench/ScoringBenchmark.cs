@@ -79,7 +79,7 @@ internal static class ScoringBenchmark
         var pairs = recording.Pairs;
         var scoredTokens = pairs.Sum(p =>
         {
-            var encoded = LocalEngineBackend.Encode(model.Tokenizer, p.Prompt, p.Target, model.Config.MaxSeqLen);
+            var encoded = LocalEngineBackend.EncodeAfterPrompt(model.Tokenizer, p.Prompt, p.Target, model.Config.MaxSeqLen);
             return (long)encoded.Prompt.Length + encoded.Target.Length;
         });
 

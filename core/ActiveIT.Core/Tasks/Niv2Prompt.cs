@@ -4,7 +4,8 @@ namespace ActiveIT.Core.Tasks;
 
 /// <summary>
 /// The NIV2 / Tk-Instruct prompt (methods.md §1): definition, up to two positive examples, the instance input, then
-/// "Output: ". Texts are stripped; "[.]" adds a period unless the text already ends in ASCII punctuation.
+/// "Output: ". Texts are stripped; "[.]" adds a period unless the text already ends in ASCII punctuation. Fitting a
+/// prompt to a context is <see cref="Niv2PromptBuilder"/>'s.
 /// </summary>
 public static class Niv2Prompt
 {
@@ -25,25 +26,6 @@ public static class Niv2Prompt
             .Append("Input: ").Append(WithPeriod(instanceInput)).Append('\n')
             .Append("Output: ");
         return prompt.ToString();
-    }
-
-    /// <summary>
-    /// Tk-Instruct's rule: examples are added one at a time only while <paramref name="fits"/> accepts the prompt, so a
-    /// long task loses its examples before its instance is cut.
-    /// </summary>
-    public static string RenderFitting(string definition, IReadOnlyList<TaskExample> examples, string instanceInput, Func<string, bool> fits)
-    {
-        var prompt = Render(definition, [], instanceInput);
-        for (var count = 1; count <= examples.Count; count++)
-        {
-            var longer = Render(definition, [.. examples.Take(count)], instanceInput);
-            if (!fits(longer))
-            {
-                break;
-            }
-            prompt = longer;
-        }
-        return prompt;
     }
 
     /// <summary>Stripped text with a period appended unless it ends in ASCII punctuation (Python's string.punctuation).</summary>

@@ -4,8 +4,9 @@ namespace ActiveIT.Engine.Backends;
 
 /// <summary>
 /// The in-process engine as a backend, in the model's own tokens (<see cref="GptModel.Tokenizer"/>): BOS before the prompt
-/// where the tokenizer has one, EOS after targets; prompts longer than the
-/// context keep their last tokens (the instance and "Output:" sit at the end). A call larger than
+/// where the tokenizer has one, EOS after targets. Prompts built by <see cref="Core.Tasks.Niv2PromptBuilder"/> fit beside
+/// their answer and are never cut here, so generation and scoring see the same prompt tokens; a raw prompt with no room
+/// for its answer keeps its last tokens (a chat's question sits at the end). A call larger than
 /// <paramref name="maxTokensPerBatch"/> padded tokens is split into several engine batches.
 /// </summary>
 public sealed class LocalEngineBackend(GptModel model, string modelId, string modelVersion, int maxTokensPerBatch = LocalEngineBackend.DefaultMaxTokensPerBatch) : IModelBackend
@@ -25,8 +26,7 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
     public Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<string> prompts, int maxNewTokens, float temperature = 0, ulong seed = 0,
         CancellationToken cancellationToken = default)
     {
-        var room = Math.Max(1, model.Config.MaxSeqLen - maxNewTokens);
-        var encoded = prompts.Select(p => Fit(Prompt(model.Tokenizer, p), room)).ToArray();
+        var encoded = prompts.Select(p => GenerationPrompt(model.Tokenizer, p, model.Config.MaxSeqLen, maxNewTokens)).ToArray();
         var outputs = new List<string>(prompts.Count);
         foreach (var batch in Batches(encoded.Select(e => e.Length + maxNewTokens).ToArray()))
         {
@@ -40,7 +40,7 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
 
     public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
     {
-        var encoded = pairs.Select(p => Encode(model.Tokenizer, p.Prompt, p.Target, model.Config.MaxSeqLen)).ToArray();
+        var encoded = pairs.Select(p => EncodeAfterPrompt(model.Tokenizer, p.Prompt, p.Target, model.Config.MaxSeqLen)).ToArray();
         var scores = new List<SequenceScore>(pairs.Count);
         foreach (var batch in Batches(encoded.Select(e => e.Length).ToArray()))
         {
@@ -52,9 +52,9 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
     }
 
     /// <summary>
-    /// A (prompt, target) text pair as the engine trains and scores it: [BOS] + prompt tokens, target tokens + EOS,
-    /// prompt and target encoded apart; a pair longer than the context keeps the prompt's last tokens (and a target
-    /// longer than the context its first).
+    /// A raw (prompt, target) text pair as the engine trains on it (the transfer model, base pretraining): [BOS] + prompt
+    /// tokens, target tokens + EOS, prompt and target encoded apart; a pair longer than the context keeps the prompt's
+    /// last tokens (and a target longer than the context its first).
     /// </summary>
     public static TokenPair Encode(ITextTokenizer tokenizer, string prompt, string target, int context)
     {
@@ -64,6 +64,30 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
             targetTokens = targetTokens[..(context - 1)];
         }
         return new TokenPair(Fit(Prompt(tokenizer, prompt), context - targetTokens.Length), targetTokens);
+    }
+
+    /// <summary>
+    /// The prompt tokens <see cref="GenerateAsync"/> feeds the model: all of them when they leave room for
+    /// <paramref name="maxNewTokens"/>, as a built prompt always does; else the last ones.
+    /// </summary>
+    public static int[] GenerationPrompt(ITextTokenizer tokenizer, string prompt, int context, int maxNewTokens) =>
+        Fit(Prompt(tokenizer, prompt), Math.Max(1, context - maxNewTokens));
+
+    /// <summary>
+    /// A target after its prompt as <see cref="ScoreAsync"/> scores it and a curriculum trains on it: the prompt whole
+    /// while it leaves room for a target token, so a scored answer sees the prompt it was generated from; the target
+    /// then keeps its first tokens (the original truncates labels, never the source, to make room for them). A prompt
+    /// with no room at all falls back to <see cref="Encode(ITextTokenizer, string, string, int)"/>.
+    /// </summary>
+    public static TokenPair EncodeAfterPrompt(ITextTokenizer tokenizer, string prompt, string target, int context)
+    {
+        var promptTokens = Prompt(tokenizer, prompt);
+        if (promptTokens.Length >= context)
+        {
+            return Encode(tokenizer, prompt, target, context);
+        }
+        int[] targetTokens = [.. tokenizer.Encode(target), tokenizer.Eos];
+        return new TokenPair(promptTokens, targetTokens.Length <= context - promptTokens.Length ? targetTokens : targetTokens[..(context - promptTokens.Length)]);
     }
 
     /// <summary>The byte tokenizer's pair, for ActiveIT's own models.</summary>

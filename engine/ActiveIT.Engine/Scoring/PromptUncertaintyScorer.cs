@@ -78,26 +78,13 @@ public sealed class PromptUncertaintyScorer(IModelBackend backend, ScorerConfig 
             prompts.Add((WordDropout.Apply(task.Definition, config.DropProbability, random),
                 [.. examples.Select(e => e with { Input = WordDropout.Apply(e.Input, config.DropProbability, random) })]));
         }
-        // Tk-Instruct's rule: an example is included only while the prompt stays within the context (less room for
-        // the output); what still does not fit is cut by the backend.
+        // One builder for generation and scoring: y_i is scored after exactly the prompt tokens it was generated from.
         async Task<string> RenderOneAsync(int j, TaskInstance instance)
         {
             var (definition, shown) = prompts[j];
-            var prompt = Niv2Prompt.Render(definition, [], instance.Input);
-            if (backend.ContextLength is not { } context)
-            {
-                return Niv2Prompt.Render(definition, shown, instance.Input);
-            }
-            for (var count = 1; count <= shown.Length; count++)
-            {
-                var longer = Niv2Prompt.Render(definition, shown[..count], instance.Input);
-                if ((await backend.TokenizeAsync(longer, cancellationToken)).Count > context - config.MaxNewTokens)
-                {
-                    break;
-                }
-                prompt = longer;
-            }
-            return prompt;
+            var fitted = await Niv2PromptBuilder.BuildAsync(definition, shown, instance.Input, backend.ContextLength, config.AnswerTokens,
+                async (text, ct) => (await backend.TokenizeAsync(text, ct)).Count, cancellationToken);
+            return fitted.Text;
         }
 
         var rendered = new string[instances.Count, prompts.Count];

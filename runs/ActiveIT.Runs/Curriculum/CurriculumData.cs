@@ -2,13 +2,16 @@ using ActiveIT.Core;
 using ActiveIT.Core.Tasks;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
+using ActiveIT.Engine.Tokenizers;
+using ActiveIT.Grains.Curriculum;
 
 namespace ActiveIT.Runs.Curriculum;
 
 /// <summary>
 /// What a curriculum trains on and evaluates with, all in the NIV2 / Tk-Instruct prompt (definition + 2 positive
-/// examples, examples only while they fit). Instances are drawn per (seed, task), so every round and every
-/// strategy of a seed trains on the same instances of a task and is evaluated on the same held-out instances.
+/// examples, examples only while they fit) as <see cref="Niv2PromptBuilder"/> builds it for every use. Instances are
+/// drawn per (seed, task), so every round and every strategy of a seed trains on the same instances of a task and is
+/// evaluated on the same held-out instances.
 /// </summary>
 public static class CurriculumData
 {
@@ -18,18 +21,22 @@ public static class CurriculumData
     public static IReadOnlyList<TaskInstance> EvaluationInstances(InstructionTask task, ulong seed, int count) =>
         Sample(task, SeededRandom.For(seed, $"eval/{task.Id}"), count);
 
-    /// <summary>(prompt, first reference) pairs, tokenized for the engine; the prompt leaves room for the target.</summary>
-    public static IEnumerable<TokenPair> TrainingPairs(InstructionTask task, ulong seed, int count, int context) =>
-        TrainingInstances(task, seed, count).Where(i => i.Outputs.Count > 0).Select(i =>
-        {
-            var target = i.Outputs[0];
-            var room = context - (System.Text.Encoding.UTF8.GetByteCount(target) + 1);
-            return LocalEngineBackend.Encode(Prompt(task, i.Input, room), target, context);
-        });
+    /// <summary>
+    /// What every prompt of an experiment leaves for its answer: the longest generation it asks for (evaluation or
+    /// prompt-uncertainty references), so training, evaluation and scoring see the same prompt for an instance, and every
+    /// strategy of a config trains on the same prompts (docs/methods-differences.md).
+    /// </summary>
+    public static int AnswerTokens(ExperimentConfig config) => Math.Max(config.Evaluation.MaxNewTokens, config.Scoring.MaxNewTokens);
 
-    /// <summary>The prompt for an instance, with as many of the first two positive examples as fit in <paramref name="room"/> tokens.</summary>
-    public static string Prompt(InstructionTask task, string input, int room) =>
-        Niv2Prompt.RenderFitting(task.Definition, [.. task.PositiveExamples.Take(2)], input, p => LocalEngineBackend.PromptLength(p) <= room);
+    /// <summary>(prompt, first reference) pairs, tokenized for the engine: the prompt whole, the target cut at the context.</summary>
+    public static IEnumerable<TokenPair> TrainingPairs(InstructionTask task, ulong seed, ExperimentConfig config) =>
+        TrainingInstances(task, seed, config.InstancesPerTask).Where(i => i.Outputs.Count > 0)
+            .Select(i => LocalEngineBackend.EncodeAfterPrompt(ByteTextTokenizer.Instance, Prompt(task, i.Input, config), i.Outputs[0], config.Model.Context));
+
+    /// <summary>An instance's prompt, for training and evaluation alike: as many of the first two positive examples as fit.</summary>
+    public static string Prompt(InstructionTask task, string input, ExperimentConfig config) =>
+        Niv2PromptBuilder.Build(task.Definition, [.. task.PositiveExamples.Take(2)], input, config.Model.Context, AnswerTokens(config),
+            LocalEngineBackend.PromptLength).Text;
 
     private static IReadOnlyList<TaskInstance> Sample(InstructionTask task, SeededRandom random, int count)
     {

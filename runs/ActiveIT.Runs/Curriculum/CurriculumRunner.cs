@@ -220,7 +220,8 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 using var loaded = previous is null ? GptModel.Load(checkpoint, runner.Device) : null;
                 var backend = new LocalEngineBackend(previous ?? loaded!, ModelId(_config.Model), rounds[r - 1].Training!.ModelVersion);
                 var s = _config.Scoring;
-                var scorer = new PoolScorer(runner.Grains, backend, new ScorerConfig(s.Instances, s.Perturbations, s.DropProbability, s.Seed, s.MaxNewTokens));
+                var scorer = new PoolScorer(runner.Grains, backend, new ScorerConfig(s.Instances, s.Perturbations, s.DropProbability, s.Seed, s.MaxNewTokens,
+                    CurriculumData.AnswerTokens(_config)));
                 scoreKey = scorer.Key.ToString();
                 await ReportAsync("score", 0, remaining.Count, scoreKey, force: true);
                 var results = await scorer.ScoreAsync(_config.Pool, [.. remaining.Select(id => pool[id])],
@@ -243,11 +244,10 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
 
         private async Task<(GptModel Model, TrainingRecord Record)> TrainAsync(SeedRun run, Dictionary<int, RoundRecord> rounds, int r, string checkpoint)
         {
-            var context = _config.Model.Context;
             var pairs = new List<TokenPair>();
             foreach (var id in Enumerable.Range(0, r + 1).SelectMany(i => rounds.TryGetValue(i, out var x) ? x.Selection.Selected : []).Select(s => s.TaskId))
             {
-                pairs.AddRange(CurriculumData.TrainingPairs(await TaskAsync(_config.Pool, id), run.Seed, _config.InstancesPerTask, context));
+                pairs.AddRange(CurriculumData.TrainingPairs(await TaskAsync(_config.Pool, id), run.Seed, _config));
             }
             var t = _config.Training;
             GptModel model;
@@ -299,7 +299,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             {
                 var task = await TaskAsync(poolName, id);
                 var instances = CurriculumData.EvaluationInstances(task, run.Seed, e.InstancesPerTask);
-                var prompts = instances.Select(x => CurriculumData.Prompt(task, x.Input, _config.Model.Context - e.MaxNewTokens)).ToArray();
+                var prompts = instances.Select(x => CurriculumData.Prompt(task, x.Input, _config)).ToArray();
                 var predictions = await backend.GenerateAsync(prompts, e.MaxNewTokens, cancellationToken: cancellationToken);
                 rows.AddRange(instances.Select((x, j) => (task, Niv2Metrics.ExactMatch(predictions[j], x.Outputs), Niv2Metrics.RougeL(predictions[j], x.Outputs), unseen)));
                 Report("evaluate", i + 1, tasks.Length, null);

@@ -1,0 +1,35 @@
+using ActiveIT.Core.Tasks;
+using ActiveIT.Engine;
+using ActiveIT.Grains.Curriculum;
+using ActiveIT.Runs.Curriculum;
+
+namespace ActiveIT.Grains.Tests;
+
+/// <summary>What a curriculum trains on and evaluates with: one prompt per instance, whatever the answer's length.</summary>
+public sealed class CurriculumDataTests
+{
+    /// <summary>
+    /// With two examples the prompt is about 230 bytes: it fits beside a 2-byte target in the default 256-token context,
+    /// but not beside the evaluation's 32 new tokens.
+    /// </summary>
+    private static InstructionTask Task() => new("t1", "test", TaskFormat.Niv2, "Answer ok to the word you see.",
+        [new("first example input word.", "ok"), new("second example inputs..", "ok")], [],
+        [.. Enumerable.Range(0, 6).Select(i => new TaskInstance($"i{i}", $"w{i}", ["ok"]))], [], [], [], null, new Dictionary<string, string>());
+
+    [Fact]
+    public void TrainingPairs_DefaultConfig_HoldTheEvaluationPromptOfTheSameInstance()
+    {
+        var config = new ExperimentConfig { InstancesPerTask = 6 };
+        var task = Task();
+        var pairs = CurriculumData.TrainingPairs(task, 1, config).ToArray();
+        var instances = CurriculumData.TrainingInstances(task, 1, config.InstancesPerTask);
+        Assert.Equal(instances.Count, pairs.Length);
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            Assert.Equal(ByteTokenizer.Bos, pairs[i].Prompt[0]);
+            var trained = ByteTokenizer.Decode(pairs[i].Prompt);
+            Assert.Equal(CurriculumData.Prompt(task, instances[i].Input, config), trained);
+            Assert.StartsWith("Definition: Answer ok to the word you see.", trained);
+        }
+    }
+}
