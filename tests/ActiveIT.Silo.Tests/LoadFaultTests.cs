@@ -119,7 +119,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
             Task<int> ImportAsync(int c, int pool, Random random)
             {
                 var tasks = Enumerable.Range(0, 3).Select(_ => universe[pool][random.Next(TasksPerPool)]).DistinctBy(t => t.Id).ToArray();
-                return SendAsync(c, async url =>
+                return SendAsync(c, $"import into load-{pool}", async url =>
                 {
                     using var response = await http.PostAsJsonAsync(new Uri(url, $"v1/pools/load-{pool}/tasks?origin=c{c}"), tasks, Json.Options);
                     return await AcceptAsync(response, "import", () => Array.ForEach(tasks, t => acknowledged.Imported[pool].TryAdd(t.Id, 0)));
@@ -128,7 +128,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
 
             // A scoring run: created and started (the same settings on a pool name one run, started again by each client),
             // then read until it ends; the scores it reports are then read back as the silo's acknowledgement.
-            Task<int> ScoreAsync(int c, int pool) => SendAsync(c, async url =>
+            Task<int> ScoreAsync(int c, int pool) => SendAsync(c, $"scoring run load-{pool}", async url =>
             {
                 using var created = await http.PostAsJsonAsync(new Uri(url, "v1/runs/scoring"),
                     new { pool = $"load-{pool}", model = "tiny", instances = 2, perturbations = 2, max_new_tokens = 4, name = $"load-{pool}" });
@@ -179,7 +179,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
 
             async Task<int> CreateAsync(int c, string name, List<string> open)
             {
-                var attempts = await SendAsync(c, async url =>
+                var attempts = await SendAsync(c, $"create {name}", async url =>
                 {
                     using var response = await http.PostAsJsonAsync(new Uri(url, "v1/runs/curriculum"), Experiment(name), Json.Options);
                     return await AcceptAsync(response, $"create {name}", () => acknowledged.Created.TryAdd(name, 0));
@@ -191,7 +191,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
             async Task<int> CancelAsync(int c, List<string> open, Random random)
             {
                 var name = open[random.Next(open.Count)];
-                var attempts = await SendAsync(c, async url =>
+                var attempts = await SendAsync(c, $"cancel {name}", async url =>
                 {
                     using var response = await http.PostAsync(new Uri(url, $"v1/runs/curriculum/{name}/cancel"), null);
                     return await AcceptAsync(response, $"cancel {name}", () => acknowledged.Cancelled.TryAdd(name, 0));
@@ -201,23 +201,27 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
             }
 
             // Sends until answered: silo c % 2 first, the other after each unanswered attempt. Returns the attempts.
-            async Task<int> SendAsync(int c, Func<Uri, Task<bool>> attempt)
+            async Task<int> SendAsync(int c, string what, Func<Uri, Task<bool>> attempt)
             {
                 var deadline = DateTime.UtcNow.AddMinutes(2);
+                var tries = new List<string>();  // what each attempt met, for the failure message
                 for (var n = 0; ; n++)
                 {
+                    var sent = Stopwatch.StartNew();
                     try
                     {
                         if (await attempt(urls[(c + n) % 2]))
                         {
                             return n + 1;
                         }
+                        tries.Add($"silo {(c + n) % 2}: retry asked after {sent.Elapsed.TotalSeconds:0.0} s");
                     }
                     catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
                     {
                         // the silo is gone, or went away mid-answer
+                        tries.Add($"silo {(c + n) % 2}: {e.GetType().Name} after {sent.Elapsed.TotalSeconds:0.0} s");
                     }
-                    Assert.True(DateTime.UtcNow < deadline, $"client {c}: an operation was not answered in 2 minutes ({n + 1} attempts)");
+                    Assert.True(DateTime.UtcNow < deadline, $"client {c}: {what} was not answered in 2 minutes ({n + 1} attempts: {string.Join("; ", tries)})");
                     await Task.Delay(100);
                 }
             }

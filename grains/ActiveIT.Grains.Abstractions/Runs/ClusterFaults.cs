@@ -18,4 +18,33 @@ public static class ClusterFaults
         AggregateException e => e.InnerExceptions.Count > 0 && e.InnerExceptions.All(IsTransient),
         _ => false,
     };
+
+    /// <summary>
+    /// Runs <paramref name="call"/> until it succeeds, retrying every 2 s while it fails transiently, for at most
+    /// <paramref name="budget"/>: a run's pause or re-queue after a silo died must outlast the seconds until membership
+    /// declares that silo dead, or the run stays held by a lease nobody renews. False when the budget ran out.
+    /// </summary>
+    public static async Task<bool> RetryAsync(Func<Task> call, TimeSpan budget, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + budget;
+        while (true)
+        {
+            try
+            {
+                await call();
+                return true;
+            }
+            catch (Exception e) when (IsTransient(e) && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>How long a run's own stop (its pause) and its re-queue are retried after a cluster fault.</summary>
+    public static readonly TimeSpan RecoveryBudget = TimeSpan.FromSeconds(90);
 }

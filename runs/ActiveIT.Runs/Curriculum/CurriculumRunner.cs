@@ -66,13 +66,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         {
             // A silo died under a call: the run is not at fault. Paused where the grain can still be reached; the caller
             // (a silo's run worker, or a user rerunning the command) starts it again from its stored steps.
-            try
-            {
-                await grain.FinishAsync(lease.Id, RunStatus.Paused, null);
-            }
-            catch (Exception again) when (ClusterFaults.IsTransient(again))
-            {
-            }
+            await ClusterFaults.RetryAsync(() => grain.FinishAsync(lease.Id, RunStatus.Paused, null), ClusterFaults.RecoveryBudget);
             throw;
         }
         catch (Exception e)

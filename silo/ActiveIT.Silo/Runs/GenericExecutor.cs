@@ -55,7 +55,8 @@ public abstract class GenericExecutor<TConfig>(IGrainFactory grains, RunSessions
         catch (Exception e) when (ClusterFaults.IsTransient(e))
         {
             // The cluster's fault, not the run's: paused (if the grain can be reached) and handed back to the worker to queue again.
-            await FinishQuietlyAsync(grain.FinishAsync(lease.Id, RunStatus.Paused, null, null, watch.Elapsed.TotalSeconds));
+            var seconds = watch.Elapsed.TotalSeconds;
+            await ClusterFaults.RetryAsync(() => grain.FinishAsync(lease.Id, RunStatus.Paused, null, null, seconds), ClusterFaults.RecoveryBudget);
             throw;
         }
         catch (Exception e)
@@ -67,18 +68,6 @@ public abstract class GenericExecutor<TConfig>(IGrainFactory grains, RunSessions
         {
             // A report still on its way must not outlive the token it may cancel.
             await reporting.ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
-
-    /// <summary>A write after a cluster fault may meet the same fault; the lease then expires and the queue hands the run on.</summary>
-    internal static async Task FinishQuietlyAsync(Task finish)
-    {
-        try
-        {
-            await finish;
-        }
-        catch (Exception e) when (ClusterFaults.IsTransient(e))
-        {
         }
     }
 

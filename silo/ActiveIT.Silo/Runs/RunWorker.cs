@@ -167,15 +167,18 @@ public sealed class RunWorker(IGrainFactory grains, IEnumerable<IRunExecutor> ex
             // again; it resumes from its stored steps, here or on another silo.
             ActiveIT.Runs.RunTelemetry.RunEnded(kind, "interrupted");
             logger.LogWarning(e, "run {Run}: interrupted by the cluster; queued again", id);
-            await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             try
             {
-                await _executors[kind].RequeueAsync(name);
-                requeue = true;
+                requeue = await ClusterFaults.RetryAsync(() => _executors[kind].RequeueAsync(name), ClusterFaults.RecoveryBudget, stoppingToken);
+                if (!requeue)
+                {
+                    logger.LogWarning("run {Run}: the cluster did not recover in {Budget}; it waits for a start", id, ClusterFaults.RecoveryBudget);
+                }
             }
             catch (Exception again)
             {
-                logger.LogWarning(again, "run {Run}: queueing it again failed (its claim expires and the queue hands it on)", id);
+                logger.LogWarning(again, "run {Run}: queueing it again failed; it waits for a start", id);
             }
         }
         catch (OperationCanceledException e)

@@ -34,7 +34,8 @@ public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends 
         }
         catch (Exception e) when (ClusterFaults.IsTransient(e))
         {
-            await GenericExecutor<TransferRequest>.FinishQuietlyAsync(grain.FinishAsync(lease.Id, RunStatus.Paused, null, watch.Elapsed.TotalSeconds));
+            var seconds = watch.Elapsed.TotalSeconds;
+            await ClusterFaults.RetryAsync(() => grain.FinishAsync(lease.Id, RunStatus.Paused, null, seconds), ClusterFaults.RecoveryBudget);
             throw;
         }
         catch (Exception e)
