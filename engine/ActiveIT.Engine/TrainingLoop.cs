@@ -9,7 +9,13 @@ public static class TrainingLoop
     public static int StepCount(int examples, int batchSize, int epochs) => epochs * ((examples + batchSize - 1) / batchSize);
 
     public static TrainingRun Train(GptModel model, IReadOnlyList<TokenPair> examples, TrainingConfig config, int batchSize, int epochs,
-        ulong seed, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        ulong seed, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Train(model, examples, config, batchSize, epochs, seed, progress, afterEpoch: null, cancellationToken);
+
+    /// <summary>As above; <paramref name="afterEpoch"/> hears each finished epoch (0-based) with the model holding that
+    /// epoch's weights, before the next epoch's first step: where best-epoch selection scores and keeps them.</summary>
+    public static TrainingRun Train(GptModel model, IReadOnlyList<TokenPair> examples, TrainingConfig config, int batchSize, int epochs,
+        ulong seed, IProgress<TrainingProgress>? progress, Action<int>? afterEpoch, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
@@ -44,6 +50,7 @@ public static class TrainingLoop
                 progress?.Report(new TrainingProgress(step, totalSteps, epoch, result, started.Elapsed.TotalSeconds, targetTokens));
             }
             epochLoss /= batches;
+            afterEpoch?.Invoke(epoch);
         }
         return new TrainingRun(step, epochs, (float)epochLoss, targetTokens, tokens, started.Elapsed.TotalSeconds);
     }

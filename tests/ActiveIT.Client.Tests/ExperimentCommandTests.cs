@@ -106,7 +106,7 @@ public sealed class ExperimentCommandTests : IDisposable
         // The paper preset sets the published sizes, which a 17-task pool cannot hold; an unknown preset is named.
         var paper = CliRunner.Run($"experiment create x --preset paper --pool rewrite {Data}");
         Assert.Equal(2, paper.ExitCode);
-        Assert.Contains("rounds: 68 initial + 4 rounds × 68 tasks = 340 tasks, but pool 'rewrite' has 0 candidates after 119 held out", paper.Stderr);
+        Assert.Contains("rounds: 68 initial + 4 rounds × 68 tasks = 340 tasks, but pool 'rewrite' has 0 candidates after 119 held out and 68 dev", paper.Stderr);
         Assert.DoesNotContain("seeds", paper.Stderr);  // the preset's five seeds, kept when --seeds is absent
         Assert.Contains("--preset: 'tiny' is not one of paper", CliRunner.Run($"experiment create x --preset tiny {Data}").Stderr);
 

@@ -13,10 +13,12 @@ public sealed class PaperSettingTests
     {
         var paper = PaperSetting.Apply(Defaults);
         Assert.Empty(paper.Validate());
-        Assert.Equal(["model", "model_selection"], paper.ScaleDeviations.Select(d => d.Field));
+        Assert.Equal(["model"], paper.ScaleDeviations.Select(d => d.Field));
         Assert.Equal((68, 68, 4, 200, 5), (paper.InitialTasks, paper.TasksPerRound, paper.Rounds, paper.InstancesPerTask, paper.Seeds.Count));
         Assert.Equal((8, 128, 5e-5, "constant"), (paper.Training.Epochs, paper.Training.BatchSize, paper.Training.LearningRate, paper.Training.Schedule));
         Assert.Equal((119, 100, 128), (paper.Evaluation.Tasks, paper.Evaluation.InstancesPerTask, paper.Evaluation.MaxNewTokens));
+        // Active-IT scores each test task's first 100 instances and keeps the best epoch on 68 dev tasks × 100 instances.
+        Assert.Equal(("first", true, 68, 100), (paper.Evaluation.Instances, paper.Training.SelectBestEpoch, paper.Evaluation.DevTasks, paper.Evaluation.DevInstancesPerTask));
         Assert.Equal(("prompt-uncertainty", "p"), (paper.Strategy, paper.Pool));  // what the preset does not decide is kept
     }
 
@@ -35,6 +37,37 @@ public sealed class PaperSettingTests
         // Random selection never scores: its scorer settings are no deviation of the run.
         Assert.DoesNotContain((Defaults with { Strategy = "random", Scoring = Defaults.Scoring with { MaxNewTokens = 8 } }).ScaleDeviations,
             d => d.Field.StartsWith("scoring.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ModelSelection_IsADeviationUntilBestEpochSelectionIsOnWithDevTasks()
+    {
+        Assert.Contains(Defaults.ScaleDeviations, d => (d.Field, d.Ours, d.Paper) == ("model_selection", "the last epoch's model", "the best epoch by ROUGE-L on 68 dev tasks"));
+        var selecting = Defaults with
+        {
+            Evaluation = Defaults.Evaluation with { DevTaskIds = ["d1", "d2"] }, Training = Defaults.Training with { SelectBestEpoch = true },
+        };
+        Assert.Empty(selecting.Validate());
+        var deviations = selecting.ScaleDeviations.ToDictionary(d => d.Field);
+        Assert.False(deviations.ContainsKey("model_selection"));
+        Assert.Equal(("2", "68"), (deviations["evaluation.dev_tasks"].Ours, deviations["evaluation.dev_tasks"].Paper));
+        Assert.Equal(("20", "100"), (deviations["evaluation.dev_instances_per_task"].Ours, deviations["evaluation.dev_instances_per_task"].Paper));
+        Assert.Equal(("sampled", "first"), (deviations["evaluation.instances"].Ours, deviations["evaluation.instances"].Paper));
+
+        // Named dev tasks (a split read with --split-dir) survive the preset; it draws 68 only where none are named.
+        var paper = PaperSetting.Apply(selecting);
+        Assert.Equal(["d1", "d2"], paper.Evaluation.DevTaskIds);
+        Assert.Contains(paper.ScaleDeviations, d => d.Field == "evaluation.dev_tasks");
+    }
+
+    [Fact]
+    public void Validate_BestEpochWithoutDevTasks_AndDevTasksThatAreAlsoTestTasks_AreNamed()
+    {
+        var errors = (Defaults with { Training = Defaults.Training with { SelectBestEpoch = true } }).Validate();
+        Assert.Contains("training.select_best_epoch: needs dev tasks to select on: set evaluation.dev_task_ids or evaluation.dev_tasks", errors);
+        var overlap = (Defaults with { Evaluation = Defaults.Evaluation with { TaskIds = ["t1"], DevTaskIds = ["t1"], Instances = "last" } }).Validate();
+        Assert.Contains("evaluation.dev_task_ids: 't1' is also a held-out test task (evaluation.task_ids)", overlap);
+        Assert.Contains("evaluation.instances: 'last' is not one of first, sampled", overlap);
     }
 
     [Theory]

@@ -39,6 +39,23 @@ internal sealed class ExperimentOptions
         Description = "Categories held out whole (comma-separated; a families pool's families): never trained on, evaluated apart as unseen categories",
         CustomParser = Strings,
     };
+    private readonly Option<string?> _evalFrom = new("--eval-instances-from")
+    {
+        Description = "first: each held-out task's first instances (NIV2's test tasks list 100 label-balanced ones first; the paper's); sampled: drawn per seed and task",
+    };
+    private readonly Option<string?> _splitDir = new("--split-dir")
+    {
+        Description = "A split folder in NIV2's or Active-IT's layout: test_tasks.txt → held-out tasks, dev_tasks.txt → dev tasks; with remain_tasks.txt beside it " +
+                      "(Active-IT's round folder) train_tasks.txt is round 0's tasks and remain_tasks.txt the candidates, without it train_tasks.txt is the candidates",
+    };
+    private readonly Option<int?> _devTasks = new("--dev-tasks") { Description = "Dev tasks drawn per seed from the candidates (never trained on)" };
+    private readonly Option<string[]?> _devIds = new("--dev-task-ids") { Description = "Fixed dev tasks instead (comma-separated ids)", CustomParser = Strings };
+    private readonly Option<int?> _devInstances = new("--dev-instances") { Description = "Instances per dev task, drawn per seed and task" };
+    private readonly Option<string[]?> _candidateIds = new("--candidate-task-ids") { Description = "Only these tasks may be selected in rounds 1+ (comma-separated ids)", CustomParser = Strings };
+    private readonly Option<bool?> _selectBest = new("--select-best-epoch")
+    {
+        Description = "Score the dev tasks after every epoch (the experiment's metric: ROUGE-L, exact match for string rewriting) and keep the best epoch's model for the round",
+    };
     private readonly Option<int?> _heldOutCategoryTasks = new("--held-out-category-tasks") { Description = "Tasks of the held-out categories evaluated per seed" };
     private readonly Option<int?> _layers = new("--layers") { Description = "Model layers" };
     private readonly Option<int?> _heads = new("--heads") { Description = "Attention heads" };
@@ -60,7 +77,7 @@ internal sealed class ExperimentOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _config, _preset, _pool, _strategy, _classBalance, _classShare, _initial, _initialIds, _perRound, _rounds, _instances, _evalPool,
-                     _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _heldOutCategories, _heldOutCategoryTasks, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
+                     _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _evalFrom, _splitDir, _devTasks, _devIds, _devInstances, _candidateIds, _selectBest, _heldOutCategories, _heldOutCategoryTasks, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
                      _warmup, _schedule, _continue, _scoreInstances, _perturbations, _drop, _scoreMaxNew, _seeds })
         {
             command.Options.Add(option);
@@ -81,6 +98,10 @@ internal sealed class ExperimentOptions
             "paper" => PaperSetting.Apply(c),
             var other => throw new ArgumentException($"--preset: '{other}' is not one of paper"),
         };
+        if (parse.GetValue(_splitDir) is { } splitDir)
+        {
+            c = SplitDirectory.Apply(c, splitDir);
+        }
         T Or<T>(Option<T?> option, T value) where T : struct => parse.GetValue(option) ?? value;
         string Text(Option<string?> option, string value) => parse.GetValue(option) ?? value;
         // A list option's custom parser runs even when the option is absent (and yields []): absent must keep the config's value.
@@ -98,6 +119,7 @@ internal sealed class ExperimentOptions
             TasksPerRound = Or(_perRound, c.TasksPerRound),
             Rounds = Or(_rounds, c.Rounds),
             InstancesPerTask = Or(_instances, c.InstancesPerTask),
+            CandidateTaskIds = Ids(_candidateIds, c.CandidateTaskIds),
             Evaluation = c.Evaluation with
             {
                 Pool = parse.GetValue(_evalPool) ?? c.Evaluation.Pool,
@@ -105,6 +127,10 @@ internal sealed class ExperimentOptions
                 TaskIds = Ids(_evalIds, c.Evaluation.TaskIds),
                 InstancesPerTask = Or(_evalInstances, c.Evaluation.InstancesPerTask),
                 MaxNewTokens = Or(_evalMaxNew, c.Evaluation.MaxNewTokens),
+                Instances = Text(_evalFrom!, c.Evaluation.Instances),
+                DevTasks = Or(_devTasks, c.Evaluation.DevTasks),
+                DevTaskIds = Ids(_devIds, c.Evaluation.DevTaskIds),
+                DevInstancesPerTask = Or(_devInstances, c.Evaluation.DevInstancesPerTask),
                 HeldOutCategories = Ids(_heldOutCategories, c.Evaluation.HeldOutCategories),
                 HeldOutCategoryTasks = Or(_heldOutCategoryTasks, c.Evaluation.HeldOutCategoryTasks),
             },
@@ -117,7 +143,7 @@ internal sealed class ExperimentOptions
             {
                 Epochs = Or(_epochs, c.Training.Epochs), BatchSize = Or(_batch, c.Training.BatchSize), LearningRate = Or(_lr, c.Training.LearningRate),
                 WarmupSteps = Or(_warmup, c.Training.WarmupSteps), Schedule = Text(_schedule!, c.Training.Schedule),
-                ContinueTraining = Or(_continue, c.Training.ContinueTraining),
+                ContinueTraining = Or(_continue, c.Training.ContinueTraining), SelectBestEpoch = Or(_selectBest, c.Training.SelectBestEpoch),
             },
             Scoring = c.Scoring with
             {

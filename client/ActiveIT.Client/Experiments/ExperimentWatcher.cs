@@ -85,12 +85,17 @@ internal sealed class ExperimentWatcher(IExperimentService service, bool json, T
         }
     }
 
+    /// <summary>" · dev rouge_l by epoch 12.50 14.00 13.25 → epoch 2" with best-epoch selection, else nothing.</summary>
+    private static string BestEpoch(TrainingRecord t) => t.DevScores is { } scores && t.BestEpoch is { } best
+        ? $" · dev {t.DevMetric} by epoch {string.Join(" ", scores.Select(x => x.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))} → epoch {best}"
+        : "";
+
     public static string Describe(ulong seed, RoundRecord r)
     {
         var s = r.Selection;
         var scoring = s.ScoreKey is null ? "" : $", scored {s.ScoredNow} + {s.ScoresFromCache} cached";
         return $"seed {seed} round {r.Round}: {r.TrainingTasks} tasks (+{s.Selected.Count}) · {r.Evaluation!.Metric} {r.Evaluation.Value:F2} " +
                $"(ROUGE-L {r.Evaluation.RougeL:F2}){(r.Evaluation.UnseenCategories is { } u ? $" · unseen categories {u.Value:F2}" : "")} · select {s.Seconds:F1} s{scoring} · train {r.Training!.Seconds:F1} s " +
-               $"({r.Training.TokensPerSecond / 1000:F1}k tok/s, loss {r.Training.FinalLoss:F3}) · eval {r.Evaluation.Seconds:F1} s";
+               $"({r.Training.TokensPerSecond / 1000:F1}k tok/s, loss {r.Training.FinalLoss:F3}){BestEpoch(r.Training)} · eval {r.Evaluation.Seconds:F1} s";
     }
 }

@@ -2,7 +2,8 @@ namespace ActiveIT.Grains.Curriculum;
 
 /// <summary>
 /// The held-out tasks: named tasks, or <see cref="Tasks"/> drawn per seed; from <see cref="Pool"/> when set (they
-/// are then never candidates), else from the experiment's pool (and removed from its candidates).
+/// are then never candidates), else from the experiment's pool (and removed from its candidates). Dev tasks (for
+/// best-epoch selection) come from the experiment's pool and are never candidates either.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("activeit.EvaluationSpec")]
 public sealed record EvaluationSpec
@@ -26,6 +27,29 @@ public sealed record EvaluationSpec
     [Id(6)]
     public int HeldOutCategoryTasks { get; init; } = 20;
 
+    /// <summary>Which held-out instances a task is scored on: <c>sampled</c> (drawn per seed and task) or <c>first</c>
+    /// (the task file's first ones — NIV2's test tasks put 100 label-balanced instances first, and Active-IT evaluates those).</summary>
+    [Id(7)]
+    public string Instances { get; init; } = SampledInstances;
+
+    /// <summary>Fixed dev tasks (Active-IT's dev_tasks.txt), from the experiment's pool, never trained on.</summary>
+    [Id(8)]
+    public IReadOnlyList<string> DevTaskIds { get; init; } = [];
+
+    /// <summary>Dev tasks drawn per seed from the candidates when <see cref="DevTaskIds"/> is empty (0: none).</summary>
+    [Id(9)]
+    public int DevTasks { get; init; }
+
+    /// <summary>Dev instances per task, drawn per seed and task (Active-IT: 100, shuffled with its seed).</summary>
+    [Id(10)]
+    public int DevInstancesPerTask { get; init; } = 20;
+
+    public const string SampledInstances = "sampled";
+    public const string FirstInstances = "first";
+
+    /// <summary>Whether any dev tasks are set, named or drawn.</summary>
+    public bool HasDev => DevTaskIds.Count > 0 || DevTasks > 0;
+
     public IEnumerable<string> Validate()
     {
         if (HeldOutCategories.Count > 0 && HeldOutCategoryTasks < 1)
@@ -47,6 +71,26 @@ public sealed record EvaluationSpec
         if (MaxNewTokens is < 1 or > 4096)
         {
             yield return "evaluation.max_new_tokens: must be 1-4096";
+        }
+        if (Instances is not (SampledInstances or FirstInstances))
+        {
+            yield return $"evaluation.instances: '{Instances}' is not one of first, sampled";
+        }
+        if (DevTasks < 0)
+        {
+            yield return "evaluation.dev_tasks: must not be negative";
+        }
+        if (DevTaskIds.Distinct().Count() != DevTaskIds.Count)
+        {
+            yield return "evaluation.dev_task_ids: has duplicates";
+        }
+        if (DevInstancesPerTask < 1)
+        {
+            yield return "evaluation.dev_instances_per_task: must be at least 1";
+        }
+        foreach (var id in DevTaskIds.Intersect(TaskIds, StringComparer.Ordinal))
+        {
+            yield return $"evaluation.dev_task_ids: '{id}' is also a held-out test task (evaluation.task_ids)";
         }
     }
 }

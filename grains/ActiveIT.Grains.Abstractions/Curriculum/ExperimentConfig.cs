@@ -54,6 +54,11 @@ public sealed record ExperimentConfig
     [Id(14)]
     public double AmbiguousShare { get; init; } = 1.0 / 3;
 
+    /// <summary>Restricts the tasks selection rounds may pick to these (Active-IT's remain_tasks.txt); empty: every
+    /// pool task not held out, not a dev task and not yet selected.</summary>
+    [Id(16)]
+    public IReadOnlyList<string> CandidateTaskIds { get; init; } = [];
+
     /// <summary>Where this experiment differs from the published setting, with the paper's value beside ours: written
     /// with the config into every record and report (read-only: ignored when a config file is read).</summary>
     public IReadOnlyList<ActiveIT.Core.ScaleDeviation> ScaleDeviations => PaperSetting.Deviations(this);
@@ -95,6 +100,13 @@ public sealed record ExperimentConfig
         Check(Seeds.Distinct().Count() == Seeds.Count, "seeds", "has duplicates");
         Check(AmbiguousShare is >= 0 and <= 1, "ambiguous_share", "must be within 0-1");
         Check(ClassShare is null or (>= 0 and <= 1), "class_share", "must be within 0-1 (or null for the pool's proportion)");
+        Check(CandidateTaskIds.Distinct().Count() == CandidateTaskIds.Count, "candidate_task_ids", "has duplicates");
+        Check(!Training.SelectBestEpoch || Evaluation.HasDev, "training.select_best_epoch",
+            "needs dev tasks to select on: set evaluation.dev_task_ids or evaluation.dev_tasks");
+        foreach (var id in Evaluation.DevTaskIds.Intersect(InitialTaskIds, StringComparer.Ordinal))
+        {
+            errors.Add($"evaluation.dev_task_ids: '{id}' is also an initial task (initial_task_ids)");
+        }
         errors.AddRange(Evaluation.Validate());
         errors.AddRange(Model.Validate());
         errors.AddRange(Training.Validate());

@@ -7,7 +7,7 @@ namespace ActiveIT.Grains.Curriculum;
 
 /// <summary>
 /// Active-IT's published setting (methods.md §1) as a config — the `paper` preset — and how any config differs from it.
-/// What no config here can match (the model, best-epoch selection on a dev split) is listed for every config.
+/// What no config here can match (the model) is listed for every config.
 /// </summary>
 public static class PaperSetting
 {
@@ -24,10 +24,17 @@ public static class PaperSetting
     public const string Schedule = "constant";
     public const int Seeds = 5;
 
+    /// <summary>Active-IT's dev split: 68 tasks per pool, 100 instances each (<c>--max_num_instances_per_eval_task 100</c>),
+    /// scored after every epoch to keep the best (<c>--load_best_model_at_end</c>).</summary>
+    public const int DevTasks = 68;
+    public const int DevInstances = 100;
+
     /// <summary>Tk-Instruct's encoder reads up to 1024 source tokens and writes up to 128: one decoder context holding both.</summary>
     public const int Context = 1024 + 128;
 
-    /// <summary><paramref name="config"/> with every published value set; pool, strategy, model shape and checkpoint kept.</summary>
+    /// <summary><paramref name="config"/> with every published value set; pool, strategy, model shape and checkpoint kept, and
+    /// named tasks (held-out, dev, initial, candidates — a split read with --split-dir) kept: without named dev tasks, 68 are
+    /// drawn per seed.</summary>
     public static ExperimentConfig Apply(ExperimentConfig config) => config with
     {
         ClassBalance = true,
@@ -36,11 +43,16 @@ public static class PaperSetting
         TasksPerRound = TasksPerRound,
         Rounds = Rounds,
         InstancesPerTask = InstancesPerTask,
-        Evaluation = config.Evaluation with { Tasks = EvaluationTasks, InstancesPerTask = EvaluationInstances, MaxNewTokens = EvaluationMaxNewTokens },
+        Evaluation = config.Evaluation with
+        {
+            Tasks = EvaluationTasks, InstancesPerTask = EvaluationInstances, MaxNewTokens = EvaluationMaxNewTokens, Instances = EvaluationSpec.FirstInstances,
+            DevTasks = config.Evaluation.DevTaskIds.Count > 0 ? config.Evaluation.DevTasks : DevTasks, DevInstancesPerTask = DevInstances,
+        },
         Model = config.Model with { Context = Context },
         Training = config.Training with
         {
             Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WarmupSteps = WarmupSteps, Schedule = Schedule, ContinueTraining = false,
+            SelectBestEpoch = true,
         },
         Scoring = config.Scoring with
         {
@@ -79,6 +91,8 @@ public static class PaperSetting
         Differ("evaluation.tasks", evaluationTasks, EvaluationTasks, "held-out tasks (NIV2's English test split)");
         Differ("evaluation.instances_per_task", c.Evaluation.InstancesPerTask, EvaluationInstances, "instances per held-out task");
         Differ("evaluation.max_new_tokens", c.Evaluation.MaxNewTokens, EvaluationMaxNewTokens, "longest generated answer when evaluating");
+        Differ("evaluation.instances", c.Evaluation.Instances, EvaluationSpec.FirstInstances,
+            "which instances of a held-out task are scored (NIV2's test tasks list 100 label-balanced instances first)");
         Differ("training.epochs", c.Training.Epochs, Epochs, "epochs per round");
         Differ("training.batch_size", c.Training.BatchSize, BatchSize, "examples per optimiser step");
         Differ("training.learning_rate", c.Training.LearningRate, LearningRate, "peak learning rate");
@@ -90,7 +104,17 @@ public static class PaperSetting
                 ? $"GPT {c.Model.Layers} layers, {c.Model.Heads} heads, d {c.Model.DModel}, from fresh weights"
                 : $"GPT {c.Model.Layers} layers, {c.Model.Heads} heads, d {c.Model.DModel}, from {c.Model.BaseCheckpoint}",
             "t5-large-lm-adapt (770M parameters, pretrained)", "no pretrained weights here and no encoder-decoder model: a small decoder trained from scratch or a base pretrained by `activeit pretrain`"));
-        deviations.Add(new("model_selection", "the last epoch's model", "the best epoch by ROUGE-L on 68 dev tasks", "no dev split or best-epoch selection yet: every round keeps its last epoch"));
+        if (c.Training.SelectBestEpoch && c.Evaluation.HasDev)
+        {
+            var dev = c.Evaluation.DevTaskIds.Count > 0 ? c.Evaluation.DevTaskIds.Count : c.Evaluation.DevTasks;
+            Differ("evaluation.dev_tasks", dev, DevTasks, "dev tasks the best epoch is chosen on");
+            Differ("evaluation.dev_instances_per_task", c.Evaluation.DevInstancesPerTask, DevInstances, "instances per dev task");
+        }
+        else
+        {
+            deviations.Add(new("model_selection", "the last epoch's model", "the best epoch by ROUGE-L on 68 dev tasks",
+                "training.select_best_epoch is off: every round keeps its last epoch"));
+        }
         if (c.ParsedStrategyOrNull is { } strategy && strategy.NeedsScores())
         {
             deviations.AddRange(PaperScoring.Deviations(c.Scoring.Instances, c.Scoring.Perturbations, c.Scoring.DropProbability, c.Scoring.MaxNewTokens, "scoring."));

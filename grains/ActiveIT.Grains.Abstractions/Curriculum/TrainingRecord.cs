@@ -1,5 +1,7 @@
 namespace ActiveIT.Grains.Curriculum;
 
+/// <summary>A round's training. With best-epoch selection, <see cref="DevScores"/> holds the dev score after each epoch
+/// (in <see cref="DevMetric"/>, ×100) and <see cref="BestEpoch"/> (1-based) the epoch whose weights are the checkpoint.</summary>
 [GenerateSerializer, Immutable, Alias("activeit.TrainingRecord")]
 public sealed record TrainingRecord(
     string Checkpoint,
@@ -11,4 +13,7 @@ public sealed record TrainingRecord(
     long Tokens,
     double Seconds,
     double TokensPerSecond,
-    string Device);
+    string Device,
+    IReadOnlyList<double>? DevScores = null,
+    int? BestEpoch = null,
+    string? DevMetric = null);

@@ -1,6 +1,7 @@
 namespace ActiveIT.Grains.Curriculum;
 
-/// <summary>AdamW training of each round's model; <see cref="ContinueTraining"/> starts from the previous round's model instead of the base.</summary>
+/// <summary>AdamW training of each round's model; <see cref="ContinueTraining"/> starts from the previous round's model instead of the base;
+/// <see cref="SelectBestEpoch"/> keeps the epoch that scores best on the dev tasks (Active-IT's <c>--load_best_model_at_end</c>).</summary>
 [GenerateSerializer, Immutable, Alias("activeit.TrainingSpec")]
 public sealed record TrainingSpec
 {
@@ -18,6 +19,11 @@ public sealed record TrainingSpec
     public double WeightDecay { get; init; } = 0.01;
     [Id(6)]
     public bool ContinueTraining { get; init; }
+
+    /// <summary>Evaluate the dev tasks after every epoch with the experiment's metric and keep the best epoch's weights
+    /// (the earliest on a tie) as the round's model; needs dev tasks (evaluation.dev_task_ids or evaluation.dev_tasks).</summary>
+    [Id(7)]
+    public bool SelectBestEpoch { get; init; }
 
     public IEnumerable<string> Validate()
     {

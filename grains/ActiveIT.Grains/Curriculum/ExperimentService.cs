@@ -110,7 +110,22 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
         {
             errors.Add($"evaluation.tasks: {held} held-out tasks asked, pool '{evalPoolName}' has {evalPool.Count}");
         }
-        var candidates = Math.Max(0, pool.Count - (evalPoolName == config.Pool ? held : 0));
+        foreach (var id in config.Evaluation.DevTaskIds.Where(id => !pool.Contains(id)))
+        {
+            errors.Add($"evaluation.dev_task_ids: pool '{config.Pool}' has no task '{id}' with instances (or it is in a held-out category)");
+        }
+        foreach (var id in config.CandidateTaskIds.Where(id => !pool.Contains(id)))
+        {
+            errors.Add($"candidate_task_ids: pool '{config.Pool}' has no task '{id}' with instances (or it is in a held-out category)");
+        }
+        // What the runner's candidates are: the pool (or candidate_task_ids in it) less held-out and dev tasks; drawn
+        // held-out and dev tasks come out of them too.
+        var heldHere = evalPoolName == config.Pool;
+        var named = (heldHere ? config.Evaluation.TaskIds : []).Concat(config.Evaluation.DevTaskIds).ToHashSet(StringComparer.Ordinal);
+        var restricted = config.CandidateTaskIds.Count > 0 ? config.CandidateTaskIds.ToHashSet(StringComparer.Ordinal) : null;
+        var dev = config.Evaluation.DevTaskIds.Count > 0 ? config.Evaluation.DevTaskIds.Count : config.Evaluation.DevTasks;
+        var drawn = (heldHere && config.Evaluation.TaskIds.Count == 0 ? held : 0) + (config.Evaluation.DevTaskIds.Count == 0 ? dev : 0);
+        var candidates = Math.Max(0, pool.Count(id => !named.Contains(id) && (restricted is null || restricted.Contains(id))) - drawn);
         foreach (var id in config.InitialTaskIds.Where(id => !pool.Contains(id) || config.Evaluation.TaskIds.Contains(id)))
         {
             errors.Add($"initial_task_ids: '{id}' is not a candidate task of pool '{config.Pool}' (missing, without instances, or held out)");
@@ -118,11 +133,14 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
         if (config.ParsedStrategy != SelectionStrategy.FullyTrained)
         {
             var initial = config.InitialTaskIds.Count > 0 ? config.InitialTaskIds.Count : config.InitialTasks;
-            var needed = initial + config.Rounds * config.TasksPerRound;
+            // Named initial tasks outside candidate_task_ids (Active-IT's train_tasks.txt beside remain_tasks.txt) take no candidate.
+            var initialFromCandidates = config.InitialTaskIds.Count > 0 && restricted is not null ? config.InitialTaskIds.Count(restricted.Contains) : initial;
+            var needed = initialFromCandidates + config.Rounds * config.TasksPerRound;
             if (needed > candidates)
             {
-                errors.Add($"rounds: {initial} initial + {config.Rounds} rounds × {config.TasksPerRound} tasks = {needed} tasks, " +
-                           $"but pool '{config.Pool}' has {candidates} candidates after {(evalPoolName == config.Pool ? held : 0)} held out");
+                var after = $"{(heldHere ? held : 0)} held out" + (dev > 0 ? $" and {dev} dev" : "");
+                errors.Add($"rounds: {initialFromCandidates} initial + {config.Rounds} rounds × {config.TasksPerRound} tasks = {needed} tasks, " +
+                           $"but pool '{config.Pool}' has {candidates} candidates{(restricted is null ? "" : " in candidate_task_ids")} after {after}");
             }
         }
         foreach (var path in config.Seeds.Select(config.Model.BaseCheckpointFor).OfType<string>().Distinct())

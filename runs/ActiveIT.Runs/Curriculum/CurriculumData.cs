@@ -18,8 +18,14 @@ public static class CurriculumData
     public static IReadOnlyList<TaskInstance> TrainingInstances(InstructionTask task, ulong seed, int count) =>
         Sample(task, SeededRandom.For(seed, $"train/{task.Id}"), count);
 
-    public static IReadOnlyList<TaskInstance> EvaluationInstances(InstructionTask task, ulong seed, int count) =>
-        Sample(task, SeededRandom.For(seed, $"eval/{task.Id}"), count);
+    /// <summary>Held-out instances: the task's first <paramref name="count"/> with <paramref name="first"/> (NIV2's test tasks
+    /// list 100 label-balanced instances first, and Active-IT scores exactly those), else drawn per (seed, task).</summary>
+    public static IReadOnlyList<TaskInstance> EvaluationInstances(InstructionTask task, ulong seed, int count, bool first = false) =>
+        first ? [.. task.Instances.Take(count)] : Sample(task, SeededRandom.For(seed, $"eval/{task.Id}"), count);
+
+    /// <summary>Dev instances, drawn per (seed, task) as Active-IT shuffles its dev tasks' instances with its seed.</summary>
+    public static IReadOnlyList<TaskInstance> DevInstances(InstructionTask task, ulong seed, int count) =>
+        Sample(task, SeededRandom.For(seed, $"dev/{task.Id}"), count);
 
     /// <summary>
     /// What every prompt of an experiment leaves for its answer: the longest generation it asks for (evaluation or

@@ -158,7 +158,11 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             IReadOnlyList<string>? unseenCategoryIds = _config.Evaluation.HeldOutCategories.Count == 0 ? null
                 : Draw(pool.Values.Where(m => m.Instances > 0 && InHeldOutCategory(m)).Select(m => m.TaskId), _config.Evaluation.HeldOutCategoryTasks,
                     SeededRandom.For(seed, "split/unseen-categories"));
-            var candidates = Candidates(pool, evalPool == _config.Pool ? evalIds : []);
+            var heldOut = evalPool == _config.Pool ? evalIds : [];
+            IReadOnlyList<string>? devIds = _config.Evaluation.DevTaskIds.Count > 0 ? _config.Evaluation.DevTaskIds
+                : _config.Evaluation.DevTasks > 0 ? Draw(Candidates(pool, heldOut, []), _config.Evaluation.DevTasks, SeededRandom.For(seed, "split/dev"))
+                : null;
+            var candidates = Candidates(pool, heldOut, devIds ?? []);
             IReadOnlyList<string> initial = _config.InitialTaskIds.Count > 0 ? _config.InitialTaskIds
                 : _strategy == SelectionStrategy.FullyTrained ? candidates
                 : Draw(candidates, _config.InitialTasks, SeededRandom.For(seed, "split/initial"));
@@ -170,16 +174,19 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             }
             var round0 = new RoundRecord(0, new SelectionRecord(_strategy == SelectionStrategy.FullyTrained ? "fully-trained" : "initial", selected,
                 selected.Count, candidates.Count, 0, 0, null, 0));
-            var run = new SeedRun(seed, evalPool, [.. evalIds], [round0], unseenCategoryIds);
+            var run = new SeedRun(seed, evalPool, [.. evalIds], [round0], unseenCategoryIds, devIds);
             await grain.RecordRunAsync(runnerId, run);
             return run;
         }
 
-        /// <summary>Pool tasks with instances, minus the held-out ones and every task of a held-out category, ordered by id.</summary>
-        private List<string> Candidates(Dictionary<string, PoolMember> pool, IReadOnlyList<string> heldOut)
+        /// <summary>Pool tasks with instances (within candidate_task_ids when set), minus the held-out and dev ones and every
+        /// task of a held-out category, ordered by id.</summary>
+        private List<string> Candidates(Dictionary<string, PoolMember> pool, IReadOnlyList<string> heldOut, IReadOnlyList<string> dev)
         {
-            var excluded = heldOut.ToHashSet(StringComparer.Ordinal);
-            return [.. pool.Values.Where(m => m.Instances > 0 && !excluded.Contains(m.TaskId) && !InHeldOutCategory(m)).Select(m => m.TaskId).Order(StringComparer.Ordinal)];
+            var excluded = heldOut.Concat(dev).ToHashSet(StringComparer.Ordinal);
+            var allowed = _config.CandidateTaskIds.Count > 0 ? _config.CandidateTaskIds.ToHashSet(StringComparer.Ordinal) : null;
+            return [.. pool.Values.Where(m => m.Instances > 0 && !excluded.Contains(m.TaskId) && !InHeldOutCategory(m) && (allowed is null || allowed.Contains(m.TaskId)))
+                .Select(m => m.TaskId).Order(StringComparer.Ordinal)];
         }
 
         /// <summary>Whether a task's category (its first) is held out whole.</summary>
@@ -199,7 +206,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             var watch = Stopwatch.StartNew();
             var pool = await MembersAsync(_config.Pool);
             var taken = Enumerable.Range(0, r).SelectMany(i => rounds[i].Selection.Selected).Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
-            var remaining = Candidates(pool, run.EvaluationPool == _config.Pool ? run.EvaluationTaskIds : []).Where(id => !taken.Contains(id)).ToList();
+            var remaining = Candidates(pool, run.EvaluationPool == _config.Pool ? run.EvaluationTaskIds : [], run.DevTaskIds ?? []).Where(id => !taken.Contains(id)).ToList();
             var kinds = new Dictionary<string, TaskKindDecision>();
             foreach (var id in remaining)
             {
@@ -263,21 +270,67 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 var steps = TrainingLoop.StepCount(pairs.Count, t.BatchSize, t.Epochs);
                 var config = new TrainingConfig((float)t.LearningRate, steps, Math.Min(t.WarmupSteps, steps), ParseSchedule(t.Schedule), (float)t.WeightDecay);
                 await ReportAsync("train", 0, steps, $"{pairs.Count} examples", force: true);
-                var result = TrainingLoop.Train(model, pairs, config, t.BatchSize, t.Epochs, SeededRandom.For(run.Seed, $"batch-order/round-{r}").NextULong(),
-                    new SyncProgress<TrainingProgress>(p => Report("train", p.Step, p.TotalSteps, $"loss {p.Result.Loss:F3}")), cancellationToken);
-                RunTelemetry.TrainingTokens.Add(result.Tokens);
                 Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
-                var temporary = checkpoint + ".tmp";
-                model.Save(temporary);
-                File.Move(temporary, checkpoint, overwrite: true);  // a killed save never leaves a half-written checkpoint
+                var best = t.SelectBestEpoch ? new BestEpoch(checkpoint + ".best.tmp") : null;
+                var dev = t.SelectBestEpoch ? await DevSetAsync(run) : null;
+                var result = TrainingLoop.Train(model, pairs, config, t.BatchSize, t.Epochs, SeededRandom.For(run.Seed, $"batch-order/round-{r}").NextULong(),
+                    new SyncProgress<TrainingProgress>(p => Report("train", p.Step, p.TotalSteps, $"loss {p.Result.Loss:F3}")),
+                    best is null ? null : epoch => best.Offer(epoch, ScoreDev(model, dev!, epoch), model), cancellationToken);
+                RunTelemetry.TrainingTokens.Add(result.Tokens);
+                if (best is not null && best.Epoch != t.Epochs - 1)
+                {
+                    // An earlier epoch won: its saved weights become the round's model and checkpoint.
+                    model.Dispose();
+                    File.Move(best.Path, checkpoint, overwrite: true);
+                    model = GptModel.Load(checkpoint, runner.Device);
+                }
+                else
+                {
+                    var temporary = checkpoint + ".tmp";
+                    model.Save(temporary);
+                    File.Move(temporary, checkpoint, overwrite: true);  // a killed save never leaves a half-written checkpoint
+                    if (best is not null && File.Exists(best.Path))
+                    {
+                        File.Delete(best.Path);
+                    }
+                }
                 return (model, new TrainingRecord(CheckpointPath(_config.Name, run.Seed, r), Hash(checkpoint), pairs.Count, result.Steps, result.Epochs,
-                    result.FinalLoss, result.Tokens, result.Seconds, result.TokensPerSecond, model.Device));
+                    result.FinalLoss, result.Tokens, result.Seconds, result.TokensPerSecond, model.Device,
+                    best?.Scores, best is null ? null : best.Epoch + 1, best is null ? null : dev!.Metric));
             }
             catch
             {
                 model.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>This seed's dev tasks with their instances and prompts, read once per round before training starts.</summary>
+        private async Task<DevSet> DevSetAsync(SeedRun run)
+        {
+            var items = new List<(string Prompt, IReadOnlyList<string> References)>();
+            var rewrite = true;
+            foreach (var id in run.DevTaskIds ?? [])
+            {
+                var task = await TaskAsync(_config.Pool, id);
+                rewrite &= task.Format == TaskFormat.StringRewrite;
+                items.AddRange(CurriculumData.DevInstances(task, run.Seed, _config.Evaluation.DevInstancesPerTask)
+                    .Select(x => (CurriculumData.Prompt(task, x.Input, _config), x.Outputs)));
+            }
+            return items.Count > 0 ? new DevSet(items, rewrite ? "exact_match" : "rouge_l")
+                : throw new InvalidOperationException($"seed {run.Seed}: no dev tasks to select the best epoch on");
+        }
+
+        /// <summary>The dev score of the model's current weights: the experiment's metric (exact match for string rewriting,
+        /// else ROUGE-L) over every dev instance, ×100 — as Active-IT's <c>rougeL_for_train</c> pools its dev instances.</summary>
+        private double ScoreDev(GptModel model, DevSet dev, int epoch)
+        {
+            Report("dev", epoch + 1, _config.Training.Epochs, $"epoch {epoch + 1}: {dev.Items.Count} dev instances");
+            var backend = new LocalEngineBackend(model, ModelId(_config.Model), "dev");
+            var predictions = backend.GenerateAsync([.. dev.Items.Select(x => x.Prompt)], _config.Evaluation.MaxNewTokens, cancellationToken: cancellationToken)
+                .GetAwaiter().GetResult();
+            var scores = dev.Items.Select((x, i) => dev.Metric == "exact_match" ? Niv2Metrics.ExactMatch(predictions[i], x.References) : Niv2Metrics.RougeL(predictions[i], x.References));
+            return Math.Round(100 * scores.Average(), 4);
         }
 
         private async Task<EvaluationRecord> EvaluateAsync(SeedRun run, GptModel model, int r)
@@ -292,7 +345,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             foreach (var ((poolName, id, unseen), i) in tasks.Select((t, i) => (t, i)))
             {
                 var task = await TaskAsync(poolName, id);
-                var instances = CurriculumData.EvaluationInstances(task, run.Seed, e.InstancesPerTask);
+                var instances = CurriculumData.EvaluationInstances(task, run.Seed, e.InstancesPerTask, e.Instances == EvaluationSpec.FirstInstances);
                 var prompts = instances.Select(x => CurriculumData.Prompt(task, x.Input, _config)).ToArray();
                 var predictions = await backend.GenerateAsync(prompts, e.MaxNewTokens, cancellationToken: cancellationToken);
                 rows.AddRange(instances.Select((x, j) => (task, Niv2Metrics.ExactMatch(predictions[j], x.Outputs), Niv2Metrics.RougeL(predictions[j], x.Outputs), unseen)));
