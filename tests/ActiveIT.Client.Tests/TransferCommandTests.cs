@@ -104,5 +104,23 @@ public sealed class TransferCommandTests : IDisposable
         Assert.Contains("Transfer accuracy on held-out rules", File.ReadAllText(Path.Combine(_dir, "exp", "summary.md")));
     }
 
+    [Fact]
+    public void Experiment_TinyScale_ScoresCandidatesWithAModelItNeverEvaluates_OnInstancesItNeverEvaluates()
+    {
+        var result = CliRunner.Run($"transfer experiment --scale tiny --seeds 1 --out {_dir}/exp");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var scoring = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "exp", "results.json"))).RootElement
+            .GetProperty("results")[0].GetProperty("scoring");
+        var scorer = scoring.GetProperty("scorer").GetString();
+        var evaluated = scoring.GetProperty("evaluated_models").EnumerateArray().Select(m => m.GetString()).ToArray();
+        Assert.Contains("niv2 task model", evaluated);
+        Assert.DoesNotContain(scorer, evaluated);
+        var scored = scoring.GetProperty("scored_instances").EnumerateArray().Select(i => i.GetString()).ToHashSet();
+        var tested = scoring.GetProperty("evaluated_instances").EnumerateArray().Select(i => i.GetString()).ToHashSet();
+        Assert.NotEmpty(scored);
+        Assert.Equal(4 * 4, tested.Count);  // held-out rules × evaluation instances
+        Assert.Empty(scored.Intersect(tested));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

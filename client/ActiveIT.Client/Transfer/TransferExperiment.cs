@@ -17,6 +17,7 @@ internal sealed record TransferScale(
     int DrawsPerRule,
     int HeldOutRules,
     int HeldOutInstances,
+    int ScorerRules,
     int DenoiseInstances,
     int Candidates,
     int TaskEpochs,
@@ -27,9 +28,9 @@ internal sealed record TransferScale(
 {
     public static TransferScale Preset(string name) => name switch
     {
-        "tiny" => new("tiny", 24, 2, 8, 1, 4, 6, 2, 3, 1, 1, 2, 2, 64),
-        "demo" => new("demo", 2000, 5, 400, 1, 16, 12, 4, 8, 5, 6, 4, 4, 128),
-        "small" => new("small", 4000, 5, 800, 1, 32, 12, 4, 16, 6, 8, 4, 4, 128),
+        "tiny" => new("tiny", 24, 2, 8, 1, 4, 6, 12, 2, 3, 1, 1, 2, 2, 64),
+        "demo" => new("demo", 2000, 5, 400, 1, 16, 12, 1000, 4, 8, 5, 6, 4, 4, 128),
+        "small" => new("small", 4000, 5, 800, 1, 32, 12, 2000, 4, 16, 6, 8, 4, 4, 128),
         _ => throw new ArgumentException($"unknown scale '{name}' (tiny, demo, small)"),
     };
 }
@@ -45,15 +46,17 @@ internal sealed record TransferEvalResult(ulong Seed, string Setting, string Con
 }
 
 internal sealed record TransferSeedResult(ulong Seed, IReadOnlyList<TransferCaseResult> Cases, IReadOnlyList<TransferEvalResult> Evals,
-    IReadOnlyDictionary<string, double> Seconds, IReadOnlyDictionary<string, double> FinalLoss);
+    IReadOnlyDictionary<string, double> Seconds, IReadOnlyDictionary<string, double> FinalLoss, TransferScoringRecord Scoring);
 
 /// <summary>
 /// The format-consistency study of methods.md §2 on string-rewrite tasks, where the right transfer is known.
 /// Per seed: rules split into training rules and held-out rules; tasks rendered in four formats (NIV2, PromptSource,
 /// FLAN, CrossFit). (1) A local transfer model learns PromptSource/FLAN/CrossFit → NIV2 definition on a subset of the
 /// training rules and is sampled on the held-out rules: transfer accuracy (does the definition state the rule's
-/// pattern and replacement?) of the greedy answer, of a random candidate, of the least perplexing one (denoising,
-/// scored by the NIV2-trained task model on instances disjoint from evaluation), and of the best candidate (oracle).
+/// pattern and replacement?) of the greedy answer, of a random candidate, of the least perplexing one (denoising), and
+/// of the best candidate (oracle). The denoising judge is a model of its own, trained apart on rules no other model
+/// sees and never evaluated (the paper's judge is a pretrained GPT-J that never sees the downstream evaluation); it
+/// scores held-out tasks on instances that are never evaluated.
 /// (2) Testing time: the NIV2-trained task model on held-out rules phrased raw in each format vs transferred.
 /// (3) Training time: a model trained on the training rules in mixed raw formats vs one trained on them unified
 /// (transferred greedily), each tested on held-out rules the same way it was trained.
@@ -63,6 +66,7 @@ internal sealed record TransferSeedResult(ulong Seed, IReadOnlyList<TransferCase
 internal sealed class TransferExperiment(TransferScale scale, string device, IProgress<string>? progress = null)
 {
     private static readonly TaskFormat[] NonNiv2 = [TaskFormat.PromptSource, TaskFormat.Flan, TaskFormat.CrossFit];
+    private const string Judge = "judge";
     private const int TaskContext = 192, TransferContext = 384, DefinitionTokens = 96, OutputTokens = 24, GenerateBatch = 64;
 
     public TransferSeedResult Run(ulong seed, CancellationToken cancellationToken)
@@ -72,11 +76,17 @@ internal sealed class TransferExperiment(TransferScale scale, string device, IPr
         // Every input holds its pattern (no no-ops, the paper's headline setting): a model that ignores the definition
         // cannot score by copying inputs through.
         var generator = new RewriteGenerator(RewriteGeneratorOptions.Demo with { NoOpShare = 0 });
-        var rules = generator.Rules(scale.TaskRules + scale.HeldOutRules, SeededRandom.For(seed, "transfer-experiment/rules"));
+        var rules = generator.Rules(scale.TaskRules + scale.HeldOutRules + scale.ScorerRules, SeededRandom.For(seed, "transfer-experiment/rules"));
         var train = RewriteTransferData.Tasks(generator, rules.Take(scale.TaskRules).ToArray(), scale.InstancesPerRule, seed, "train");
-        var heldOut = RewriteTransferData.Tasks(generator, rules.Skip(scale.TaskRules).ToArray(), scale.HeldOutInstances, seed, "held");
+        var heldOut = RewriteTransferData.Tasks(generator, rules.Skip(scale.TaskRules).Take(scale.HeldOutRules).ToArray(), scale.HeldOutInstances, seed, "held");
+        var judgeRules = RewriteTransferData.Tasks(generator, rules.Skip(scale.TaskRules + scale.HeldOutRules).ToArray(), scale.InstancesPerRule, seed, "judge");
 
-        // The NIV2-format task model: the scorer for denoising and the testing-time model.
+        // The judge that ranks candidates: NIV2-format tasks of rules that no evaluated model trains or is tested on, so
+        // its perplexities carry no trace of what the evaluation measures — the role GPT-J plays in the paper.
+        using var judge = TrainTaskModel(Judge, judgeRules.SelectMany(set => Examples(set.Formats[TaskFormat.Niv2], set.Formats[TaskFormat.Niv2].Definition)),
+            seed, seconds, losses, cancellationToken);
+
+        // The NIV2-format task model: the testing-time model.
         using var niv2Model = TrainTaskModel("niv2 task model", train.SelectMany(set => Examples(set.Formats[TaskFormat.Niv2], set.Formats[TaskFormat.Niv2].Definition)),
             seed, seconds, losses, cancellationToken);
 
@@ -96,7 +106,7 @@ internal sealed class TransferExperiment(TransferScale scale, string device, IPr
         // (1) Transfer of held-out tasks, N sampled candidates each, denoised by the task model's perplexity.
         watch.Restart();
         progress?.Report($"seed {seed}: transferring {heldOut.Count * NonNiv2.Length} held-out tasks × {scale.Candidates} candidates");
-        var scorer = new LocalEngineBackend(niv2Model, "niv2-task-model", "experiment");
+        var scorer = new LocalEngineBackend(judge, "judge", "experiment");
         var cases = new List<TransferCaseResult>();
         var chosen = new Dictionary<(string Rule, TaskFormat Format), string?>();
         foreach (var set in heldOut)
@@ -160,7 +170,10 @@ internal sealed class TransferExperiment(TransferScale scale, string device, IPr
         var unifiedRight = assigned.Select((a, i) => a.Format == TaskFormat.Niv2 || (unifiedDefinitions[i] is { } d && RewriteFormats.StatesRule(d, a.Set.Rule))).Count(ok => ok);
         losses["share of training tasks unified (parsed)"] = (double)unifiedOk / assigned.Length;
         losses["share of training tasks unified with the right rule"] = (double)unifiedRight / assigned.Length;
-        return new TransferSeedResult(seed, cases, evals, seconds, losses);
+        var scoring = new TransferScoringRecord(Judge, ["niv2 task model", "mixed raw", "unified"],
+            [.. heldOut.SelectMany(set => set.Formats[TaskFormat.Niv2].Instances.Take(scale.DenoiseInstances).Select(i => i.Id))],
+            [.. heldOut.SelectMany(set => set.Formats[TaskFormat.Niv2].Instances.Skip(scale.DenoiseInstances).Select(i => i.Id))]);
+        return new TransferSeedResult(seed, cases, evals, seconds, losses, scoring);
     }
 
     private ModelConfig Config(int context) => new(ByteTokenizer.VocabSize, scale.Layers, scale.Heads, scale.DModel, context);
