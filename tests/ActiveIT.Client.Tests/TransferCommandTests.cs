@@ -73,6 +73,45 @@ public sealed class TransferCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_WithAPretrainedGptJBase_UsesAndRecordsAFineTuningLearningRate()
+    {
+        var pairs = Path.Combine(_dir, "pairs.jsonl");
+        File.WriteAllLines(pairs, [JsonSerializer.Serialize(new { source = "pattern: ab [SEP] replacement: ba", target = "Definition: Swap." }),
+            JsonSerializer.Serialize(new { source = "pattern: c [SEP] replacement: d", target = "Definition: Replace." })]);
+        var gptj = Path.Combine(AppContext.BaseDirectory, "Golden", "hf", "gptj-f32");  // a Hugging Face GPT-J folder (tiny, same layout as GPT-J-6B)
+
+        var based = CliRunner.Run($"transfer train --pairs {pairs} --out {_dir}/ft.safetensors --base {gptj} --epochs 1 --batch-size 2");
+        Assert.True(based.ExitCode == 0, based.Stderr);
+        Assert.Contains("lr 1e-6", based.Stdout);
+        using (var model = ActiveIT.Engine.GptModel.Load($"{_dir}/ft.safetensors"))
+        {
+            Assert.Equal("1e-6", model.GetMetadata("transfer_train_lr"));  // the paper's GPT-J rate, not the from-scratch 1e-3
+            Assert.Equal(gptj, model.GetMetadata("transfer_train_base"));
+        }
+
+        var scratch = CliRunner.Run($"transfer train --pairs {pairs} --out {_dir}/new.safetensors --size tiny --context 64 --epochs 1 --batch-size 2");
+        Assert.True(scratch.ExitCode == 0, scratch.Stderr);
+        using (var model = ActiveIT.Engine.GptModel.Load($"{_dir}/new.safetensors"))
+        {
+            Assert.Equal("1e-3", model.GetMetadata("transfer_train_lr"));
+            Assert.Equal("none", model.GetMetadata("transfer_train_base"));
+        }
+        // A base of ActiveIT's own is fine-tuned at a tenth of the from-scratch rate, and a given --lr always wins.
+        var own = CliRunner.Run($"transfer train --pairs {pairs} --out {_dir}/own.safetensors --base {_dir}/new.safetensors --epochs 1 --batch-size 2");
+        Assert.True(own.ExitCode == 0, own.Stderr);
+        using (var model = ActiveIT.Engine.GptModel.Load($"{_dir}/own.safetensors"))
+        {
+            Assert.Equal("1e-4", model.GetMetadata("transfer_train_lr"));
+        }
+        var given = CliRunner.Run($"transfer train --pairs {pairs} --out {_dir}/given.safetensors --base {gptj} --epochs 1 --batch-size 2 --lr 5e-5");
+        Assert.True(given.ExitCode == 0, given.Stderr);
+        using (var model = ActiveIT.Engine.GptModel.Load($"{_dir}/given.safetensors"))
+        {
+            Assert.Equal("5e-5", model.GetMetadata("transfer_train_lr"));
+        }
+    }
+
+    [Fact]
     public void Run_BadSeedPairs_NamesFileLineAndField_AndChangesNothing()
     {
         var pairs = Path.Combine(_dir, "bad.jsonl");
@@ -98,10 +137,36 @@ public sealed class TransferCommandTests : IDisposable
         Assert.Contains("niv2 (reference definition)", conditions);
         Assert.Contains("Flan transferred", conditions);
         Assert.Contains("mixed raw formats", conditions);
-        Assert.Contains("unified (transferred)", conditions);
+        Assert.Contains("unified (greedy transfers)", conditions);
+        Assert.Contains("unified (denoised transfers)", conditions);
         Assert.All(seed.GetProperty("evals").EnumerateArray(), e => Assert.Equal(4 * 4, e.GetProperty("total").GetInt32()));
         Assert.Equal("tiny", json.GetProperty("scale").GetProperty("name").GetString());
+        Assert.Equal(24 * 3 / 4, seed.GetProperty("training_cases").GetArrayLength());  // the non-NIV2 training rules, each unified greedy and denoised
+        Assert.All(seed.GetProperty("cases").EnumerateArray(), c => Assert.Equal(3, c.GetProperty("candidates").GetInt32()));
+        // The tiny preset's 3 candidates are recorded against the paper's 32, and so is the scorer.
+        var deviations = json.GetProperty("scale_deviations").EnumerateArray().ToDictionary(d => d.GetProperty("field").GetString()!, d => d);
+        Assert.Equal("3", deviations["candidates (held-out tasks)"].GetProperty("ours").GetString());
+        Assert.Equal("32", deviations["candidates (held-out tasks)"].GetProperty("paper").GetString());
+        Assert.Contains("GPT-J", deviations["scorer"].GetProperty("paper").GetString());
         Assert.Contains("Transfer accuracy on held-out rules", File.ReadAllText(Path.Combine(_dir, "exp", "summary.md")));
+    }
+
+    [Fact]
+    public void Experiment_TinyScale_ScoresCandidatesWithAModelItNeverEvaluates_OnInstancesItNeverEvaluates()
+    {
+        var result = CliRunner.Run($"transfer experiment --scale tiny --seeds 1 --out {_dir}/exp");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var scoring = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "exp", "results.json"))).RootElement
+            .GetProperty("results")[0].GetProperty("scoring");
+        var scorer = scoring.GetProperty("scorer").GetString();
+        var evaluated = scoring.GetProperty("evaluated_models").EnumerateArray().Select(m => m.GetString()).ToArray();
+        Assert.Contains("niv2 task model", evaluated);
+        Assert.DoesNotContain(scorer, evaluated);
+        var scored = scoring.GetProperty("scored_instances").EnumerateArray().Select(i => i.GetString()).ToHashSet();
+        var tested = scoring.GetProperty("evaluated_instances").EnumerateArray().Select(i => i.GetString()).ToHashSet();
+        Assert.NotEmpty(scored);
+        Assert.Equal(4 * 4, tested.Count);  // held-out rules × evaluation instances
+        Assert.Empty(scored.Intersect(tested));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

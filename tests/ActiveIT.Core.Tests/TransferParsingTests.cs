@@ -428,6 +428,27 @@ public sealed class TransferParsingTests
     }
 
     [Fact]
+    public void ToNiv2_LabelMap_RewritesLabelWordsInTheGeneratedDefinitionAndExplanations_ButNotOtherNumbers()
+    {
+        var source = LabelTask() with { Format = TaskFormat.PromptSource, PositiveExamples = [], NegativeExamples = [] };
+        var candidate = new Niv2Candidate("Is the review positive? Answer \"1\" for positive or 0 otherwise (reviews rate 1-5; 10 reviews at most).",
+            [new TaskExample("great", "1", "Positive, so 1.")], []);
+
+        var task = TransferApply.ToNiv2(source, candidate, LabelMap.Parse("1=yes,0=no"), Provenance);
+
+        // The instances say yes/no now, so the definition must too; numbers that are no label stay as written.
+        Assert.Equal("Is the review positive? Answer \"yes\" for positive or no otherwise (reviews rate 1-5; 10 reviews at most).", task.Definition);
+        Assert.Equal("Positive, so yes.", task.PositiveExamples[0].Explanation);
+        Assert.Equal(["yes", "no"], task.PositiveExamples.Select(e => e.Output));
+        // Labels are swapped at once, not one after the other.
+        Assert.Equal("Say no or yes.", TransferApply.ToNiv2(source, candidate with { Definition = "Say yes or no." }, LabelMap.Parse("yes=no,no=yes"), Provenance).Definition);
+        Assert.Equal(candidate.Definition, TransferApply.ToNiv2(source, candidate, LabelMap.Keep, Provenance).Definition);
+
+        var flan = TransferApply.ToFlan(source with { Format = TaskFormat.Niv2 }, new FlanCandidate(["{input}\nAnswer 1 or 0."], []), LabelMap.Parse("1=yes,0=no"), Provenance);
+        Assert.Equal("great\nAnswer yes or no.", flan.Instances[0].Input);
+    }
+
+    [Fact]
     public void ToNiv2_KeepsTheSourcesOwnExamples_AndEveryInstance()
     {
         var source = RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo), 1, 4, seed: 5)[0];

@@ -92,5 +92,54 @@ public sealed class CandidateScorerTests : IDisposable
         Assert.Contains("'cand'", e.Message);
     }
 
+    [Fact]
+    public void Aggregate_ConstructedCase_TokenWeightedAndUitBatchMeansChooseDifferentCandidates()
+    {
+        // 16 instances, two batches of 8. Candidate A: one long, easy output and seven easy one-token outputs, then eight
+        // hard one-token outputs; candidate B: 1.5 nats on every token. Token-weighted, A's long easy output dominates;
+        // as a mean of batch means, A's hard batch counts as much as its easy one.
+        SequenceScore[] a = [new(-100, 100), .. Enumerable.Repeat(new SequenceScore(-0.1, 1), 7), .. Enumerable.Repeat(new SequenceScore(-3, 1), 8)];
+        SequenceScore[] b = [new(-150, 100), .. Enumerable.Repeat(new SequenceScore(-1.5, 1), 15)];
+
+        var tokenA = CandidateScorer.Aggregate(a, DenoiseAggregation.TokenWeighted);
+        var tokenB = CandidateScorer.Aggregate(b, DenoiseAggregation.TokenWeighted);
+        var uitA = CandidateScorer.Aggregate(a, DenoiseAggregation.UitBatchMeans);
+        var uitB = CandidateScorer.Aggregate(b, DenoiseAggregation.UitBatchMeans);
+
+        Assert.Equal((100 + 0.7 + 24) / 115, tokenA, 1e-12);
+        Assert.Equal(((100 + 0.7) / 107 + 3.0) / 2, uitA, 1e-12);
+        Assert.Equal(1.5, tokenB, 1e-12);
+        Assert.Equal(1.5, uitB, 1e-12);
+        Assert.True(tokenA < tokenB);  // token-weighted keeps A
+        Assert.True(uitB < uitA);      // the original code's aggregation keeps B
+    }
+
+    [Fact]
+    public async Task Score_UitBatchMeans_IsTheMeanOfBatchMeansWithoutEos_ComputedByHand()
+    {
+        // Twelve instances with outputs of 1 to 34 bytes: two batches (8 and 4), each its own token-weighted mean.
+        var task = Task("Replace the first \"ab\" with \"ba\".") with
+        {
+            Instances = [.. Enumerable.Range(0, 12).Select(i => new TaskInstance($"u{i}", $"in{i}ab", [new string((char)('a' + i), 1 + i * 3)]))],
+        };
+        var config = Config with { Instances = 32, Aggregation = DenoiseAggregation.UitBatchMeans };
+        var pairs = CandidateScorer.Pairs(task, config);
+        Assert.Equal(12, pairs.Count);
+
+        var rows = pairs.Select(p => new TokenPair([ByteTokenizer.Bos, .. ByteTokenizer.Encode(p.Prompt)], [.. ByteTokenizer.Encode(p.Target)])).ToArray();
+        var perPair = _model.Score(SequenceBatch.FromPairs(rows));
+        Assert.Equal(pairs.Select(p => ByteTokenizer.Encode(p.Target).Length), perPair.Select(s => s.TokenCount));  // no EOS scored
+        double Mean(IEnumerable<SequenceScore> part) => -part.Sum(s => s.LogProbSum) / part.Sum(s => s.TokenCount);
+        var expected = (Mean(perPair.Take(8)) + Mean(perPair.Skip(8))) / 2;
+
+        var backend = new LocalEngineBackend(_model, "tiny", "v");
+        Assert.Equal(expected, await CandidateScorer.ScoreAsync(backend, task, config), 1e-9);
+        Assert.NotEqual(await CandidateScorer.ScoreAsync(backend, task, config with { Aggregation = DenoiseAggregation.TokenWeighted }),
+            await CandidateScorer.ScoreAsync(backend, task, config));
+        // Its scores are cached apart: the default's key is unchanged, the original code's aggregation is named.
+        Assert.Equal("denoise-v1/m=32/seed=7/examples=2", (config with { Aggregation = DenoiseAggregation.TokenWeighted }).ToString());
+        Assert.Equal("denoise-v1/m=32/seed=7/examples=2/uit-batch-means", config.ToString());
+    }
+
     public void Dispose() => _model.Dispose();
 }

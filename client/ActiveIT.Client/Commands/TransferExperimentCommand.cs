@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using ActiveIT.Client.Output;
 using ActiveIT.Client.Transfer;
+using ActiveIT.Core.Metrics;
 using ActiveIT.Engine;
 
 namespace ActiveIT.Client.Commands;
@@ -54,7 +55,7 @@ internal sealed class TransferExperimentCommand : Command
         {
             results.Add(experiment.Run(seed, CancellationToken.None));
             // Written after every seed, so an interrupted run keeps the seeds that finished.
-            report = new { Scale = scale, Seeds = seeds, Environment = environment, TotalSeconds = watch.Elapsed.TotalSeconds, Results = results };
+            report = new { Scale = scale, ScaleDeviations = scale.Deviations(), Seeds = seeds, Environment = environment, TotalSeconds = watch.Elapsed.TotalSeconds, Results = results };
             summary = Summary(scale, [.. results.Select(r => r.Seed)], [.. results], environment, watch.Elapsed.TotalSeconds);
             if (parse.GetValue(_out) is { } folder)
             {
@@ -72,28 +73,43 @@ internal sealed class TransferExperimentCommand : Command
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"scale {scale.Name}, seeds {string.Join(",", seeds)}, {environment.Device} {environment.Precision}, {environment.Threads} threads, code {environment.CodeVersion}, {seconds / 60:F1} min");
+        text.AppendLine("Every cell: mean over seeds [95 % t-interval over seeds; none with one seed].");
         text.AppendLine();
-        text.AppendLine("Transfer accuracy on held-out rules (definition states the rule's pattern and replacement), mean ± std over seeds:");
-        var transfer = new TextTable("source format", "parsed", "greedy", "random candidate", "denoised (lowest perplexity)", "oracle (any candidate)");
-        foreach (var format in results.SelectMany(r => r.Cases).Select(c => c.Format).Distinct().Append("all"))
-        {
-            IEnumerable<TransferCaseResult> Of(TransferSeedResult r) => r.Cases.Where(c => format == "all" || c.Format == format);
-            transfer.Add(format, Band(results, r => Of(r).Average(c => (double)c.Parsed / c.Candidates)), Band(results, r => Of(r).Average(c => c.GreedyCorrect)),
-                Band(results, r => Of(r).Average(c => c.RandomCorrect)), Band(results, r => Of(r).Average(c => c.DenoisedCorrect)),
-                Band(results, r => Of(r).Average(c => c.OracleCorrect)));
-        }
-        transfer.FitToRows();
-        text.AppendLine(transfer.ToString());
+        text.AppendLine("Transfer accuracy on held-out rules (definition states the rule's pattern and replacement):");
+        text.AppendLine(TransferTable(results, r => r.Cases).ToString());
         text.AppendLine();
-        text.AppendLine("Exact match on held-out rules' instances, mean ± std over seeds:");
+        text.AppendLine("Training tasks unified (the non-NIV2 three quarters of the training rules):");
+        text.AppendLine(TransferTable(results, r => r.TrainingCases).ToString());
+        text.AppendLine();
+        text.AppendLine("Exact match on held-out rules' instances:");
         var evals = new TextTable("setting", "condition", "exact match", "instances per seed");
         foreach (var key in results[0].Evals.Select(e => (e.Setting, e.Condition)))
         {
-            evals.Add(key.Setting, key.Condition, Band(results, r => r.Evals.First(e => (e.Setting, e.Condition) == key).Accuracy),
-                results[0].Evals.First(e => (e.Setting, e.Condition) == key).Total);
+            evals.Add(key.Setting, key.Condition, Band(results, r => Accuracy(r, key.Condition)), results[0].Evals.First(e => (e.Setting, e.Condition) == key).Total);
         }
         evals.FitToRows();
         text.AppendLine(evals.ToString());
+        text.AppendLine();
+        text.AppendLine("Paired differences over seeds (after − before):");
+        var diffs = new TextTable("comparison", "difference");
+        double All(TransferSeedResult r, Func<TransferCaseResult, double> f) => r.Cases.Average(f);
+        diffs.Add("held-out transfer: denoised − random candidate", Paired(results, r => All(r, c => c.RandomCorrect), r => All(r, c => c.DenoisedCorrect)));
+        diffs.Add("held-out transfer: denoised − greedy", Paired(results, r => All(r, c => c.GreedyCorrect), r => All(r, c => c.DenoisedCorrect)));
+        diffs.Add("training-time: unified greedy − mixed raw", Paired(results, r => Accuracy(r, "mixed raw formats"), r => Accuracy(r, "unified (greedy transfers)")));
+        diffs.Add("training-time: unified denoised − mixed raw", Paired(results, r => Accuracy(r, "mixed raw formats"), r => Accuracy(r, "unified (denoised transfers)")));
+        diffs.Add("training-time: unified denoised − unified greedy", Paired(results, r => Accuracy(r, "unified (greedy transfers)"), r => Accuracy(r, "unified (denoised transfers)")));
+        foreach (var format in new[] { "PromptSource", "Flan", "CrossFit" })
+        {
+            diffs.Add($"testing-time: {format} transferred − raw", Paired(results, r => Accuracy(r, $"{format} raw"), r => Accuracy(r, $"{format} transferred")));
+        }
+        diffs.FitToRows();
+        text.AppendLine(diffs.ToString());
+        text.AppendLine();
+        text.AppendLine("Deviations from the paper:");
+        foreach (var deviation in scale.Deviations())
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {deviation}");
+        }
         text.AppendLine();
         text.AppendLine("Time (s) and final training loss, per seed:");
         var cost = new TextTable("seed", "stage", "seconds", "final loss / share");
@@ -113,12 +129,58 @@ internal sealed class TransferExperimentCommand : Command
         return text.ToString();
     }
 
+    private static double Accuracy(TransferSeedResult result, string condition) => result.Evals.First(e => e.Condition == condition).Accuracy;
+
+    /// <summary>Per source format and overall: parsed share, greedy, random, denoised (both aggregations), oracle, and how often the aggregations agree.</summary>
+    private static TextTable TransferTable(TransferSeedResult[] results, Func<TransferSeedResult, IReadOnlyList<TransferCaseResult>> cases)
+    {
+        var table = new TextTable("source format", "parsed", "greedy", "random candidate", "denoised (token-weighted)", "denoised (UIT batch means)",
+            "oracle (any candidate)", "aggregations choose alike");
+        foreach (var format in results.SelectMany(cases).Select(c => c.Format).Distinct().Append("all"))
+        {
+            IEnumerable<TransferCaseResult> Of(TransferSeedResult r) => cases(r).Where(c => format == "all" || c.Format == format);
+            table.Add(format, Band(results, r => Of(r).Average(c => (double)c.Parsed / c.Candidates)), Band(results, r => Of(r).Average(c => c.GreedyCorrect)),
+                Band(results, r => Of(r).Average(c => c.RandomCorrect)), Band(results, r => Of(r).Average(c => c.DenoisedCorrect)),
+                Band(results, r => Of(r).Average(c => c.UitDenoisedCorrect)), Band(results, r => Of(r).Average(c => c.OracleCorrect)),
+                Agreement(results, r => Of(r)));
+        }
+        table.FitToRows();
+        return table;
+    }
+
+    /// <summary>
+    /// How often the two aggregations keep the same candidate, over cases with two or more parsed candidates only (with
+    /// fewer there is nothing to choose, and counting them would read as agreement).
+    /// </summary>
+    private static string Agreement(TransferSeedResult[] results, Func<TransferSeedResult, IEnumerable<TransferCaseResult>> cases)
+    {
+        var decisive = results.Select(r => cases(r).Where(c => c.Parsed >= 2).ToArray()).ToArray();
+        var count = decisive.Sum(d => d.Length);
+        return count == 0 ? "n/a (no case to choose in)"
+            : string.Create(CultureInfo.InvariantCulture, $"{decisive.Sum(d => d.Count(c => c.AggregationsAgree))} of {count}");
+    }
+
+    /// <summary>Mean over seeds and its 95 % t-interval (seeds as the sample).</summary>
     private static string Band(TransferSeedResult[] results, Func<TransferSeedResult, double> metric)
     {
         var values = results.Select(metric).ToArray();
         var mean = values.Average();
-        var std = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
-        return string.Create(CultureInfo.InvariantCulture, $"{mean:F3} ± {std:F3}");
+        if (values.Length < 2)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{mean:F3}");
+        }
+        var std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+        var half = PairedTTest.CriticalT(0.05, values.Length - 1) * std / Math.Sqrt(values.Length);
+        return string.Create(CultureInfo.InvariantCulture, $"{mean:F3} [{mean - half:F3}, {mean + half:F3}]");
+    }
+
+    private static string Paired(TransferSeedResult[] results, Func<TransferSeedResult, double> before, Func<TransferSeedResult, double> after)
+    {
+        var test = PairedTTest.Of([.. results.Select(before)], [.. results.Select(after)]);
+        var (low, high) = test.Interval();
+        return test.Pairs < 2
+            ? string.Create(CultureInfo.InvariantCulture, $"{test.MeanDifference:+0.000;-0.000;0.000}")
+            : string.Create(CultureInfo.InvariantCulture, $"{test.MeanDifference:+0.000;-0.000;0.000} [{low:F3}, {high:F3}], p = {test.P:F3}");
     }
 
     private sealed class SyncProgress(Action<string> report) : IProgress<string>

@@ -21,7 +21,7 @@ internal sealed class TransferRunCommand : Command
     private readonly Option<string> _backend = new("--backend") { Description = "'local' (the engine, --model FILE from `transfer train`) or an OpenAI-compatible base URL; key from $ACTIVEIT_BACKEND_KEY or $OPENAI_API_KEY", DefaultValueFactory = _ => "local" };
     private readonly Option<string> _model = new("--model") { Description = "Checkpoint file (local) or the server's model name", Required = true };
     private readonly Option<string?> _modelVersion = new("--model-version") { Description = "Version that keys cached candidates (default: the checkpoint's hash; 'remote' for a server)" };
-    private readonly Option<int> _candidates = new("--candidates") { Description = "Candidates per task (N), each a seeded request", DefaultValueFactory = _ => 8 };
+    private readonly Option<int> _candidates = new("--candidates") { Description = "Candidates per task (N), each a seeded request (the paper samples 32; 8 keeps an API's cost down)", DefaultValueFactory = _ => 8 };
     private readonly Option<float> _temperature = new("--temperature") { Description = "Sampling temperature", DefaultValueFactory = _ => 0.8f };
     private readonly Option<int> _maxTokens = new("--max-tokens") { Description = "Longest answer, in tokens", DefaultValueFactory = _ => 512 };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the candidates' requests", DefaultValueFactory = _ => 0 };
@@ -33,6 +33,11 @@ internal sealed class TransferRunCommand : Command
     private readonly Option<bool> _noDenoise = new("--no-denoise") { Description = "Keep the first parsed candidate instead of the least perplexing one" };
     private readonly Option<int> _denoiseInstances = new("--denoise-instances") { Description = "Instances (m) whose outputs score a candidate", DefaultValueFactory = _ => 32 };
     private readonly Option<int> _denoiseSeed = new("--denoise-seed") { Description = "Seed that draws the m instances", DefaultValueFactory = _ => 0 };
+    private readonly Option<string> _denoiseAggregation = new("--denoise-aggregation")
+    {
+        Description = "token: token-weighted mean cross-entropy (default); uit: the original code's mean of batch means over batches of 8, outputs without EOS",
+        DefaultValueFactory = _ => "token",
+    };
     private readonly Option<double?> _maxScore = new("--max-score") { Description = "Threshold: a task whose least perplexing candidate scores above this (mean cross-entropy, nats) fails" };
     private readonly Option<string?> _labels = new("--labels") { Description = "Label map, e.g. 1=yes,0=no (strict:… refuses unmapped labels); default: keep every label" };
     private readonly Option<long?> _maxRequests = new("--max-requests") { Description = "Budget: requests (all sessions of this run)" };
@@ -45,11 +50,12 @@ internal sealed class TransferRunCommand : Command
         _connection.AddTo(this);
         _engine.AddTo(this);
         foreach (var option in new Option[] { _outPool, _to, _backend, _model, _modelVersion, _candidates, _temperature, _maxTokens, _seed, _seedPairs, _k,
-                     _scorer, _scorerBackend, _scorerVersion, _noDenoise, _denoiseInstances, _denoiseSeed, _maxScore, _labels, _maxRequests, _maxSpent, _maxCost, _price })
+                     _scorer, _scorerBackend, _scorerVersion, _noDenoise, _denoiseInstances, _denoiseSeed, _denoiseAggregation, _maxScore, _labels, _maxRequests, _maxSpent, _maxCost, _price })
         {
             Options.Add(option);
         }
         _to.AcceptOnlyFromAmong("niv2", "flan");
+        _denoiseAggregation.AcceptOnlyFromAmong("token", "uit");
         SetAction(RunAsync);
     }
 
@@ -69,7 +75,8 @@ internal sealed class TransferRunCommand : Command
             parse.GetValue(_backend)!, parse.GetValue(_modelVersion), parse.GetValue(_candidates), parse.GetValue(_temperature), parse.GetValue(_maxTokens),
             (ulong)parse.GetValue(_seed), parse.GetValue(_k), pairs, parse.GetValue(_scorer), parse.GetValue(_scorerBackend), parse.GetValue(_scorerVersion),
             !parse.GetValue(_noDenoise), parse.GetValue(_denoiseInstances), (ulong)parse.GetValue(_denoiseSeed), parse.GetValue(_labels),
-            parse.GetValue(_maxRequests), parse.GetValue(_maxSpent), parse.GetValue(_maxCost), parse.GetValue(_price), parse.GetValue(_maxScore));
+            parse.GetValue(_maxRequests), parse.GetValue(_maxSpent), parse.GetValue(_maxCost), parse.GetValue(_price), parse.GetValue(_maxScore),
+            parse.GetValue(_denoiseAggregation));
     }
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)

@@ -10,6 +10,26 @@ namespace ActiveIT.Client.Transfer;
 /// </summary>
 internal static class TransferModelTraining
 {
+    /// <summary>From scratch: a new byte model's rate.</summary>
+    public const float ScratchRate = 1e-3f;
+
+    /// <summary>The paper's rate for fine-tuning GPT-J-6B into its transfer model (batch 16, 2 epochs).</summary>
+    public const float PaperGptJRate = 1e-6f;
+
+    /// <summary>Fine-tuning a base of ActiveIT's own (small byte models): a tenth of the from-scratch rate.</summary>
+    public const float OwnBaseRate = 1e-4f;
+
+    /// <summary>
+    /// The rate to train at, and why: a given rate always; else from scratch 1e-3, while a pretrained base is fine-tuned
+    /// — a Hugging Face GPT-J folder at the paper's 1e-6 (1e-3 would wreck six billion pretrained weights in a few
+    /// steps), an ActiveIT checkpoint at 1e-4.
+    /// </summary>
+    public static (float Rate, string Why) LearningRate(string? basePath, float? given) =>
+        given is { } rate ? (rate, "given")
+        : basePath is null ? (ScratchRate, "a new model")
+        : Directory.Exists(basePath) ? (PaperGptJRate, "fine-tuning a Hugging Face GPT-J base: the paper's rate")
+        : (OwnBaseRate, "fine-tuning an ActiveIT base: a tenth of the from-scratch rate");
+
     public static TrainingRun Train(GptModel model, IReadOnlyList<SeedPair> pairs, int epochs, int batchSize, float learningRate, ulong seed,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {

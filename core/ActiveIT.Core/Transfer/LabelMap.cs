@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ActiveIT.Core.Tasks;
 
 namespace ActiveIT.Core.Transfer;
@@ -56,6 +57,24 @@ public sealed record LabelMap(IReadOnlyDictionary<string, string> Map, bool Stri
             NegativeExamples = [.. task.NegativeExamples.Select((e, i) => e with { Output = Apply(e.Output, $"task '{task.Id}' negative example {i + 1}") })],
             Instances = [.. task.Instances.Select(inst => inst with { Outputs = [.. inst.Outputs.Select(o => Apply(o, $"task '{task.Id}' instance '{inst.Id}'"))] })],
         };
+    }
+
+    /// <summary>
+    /// Instruction text (a generated definition, an explanation, a template) with every label word mapped, all at once (so
+    /// 'yes=no,no=yes' swaps). A label counts only as a word of its own: after the start, a space, a quote or an opening
+    /// bracket, and before the end, a space, a quote, a closing bracket or punctuation — "1-5" and "10" keep their digits.
+    /// </summary>
+    public string ApplyToText(string text)
+    {
+        if (IsIdentity || text.Length == 0)
+        {
+            return text;
+        }
+        // Built per call, not cached: a cached field would take part in the record's equality.
+        var words = new Regex(
+            $"(?<=^|[\\s\"'“‘(\\[])({string.Join('|', Map.Keys.OrderByDescending(k => k.Length).Select(Regex.Escape))})(?=$|[\\s\"'”’)\\].,;:!?])",
+            RegexOptions.CultureInvariant);
+        return words.Replace(text, m => Map[m.Value]);
     }
 
     public override string ToString() => IsIdentity ? "keep" : (Strict ? "strict:" : "") + string.Join(',', Map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));

@@ -6,7 +6,8 @@ namespace ActiveIT.Core.Transfer;
 /// A chosen candidate applied to its source task. Only instruction text comes from the model (methods.md §2): in NIV2
 /// the definition and the examples' explanations; instance inputs are kept word for word, and the positive examples
 /// are the source's own (its examples, or else its first two instances, which then leave the instance list so no
-/// example is also evaluated). Labels go through the explicit <see cref="LabelMap"/> and nothing else.
+/// example is also evaluated). Labels go through the explicit <see cref="LabelMap"/> and nothing else — in the outputs,
+/// and as words of the instruction text, so a definition never names labels the instances no longer use.
 /// </summary>
 public static class TransferApply
 {
@@ -19,10 +20,11 @@ public static class TransferApply
         {
             Explanation = candidate.Examples.FirstOrDefault(c => c.Input.Trim() == e.Input.Trim())?.Explanation ?? e.Explanation,
         })];
+        examples = [.. examples.Select(e => e.Explanation is null ? e : e with { Explanation = labels.ApplyToText(e.Explanation) })];
         var task = source with
         {
             Format = TaskFormat.Niv2,
-            Definition = candidate.Definition,
+            Definition = labels.ApplyToText(candidate.Definition),
             PositiveExamples = examples,
             NegativeExamples = [],
             Instances = instances,
@@ -34,6 +36,7 @@ public static class TransferApply
     /// <summary>The reverse study: a task-level source as FLAN instance templates; instance i uses template i mod count.</summary>
     public static InstructionTask ToFlan(InstructionTask source, FlanCandidate candidate, LabelMap labels, IReadOnlyDictionary<string, string> provenance)
     {
+        candidate = candidate with { Templates = [.. candidate.Templates.Select(labels.ApplyToText)] };
         var task = source with
         {
             Format = TaskFormat.Flan,

@@ -23,4 +23,11 @@ public interface IModelBackend
 
     /// <summary>Sum log-probability and token count of each target (end-of-sequence included) after its prompt.</summary>
     Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Like <see cref="ScoreAsync"/>, but the target's own tokens only, no end-of-sequence marker: how the original
+    /// format-transfer code scores reference outputs (its denoising option <c>uit</c>).
+    /// </summary>
+    Task<IReadOnlyList<SequenceScore>> ScoreWithoutEndAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} cannot score a target without its end-of-sequence marker");
 }

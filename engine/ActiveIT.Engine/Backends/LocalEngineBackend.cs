@@ -38,9 +38,15 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
         return Task.FromResult<IReadOnlyList<string>>(outputs);
     }
 
-    public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default) =>
+        Score(pairs, endOfSequence: true, cancellationToken);
+
+    public Task<IReadOnlyList<SequenceScore>> ScoreWithoutEndAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default) =>
+        Score(pairs, endOfSequence: false, cancellationToken);
+
+    private Task<IReadOnlyList<SequenceScore>> Score(IReadOnlyList<(string Prompt, string Target)> pairs, bool endOfSequence, CancellationToken cancellationToken)
     {
-        var encoded = pairs.Select(p => EncodeAfterPrompt(model.Tokenizer, p.Prompt, p.Target, model.Config.MaxSeqLen)).ToArray();
+        var encoded = pairs.Select(p => EncodeAfterPrompt(model.Tokenizer, p.Prompt, p.Target, model.Config.MaxSeqLen, endOfSequence)).ToArray();
         var scores = new List<SequenceScore>(pairs.Count);
         foreach (var batch in Batches(encoded.Select(e => e.Length).ToArray()))
         {
@@ -79,14 +85,15 @@ public sealed class LocalEngineBackend(GptModel model, string modelId, string mo
     /// then keeps its first tokens (the original truncates labels, never the source, to make room for them). A prompt
     /// with no room at all falls back to <see cref="Encode(ITextTokenizer, string, string, int)"/>.
     /// </summary>
-    public static TokenPair EncodeAfterPrompt(ITextTokenizer tokenizer, string prompt, string target, int context)
+    public static TokenPair EncodeAfterPrompt(ITextTokenizer tokenizer, string prompt, string target, int context, bool endOfSequence = true)
     {
         var promptTokens = Prompt(tokenizer, prompt);
         if (promptTokens.Length >= context)
         {
-            return Encode(tokenizer, prompt, target, context);
+            var fitted = Encode(tokenizer, prompt, target, context);
+            return endOfSequence || fitted.Target.Length < 2 || fitted.Target[^1] != tokenizer.Eos ? fitted : fitted with { Target = fitted.Target[..^1] };
         }
-        int[] targetTokens = [.. tokenizer.Encode(target), tokenizer.Eos];
+        int[] targetTokens = endOfSequence ? [.. tokenizer.Encode(target), tokenizer.Eos] : [.. tokenizer.Encode(target)];
         return new TokenPair(promptTokens, targetTokens.Length <= context - promptTokens.Length ? targetTokens : targetTokens[..(context - promptTokens.Length)]);
     }
 

@@ -58,7 +58,10 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
         CancellationToken cancellationToken = default) => InChunksAsync(prompts, chunk => GenerateChunkAsync(chunk, maxNewTokens, temperature, seed, cancellationToken));
 
     public Task<IReadOnlyList<SequenceScore>> ScoreAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default) =>
-        InChunksAsync(pairs, chunk => ScoreChunkAsync(chunk, cancellationToken));
+        InChunksAsync(pairs, chunk => ScoreChunkAsync(chunk, endOfSequence: true, cancellationToken));
+
+    public Task<IReadOnlyList<SequenceScore>> ScoreWithoutEndAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken = default) =>
+        InChunksAsync(pairs, chunk => ScoreChunkAsync(chunk, endOfSequence: false, cancellationToken));
 
     private async Task<IReadOnlyList<TOut>> InChunksAsync<TIn, TOut>(IReadOnlyList<TIn> items, Func<IReadOnlyList<TIn>, Task<IReadOnlyList<TOut>>> send)
     {
@@ -85,10 +88,11 @@ public sealed class OpenAiCompatibleBackend : IModelBackend
         return [.. Choices(response, prompts.Count).Select(c => c.GetProperty("text").GetString() ?? "")];
     }
 
-    private async Task<IReadOnlyList<SequenceScore>> ScoreChunkAsync(IReadOnlyList<(string Prompt, string Target)> pairs, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SequenceScore>> ScoreChunkAsync(IReadOnlyList<(string Prompt, string Target)> pairs, bool endOfSequence,
+        CancellationToken cancellationToken)
     {
         await EnsurePromptLogprobsAsync(cancellationToken);
-        var eos = await EndOfSequenceAsync(cancellationToken);
+        var eos = endOfSequence ? await EndOfSequenceAsync(cancellationToken) : "";
         var response = await PostAsync(new JsonObject
         {
             ["model"] = ModelId, ["prompt"] = new JsonArray([.. pairs.Select(p => (JsonNode)(p.Prompt + p.Target + eos))]), ["max_tokens"] = 0, ["echo"] = true,

@@ -10,7 +10,8 @@ namespace ActiveIT.Engine.Scoring;
 /// cross-entropy of m reference outputs under its prompt — NIV2: definition + positive examples + instance input;
 /// FLAN: the instance rendered by its template, then "Output: ". Every candidate of a task is scored on the same m
 /// instances (drawn with the config's seed from the task's id), so scores rank candidates within a task; they say
-/// nothing across tasks. Lower is better.
+/// nothing across tasks. Lower is better. <see cref="DenoiseAggregation.UitBatchMeans"/> scores the original code's way
+/// instead (outputs without EOS, the mean of per-batch means), for comparison.
 /// </summary>
 public static class CandidateScorer
 {
@@ -21,9 +22,29 @@ public static class CandidateScorer
         {
             throw new ArgumentException($"task '{transferred.Id}' has no instance with a reference output to score candidates on");
         }
-        var scores = await backend.ScoreAsync(pairs, cancellationToken);
-        var tokens = scores.Sum(s => s.TokenCount);
-        return tokens == 0 ? double.PositiveInfinity : -scores.Sum(s => s.LogProbSum) / tokens;
+        var scores = config.Aggregation == DenoiseAggregation.UitBatchMeans
+            ? await backend.ScoreWithoutEndAsync(pairs, cancellationToken)
+            : await backend.ScoreAsync(pairs, cancellationToken);
+        return Aggregate(scores, config.Aggregation);
+    }
+
+    /// <summary>
+    /// One score from per-instance scores, in the order the instances were drawn. Token-weighted: total cross-entropy
+    /// over total tokens. Batch means: per batch of <see cref="DenoiseConfig.UitBatch"/>, the batch's token-weighted
+    /// mean, then the plain mean of those — so a short last batch, or a batch of short outputs, weighs as much as a
+    /// full one, and the two can rank candidates differently.
+    /// </summary>
+    public static double Aggregate(IReadOnlyList<SequenceScore> scores, DenoiseAggregation aggregation)
+    {
+        static double Mean(IEnumerable<SequenceScore> part)
+        {
+            var list = part.ToArray();
+            var tokens = list.Sum(s => s.TokenCount);
+            return tokens == 0 ? double.PositiveInfinity : -list.Sum(s => s.LogProbSum) / tokens;
+        }
+        return aggregation == DenoiseAggregation.UitBatchMeans && scores.Count > 0
+            ? scores.Chunk(DenoiseConfig.UitBatch).Average(Mean)
+            : Mean(scores);
     }
 
     public static IReadOnlyList<(string Prompt, string Target)> Pairs(InstructionTask transferred, DenoiseConfig config)

@@ -31,7 +31,8 @@ public sealed record TransferRequest(
     long? MaxTokensSpent = null,
     decimal? MaxCost = null,
     string? Price = null,
-    double? MaxScore = null)
+    double? MaxScore = null,
+    string? DenoiseAggregation = null)
 {
     public bool IsLocal => Backend == "local";
 

@@ -34,7 +34,8 @@ public static class TransferRequests
             request.Temperature, request.MaxTokens, request.Seed,
             request.IsLocal ? 0 : request.K, request.IsLocal ? "none" : Core.Transfer.SeedPairs.Hash(pairs));
         config.Validate();
-        return new TransferSettings(config, pairs, new DenoiseConfig(request.Denoise, request.DenoiseInstances, request.DenoiseSeed, MaxScore: request.MaxScore),
+        return new TransferSettings(config, pairs, new DenoiseConfig(request.Denoise, request.DenoiseInstances, request.DenoiseSeed, MaxScore: request.MaxScore,
+                Aggregation: DenoiseConfig.ParseAggregation(request.DenoiseAggregation)),
             LabelMap.Parse(request.Labels),
             new TransferBudget(request.MaxRequests, request.MaxTokensSpent, request.MaxCost), PriceTable.Parse(request.Price));
     }
