@@ -18,9 +18,12 @@ public static class EngineRuntime
     /// <summary>The precision models get when none is named: fp32 unless a run sets it (<c>--precision</c>).</summary>
     public static Precision DefaultPrecision { get; set; } = Precision.Fp32;
 
+    private static int _threads;  // 0 until SetThreads: libtorch's own default
+    [ThreadStatic] private static int _threadsHere;
+
     /// <summary>
-    /// Sets libtorch's intra-op threads (its OpenMP pool, which MKL and oneDNN share). Call it before any engine work:
-    /// a thread takes the count when it first runs an op, and keeps it.
+    /// Sets libtorch's intra-op threads (its OpenMP pool, which MKL and oneDNN share) for every engine call from now on,
+    /// on whichever thread it runs (<see cref="UseThreadsHere"/>).
     /// </summary>
     public static void SetThreads(int threads)
     {
@@ -28,16 +31,39 @@ public static class EngineRuntime
         {
             throw new EngineException("num_threads must be at least 1");
         }
-        set_num_threads(threads);
+        Volatile.Write(ref _threads, threads);
+        UseThreadsHere();
+    }
+
+    /// <summary>
+    /// Gives this thread the count <see cref="SetThreads"/> set. libtorch keeps, per thread, the count in force when the
+    /// thread first ran an op, so a pool thread that ran one before (another command in the same process, or a query
+    /// before the count was set) would otherwise run this call's ops with its old count: different reduction orders,
+    /// different weights from the same seed. Every model call runs this first.
+    /// </summary>
+    internal static void UseThreadsHere()
+    {
+        var threads = Volatile.Read(ref _threads);
+        if (threads > 0 && _threadsHere != threads)
+        {
+            set_num_threads(threads);
+            _threadsHere = threads;
+        }
     }
 
     /// <summary>Models and trainers currently alive (created, not yet disposed or finalized).</summary>
     public static (long Models, long Trainers) LiveObjects => (GptModel.Live, GptTrainer.Live);
 
-    public static RuntimeInfo Info => Facts.Value with { Threads = get_num_threads() };
+    public static RuntimeInfo Info => Facts.Value with { Threads = ThreadsHere() };
+
+    private static int ThreadsHere()
+    {
+        UseThreadsHere();
+        return get_num_threads();
+    }
 
     /// <summary>How libtorch's threads are set, e.g. "intra-op 2, inter-op 2, OMP_WAIT_POLICY=PASSIVE".</summary>
-    public static string ThreadSettings => string.Join(", ", new[] { $"intra-op {get_num_threads()}", $"inter-op {get_num_interop_threads()}" }
+    public static string ThreadSettings => string.Join(", ", new[] { $"intra-op {ThreadsHere()}", $"inter-op {get_num_interop_threads()}" }
         .Concat(new[] { "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MKL_NUM_THREADS" }
             .Select(name => (name, value: Environment.GetEnvironmentVariable(name)))
             .Where(p => p.value is not null)

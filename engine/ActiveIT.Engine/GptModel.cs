@@ -55,6 +55,13 @@ public sealed class GptModel : IDisposable
 
     internal GptJ Module { get; }
     internal Lock Gate { get; } = new();
+
+    /// <summary>Holds <see cref="Gate"/> for a call that runs ops, with this thread's libtorch thread count as configured.</summary>
+    internal Lock.Scope Enter()
+    {
+        EngineRuntime.UseThreadsHere();
+        return Gate.EnterScope();
+    }
     internal ScalarType ComputeType => Mixed.ComputeType(_precision);
     internal static long Live => Interlocked.Read(ref _live);
 
@@ -65,6 +72,7 @@ public sealed class GptModel : IDisposable
         config = config with { Inner = config.MlpWidth, RotaryDim = config.RotaryDims };  // explicit, as a loaded checkpoint states them
         var target = ParseDevice(device);
         var module = new GptJ(config);
+        EngineRuntime.UseThreadsHere();
         Initialise(module, config, seed);
         module.to(target);
         return new GptModel(module, device, precision ?? EngineRuntime.DefaultPrecision, ByteTextTokenizer.Instance, []);
@@ -126,7 +134,7 @@ public sealed class GptModel : IDisposable
                 throw new EngineException($"metadata key '{key}' is reserved for the model config");
             }
         }
-        lock (Gate)
+        using (Enter())
         {
             using var scope = NewDisposeScope();
             SafetensorsWriter.Write(path, [.. Module.named_parameters().Select(p => (p.name, (Tensor)p.parameter))], all);
@@ -139,7 +147,7 @@ public sealed class GptModel : IDisposable
     /// <summary>Per row: the sum of log-probabilities of the masked target tokens and their count.</summary>
     public SequenceScore[] Score(SequenceBatch batch)
     {
-        lock (Gate)
+        using (Enter())
         {
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
@@ -163,7 +171,7 @@ public sealed class GptModel : IDisposable
     /// <summary>log p(token | earlier tokens) at every masked position, 0 elsewhere: one array of SeqLen per row.</summary>
     public float[][] TokenLogProbs(SequenceBatch batch)
     {
-        lock (Gate)
+        using (Enter())
         {
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
@@ -200,7 +208,7 @@ public sealed class GptModel : IDisposable
             sequences[b].CopyTo(tokens, b * seqLen);
             last[b] = (long)b * seqLen + sequences[b].Length - 1;
         }
-        lock (Gate)
+        using (Enter())
         {
             CheckShape(sequences.Count, seqLen);
             CheckTokens(tokens, seqLen);
@@ -217,7 +225,7 @@ public sealed class GptModel : IDisposable
     /// hears each (row, token) as it is chosen (streaming); cancellation is checked before every step.</summary>
     public int[][] Generate(IReadOnlyList<int[]> prompts, GenerationOptions options, Action<int, int>? onToken = null, CancellationToken cancellationToken = default)
     {
-        lock (Gate)
+        using (Enter())
         {
             return Generation.Run(this, prompts, options, onToken, cancellationToken);
         }

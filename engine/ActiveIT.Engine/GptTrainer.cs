@@ -47,7 +47,7 @@ public sealed class GptTrainer : IDisposable
 
     public StepResult Step(SequenceBatch batch)
     {
-        lock (_model.Gate)
+        using (_model.Enter())
         {
             using var scope = NewDisposeScope();
             var targets = TargetBatch.From(_model, batch);

@@ -147,7 +147,9 @@ public sealed class ActiveItSplitExperimentTests : IDisposable
         var killed = (await experiments.GetAsync("killed"))!;
         Assert.Equal(RunStatus.Completed, killed.Status);
         Assert.Equal(2, killed.Sessions.Count);
-        Assert.Equal(string.Join("\n", Summary((await experiments.GetAsync("best"))!)), string.Join("\n", Summary(killed)));
+        var expected = string.Join("\n", Summary((await experiments.GetAsync("best"))!));
+        var actual = string.Join("\n", Summary(killed));
+        Assert.True(expected == actual, $"the resumed run differs from the uninterrupted one:\nuninterrupted:\n{expected}\nresumed:\n{actual}");
         Assert.Empty(Directory.GetFiles(Path.Combine(_dir, "data", "experiments", "killed"), "*.tmp", SearchOption.AllDirectories));
     }
 
