@@ -1,3 +1,4 @@
+using ActiveIT.Core.Metrics;
 using ActiveIT.Grains.Runs;
 using System.Text.RegularExpressions;
 using System.Text.Json;
@@ -62,6 +63,15 @@ public sealed class ExperimentCommandTests : IDisposable
         // Round 0 trains both strategies of a seed on the same initial tasks from the same base: no difference at all.
         Assert.Equal((0.0, 0.0, 0.0), (overall[0].GetProperty("mean").GetDouble(), overall[0].GetProperty("low").GetDouble(), overall[0].GetProperty("high").GetDouble()));
         Assert.All(overall.Skip(1), r => Assert.True(r.GetProperty("low").GetDouble() <= r.GetProperty("mean").GetDouble() && r.GetProperty("mean").GetDouble() <= r.GetProperty("high").GetDouble()));
+        // Beside each interval, the difference these two seeds could detect at the spread they show.
+        Assert.All(overall, r => Assert.Equal(PairedPower.MinimumDetectableDifference(r.GetProperty("sd").GetDouble(), 2), r.GetProperty("minimum_detectable").GetDouble(), 9));
+        Assert.Matches(@"difference\s+95 % interval\s+sd\s+detectable", compare.Stdout);
+        // The stored experiments as a pilot: the last round's spread and what it implies.
+        var plan = CliRunner.Run($"experiment plan rnd pu --seeds 4 --json {Data}");
+        Assert.True(plan.ExitCode == 0, plan.Stderr);
+        var pilot = JsonDocument.Parse(plan.Stdout).RootElement.GetProperty("plans").EnumerateArray().Single();
+        Assert.Equal(("pu", 2, 2), (pilot.GetProperty("experiment").GetString(), pilot.GetProperty("round").GetInt32(), pilot.GetProperty("pilot_seeds").GetInt32()));
+        Assert.Equal(overall[2].GetProperty("sd").GetDouble(), pilot.GetProperty("sd").GetDouble(), 9);
 
         var csv = Path.Combine(_dir, "pu.csv");
         var json = Path.Combine(_dir, "pu.json");

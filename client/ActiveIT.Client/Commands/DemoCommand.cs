@@ -104,8 +104,9 @@ internal sealed class DemoCommand : Command
             experiments.Add(done);
         }
 
-        var baseline = PairedDifference.ChooseBaseline(experiments, null);
-        var paired = PairedDifference.Of(experiments, baseline);
+        var scores = experiments.Select(SeedScores.Of).ToArray();
+        var baseline = PairedDifference.ChooseBaseline(scores, null);
+        var paired = PairedDifference.Of(scores, baseline);
         var map = await MapCheckAsync(silo.Grains, pools, demo, experiments, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(outDir, "curves.svg"), ExperimentReport.Svg(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "paired.svg"), ExperimentReport.PairedSvg(experiments, paired), CancellationToken.None);
@@ -124,7 +125,8 @@ internal sealed class DemoCommand : Command
             var overall = paired.Where(r => r.Category == PairedDifference.Overall).ToArray();
             if (overall.Length > 0)
             {
-                Console.WriteLine($"\ndifference to {baseline.Name}, paired by seed, 95 % t interval (per family: results.json, `activeit experiment compare`):\n");
+                Console.WriteLine($"\ndifference to {baseline.Experiment}, paired by seed, 95 % t interval, and the smallest true difference these seeds detect " +
+                    "with 80 % power (per family: results.json, `activeit experiment compare`; seeds needed: `activeit experiment plan`):\n");
                 Console.WriteLine(ExperimentReport.Paired(overall));
             }
             if (map is not null)

@@ -13,6 +13,7 @@ internal sealed class ExperimentCommand : Command
         Subcommands.Add(new ExperimentWatchCommand());
         Subcommands.Add(new ExperimentResultsCommand());
         Subcommands.Add(new ExperimentCompareCommand());
+        Subcommands.Add(new ExperimentPlanCommand());
         Subcommands.Add(new ExperimentCancelCommand());
         Subcommands.Add(new ExperimentDeleteCommand());
     }

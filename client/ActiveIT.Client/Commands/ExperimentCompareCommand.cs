@@ -6,7 +6,7 @@ using ActiveIT.Client.Output;
 namespace ActiveIT.Client.Commands;
 
 /// <summary>`activeit experiment compare A B …`: learning curves side by side (mean ± std over seeds), as a table and an SVG plot,
-/// and each experiment's difference to a baseline, paired by seed, with its 95 % interval.</summary>
+/// and each experiment's difference to a baseline, paired by seed, with its 95 % interval and the difference the seeds can detect.</summary>
 internal sealed class ExperimentCompareCommand : Command
 {
     private readonly Argument<string[]> _names = new("names") { Description = "Experiments to compare", Arity = ArgumentArity.OneOrMore };
@@ -42,8 +42,9 @@ internal sealed class ExperimentCompareCommand : Command
         {
             await File.WriteAllTextAsync(csv, ExperimentReport.Csv(experiments), cancellationToken);
         }
-        var baseline = PairedDifference.ChooseBaseline(experiments, parse.GetValue(_baseline));
-        var paired = PairedDifference.Of(experiments, baseline);
+        var scores = experiments.Select(SeedScores.Of).ToArray();
+        var baseline = PairedDifference.ChooseBaseline(scores, parse.GetValue(_baseline));
+        var paired = PairedDifference.Of(scores, baseline);
         if (parse.GetValue(_pairedSvg) is { } pairedSvg)
         {
             await File.WriteAllTextAsync(pairedSvg, ExperimentReport.PairedSvg(experiments, paired), cancellationToken);
@@ -56,7 +57,7 @@ internal sealed class ExperimentCompareCommand : Command
                 {
                     experiment = e.Name, e.Config.Strategy, curve = ExperimentReport.Curve(e), unseen_category_curve = ExperimentReport.Curve(e, unseenCategories: true),
                 }),
-                baseline = baseline.Name,
+                baseline = baseline.Experiment,
                 paired,
             }, Json.Options));
             return ExitCodes.Success;
@@ -70,7 +71,9 @@ internal sealed class ExperimentCompareCommand : Command
         }
         if (paired.Count > 0)
         {
-            Console.WriteLine($"\ndifference to {baseline.Name}, paired by seed, with its 95 % t interval (×100; per category where the evaluation has several):\n");
+            Console.WriteLine($"\ndifference to {baseline.Experiment}, paired by seed, with its 95 % t interval (×100; per category where the evaluation has several);\n" +
+                "sd: spread of the per-seed differences; detectable: the smallest true difference these seeds find with 80 % power " +
+                "(5 % two-sided) at that spread (`activeit experiment plan` for other seed counts)\n");
             Console.WriteLine(ExperimentReport.Paired(paired));
         }
         return ExitCodes.Success;

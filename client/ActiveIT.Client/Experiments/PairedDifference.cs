@@ -1,32 +1,33 @@
 using ActiveIT.Core.Metrics;
-using ActiveIT.Grains.Curriculum;
 
 namespace ActiveIT.Client.Experiments;
 
 /// <summary>
 /// Each experiment against a baseline, round by round, paired by seed: strategies of one seed share the split, the
 /// base model and the evaluation instances, so the per-seed difference removes what they share. The 95 % interval
-/// is the t interval over the seeds both finished; per category (a families pool's family) as well as overall.
+/// is the t interval over the seeds both finished; per category (a families pool's family) as well as overall. Beside it,
+/// the spread of the per-seed differences and the smallest true difference this many seeds detect with 80 % power at
+/// that spread (<see cref="PairedPower"/>): an interval that spans 0 says little when that difference is large.
 /// </summary>
-internal sealed record PairedDifference(string Experiment, string Baseline, int Round, string Category, int Seeds, double Mean, double Low, double High)
+internal sealed record PairedDifference(string Experiment, string Baseline, int Round, string Category, int Seeds, double Mean, double Low, double High,
+    double Sd, double MinimumDetectable)
 {
-    public const string Overall = "(overall)";
+    public const string Overall = SeedScores.Overall;
 
     /// <summary>The baseline: the named experiment, else the first random one, else the first.</summary>
-    public static Experiment ChooseBaseline(IReadOnlyList<Experiment> experiments, string? name) =>
+    public static SeedScores ChooseBaseline(IReadOnlyList<SeedScores> experiments, string? name) =>
         name is not null
-            ? experiments.FirstOrDefault(e => e.Name == name) ?? throw new ArgumentException($"--baseline '{name}' is not among the compared experiments")
-            : experiments.FirstOrDefault(e => e.Config.Strategy == "random") ?? experiments[0];
+            ? experiments.FirstOrDefault(e => e.Experiment == name) ?? throw new ArgumentException($"--baseline '{name}' is not among the compared experiments")
+            : experiments.FirstOrDefault(e => e.Strategy == "random") ?? experiments[0];
 
-    public static IReadOnlyList<PairedDifference> Of(IReadOnlyList<Experiment> experiments, Experiment baseline)
+    public static IReadOnlyList<PairedDifference> Of(IReadOnlyList<SeedScores> experiments, SeedScores baseline)
     {
         var rows = new List<PairedDifference>();
-        var reference = Values(baseline);
-        foreach (var experiment in experiments.Where(e => e.Name != baseline.Name))
+        foreach (var experiment in experiments.Where(e => e.Experiment != baseline.Experiment))
         {
-            foreach (var ((round, category), values) in Values(experiment).OrderBy(x => x.Key.Round).ThenBy(x => x.Key.Category == Overall ? "" : x.Key.Category, StringComparer.Ordinal))
+            foreach (var ((round, category), values) in experiment.Values.OrderBy(x => x.Key.Round).ThenBy(x => x.Key.Category == Overall ? "" : x.Key.Category, StringComparer.Ordinal))
             {
-                if (!reference.TryGetValue((round, category), out var baseValues))
+                if (!baseline.Values.TryGetValue((round, category), out var baseValues))
                 {
                     continue;
                 }
@@ -37,36 +38,10 @@ internal sealed record PairedDifference(string Experiment, string Baseline, int 
                 }
                 var test = PairedTTest.Of([.. seeds.Select(s => baseValues[s])], [.. seeds.Select(s => values[s])]);
                 var (low, high) = test.Interval();
-                rows.Add(new PairedDifference(experiment.Name, baseline.Name, round, category, seeds.Length, test.MeanDifference, low, high));
+                rows.Add(new PairedDifference(experiment.Experiment, baseline.Experiment, round, category, seeds.Length, test.MeanDifference, low, high,
+                    test.StdDifference, PairedPower.MinimumDetectableDifference(test.StdDifference, seeds.Length)));
             }
         }
         return rows;
-    }
-
-    /// <summary>(round, category) → seed → the headline metric; categories from the metric's per-category table.</summary>
-    private static Dictionary<(int Round, string Category), Dictionary<ulong, double>> Values(Experiment experiment)
-    {
-        var values = new Dictionary<(int, string), Dictionary<ulong, double>>();
-        void Add(int round, string category, ulong seed, double value)
-        {
-            if (!values.TryGetValue((round, category), out var bySeed))
-            {
-                values[(round, category)] = bySeed = [];
-            }
-            bySeed[seed] = value;
-        }
-        foreach (var run in experiment.Runs)
-        {
-            foreach (var r in run.Rounds.Where(r => r.Evaluation is not null))
-            {
-                var e = r.Evaluation!;
-                Add(r.Round, Overall, run.Seed, e.Value);
-                foreach (var (category, value) in e.Metric == "exact_match" ? e.ExactMatchByCategory : e.RougeLByCategory)
-                {
-                    Add(r.Round, category, run.Seed, value);
-                }
-            }
-        }
-        return values;
     }
 }
