@@ -90,7 +90,7 @@ internal sealed class TransferExperimentCommand : Command
         evals.FitToRows();
         text.AppendLine(evals.ToString());
         text.AppendLine();
-        text.AppendLine("Paired differences over seeds (after − before):");
+        text.AppendLine("Paired differences over seeds (after − before), 95 % interval, and the smallest true difference these seeds detect with 80 % power:");
         var diffs = new TextTable("comparison", "difference");
         double All(TransferSeedResult r, Func<TransferCaseResult, double> f) => r.Cases.Average(f);
         diffs.Add("held-out transfer: denoised − random candidate", Paired(results, r => All(r, c => c.RandomCorrect), r => All(r, c => c.DenoisedCorrect)));
@@ -180,7 +180,8 @@ internal sealed class TransferExperimentCommand : Command
         var (low, high) = test.Interval();
         return test.Pairs < 2
             ? string.Create(CultureInfo.InvariantCulture, $"{test.MeanDifference:+0.000;-0.000;0.000}")
-            : string.Create(CultureInfo.InvariantCulture, $"{test.MeanDifference:+0.000;-0.000;0.000} [{low:F3}, {high:F3}], p = {test.P:F3}");
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{test.MeanDifference:+0.000;-0.000;0.000} [{low:F3}, {high:F3}], p = {test.P:F3}, detectable ±{PairedPower.MinimumDetectableDifference(test.StdDifference, test.Pairs):F3}");
     }
 
     private sealed class SyncProgress(Action<string> report) : IProgress<string>
