@@ -82,6 +82,13 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Contains("\"{\"\"name\"\":\"\"pu\"\"", rows[1]);  // the full config travels with every row
         var record = JsonSerializer.Deserialize<Experiment>(File.ReadAllText(json), Json.Options)!;
         Assert.Equal("prompt-uncertainty", record.Config.Strategy);
+        // Every training and evaluation prompt is counted as it fitted the context.
+        Assert.All(record.Runs.SelectMany(r => r.Rounds), r =>
+        {
+            Assert.Equal(r.Training!.Examples, r.Training.Prompts!.Prompts);
+            Assert.Equal(r.Evaluation!.Instances + (r.Evaluation.UnseenCategories?.Instances ?? 0), r.Evaluation.Prompts!.Prompts);
+            Assert.InRange(r.Training.Prompts.Cut, 0, r.Training.Prompts.Prompts);
+        });
         Assert.Contains(record.Config.ScaleDeviations, d => (d.Field, d.Ours, d.Paper) == ("scoring.max_new_tokens", "8", "128"));
         Assert.Contains(record.Config.ScaleDeviations, d => (d.Field, d.Ours, d.Paper) == ("instances_per_task", "4", "200"));
         // The results file carries them with the config, the paper's value beside ours.

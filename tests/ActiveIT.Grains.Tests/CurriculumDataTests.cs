@@ -32,4 +32,16 @@ public sealed class CurriculumDataTests
             Assert.StartsWith("Definition: Answer ok to the word you see.", trained);
         }
     }
+
+    [Theory]
+    [InlineData(1024, 0, 0)]  // room for the definition and both examples
+    [InlineData(256, 6, 0)]   // the default: 128 tokens of answer room leave 127, too few for both examples
+    [InlineData(160, 6, 6)]   // 31 tokens: even the bare prompt is cut to its head
+    public void TrainingPairs_CountHowTheirPromptsFitTheContext(int context, int fewerExamples, int cut)
+    {
+        var config = new ExperimentConfig { InstancesPerTask = 6, Model = new ModelSpec { Context = context } };
+        var tally = new CurriculumData.PromptTally();
+        var pairs = CurriculumData.TrainingPairs(Task(), 1, config, tally).ToArray();
+        Assert.Equal(new PromptFit(pairs.Length, fewerExamples, cut), tally.Fit);
+    }
 }

@@ -144,7 +144,8 @@ internal static class ExperimentReport
     [
         "experiment", "pool", "strategy", "class_balance", "seed", "round", "training_tasks", "new_tasks", "metric", "value", "exact_match", "rouge_l",
         "candidates", "scored_now", "scores_from_cache", "select_seconds", "train_examples", "train_steps", "train_loss", "train_seconds",
-        "train_tokens_per_second", "eval_tasks", "eval_instances", "eval_seconds", "unseen_category_value", "unseen_category_tasks", "model_version", "checkpoint", "selected_tasks",
+        "train_tokens_per_second", "eval_tasks", "eval_instances", "eval_seconds", "unseen_category_value", "unseen_category_tasks",
+        "train_prompts_fewer_examples", "train_prompts_cut", "eval_prompts_fewer_examples", "eval_prompts_cut", "model_version", "checkpoint", "selected_tasks",
         "code_version", "torch_version", "device", "threads", "config",
     ];
 
@@ -160,7 +161,8 @@ internal static class ExperimentReport
             r.Selection.Candidates, r.Selection.ScoredNow, r.Selection.ScoresFromCache, r.Selection.Seconds,
             r.Training?.Examples, r.Training?.Steps, r.Training?.FinalLoss, r.Training?.Seconds, r.Training?.TokensPerSecond,
             r.Evaluation?.Tasks, r.Evaluation?.Instances, r.Evaluation?.Seconds, r.Evaluation?.UnseenCategories?.Value,
-            r.Evaluation?.UnseenCategories?.Tasks, r.Training?.ModelVersion, r.Training?.Checkpoint,
+            r.Evaluation?.UnseenCategories?.Tasks, r.Training?.Prompts?.FewerExamples, r.Training?.Prompts?.Cut,
+            r.Evaluation?.Prompts?.FewerExamples, r.Evaluation?.Prompts?.Cut, r.Training?.ModelVersion, r.Training?.Checkpoint,
             string.Join(" ", r.Selection.Selected.Select(s => s.TaskId)),
             session?.CodeVersion, session?.TorchVersion, session?.Device, session?.Threads, config,
         }));

@@ -1,7 +1,8 @@
 namespace ActiveIT.Grains.Curriculum;
 
 /// <summary>A round's training. With best-epoch selection, <see cref="DevScores"/> holds the dev score after each epoch
-/// (in <see cref="DevMetric"/>, ×100) and <see cref="BestEpoch"/> (1-based) the epoch whose weights are the checkpoint.</summary>
+/// (in <see cref="DevMetric"/>, ×100) and <see cref="BestEpoch"/> (1-based) the epoch whose weights are the checkpoint.
+/// <see cref="Prompts"/>: how the training prompts fitted the context (null in records from before it was counted).</summary>
 [GenerateSerializer, Immutable, Alias("activeit.TrainingRecord")]
 public sealed record TrainingRecord(
     string Checkpoint,
@@ -16,4 +17,5 @@ public sealed record TrainingRecord(
     string Device,
     IReadOnlyList<double>? DevScores = null,
     int? BestEpoch = null,
-    string? DevMetric = null);
+    string? DevMetric = null,
+    PromptFit? Prompts = null);

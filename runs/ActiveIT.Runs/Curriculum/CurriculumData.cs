@@ -36,18 +36,34 @@ public static class CurriculumData
 
     /// <summary>(prompt, first reference) pairs, tokenized for the engine: the prompt whole, the target cut at the context.</summary>
     public static IEnumerable<TokenPair> TrainingPairs(InstructionTask task, ulong seed, ExperimentConfig config) =>
+        TrainingPairs(task, seed, config, new PromptTally());
+
+    /// <summary><see cref="TrainingPairs(InstructionTask, ulong, ExperimentConfig)"/>, counting how the prompts fitted in <paramref name="tally"/>.</summary>
+    public static IEnumerable<TokenPair> TrainingPairs(InstructionTask task, ulong seed, ExperimentConfig config, PromptTally tally) =>
         TrainingInstances(task, seed, config.InstancesPerTask).Where(i => i.Outputs.Count > 0)
-            .Select(i => LocalEngineBackend.EncodeAfterPrompt(ByteTextTokenizer.Instance, Prompt(task, i.Input, config), i.Outputs[0], config.Model.Context));
+            .Select(i => LocalEngineBackend.EncodeAfterPrompt(ByteTextTokenizer.Instance, Prompt(task, i.Input, config, tally), i.Outputs[0], config.Model.Context));
 
     /// <summary>An instance's prompt, for training and evaluation alike: as many of the first two positive examples as fit.</summary>
-    public static string Prompt(InstructionTask task, string input, ExperimentConfig config) =>
-        Niv2PromptBuilder.Build(task.Definition, [.. task.PositiveExamples.Take(2)], input, config.Model.Context, AnswerTokens(config),
-            LocalEngineBackend.PromptLength).Text;
+    public static string Prompt(InstructionTask task, string input, ExperimentConfig config, PromptTally? tally = null)
+    {
+        var examples = task.PositiveExamples.Take(2).ToArray();
+        var fitted = Niv2PromptBuilder.Build(task.Definition, examples, input, config.Model.Context, AnswerTokens(config), LocalEngineBackend.PromptLength);
+        tally?.Add(fitted, examples.Length);
+        return fitted.Text;
+    }
 
     private static IReadOnlyList<TaskInstance> Sample(InstructionTask task, SeededRandom random, int count)
     {
         var instances = task.Instances.ToList();
         random.Shuffle(instances);
         return instances.Take(count).ToList();
+    }
+
+    /// <summary>Counts how a step's prompts fitted the context (<see cref="PromptFit"/>).</summary>
+    public sealed class PromptTally
+    {
+        public PromptFit Fit { get; private set; } = PromptFit.None;
+
+        public void Add(FittedPrompt prompt, int available) => Fit = Fit.Add(prompt, available);
     }
 }

@@ -246,9 +246,10 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         private async Task<(GptModel Model, TrainingRecord Record)> TrainAsync(SeedRun run, Dictionary<int, RoundRecord> rounds, int r, string checkpoint)
         {
             var pairs = new List<TokenPair>();
+            var fit = new CurriculumData.PromptTally();
             foreach (var id in Enumerable.Range(0, r + 1).SelectMany(i => rounds.TryGetValue(i, out var x) ? x.Selection.Selected : []).Select(s => s.TaskId))
             {
-                pairs.AddRange(CurriculumData.TrainingPairs(await TaskAsync(_config.Pool, id), run.Seed, _config));
+                pairs.AddRange(CurriculumData.TrainingPairs(await TaskAsync(_config.Pool, id), run.Seed, _config, fit));
             }
             var t = _config.Training;
             GptModel model;
@@ -296,7 +297,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 }
                 return (model, new TrainingRecord(CheckpointPath(_config.Name, run.Seed, r), Hash(checkpoint), pairs.Count, result.Steps, result.Epochs,
                     result.FinalLoss, result.Tokens, result.Seconds, result.TokensPerSecond, model.Device,
-                    best?.Scores, best is null ? null : best.Epoch + 1, best is null ? null : dev!.Metric));
+                    best?.Scores, best is null ? null : best.Epoch + 1, best is null ? null : dev!.Metric, fit.Fit));
             }
             catch
             {
@@ -339,6 +340,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             var e = _config.Evaluation;
             var backend = new LocalEngineBackend(model, ModelId(_config.Model), "evaluation");
             var rows = new List<(InstructionTask Task, double Em, double Rouge, bool UnseenCategory)>();
+            var fit = new CurriculumData.PromptTally();
             var tasks = run.EvaluationTaskIds.Select(id => (Pool: run.EvaluationPool, Id: id, Unseen: false))
                 .Concat((run.UnseenCategoryTaskIds ?? []).Select(id => (Pool: _config.Pool, Id: id, Unseen: true))).ToArray();
             await ReportAsync("evaluate", 0, tasks.Length, null, force: true);
@@ -346,7 +348,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             {
                 var task = await TaskAsync(poolName, id);
                 var instances = CurriculumData.EvaluationInstances(task, run.Seed, e.InstancesPerTask, e.Instances == EvaluationSpec.FirstInstances);
-                var prompts = instances.Select(x => CurriculumData.Prompt(task, x.Input, _config)).ToArray();
+                var prompts = instances.Select(x => CurriculumData.Prompt(task, x.Input, _config, fit)).ToArray();
                 var predictions = await backend.GenerateAsync(prompts, e.MaxNewTokens, cancellationToken: cancellationToken);
                 rows.AddRange(instances.Select((x, j) => (task, Niv2Metrics.ExactMatch(predictions[j], x.Outputs), Niv2Metrics.RougeL(predictions[j], x.Outputs), unseen)));
                 Report("evaluate", i + 1, tasks.Length, null);
@@ -364,7 +366,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 byCategory.ToDictionary(g => g.Key, g => Percent(g.Select(x => x.Em))),
                 byCategory.ToDictionary(g => g.Key, g => Percent(g.Select(x => x.Rouge))),
                 rows.GroupBy(x => x.Task.Id).ToDictionary(g => g.Key, g => Percent(g.Select(x => rewrite ? x.Em : x.Rouge))),
-                run.EvaluationTaskIds.Count, seen.Length, watch.Elapsed.TotalSeconds, unseenScore);
+                run.EvaluationTaskIds.Count, seen.Length, watch.Elapsed.TotalSeconds, unseenScore, fit.Fit);
         }
 
         private async Task<Dictionary<string, PoolMember>> MembersAsync(string pool)
