@@ -104,6 +104,36 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void IfdAndLongestResponse_RankByWhatTheyRecord()
+    {
+        Ok($"pool generate --pool rewrite --rules 20 --instances 6 {Data}");
+        Ok($"experiment create ifd --strategy ifd {Tiny.Replace("--seeds 1,2", "--seeds 1")} {Data}");
+        Ok($"experiment create long --strategy longest-response {Tiny.Replace("--seeds 1,2", "--seeds 1")} {Data}");
+        Ok($"experiment start ifd --threads 2 {Data}");
+        Ok($"experiment start long --threads 2 {Data}");
+        Experiment Record(string name)
+        {
+            var json = Path.Combine(_dir, $"{name}.json");
+            Ok($"experiment results {name} --json-out {json} {Data}");
+            return JsonSerializer.Deserialize<Experiment>(File.ReadAllText(json), Json.Options)!;
+        }
+        var ifd = Record("ifd").Runs.Single().Rounds.Where(r => r.Round > 0).ToArray();
+        Assert.Equal(2, ifd.Length);
+        foreach (var round in ifd)
+        {
+            var picked = round.Selection.Selected;
+            Assert.All(picked, t => Assert.True(t.Ifd > 0 && t.LabelLoss > 0, $"{t.TaskId}: ifd {t.Ifd}, label loss {t.LabelLoss}"));
+            // Tasks whose instruction helps (IFD < 1) first, each part by descending IFD.
+            Assert.Equal(picked.OrderBy(t => t.Ifd < 1 ? 0 : 1).ThenByDescending(t => t.Ifd).Select(t => t.TaskId), picked.Select(t => t.TaskId));
+        }
+        // Longest references first, with no model involved: each round's shortest pick is at least the next round's longest.
+        var lengths = Record("long").Runs.Single().Rounds.Where(r => r.Round > 0).OrderBy(r => r.Round)
+            .Select(r => r.Selection.Selected.Select(t => t.ResponseLength!.Value).ToArray()).ToArray();
+        Assert.All(lengths, l => Assert.Equal(l.OrderDescending(), l));
+        Assert.True(lengths[0].Min() >= lengths[1].Max(), $"{string.Join(",", lengths[0])} then {string.Join(",", lengths[1])}");
+    }
+
+    [Fact]
     public void BadInput_NamesTheFieldOrFile()
     {
         Ok($"pool generate --pool rewrite --rules 20 --instances 6 {Data}");

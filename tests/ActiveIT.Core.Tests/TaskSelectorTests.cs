@@ -25,6 +25,25 @@ public sealed class TaskSelectorTests
     }
 
     [Fact]
+    public void Ifd_PrefersTheHardestTasksTheInstructionStillHelps_AndLongestResponse_TheLongestReferences()
+    {
+        SelectionCandidate[] pool =
+        [
+            new("helps-little", false, Ifd: 0.9), new("helps-most", false, Ifd: 0.2), new("no-labels", false),
+            new("misleads", false, Ifd: 1.4), new("no-help", false, Ifd: 1.0), new("helps-some", false, Ifd: 0.5),
+        ];
+        // Below 1 by descending IFD, then the tasks whose instruction does not help (Cherry-LLM drops them), then no labels.
+        Assert.Equal(["helps-little", "helps-some", "helps-most", "misleads", "no-help", "no-labels"],
+            TaskSelector.Select(pool, SelectionStrategy.Ifd, 6, false, new SeededRandom(1)));
+        Assert.Equal(["helps-little", "helps-some"], TaskSelector.Select(pool, SelectionStrategy.Ifd, 2, false, new SeededRandom(1)));
+
+        SelectionCandidate[] lengths = [new("short", false, ResponseLength: 3), new("long", false, ResponseLength: 40), new("mid", true, ResponseLength: 12)];
+        Assert.Equal(["long", "mid"], TaskSelector.Select(lengths, SelectionStrategy.LongestResponse, 2, false, new SeededRandom(1)));
+        Assert.False(SelectionStrategy.LongestResponse.NeedsScores());  // read from the task's references, no model
+        Assert.True(SelectionStrategy.Ifd.NeedsScores());
+    }
+
+    [Fact]
     public void MapStrategies_PickTheirCategoryFirst()
     {
         // Thirds: t6-t8 ambiguous; of t0-t5, t0-t2 (higher PP) easy and t3-t5 difficult.
@@ -72,7 +91,7 @@ public sealed class TaskSelectorTests
     [Fact]
     public void StrategyNames_RoundTrip()
     {
-        Assert.Equal(["random", "prompt-uncertainty", "high-perplexity", "low-perplexity", "ambiguous", "easy", "difficult", "fully-trained"],
+        Assert.Equal(["random", "prompt-uncertainty", "high-perplexity", "low-perplexity", "ambiguous", "easy", "difficult", "fully-trained", "ifd", "longest-response"],
             Enum.GetValues<SelectionStrategy>().Select(s => s.Name()));
         Assert.False(SelectionStrategies.TryParse("PromptUncertainty", out _));
     }

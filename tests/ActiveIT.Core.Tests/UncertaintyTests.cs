@@ -22,6 +22,19 @@ public sealed class UncertaintyTests
     }
 
     [Fact]
+    public void LabelScores_AreTheLabelsLossAfterThePrompt_AndItsPerplexityRatioToTheLabelAlone()
+    {
+        // Instance 1: label of 2 tokens at p = 0.5 each after the prompt, 0.25 alone → NLL ln 2 vs ln 4, IFD = 2/4.
+        // Instance 2: label of 4 tokens at p = 0.8 after the prompt, 0.8 alone → the instruction does not help, IFD = 1.
+        var scores = LabelScores.Compute([(Math.Log(0.5) * 2, 2), (Math.Log(0.8) * 4, 4)], [(Math.Log(0.25) * 2, 2), (Math.Log(0.8) * 4, 4)]);
+        Assert.Equal((Math.Log(2) + Math.Log(1.25)) / 2, scores.LabelLoss, 12);
+        Assert.Equal((0.5 + 1.0) / 2, scores.Ifd, 12);
+        Assert.Equal(2, scores.Instances);
+        Assert.Throws<ArgumentException>(() => LabelScores.Compute([], []));
+        Assert.Throws<ArgumentException>(() => LabelScores.Compute([(0, 0)], [(0, 1)]));
+    }
+
+    [Fact]
     public void WordDropout_IsSeededAndDropsAboutP()
     {
         var text = string.Join(' ', Enumerable.Range(0, 10_000).Select(i => $"w{i}"));

@@ -60,7 +60,7 @@ public sealed class PromptUncertaintyScorerTests
         using var large = GptModel.Create(Config with { MaxSeqLen = 512 }, seed: 3);
         var roomy = new RecordingBackend(new LocalEngineBackend(large, "tiny", "v1"));
         await new PromptUncertaintyScorer(roomy, new ScorerConfig(2, 1, DropProbability: 0, MaxNewTokens: 6)).ScoreAsync(task);
-        Assert.All(roomy.Prompts, p => Assert.Contains("Positive Example 2", p));
+        Assert.All(roomy.Prompts.Where(p => p.Length > 0), p => Assert.Contains("Positive Example 2", p));  // "": a label scored alone (IFD)
     }
 
     /// <summary>A task whose bare prompt (definition + instance, no examples) is longer than a 192-token context leaves
@@ -69,6 +69,29 @@ public sealed class PromptUncertaintyScorerTests
     {
         Definition = "Reverse the letters of the word you are given, keeping the case of every letter as it is and adding nothing else to the answer at all.",
     };
+
+    [Fact]
+    public async Task Score_ScoresEachInstancesReferenceAfterItsPromptAndAlone_ForLabelLossAndIfd()
+    {
+        using var model = GptModel.Create(Config, seed: 3);
+        var recorder = new RecordingBackend(new LocalEngineBackend(model, "tiny", "v1"));
+        var scores = await new PromptUncertaintyScorer(recorder, new ScorerConfig(Instances: 3, Perturbations: 2, Seed: 7, MaxNewTokens: 6)).ScoreAsync(Task());
+        // 3 instances × 3 prompts of greedy outputs, then per instance its reference after prompt 0 and after nothing.
+        Assert.Equal(9 + 6, recorder.Pairs.Count);
+        var labels = recorder.Pairs.Skip(9).ToArray();
+        var direct = await new LocalEngineBackend(model, "tiny", "v1").ScoreAsync(labels);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal((recorder.Pairs[i * 3].Prompt, ""), (labels[2 * i].Prompt, labels[2 * i + 1].Prompt));
+            Assert.Matches(@"^\d+drow$", labels[2 * i].Target);  // the instance's reference, not the model's answer
+            Assert.Equal(labels[2 * i].Target, labels[2 * i + 1].Target);
+            Assert.Contains($"Input: word{labels[2 * i].Target[..^4]}.\n", labels[2 * i].Prompt);  // the reference of the prompt's own instance
+        }
+        var expected = Core.Uncertainty.LabelScores.Compute([.. Enumerable.Range(0, 3).Select(i => (direct[2 * i].LogProbSum, direct[2 * i].TokenCount))],
+            [.. Enumerable.Range(0, 3).Select(i => (direct[2 * i + 1].LogProbSum, direct[2 * i + 1].TokenCount))]);
+        Assert.Equal(expected, scores.Labels);
+        Assert.True(scores.Labels!.LabelLoss > 0);
+    }
 
     [Fact]
     public async Task Score_SmallContextWithLongPrompt_GeneratesAndScoresFromTheSamePromptTokens()

@@ -56,9 +56,9 @@ public sealed class PoolScorerTests : IDisposable
         await using var host = await PoolAsync();
         var backend = new LocalEngineBackend(_model, "tiny", "v1");
         var scorer = new PoolScorer(host.Grains, backend, Config);
-        Assert.StartsWith("pu-v4:", scorer.Key.ScorerConfig);
-        // What the previous scorer version stored for the same model and settings (generation cut a long prompt's head).
-        var old = scorer.Key with { ScorerConfig = "pu-v3:" + scorer.Key.ScorerConfig["pu-v4:".Length..] };
+        Assert.StartsWith("pu-v5:", scorer.Key.ScorerConfig);
+        // What the previous scorer version stored for the same model and settings (no label loss or IFD).
+        var old = scorer.Key with { ScorerConfig = "pu-v4:" + scorer.Key.ScorerConfig["pu-v5:".Length..] };
         foreach (var member in await host.Grains.GetGrain<ITaskPoolGrain>("p").ListAllAsync())
         {
             await host.Grains.GetGrain<ITaskGrain>(member.ContentHash).PutScoreAsync(old, new TaskScore(new Dictionary<string, double>
@@ -69,6 +69,9 @@ public sealed class PoolScorerTests : IDisposable
         var results = await scorer.ScoreAsync("p");
         Assert.All(results, r => Assert.False(r.Cached));
         Assert.All(results, r => Assert.NotEqual(9, r.Perplexity));
+        Assert.All(results, r => Assert.True(r.LabelLoss > 0 && r.Ifd > 0));  // every task here has reference outputs
+        var stored = (await scorer.CachedAsync("p")).ToDictionary(r => r.TaskId);  // label scores are cached with the others
+        Assert.All(results, r => Assert.Equal(r with { Cached = true }, stored[r.TaskId]));
     }
 
     [Fact]

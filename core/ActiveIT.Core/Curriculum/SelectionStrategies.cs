@@ -13,5 +13,6 @@ public static class SelectionStrategies
     public static bool TryParse(string name, out SelectionStrategy strategy) => ByName.TryGetValue(name, out strategy);
 
     /// <summary>Whether the strategy needs the remaining pool scored by the current model before it can choose.</summary>
-    public static bool NeedsScores(this SelectionStrategy strategy) => strategy is not (SelectionStrategy.Random or SelectionStrategy.FullyTrained);
+    public static bool NeedsScores(this SelectionStrategy strategy) =>
+        strategy is not (SelectionStrategy.Random or SelectionStrategy.FullyTrained or SelectionStrategy.LongestResponse);
 }

@@ -11,4 +11,11 @@ public enum SelectionStrategy
     Easy,
     Difficult,
     FullyTrained,
+
+    /// <summary>Highest instruction-following difficulty first (Cherry-LLM's IFD, per task: <see cref="Uncertainty.LabelScores"/>);
+    /// tasks whose IFD is 1 or more (the instruction does not help predict the labels) go last, as Cherry-LLM drops them.</summary>
+    Ifd,
+
+    /// <summary>Longest reference outputs first (mean over the task's training instances): the "longest responses" baseline.</summary>
+    LongestResponse,
 }

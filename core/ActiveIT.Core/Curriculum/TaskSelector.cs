@@ -55,6 +55,10 @@ public static class TaskSelector
                 return byId.OrderByDescending(c => c.Perplexity).Select(c => c.TaskId);
             case SelectionStrategy.LowPerplexity:
                 return byId.OrderBy(c => c.Perplexity).Select(c => c.TaskId);
+            case SelectionStrategy.Ifd:
+                return byId.OrderBy(c => c.Ifd is < 1 ? 0 : c.Ifd is not null ? 1 : 2).ThenByDescending(c => c.Ifd ?? 0).Select(c => c.TaskId);
+            case SelectionStrategy.LongestResponse:
+                return byId.OrderByDescending(c => c.ResponseLength).Select(c => c.TaskId);
             default:
                 return ByMapCategory(byId, strategy, ambiguousShare);
         }

@@ -8,6 +8,9 @@ namespace ActiveIT.Core.Uncertainty;
 /// </summary>
 public sealed record UncertaintyScores(double PromptUncertainty, double PredictionProbability, double Perplexity, int Instances, int Perturbations)
 {
+    /// <summary>The same instances' reference labels under the model; null when none of them has a reference output.</summary>
+    public LabelScores? Labels { get; init; }
+
     /// <summary>
     /// From per-(instance, prompt) log-likelihood sums and token counts of the greedy output y_i: column 0 is the
     /// unperturbed prompt. p[i,j] = exp(−mean per-token NLL) = exp(logProbSum / tokens).

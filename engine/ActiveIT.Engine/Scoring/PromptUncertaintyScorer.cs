@@ -21,9 +21,12 @@ public sealed class PromptUncertaintyScorer(IModelBackend backend, ScorerConfig 
     public async Task<IReadOnlyList<UncertaintyScores>> ScoreManyAsync(IReadOnlyList<InstructionTask> tasks, CancellationToken cancellationToken = default)
     {
         var plans = new List<string[,]>(tasks.Count);
+        var labels = new List<string?[]>(tasks.Count);
         foreach (var task in tasks)
         {
-            plans.Add(await RenderAsync(task, cancellationToken));
+            var (rendered, references) = await RenderAsync(task, cancellationToken);
+            plans.Add(rendered);
+            labels.Add(references);
         }
         var outputs = await backend.GenerateAsync([.. plans.SelectMany(r => Enumerable.Range(0, r.GetLength(0)).Select(i => r[i, 0]))], config.MaxNewTokens,
             cancellationToken: cancellationToken);
@@ -36,6 +39,18 @@ public sealed class PromptUncertaintyScorer(IModelBackend backend, ScorerConfig 
                 for (var j = 0; j < rendered.GetLength(1); j++)
                 {
                     pairs.Add((rendered[i, j], outputs[output]));
+                }
+            }
+        }
+        // Each labelled instance's reference after the unperturbed prompt, then after nothing (BOS only): label loss and IFD.
+        for (var t = 0; t < plans.Count; t++)
+        {
+            for (var i = 0; i < labels[t].Length; i++)
+            {
+                if (labels[t][i] is { } label)
+                {
+                    pairs.Add((plans[t][i, 0], label));
+                    pairs.Add(("", label));
                 }
             }
         }
@@ -56,11 +71,27 @@ public sealed class PromptUncertaintyScorer(IModelBackend backend, ScorerConfig 
             }
             results.Add(UncertaintyScores.Compute(sums, counts));
         }
+        for (var t = 0; t < plans.Count; t++)
+        {
+            var labelled = labels[t].Count(l => l is not null);
+            if (labelled == 0)
+            {
+                continue;
+            }
+            var withPrompt = new (double, int)[labelled];
+            var alone = new (double, int)[labelled];
+            for (var i = 0; i < labelled; i++, at += 2)
+            {
+                withPrompt[i] = (scores[at].LogProbSum, scores[at].TokenCount);
+                alone[i] = (scores[at + 1].LogProbSum, scores[at + 1].TokenCount);
+            }
+            results[t] = results[t] with { Labels = LabelScores.Compute(withPrompt, alone) };
+        }
         return results;
     }
 
-    /// <summary>The task's prompts: [instance, prompt], prompt 0 unperturbed.</summary>
-    private async Task<string[,]> RenderAsync(InstructionTask task, CancellationToken cancellationToken)
+    /// <summary>The task's prompts: [instance, prompt], prompt 0 unperturbed; and each instance's reference label (its first output, if any).</summary>
+    private async Task<(string[,] Prompts, string?[] Labels)> RenderAsync(InstructionTask task, CancellationToken cancellationToken)
     {
         if (task.Instances.Count == 0)
         {
@@ -95,6 +126,6 @@ public sealed class PromptUncertaintyScorer(IModelBackend backend, ScorerConfig 
                 rendered[i, j] = await RenderOneAsync(j, instances[i]);
             }
         }
-        return rendered;
+        return (rendered, [.. instances.Select(x => x.Outputs.Count > 0 ? x.Outputs[0] : null)]);
     }
 }

@@ -23,9 +23,10 @@ public sealed record ScorerConfig(int Instances = 10, int Perturbations = 10, do
     /// The scorer's version leads the key, so scores computed another way are never reused: "pu:" pooled perplexity over
     /// all tokens; "pu-v2" a mean of per-instance perplexities, but through a server it dropped EOS and a first output
     /// token that carried the prompt's space; "pu-v3" scores exactly the output span and EOS everywhere (methods.md §1), but
-    /// generation cut a long prompt's head that scoring kept; "pu-v4" generates and scores from one built prompt.
+    /// generation cut a long prompt's head that scoring kept; "pu-v4" generates and scores from one built prompt; "pu-v5"
+    /// also scores the reference labels (label loss, IFD).
     /// </summary>
     public override string ToString() =>
-        $"pu-v4:n={Instances},k={Perturbations},p={DropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)},seed={Seed},max_new={MaxNewTokens}"
+        $"pu-v5:n={Instances},k={Perturbations},p={DropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)},seed={Seed},max_new={MaxNewTokens}"
         + (AnswerTokens != MaxNewTokens ? $",answer={AnswerTokens}" : "");
 }

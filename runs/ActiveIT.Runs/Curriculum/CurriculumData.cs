@@ -43,6 +43,12 @@ public static class CurriculumData
         TrainingInstances(task, seed, config.InstancesPerTask).Where(i => i.Outputs.Count > 0)
             .Select(i => LocalEngineBackend.EncodeAfterPrompt(ByteTextTokenizer.Instance, Prompt(task, i.Input, config, tally), i.Outputs[0], config.Model.Context));
 
+    /// <summary>The mean UTF-8 length of the first reference of the task's training instances for this seed (0 without any):
+    /// what the "longest responses" strategy ranks by.</summary>
+    public static double ResponseLength(InstructionTask task, ulong seed, ExperimentConfig config) =>
+        TrainingInstances(task, seed, config.InstancesPerTask).Where(i => i.Outputs.Count > 0)
+            .Select(i => (double)System.Text.Encoding.UTF8.GetByteCount(i.Outputs[0])).DefaultIfEmpty(0).Average();
+
     /// <summary>An instance's prompt, for training and evaluation alike: as many of the first two positive examples as fit.</summary>
     public static string Prompt(InstructionTask task, string input, ExperimentConfig config, PromptTally? tally = null)
     {

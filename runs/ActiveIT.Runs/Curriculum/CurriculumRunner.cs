@@ -208,11 +208,15 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             var taken = Enumerable.Range(0, r).SelectMany(i => rounds[i].Selection.Selected).Select(s => s.TaskId).ToHashSet(StringComparer.Ordinal);
             var remaining = Candidates(pool, run.EvaluationPool == _config.Pool ? run.EvaluationTaskIds : [], run.DevTaskIds ?? []).Where(id => !taken.Contains(id)).ToList();
             var kinds = new Dictionary<string, TaskKindDecision>();
+            var lengths = new Dictionary<string, double>();
             foreach (var id in remaining)
             {
-                kinds[id] = TaskKind.Decide(await TaskAsync(_config.Pool, id));
+                var task = await TaskAsync(_config.Pool, id);
+                kinds[id] = TaskKind.Decide(task);
+                lengths[id] = CurriculumData.ResponseLength(task, run.Seed, _config);
             }
-            var candidates = remaining.Select(id => new SelectionCandidate(id, kinds[id].Classification)).ToList();
+            var candidates = remaining.Select(id => new SelectionCandidate(id, kinds[id].Classification, ResponseLength: lengths[id])).ToList();
+            var labelLoss = new Dictionary<string, double?>();
             int scoredNow = 0, cached = 0;
             string? scoreKey = null;
             if (_strategy.NeedsScores() && remaining.Count > 0)
@@ -229,7 +233,11 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                     new SyncProgress<(int Done, int Total)>(p => Report("score", p.Done, p.Total, scoreKey)), cancellationToken);
                 var byId = results.ToDictionary(x => x.TaskId);
                 candidates = [.. candidates.Select(c => byId[c.TaskId] is var x
-                    ? c with { PromptUncertainty = x.PromptUncertainty, PredictionProbability = x.PredictionProbability, Perplexity = x.Perplexity } : c)];
+                    ? c with { PromptUncertainty = x.PromptUncertainty, PredictionProbability = x.PredictionProbability, Perplexity = x.Perplexity, Ifd = x.Ifd } : c)];
+                foreach (var x in results)
+                {
+                    labelLoss[x.TaskId] = x.LabelLoss;
+                }
                 scoredNow = results.Count(x => !x.Cached);
                 cached = results.Count - scoredNow;
             }
@@ -238,8 +246,9 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 _config.AmbiguousShare, _config.ClassShare);
             var byCandidate = candidates.ToDictionary(c => c.TaskId);
             var selected = picked.Select(id => byCandidate[id]).Select(c => _strategy.NeedsScores()
-                ? new SelectedTask(c.TaskId, c.Classification, c.PromptUncertainty, c.PredictionProbability, c.Perplexity, kinds[c.TaskId].Rule)
-                : new SelectedTask(c.TaskId, c.Classification, KindRule: kinds[c.TaskId].Rule)).ToList();
+                ? new SelectedTask(c.TaskId, c.Classification, c.PromptUncertainty, c.PredictionProbability, c.Perplexity, kinds[c.TaskId].Rule,
+                    labelLoss.GetValueOrDefault(c.TaskId), c.Ifd, c.ResponseLength)
+                : new SelectedTask(c.TaskId, c.Classification, KindRule: kinds[c.TaskId].Rule, ResponseLength: c.ResponseLength)).ToList();
             return new SelectionRecord(_strategy.Name(), selected, taken.Count + selected.Count, remaining.Count, scoredNow, cached, scoreKey, watch.Elapsed.TotalSeconds);
         }
 

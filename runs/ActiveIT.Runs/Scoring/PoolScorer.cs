@@ -13,7 +13,8 @@ namespace ActiveIT.Runs.Scoring;
 /// </summary>
 public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, ScorerConfig config, int tasksPerCall = PoolScorer.DefaultTasksPerCall)
 {
-    public const string PromptUncertainty = "prompt_uncertainty", PredictionProbability = "prediction_probability", Perplexity = "perplexity";
+    public const string PromptUncertainty = "prompt_uncertainty", PredictionProbability = "prediction_probability", Perplexity = "perplexity",
+        LabelLoss = "label_loss", Ifd = "ifd";
 
     /// <summary>Tasks scored together (`activeit bench scoring` measures the share of the engine's raw rate per size).</summary>
     public const int DefaultTasksPerCall = 16;
@@ -44,10 +45,15 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
             RunTelemetry.TasksScored.Add(pending.Count);
             for (var k = 0; k < pending.Count; k++)
             {
-                var score = new TaskScore(new Dictionary<string, double>
+                var values = new Dictionary<string, double>
                 {
                     [PromptUncertainty] = scores[k].PromptUncertainty, [PredictionProbability] = scores[k].PredictionProbability, [Perplexity] = scores[k].Perplexity,
-                }, DateTimeOffset.UtcNow);
+                };
+                if (scores[k].Labels is { } labels)
+                {
+                    (values[LabelLoss], values[Ifd]) = (labels.LabelLoss, labels.Ifd);
+                }
+                var score = new TaskScore(values, DateTimeOffset.UtcNow);
                 await pending[k].Grain.PutScoreAsync(Key, score);
                 results[pending[k].Index] = ToResult(pending[k].TaskId, score, cached: false);
                 progress?.Report((++done, members.Count));
@@ -108,5 +114,6 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
     }
 
     private static PoolScoreResult ToResult(string taskId, TaskScore score, bool cached) =>
-        new(taskId, score.Values[PromptUncertainty], score.Values[PredictionProbability], score.Values[Perplexity], cached);
+        new(taskId, score.Values[PromptUncertainty], score.Values[PredictionProbability], score.Values[Perplexity], cached,
+            score.Values.TryGetValue(LabelLoss, out var loss) ? loss : null, score.Values.TryGetValue(Ifd, out var ifd) ? ifd : null);
 }
