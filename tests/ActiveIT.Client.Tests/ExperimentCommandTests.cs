@@ -225,6 +225,7 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Matches(@"smoke-prompt-uncertainty\s+2\s+\(overall\)\s+2\s+[-+]?\d+\.\d\d\s+\[", run.Stdout);  // round 2, 2 seeds, an interval
         Assert.Contains("task map under smoke-prompt-uncertainty seed 1's round-0 model", run.Stdout);
         Assert.Matches(@"ambiguous\s+\d+\s+Ambiguous", run.Stdout);
+        Assert.Matches(@"noisy\s+label loss \(high first\)\s+\d+\s+\d+\s+\d+", run.Stdout);
         Assert.Equal(2, Regex.Matches(run.Stderr, @"base for seed \d: loss \d").Count);
         Assert.Equal(13, File.ReadAllLines(Path.Combine(_dir, "results.csv")).Length);  // 2 strategies × 2 seeds × 3 rounds
         using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "results.json"))))
@@ -234,6 +235,11 @@ public sealed class ExperimentCommandTests : IDisposable
             Assert.All(experiments.SelectMany(e => e.Runs).SelectMany(r => r.Rounds), r => Assert.Equal(3, r.Evaluation!.UnseenCategories!.Tasks));
             Assert.Equal(2, results.RootElement.GetProperty("pretraining").GetArrayLength());
             Assert.True(results.RootElement.GetProperty("map_check").GetProperty("rows").GetArrayLength() > 0);
+            // Each axis also ranked on its own against the injected kinds, the label-aware one among them.
+            var ranks = results.RootElement.GetProperty("map_check").GetProperty("ranks").EnumerateArray().ToArray();
+            var noisy = ranks.Single(r => r.GetProperty("score").GetString() == "label loss (high first)" && r.GetProperty("injected").GetString() == "noisy");
+            Assert.InRange(noisy.GetProperty("precision_at_half_recall").GetDouble(), 0, 1);
+            Assert.True(noisy.GetProperty("head_at_half_recall").GetInt32() >= (noisy.GetProperty("injections").GetInt32() + 1) / 2);
         }
         var svg = XDocument.Load(Path.Combine(_dir, "curves.svg"));
         Assert.Equal(6, svg.Descendants().Count(e => e.Name.LocalName == "circle"));

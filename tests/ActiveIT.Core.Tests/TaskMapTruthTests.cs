@@ -33,4 +33,22 @@ public sealed class TaskMapTruthTests
         Assert.Equal(3, only.Count);
         Assert.Equal(1, only.Sum(r => r.CategorySize));
     }
+
+    [Fact]
+    public void Rank_GivesThePrecisionAtHalfRecall_AndInTheTopThird()
+    {
+        // Nine tasks, three noisy (n1-n3). Label loss, high first: n1 9, c1 8, n2 7, c2 6, c3 5, n3 4, c4-c6 below.
+        var loss = new Dictionary<string, double>
+        {
+            ["n1"] = 9, ["c1"] = 8, ["n2"] = 7, ["c2"] = 6, ["c3"] = 5, ["n3"] = 4, ["c4"] = 3, ["c5"] = 2, ["c6"] = 1, ["unlabelled"] = 99,
+        };
+        var truth = loss.Keys.Where(k => k != "unlabelled").ToDictionary(k => k, k => k[0] == 'n' ? "noisy" : "none");
+        var row = TaskMapTruth.Rank(loss, truth, "noisy", "label loss", highFirst: true);
+        // Half of 3 is 2: the head n1, c1, n2 catches two → precision 2/3; the top third (n1, c1, n2) holds 2 of 3.
+        Assert.Equal(new TaskMapTruth.RankRow("noisy", "label loss", 3, 9, 3, 2 / 3.0, 2 / 3.0, 2 / 3.0), row);
+        // Low first, the same scores put the noisy tasks late: the head reaching two of them is seven long.
+        var low = TaskMapTruth.Rank(loss, truth, "noisy", "label loss", highFirst: false);
+        Assert.Equal((7, 2 / 7.0, 0.0), (low.HeadAtHalfRecall, low.PrecisionAtHalfRecall, low.RecallTopThird));
+        Assert.Equal(0, TaskMapTruth.Rank(loss, truth, "ambiguous", "label loss", true).Injections);
+    }
 }

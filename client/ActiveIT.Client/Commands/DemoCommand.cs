@@ -139,6 +139,14 @@ internal sealed class DemoCommand : Command
                 }
                 table.FitToRows();
                 Console.WriteLine(table);
+                Console.WriteLine("\neach axis as a ranking: precision at the shortest head that finds half the injected tasks, and in the top third:\n");
+                var ranks = new TextTable("injected", "ranked by", "tasks", "of them injected", "head for half", "precision there", "top-third precision", "top-third recall");
+                foreach (var r in map.Ranks)
+                {
+                    ranks.Add(r.Injected, r.Score, r.Tasks, r.Injections, r.HeadAtHalfRecall, r.PrecisionAtHalfRecall, r.PrecisionTopThird, r.RecallTopThird);
+                }
+                ranks.FitToRows();
+                Console.WriteLine(ranks);
             }
             Console.WriteLine($"\n{wall.Elapsed.TotalMinutes:F1} min wall (base pretraining {pretraining.Where(x => !x.Result.Cached).Sum(x => x.Result.Seconds) / 60:F1} min); " +
                               $"curves.svg, paired.svg, results.csv and results.json in {outDir}");
@@ -161,6 +169,7 @@ internal sealed class DemoCommand : Command
         }
         var key = ActiveIT.Grains.Storage.LegacyStateImport.ParseScoreKey(keyText);
         var points = new List<TaskMap.Point>();
+        var labelLoss = new Dictionary<string, double>(StringComparer.Ordinal);
         var truth = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var member in await grains.GetGrain<ITaskPoolGrain>(demo.PoolName).ListAllAsync())
         {
@@ -170,11 +179,29 @@ internal sealed class DemoCommand : Command
                 points.Add(new TaskMap.Point(member.TaskId, score.Values[ActiveIT.Runs.Scoring.PoolScorer.PromptUncertainty],
                     score.Values[ActiveIT.Runs.Scoring.PoolScorer.PredictionProbability]));
                 truth[member.TaskId] = task.Metadata.GetValueOrDefault(FamilyTaskSource.Injected, "none");
+                if (score.Values.TryGetValue(ActiveIT.Runs.Scoring.PoolScorer.LabelLoss, out var loss))
+                {
+                    labelLoss[member.TaskId] = loss;
+                }
             }
         }
-        return points.Count == 0 ? null
-            : new MapCheck($"{pu!.Name} seed {pu.Runs[0].Seed}'s round-0 model ({points.Count} candidates)", TaskMapTruth.Check(TaskMap.Categorize(points, pu.Config.AmbiguousShare), truth));
+        if (points.Count == 0)
+        {
+            return null;
+        }
+        // Each axis as a ranking of its own: the map's two (PU for ambiguity, low PP for noise) beside the label-aware one.
+        var uncertainty = points.ToDictionary(p => p.TaskId, p => p.PromptUncertainty);
+        var pp = points.ToDictionary(p => p.TaskId, p => p.PredictionProbability);
+        TaskMapTruth.RankRow[] ranks =
+        [
+            TaskMapTruth.Rank(labelLoss, truth, "noisy", "label loss (high first)", highFirst: true),
+            TaskMapTruth.Rank(pp, truth, "noisy", "prediction probability (low first)", highFirst: false),
+            TaskMapTruth.Rank(uncertainty, truth, "ambiguous", "prompt uncertainty (high first)", highFirst: true),
+            TaskMapTruth.Rank(labelLoss, truth, "ambiguous", "label loss (high first)", highFirst: true),
+        ];
+        return new MapCheck($"{pu!.Name} seed {pu.Runs[0].Seed}'s round-0 model ({points.Count} candidates)",
+            TaskMapTruth.Check(TaskMap.Categorize(points, pu.Config.AmbiguousShare), truth), [.. ranks.Where(r => r.Injections > 0)]);
     }
 
-    private sealed record MapCheck(string Source, IReadOnlyList<TaskMapTruth.Row> Rows);
+    private sealed record MapCheck(string Source, IReadOnlyList<TaskMapTruth.Row> Rows, IReadOnlyList<TaskMapTruth.RankRow> Ranks);
 }

@@ -33,4 +33,33 @@ public static class TaskMapTruth
         return [.. rows.OrderBy(r => Array.IndexOf(Expected, (r.Injected, r.Category)) is var i && i >= 0 ? i : Expected.Length)
             .ThenBy(r => r.Injected, StringComparer.Ordinal).ThenBy(r => r.Category)];
     }
+
+    /// <summary>
+    /// Injected tasks of one kind found by ranking every labelled task on one score (<paramref name="highFirst"/>: high
+    /// values flag): the precision at the shortest head of the ranking that catches half of them (the bar issue #25 sets:
+    /// precision ≥ 0.6 at recall ≥ 0.5), and precision and recall in the top third (the map's own cut).
+    /// </summary>
+    public sealed record RankRow(string Injected, string Score, int Injections, int Tasks, int HeadAtHalfRecall, double PrecisionAtHalfRecall,
+        double PrecisionTopThird, double RecallTopThird);
+
+    public static RankRow Rank(IReadOnlyDictionary<string, double> scores, IReadOnlyDictionary<string, string> injectedByTask, string kind, string scoreName,
+        bool highFirst)
+    {
+        var ranked = scores.Where(x => injectedByTask.ContainsKey(x.Key)).OrderBy(x => x.Key, StringComparer.Ordinal).ToArray();
+        ranked = highFirst ? [.. ranked.OrderByDescending(x => x.Value)] : [.. ranked.OrderBy(x => x.Value)];  // stable: ties by task id
+        var hit = ranked.Select(x => injectedByTask[x.Key] == kind).ToArray();
+        var injections = hit.Count(h => h);
+        if (injections == 0)
+        {
+            return new RankRow(kind, scoreName, 0, ranked.Length, 0, double.NaN, double.NaN, double.NaN);
+        }
+        var (head, found) = (0, 0);
+        while (found * 2 < injections)
+        {
+            found += hit[head++] ? 1 : 0;
+        }
+        var third = (int)Math.Ceiling(ranked.Length / 3.0);
+        var inThird = hit.Take(third).Count(h => h);
+        return new RankRow(kind, scoreName, injections, ranked.Length, head, (double)found / head, (double)inThird / third, (double)inThird / injections);
+    }
 }
