@@ -24,11 +24,17 @@ internal sealed class DemoCommand : Command
 {
     private readonly Option<string> _scale = new("--scale")
     {
-        Description = "demo (the default), report (the docs/curriculum.md run, 5 seeds) or smoke (seconds, checks an installation); each prints its measured time",
+        Description = "demo (the default), report (the docs/curriculum.md run, 5 seeds), arena (every task-level strategy, 10 seeds, the noise cut: docs/selection.md) " +
+                      "or smoke (seconds, checks an installation); each prints its measured time",
         DefaultValueFactory = _ => "demo",
     };
     private readonly Option<string> _out = new("--out") { Description = "Output directory (its data/ holds the pool, the bases and the experiments)", DefaultValueFactory = _ => "runs/demo" };
     private readonly Option<bool> _json = new("--json") { Description = "Print one JSON line per finished round instead of text" };
+    private readonly Option<string[]> _strategies = new("--strategies")
+    {
+        Description = "Run and report only these of the scale's strategies (comma-separated; a pilot, or a share of a long run); finished ones are kept for the next call",
+        CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+    };
     private readonly EngineOptions _engine = new(fastDefault: true);
 
     public DemoCommand() : base("demo", "The main job at demo scale: active instruction tuning on a task-families pool, selection strategies compared with paired statistics")
@@ -37,6 +43,7 @@ internal sealed class DemoCommand : Command
         Options.Add(_scale);
         Options.Add(_out);
         Options.Add(_json);
+        Options.Add(_strategies);
         _engine.AddTo(this);
         SetAction(RunAsync);
     }
@@ -45,6 +52,15 @@ internal sealed class DemoCommand : Command
     {
         var wall = Stopwatch.StartNew();
         var demo = CurriculumDemo.Preset(parse.GetValue(_scale)!);
+        if (parse.GetValue(_strategies) is { Length: > 0 } only)
+        {
+            if (only.FirstOrDefault(x => !demo.Strategies.Contains(x)) is { } unknown)
+            {
+                Console.Error.WriteLine($"activeit demo: --strategies: '{unknown}' is not a strategy of scale '{demo.Scale}' ({string.Join(", ", demo.Strategies)})");
+                return ExitCodes.InvalidInput;
+            }
+            demo = demo with { Strategies = [.. demo.Strategies.Where(only.Contains)] };
+        }
         var device = _engine.Apply(parse);
         var json = parse.GetValue(_json);
         var outDir = Directory.CreateDirectory(parse.GetValue(_out)!).FullName;

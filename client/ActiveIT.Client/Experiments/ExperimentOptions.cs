@@ -56,6 +56,14 @@ internal sealed class ExperimentOptions
     {
         Description = "Score the dev tasks after every epoch (the experiment's metric: ROUGE-L, exact match for string rewriting) and keep the best epoch's model for the round",
     };
+    private readonly Option<bool?> _stratify = new("--eval-stratify")
+    {
+        Description = "Draw the held-out tasks evenly over categories (families, task types), so every seed evaluates the same mix",
+    };
+    private readonly Option<string?> _exampleOrder = new("--example-order")
+    {
+        Description = "shuffled: a fresh permutation per epoch; by-content: placed by a hash of each example, so strategies of a seed see the examples they share in one order",
+    };
     private readonly Option<int?> _heldOutCategoryTasks = new("--held-out-category-tasks") { Description = "Tasks of the held-out categories evaluated per seed" };
     private readonly Option<int?> _layers = new("--layers") { Description = "Model layers" };
     private readonly Option<int?> _heads = new("--heads") { Description = "Attention heads" };
@@ -77,7 +85,7 @@ internal sealed class ExperimentOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _config, _preset, _pool, _strategy, _classBalance, _classShare, _initial, _initialIds, _perRound, _rounds, _instances, _evalPool,
-                     _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _evalFrom, _splitDir, _devTasks, _devIds, _devInstances, _candidateIds, _selectBest, _heldOutCategories, _heldOutCategoryTasks, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
+                     _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _evalFrom, _splitDir, _devTasks, _devIds, _devInstances, _candidateIds, _selectBest, _stratify, _exampleOrder, _heldOutCategories, _heldOutCategoryTasks, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
                      _warmup, _schedule, _continue, _scoreInstances, _perturbations, _drop, _scoreMaxNew, _seeds })
         {
             command.Options.Add(option);
@@ -133,6 +141,7 @@ internal sealed class ExperimentOptions
                 DevInstancesPerTask = Or(_devInstances, c.Evaluation.DevInstancesPerTask),
                 HeldOutCategories = Ids(_heldOutCategories, c.Evaluation.HeldOutCategories),
                 HeldOutCategoryTasks = Or(_heldOutCategoryTasks, c.Evaluation.HeldOutCategoryTasks),
+                StratifyByCategory = Or(_stratify, c.Evaluation.StratifyByCategory),
             },
             Model = c.Model with
             {
@@ -144,6 +153,7 @@ internal sealed class ExperimentOptions
                 Epochs = Or(_epochs, c.Training.Epochs), BatchSize = Or(_batch, c.Training.BatchSize), LearningRate = Or(_lr, c.Training.LearningRate),
                 WarmupSteps = Or(_warmup, c.Training.WarmupSteps), Schedule = Text(_schedule!, c.Training.Schedule),
                 ContinueTraining = Or(_continue, c.Training.ContinueTraining), SelectBestEpoch = Or(_selectBest, c.Training.SelectBestEpoch),
+                ExampleOrder = Text(_exampleOrder!, c.Training.ExampleOrder),
             },
             Scoring = c.Scoring with
             {

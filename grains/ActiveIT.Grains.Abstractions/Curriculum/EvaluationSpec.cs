@@ -44,6 +44,12 @@ public sealed record EvaluationSpec
     [Id(10)]
     public int DevInstancesPerTask { get; init; } = 20;
 
+    /// <summary>Draw the held-out tasks (<see cref="Tasks"/>) evenly over categories (a task's first: its family or
+    /// task type) — round-robin over the categories in a seeded order, each category's tasks in a seeded order — so
+    /// every seed evaluates the same mix of categories, instead of a uniform draw whose mix varies by seed.</summary>
+    [Id(11)]
+    public bool StratifyByCategory { get; init; }
+
     public const string SampledInstances = "sampled";
     public const string FirstInstances = "first";
 

@@ -25,6 +25,15 @@ public sealed record TrainingSpec
     [Id(7)]
     public bool SelectBestEpoch { get; init; }
 
+    /// <summary><c>shuffled</c>: a fresh permutation of the round's examples each epoch. <c>by-content</c>: each example's
+    /// place follows a hash of its tokens, salted by the seed, round and epoch, so strategies of a seed that share tasks
+    /// train on those tasks' examples in the same relative order (less noise in their paired difference).</summary>
+    [Id(8)]
+    public string ExampleOrder { get; init; } = ShuffledOrder;
+
+    public const string ShuffledOrder = "shuffled";
+    public const string ByContentOrder = "by-content";
+
     public IEnumerable<string> Validate()
     {
         if (Epochs is < 1 or > 1000)
@@ -46,6 +55,10 @@ public sealed record TrainingSpec
         if (Schedule is not ("constant" or "linear" or "cosine"))
         {
             yield return $"training.schedule: '{Schedule}' is not one of constant, linear, cosine";
+        }
+        if (ExampleOrder is not (ShuffledOrder or ByContentOrder))
+        {
+            yield return $"training.example_order: '{ExampleOrder}' is not one of shuffled, by-content";
         }
         if (WeightDecay is < 0 or > 1)
         {

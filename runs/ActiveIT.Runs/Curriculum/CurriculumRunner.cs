@@ -151,10 +151,11 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             await ReportAsync("split", 0, 1, null, force: true);
             var pool = await MembersAsync(_config.Pool);
             var evalPool = _config.Evaluation.Pool ?? _config.Pool;
-            var evalIds = _config.Evaluation.TaskIds.Count > 0
-                ? _config.Evaluation.TaskIds
-                : Draw((await MembersAsync(evalPool)).Values.Where(m => m.Instances > 0 && !InHeldOutCategory(m)).Select(m => m.TaskId), _config.Evaluation.Tasks,
-                    SeededRandom.For(seed, "split/evaluation"));
+            var evalMembers = (await MembersAsync(evalPool)).Values.Where(m => m.Instances > 0 && !InHeldOutCategory(m)).ToArray();
+            var evalIds = _config.Evaluation.TaskIds.Count > 0 ? _config.Evaluation.TaskIds
+                : _config.Evaluation.StratifyByCategory ? StratifiedDraw.Draw(evalMembers.Select(m => (m.TaskId, m.Categories.FirstOrDefault() ?? "")),
+                    _config.Evaluation.Tasks, SeededRandom.For(seed, "split/evaluation"))
+                : Draw(evalMembers.Select(m => m.TaskId), _config.Evaluation.Tasks, SeededRandom.For(seed, "split/evaluation"));
             IReadOnlyList<string>? unseenCategoryIds = _config.Evaluation.HeldOutCategories.Count == 0 ? null
                 : Draw(pool.Values.Where(m => m.Instances > 0 && InHeldOutCategory(m)).Select(m => m.TaskId), _config.Evaluation.HeldOutCategoryTasks,
                     SeededRandom.For(seed, "split/unseen-categories"));
@@ -285,7 +286,8 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 var dev = t.SelectBestEpoch ? await DevSetAsync(run) : null;
                 var result = TrainingLoop.Train(model, pairs, config, t.BatchSize, t.Epochs, SeededRandom.For(run.Seed, $"batch-order/round-{r}").NextULong(),
                     new SyncProgress<TrainingProgress>(p => Report("train", p.Step, p.TotalSteps, $"loss {p.Result.Loss:F3}")),
-                    best is null ? null : epoch => best.Offer(epoch, ScoreDev(model, dev!, epoch), model), cancellationToken);
+                    best is null ? null : epoch => best.Offer(epoch, ScoreDev(model, dev!, epoch), model),
+                    t.ExampleOrder == TrainingSpec.ByContentOrder ? ExampleOrder.ByContent : ExampleOrder.Shuffled, cancellationToken);
                 RunTelemetry.TrainingTokens.Add(result.Tokens);
                 if (best is not null && best.Epoch != t.Epochs - 1)
                 {
