@@ -65,14 +65,15 @@ internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IRea
 
     /// <summary>The report's pool, base and rounds with less noise in the paired differences (issue #25 item 3): 32
     /// instances on each held-out task of the trained families instead of 8, those tasks drawn evenly over the families,
-    /// and one example order for the tasks that strategies share; ten seeds.</summary>
+    /// and one example order for the tasks that strategies share; ten seeds. 10 dev tasks per seed, never trained on or
+    /// evaluated, are the target set of the target-aware strategies (gradient and hidden-state similarity).</summary>
     private static ExperimentConfig ArenaConfig()
     {
         var c = Config(initial: 10, perRound: 10, rounds: 4, instances: 16, evalTasks: 30, evalInstances: 32, heldOutTasks: 20, epochs: 6,
             seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
         return c with
         {
-            Evaluation = c.Evaluation with { StratifyByCategory = true },
+            Evaluation = c.Evaluation with { StratifyByCategory = true, DevTasks = 10 },
             Training = c.Training with { ExampleOrder = TrainingSpec.ByContentOrder },
         };
     }
