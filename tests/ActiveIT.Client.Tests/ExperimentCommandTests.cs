@@ -172,6 +172,41 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void FeatureStrategies_SelectTowardTheDevTasks_OrSpreadTheUncertainOnes_AndRecordWhatTheySaw()
+    {
+        Ok($"pool generate --pool fam --kind families --tasks 40 --instances 6 --families copy,reverse,contains {Data}");
+        var common = Tiny.Replace("--pool rewrite", "--pool fam").Replace("--seeds 1,2", "--seeds 1");
+        Assert.Contains("strategy: 'gradient-similarity' selects toward the dev tasks", CliRunner.Run($"experiment create g {common} --strategy gradient-similarity {Data}").Stderr);
+        foreach (var strategy in new[] { "gradient-similarity", "hidden-similarity", "diverse-uncertainty" })
+        {
+            Ok($"experiment create {strategy} {common} --strategy {strategy} --dev-tasks 3 {Data}");
+            Ok($"experiment start {strategy} --threads 2 {Data}");
+        }
+        Experiment Record(string name)
+        {
+            var json = Path.Combine(_dir, $"{name}.json");
+            Ok($"experiment results {name} --json-out {json} {Data}");
+            return JsonSerializer.Deserialize<Experiment>(File.ReadAllText(json), Json.Options)!;
+        }
+        foreach (var (strategy, similarity) in new (string, Func<SelectedTask, double?>)[] { ("gradient-similarity", t => t.GradientSimilarity), ("hidden-similarity", t => t.HiddenSimilarity) })
+        {
+            var rounds = Record(strategy).Runs.Single().Rounds.Where(r => r.Round > 0).ToArray();
+            Assert.Equal(2, rounds.Length);
+            foreach (var round in rounds)
+            {
+                var values = round.Selection.Selected.Select(t => similarity(t)!.Value).ToArray();
+                Assert.All(values, v => Assert.InRange(v, -1, 1));
+                Assert.Equal(values.OrderDescending(), values);  // most similar to the dev tasks first
+                Assert.Contains("/features-v1:dims=2048,", round.Selection.ScoreKey);
+            }
+            Assert.True(rounds.SelectMany(r => r.Selection.Selected).Select(t => similarity(t)).Distinct().Count() > 1, $"{strategy}: every task alike");
+        }
+        var diverse = Record("diverse-uncertainty").Runs.Single().Rounds.Where(r => r.Round > 0).ToArray();
+        Assert.All(diverse, r => Assert.All(r.Selection.Selected, t => Assert.NotNull(t.PromptUncertainty)));
+        Assert.All(diverse, r => Assert.Equal(3, r.Selection.Selected.Count));
+    }
+
+    [Fact]
     public async Task EvalStratify_DrawsTheHeldOutTasksEvenlyOverFamilies_AndExampleOrderByContent_Trains()
     {
         Ok($"pool generate --pool fam --kind families --tasks 66 --instances 6 --families copy,reverse,contains {Data}");

@@ -44,6 +44,33 @@ public sealed class TaskSelectorTests
     }
 
     [Fact]
+    public void SimilarityStrategies_PickTheTasksNearestTheDevTasks_AndDiverseUncertainty_SpreadsOverTheShortlist()
+    {
+        SelectionCandidate[] near =
+        [
+            new("far", false, GradientSimilarity: -0.2, HiddenSimilarity: 0.9), new("close", false, GradientSimilarity: 0.8, HiddenSimilarity: 0.1),
+            new("mid", false, GradientSimilarity: 0.3, HiddenSimilarity: 0.5),
+        ];
+        Assert.Equal(["close", "mid"], TaskSelector.Select(near, SelectionStrategy.GradientSimilarity, 2, false, new SeededRandom(1)));
+        Assert.Equal(["far", "mid"], TaskSelector.Select(near, SelectionStrategy.HiddenSimilarity, 2, false, new SeededRandom(1)));
+
+        // a and b are the two most uncertain but alike; c is the most uncertain task unlike a. Plain PU takes a, b;
+        // the diverse variant takes a, then the shortlisted task farthest from it: c (d, as far, is less uncertain).
+        SelectionCandidate[] pool =
+        [
+            new("a", false, PromptUncertainty: 0.9, Hidden: [1, 0]), new("b", false, PromptUncertainty: 0.8, Hidden: [1, 0.05f]),
+            new("c", false, PromptUncertainty: 0.7, Hidden: [0, 1]), new("d", false, PromptUncertainty: 0.6, Hidden: [0, 2]),
+            new("e", false, PromptUncertainty: 0.1, Hidden: [-1, 0]),  // farthest of all, but not on the 2 × 2 shortlist
+        ];
+        Assert.Equal(["a", "b"], TaskSelector.Select(pool, SelectionStrategy.PromptUncertainty, 2, false, new SeededRandom(1)));
+        Assert.Equal(["a", "c"], TaskSelector.Select(pool, SelectionStrategy.DiverseUncertainty, 2, false, new SeededRandom(1)));
+        Assert.Equal(["a", "e", "c", "b", "d"], TaskSelector.Select(pool, SelectionStrategy.DiverseUncertainty, 5, false, new SeededRandom(1)));
+        Assert.Throws<ArgumentException>(() => TaskSelector.Select([.. pool.Select(c => c with { Hidden = null })], SelectionStrategy.DiverseUncertainty, 2, false, new SeededRandom(1)));
+        Assert.True(SelectionStrategy.DiverseUncertainty.NeedsScores() && SelectionStrategy.DiverseUncertainty.NeedsFeatures());
+        Assert.True(SelectionStrategy.GradientSimilarity.NeedsTarget() && !SelectionStrategy.GradientSimilarity.NeedsScores());
+    }
+
+    [Fact]
     public void MapStrategies_PickTheirCategoryFirst()
     {
         // Thirds: t6-t8 ambiguous; of t0-t5, t0-t2 (higher PP) easy and t3-t5 difficult.
@@ -91,7 +118,8 @@ public sealed class TaskSelectorTests
     [Fact]
     public void StrategyNames_RoundTrip()
     {
-        Assert.Equal(["random", "prompt-uncertainty", "high-perplexity", "low-perplexity", "ambiguous", "easy", "difficult", "fully-trained", "ifd", "longest-response"],
+        Assert.Equal(["random", "prompt-uncertainty", "high-perplexity", "low-perplexity", "ambiguous", "easy", "difficult", "fully-trained", "ifd", "longest-response",
+            "gradient-similarity", "hidden-similarity", "diverse-uncertainty"],
             Enum.GetValues<SelectionStrategy>().Select(s => s.Name()));
         Assert.False(SelectionStrategies.TryParse("PromptUncertainty", out _));
     }

@@ -46,7 +46,8 @@ internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IRea
             Config(initial: 10, perRound: 10, rounds: 4, instances: 16, evalTasks: 30, evalInstances: 8, heldOutTasks: 20, epochs: 6, seeds: [1, 2, 3, 4, 5]),
             ["random", "prompt-uncertainty", "high-perplexity", "low-perplexity"], "44.8 min on the 2-core build machine in bf16 beside builds and tests, about 36 min alone"),
         "arena" => new(scale, Strings with { Tasks = 160, InstancesPerTask = 32 }, HeldOut, Spec(steps: 800, batch: 32), ArenaConfig(),
-            ["random", "prompt-uncertainty", "high-perplexity", "low-perplexity", "ambiguous", "easy", "difficult", "ifd", "longest-response"],
+            ["random", "prompt-uncertainty", "high-perplexity", "low-perplexity", "ambiguous", "easy", "difficult", "ifd", "longest-response",
+             "gradient-similarity", "hidden-similarity", "diverse-uncertainty"],
             "not yet measured in full"),
         _ => throw new ArgumentException($"unknown scale '{scale}' (smoke, demo, report, arena)"),
     };

@@ -18,7 +18,8 @@ internal sealed class ExperimentOptions
         Description = "paper: every published setting of Active-IT (68 tasks a round, 200 instances, 8 epochs, batch 128, lr 5e-5, 119 × 100 held out, 5 seeds); options given beside it override",
     };
     private readonly Option<string?> _pool = new("--pool") { Description = "Pool of candidate tasks" };
-    private readonly Option<string?> _strategy = new("--strategy") { Description = "random, prompt-uncertainty, high-perplexity, low-perplexity, ambiguous, easy, difficult, fully-trained, ifd, longest-response" };
+    private readonly Option<string?> _strategy = new("--strategy") { Description = "random, prompt-uncertainty, high-perplexity, low-perplexity, ambiguous, easy, difficult, fully-trained, ifd, longest-response, " +
+        "gradient-similarity, hidden-similarity (toward the dev tasks), diverse-uncertainty" };
     private readonly Option<bool?> _classBalance = new("--class-balance") { Description = "Balance classification and generation tasks in every round (see --class-share)" };
     private readonly Option<string?> _classShare = new("--class-share")
     {

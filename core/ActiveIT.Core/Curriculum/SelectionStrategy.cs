@@ -18,4 +18,16 @@ public enum SelectionStrategy
 
     /// <summary>Longest reference outputs first (mean over the task's training instances): the "longest responses" baseline.</summary>
     LongestResponse,
+
+    /// <summary>In the manner of LESS: tasks whose loss gradient under the current model (randomly projected) points most
+    /// nearly the way the dev tasks' mean gradient direction points, highest cosine first.</summary>
+    GradientSimilarity,
+
+    /// <summary>In the manner of RDS+: tasks whose mean-pooled last-layer hidden states lie nearest (cosine) the dev tasks' mean direction.</summary>
+    HiddenSimilarity,
+
+    /// <summary>Prompt uncertainty made diverse: of the 2 × count most uncertain tasks, a farthest-first traversal of their
+    /// hidden-state features (greedy k-center) from the most uncertain one, so a round covers the shortlist's regions
+    /// instead of piling into one kind of task; then the rest by prompt uncertainty.</summary>
+    DiverseUncertainty,
 }

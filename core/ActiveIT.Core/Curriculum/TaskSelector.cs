@@ -20,11 +20,11 @@ public static class TaskSelector
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (strategy == SelectionStrategy.FullyTrained || count >= candidates.Count)
         {
-            return [.. Rank(candidates, strategy, random, ambiguousShare)];
+            return [.. Rank(candidates, strategy, random, ambiguousShare, count)];
         }
         if (!classBalance)
         {
-            return [.. Rank(candidates, strategy, random, ambiguousShare).Take(count)];
+            return [.. Rank(candidates, strategy, random, ambiguousShare, count).Take(count)];
         }
         var classification = candidates.Where(c => c.Classification).ToArray();
         var generation = candidates.Where(c => !c.Classification).ToArray();
@@ -34,12 +34,12 @@ public static class TaskSelector
         var classificationCount = Math.Min(classification.Length, wanted);
         var generationCount = Math.Min(generation.Length, count - classificationCount);
         classificationCount = count - generationCount;  // when one kind runs out, the other fills the round
-        return [.. Rank(classification, strategy, random, ambiguousShare).Take(classificationCount),
-                .. Rank(generation, strategy, random, ambiguousShare).Take(generationCount)];
+        return [.. Rank(classification, strategy, random, ambiguousShare, classificationCount).Take(classificationCount),
+                .. Rank(generation, strategy, random, ambiguousShare, generationCount).Take(generationCount)];
     }
 
-    /// <summary>All candidates, most preferred first.</summary>
-    private static IEnumerable<string> Rank(IReadOnlyList<SelectionCandidate> candidates, SelectionStrategy strategy, SeededRandom random, double ambiguousShare)
+    /// <summary>All candidates, most preferred first; <paramref name="count"/> is how many will be taken.</summary>
+    private static IEnumerable<string> Rank(IReadOnlyList<SelectionCandidate> candidates, SelectionStrategy strategy, SeededRandom random, double ambiguousShare, int count)
     {
         var byId = candidates.OrderBy(c => c.TaskId, StringComparer.Ordinal).ToArray();
         switch (strategy)
@@ -59,9 +59,44 @@ public static class TaskSelector
                 return byId.OrderBy(c => c.Ifd is < 1 ? 0 : c.Ifd is not null ? 1 : 2).ThenByDescending(c => c.Ifd ?? 0).Select(c => c.TaskId);
             case SelectionStrategy.LongestResponse:
                 return byId.OrderByDescending(c => c.ResponseLength).Select(c => c.TaskId);
+            case SelectionStrategy.GradientSimilarity:
+                return byId.OrderByDescending(c => c.GradientSimilarity).Select(c => c.TaskId);
+            case SelectionStrategy.HiddenSimilarity:
+                return byId.OrderByDescending(c => c.HiddenSimilarity).Select(c => c.TaskId);
+            case SelectionStrategy.DiverseUncertainty:
+                return DiverseUncertainty(byId, count);
             default:
                 return ByMapCategory(byId, strategy, ambiguousShare);
         }
+    }
+
+    /// <summary>
+    /// The 2 × <paramref name="count"/> most uncertain tasks traversed farthest-first in hidden-state space (cosine
+    /// distance; start at the most uncertain; each next task is the one farthest from all taken, ties to the more
+    /// uncertain), then the rest by descending prompt uncertainty.
+    /// </summary>
+    private static IEnumerable<string> DiverseUncertainty(SelectionCandidate[] byId, int count)
+    {
+        var byUncertainty = byId.OrderByDescending(c => c.PromptUncertainty).ToList();
+        var shortlist = byUncertainty.Take(Math.Max(1, 2 * count)).ToList();
+        if (shortlist.Any(c => c.Hidden is null))
+        {
+            throw new ArgumentException("diverse-uncertainty needs every candidate's hidden-state features");
+        }
+        var taken = new List<SelectionCandidate>();
+        var nearest = shortlist.ToDictionary(c => c.TaskId, _ => double.PositiveInfinity);
+        while (shortlist.Count > 0)
+        {
+            var next = taken.Count == 0 ? shortlist[0] : shortlist.MaxBy(c => nearest[c.TaskId])!;  // MaxBy keeps the first (most uncertain) on ties
+            taken.Add(next);
+            shortlist.Remove(next);
+            foreach (var c in shortlist)
+            {
+                nearest[c.TaskId] = Math.Min(nearest[c.TaskId], 1 - FeatureVectors.Cosine(c.Hidden!, next.Hidden!));
+            }
+        }
+        var first = taken.Select(c => c.TaskId).ToHashSet(StringComparer.Ordinal);
+        return taken.Select(c => c.TaskId).Concat(byUncertainty.Where(c => !first.Contains(c.TaskId)).Select(c => c.TaskId));
     }
 
     /// <summary>
