@@ -39,8 +39,8 @@ public sealed class TaskSelectorTests
 
         SelectionCandidate[] lengths = [new("short", false, ResponseLength: 3), new("long", false, ResponseLength: 40), new("mid", true, ResponseLength: 12)];
         Assert.Equal(["long", "mid"], TaskSelector.Select(lengths, SelectionStrategy.LongestResponse, 2, false, new SeededRandom(1)));
-        Assert.False(SelectionStrategy.LongestResponse.NeedsScores());  // read from the task's references, no model
-        Assert.True(SelectionStrategy.Ifd.NeedsScores());
+        Assert.False(SelectionStrategy.LongestResponse.NeedsScores);  // read from the task's references, no model
+        Assert.True(SelectionStrategy.Ifd.NeedsScores);
     }
 
     [Fact]
@@ -66,8 +66,8 @@ public sealed class TaskSelectorTests
         Assert.Equal(["a", "c"], TaskSelector.Select(pool, SelectionStrategy.DiverseUncertainty, 2, false, new SeededRandom(1)));
         Assert.Equal(["a", "e", "c", "b", "d"], TaskSelector.Select(pool, SelectionStrategy.DiverseUncertainty, 5, false, new SeededRandom(1)));
         Assert.Throws<ArgumentException>(() => TaskSelector.Select([.. pool.Select(c => c with { Hidden = null })], SelectionStrategy.DiverseUncertainty, 2, false, new SeededRandom(1)));
-        Assert.True(SelectionStrategy.DiverseUncertainty.NeedsScores() && SelectionStrategy.DiverseUncertainty.NeedsFeatures());
-        Assert.True(SelectionStrategy.GradientSimilarity.NeedsTarget() && !SelectionStrategy.GradientSimilarity.NeedsScores());
+        Assert.True(SelectionStrategy.DiverseUncertainty.NeedsScores && SelectionStrategy.DiverseUncertainty.NeedsFeatures);
+        Assert.True(SelectionStrategy.GradientSimilarity.NeedsTarget && !SelectionStrategy.GradientSimilarity.NeedsScores);
     }
 
     [Fact]
@@ -120,8 +120,14 @@ public sealed class TaskSelectorTests
     {
         Assert.Equal(["random", "prompt-uncertainty", "high-perplexity", "low-perplexity", "ambiguous", "easy", "difficult", "fully-trained", "ifd", "longest-response",
             "gradient-similarity", "hidden-similarity", "diverse-uncertainty"],
-            Enum.GetValues<SelectionStrategy>().Select(s => s.Name()));
+            SelectionStrategy.All.Select(s => s.Name));
+        Assert.All(SelectionStrategy.All, s => Assert.True(SelectionStrategies.TryParse(s.Name, out var parsed) && ReferenceEquals(parsed, s)));
         Assert.False(SelectionStrategies.TryParse("PromptUncertainty", out _));
+        // What each strategy reads decides what the runner computes before it ranks.
+        Assert.Equal(["prompt-uncertainty", "high-perplexity", "low-perplexity", "ambiguous", "easy", "difficult", "ifd", "diverse-uncertainty"],
+            SelectionStrategy.All.Where(s => s.NeedsScores).Select(s => s.Name));
+        Assert.Equal(["gradient-similarity", "hidden-similarity"], SelectionStrategy.All.Where(s => s.NeedsTarget).Select(s => s.Name));
+        Assert.Equal(["random", "fully-trained", "longest-response"], SelectionStrategy.All.Where(s => !s.UsesModel).Select(s => s.Name));
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public sealed record ExperimentConfig
         Check(AmbiguousShare is >= 0 and <= 1, "ambiguous_share", "must be within 0-1");
         Check(ClassShare is null or (>= 0 and <= 1), "class_share", "must be within 0-1 (or null for the pool's proportion)");
         Check(CandidateTaskIds.Distinct().Count() == CandidateTaskIds.Count, "candidate_task_ids", "has duplicates");
-        Check(!(ParsedStrategyOrNull?.NeedsTarget() ?? false) || Evaluation.HasDev, "strategy",
+        Check(!(ParsedStrategyOrNull?.NeedsTarget ?? false) || Evaluation.HasDev, "strategy",
             $"'{Strategy}' selects toward the dev tasks: set evaluation.dev_task_ids or evaluation.dev_tasks");
         Check(!Training.SelectBestEpoch || Evaluation.HasDev, "training.select_best_epoch",
             "needs dev tasks to select on: set evaluation.dev_task_ids or evaluation.dev_tasks");

@@ -115,7 +115,7 @@ public static class PaperSetting
             deviations.Add(new("model_selection", "the last epoch's model", "the best epoch by ROUGE-L on 68 dev tasks",
                 "training.select_best_epoch is off: every round keeps its last epoch"));
         }
-        if (c.ParsedStrategyOrNull is { } strategy && strategy.NeedsScores())
+        if (c.ParsedStrategyOrNull is { } strategy && strategy.NeedsScores)
         {
             deviations.AddRange(PaperScoring.Deviations(c.Scoring.Instances, c.Scoring.Perturbations, c.Scoring.DropProbability, c.Scoring.MaxNewTokens, "scoring."));
         }

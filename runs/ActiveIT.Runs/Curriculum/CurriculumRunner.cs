@@ -223,10 +223,10 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             var labelLoss = new Dictionary<string, double?>();
             int scoredNow = 0, cached = 0;
             string? scoreKey = null;
-            using var loaded = _strategy.UsesModel() && remaining.Count > 0 && previous is null
+            using var loaded = _strategy.UsesModel && remaining.Count > 0 && previous is null
                 ? GptModel.Load(Path.Combine(runner.ExperimentsDir, CheckpointPath(_config.Name, run.Seed, r - 1)), runner.Device) : null;
             var scoring = previous ?? loaded;
-            if (_strategy.NeedsScores() && remaining.Count > 0)
+            if (_strategy.NeedsScores && remaining.Count > 0)
             {
                 var backend = new LocalEngineBackend(scoring!, ModelId(_config.Model), rounds[r - 1].Training!.ModelVersion);
                 var s = _config.Scoring;
@@ -246,12 +246,12 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 scoredNow = results.Count(x => !x.Cached);
                 cached = results.Count - scoredNow;
             }
-            if (_strategy.NeedsFeatures() && remaining.Count > 0)
+            if (_strategy.NeedsFeatures && remaining.Count > 0)
             {
                 var features = new FeatureScorer(runner.Grains, scoring!, ModelId(_config.Model), rounds[r - 1].Training!.ModelVersion, FeatureDims, _config.Scoring.Seed,
                     task => [.. CurriculumData.TrainingPairs(task, run.Seed, _config).Take(_config.Scoring.Instances)]);
                 var target = new List<InstructionTask>();
-                foreach (var id in _strategy.NeedsTarget() ? run.DevTaskIds ?? [] : [])
+                foreach (var id in _strategy.NeedsTarget ? run.DevTaskIds ?? [] : [])
                 {
                     target.Add(await TaskAsync(_config.Pool, id));
                 }
@@ -262,12 +262,12 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 }
                 scoreKey ??= features.Key([.. target.Select(t => t.Id)]).ToString();
                 await ReportAsync("features", 0, remaining.Count, scoreKey, force: true);
-                var results = await features.ScoreAsync(members, target, hidden: _strategy == SelectionStrategy.DiverseUncertainty,
+                var results = await features.ScoreAsync(members, target, hidden: _strategy.NeedsHiddenStates,
                     new SyncProgress<(int Done, int Total)>(p => Report("features", p.Done, p.Total, null)), cancellationToken);
                 var byId = results.ToDictionary(x => x.TaskId);
                 candidates = [.. candidates.Select(c => byId[c.TaskId] is var x
                     ? c with { GradientSimilarity = x.GradientSimilarity, HiddenSimilarity = x.HiddenSimilarity, Hidden = x.Hidden } : c)];
-                if (!_strategy.NeedsScores())
+                if (!_strategy.NeedsScores)
                 {
                     scoredNow = results.Count(x => !x.Cached);
                     cached = results.Count - scoredNow;
@@ -277,15 +277,15 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             var picked = TaskSelector.Select(candidates, _strategy, count, _config.ClassBalance, SeededRandom.For(run.Seed, $"select/round-{r}"),
                 _config.AmbiguousShare, _config.ClassShare);
             var byCandidate = candidates.ToDictionary(c => c.TaskId);
-            var selected = picked.Select(id => byCandidate[id]).Select(c => (_strategy.NeedsScores()
+            var selected = picked.Select(id => byCandidate[id]).Select(c => (_strategy.NeedsScores
                 ? new SelectedTask(c.TaskId, c.Classification, c.PromptUncertainty, c.PredictionProbability, c.Perplexity, kinds[c.TaskId].Rule,
                     labelLoss.GetValueOrDefault(c.TaskId), c.Ifd, c.ResponseLength)
                 : new SelectedTask(c.TaskId, c.Classification, KindRule: kinds[c.TaskId].Rule, ResponseLength: c.ResponseLength)) with
                 {
-                    GradientSimilarity = _strategy.NeedsTarget() ? c.GradientSimilarity : null,
-                    HiddenSimilarity = _strategy.NeedsTarget() ? c.HiddenSimilarity : null,
+                    GradientSimilarity = _strategy.NeedsTarget ? c.GradientSimilarity : null,
+                    HiddenSimilarity = _strategy.NeedsTarget ? c.HiddenSimilarity : null,
                 }).ToList();
-            return new SelectionRecord(_strategy.Name(), selected, taken.Count + selected.Count, remaining.Count, scoredNow, cached, scoreKey, watch.Elapsed.TotalSeconds);
+            return new SelectionRecord(_strategy.Name, selected, taken.Count + selected.Count, remaining.Count, scoredNow, cached, scoreKey, watch.Elapsed.TotalSeconds);
         }
 
         private async Task<(GptModel Model, TrainingRecord Record)> TrainAsync(SeedRun run, Dictionary<int, RoundRecord> rounds, int r, string checkpoint)
