@@ -292,6 +292,10 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Matches(@"round\s+tasks\s+smoke-random\s+smoke-prompt-uncertainty", run.Stdout);
         Assert.Contains("on tasks of the families held out whole (dedupe, palindrome)", run.Stdout);
         Assert.Matches(@"smoke-prompt-uncertainty\s+2\s+\(overall\)\s+2\s+[-+]?\d+\.\d\d\s+\[", run.Stdout);  // round 2, 2 seeds, an interval
+        Assert.Contains("ranking: gain over smoke-random at the last round", run.Stdout);
+        Assert.Matches(@"\d\s+random\s+2\s+2\s+0\.00\s+\(baseline\)\s+-\s+\d+\.\d\s+\d+\.\d", run.Stdout);
+        Assert.Matches(@"\d\s+prompt-uncertainty\s+2\s+2\s+[-+]?\d+\.\d\d\s+\[-?\d+\.\d\d, -?\d+\.\d\d\]\s+±\d+\.\d\d\s+\d+\.\d\s+\d+\.\d", run.Stdout);
+        Assert.Equal(2, XDocument.Load(Path.Combine(_dir, "ranking.svg")).Descendants().Count(e => e.Name.LocalName == "circle"));
         Assert.Contains("task map under smoke-prompt-uncertainty seed 1's round-0 model", run.Stdout);
         Assert.Matches(@"ambiguous\s+\d+\s+Ambiguous", run.Stdout);
         Assert.Matches(@"noisy\s+label loss \(high first\)\s+\d+\s+\d+\s+\d+", run.Stdout);

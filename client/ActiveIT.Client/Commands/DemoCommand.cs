@@ -123,13 +123,15 @@ internal sealed class DemoCommand : Command
         var scores = experiments.Select(SeedScores.Of).ToArray();
         var baseline = PairedDifference.ChooseBaseline(scores, null);
         var paired = PairedDifference.Of(scores, baseline);
+        var ranking = ArenaRanking.Of(experiments, paired, baseline.Experiment);
         var map = await MapCheckAsync(silo.Grains, pools, demo, experiments, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(outDir, "curves.svg"), ExperimentReport.Svg(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "paired.svg"), ExperimentReport.PairedSvg(experiments, paired), CancellationToken.None);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "ranking.svg"), ArenaRanking.Svg(ranking, baseline.Experiment), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.csv"), ExperimentReport.Csv(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(new
         {
-            scale = demo.Scale, pretraining = pretraining.Select(x => new { x.Seed, x.Result }), experiments, paired, map_check = map,
+            scale = demo.Scale, pretraining = pretraining.Select(x => new { x.Seed, x.Result }), experiments, paired, ranking, map_check = map,
             wall_seconds = wall.Elapsed.TotalSeconds, code_version = RunEnvironment.Version,
         }, Json.Indented), CancellationToken.None);
         if (!json)
@@ -144,6 +146,8 @@ internal sealed class DemoCommand : Command
                 Console.WriteLine($"\ndifference to {baseline.Experiment}, paired by seed, 95 % t interval, and the smallest true difference these seeds detect " +
                     "with 80 % power (per family: results.json, `activeit experiment compare`; seeds needed: `activeit experiment plan`):\n");
                 Console.WriteLine(ExperimentReport.Paired(overall));
+                Console.WriteLine($"\nranking: gain over {baseline.Experiment} at the last round, best first, with what each strategy's selection and training cost per round:\n");
+                Console.WriteLine(ArenaRanking.Table(ranking));
             }
             if (map is not null)
             {
@@ -165,7 +169,7 @@ internal sealed class DemoCommand : Command
                 Console.WriteLine(ranks);
             }
             Console.WriteLine($"\n{wall.Elapsed.TotalMinutes:F1} min wall (base pretraining {pretraining.Where(x => !x.Result.Cached).Sum(x => x.Result.Seconds) / 60:F1} min); " +
-                              $"curves.svg, paired.svg, results.csv and results.json in {outDir}");
+                              $"curves.svg, paired.svg, ranking.svg, results.csv and results.json in {outDir}");
         }
         return ExitCodes.Success;
     }

@@ -8,7 +8,8 @@ namespace ActiveIT.Client.Output;
 internal sealed class SvgPlot(string title, string xLabel, string yLabel, bool logX)
 {
     private const int PlotWidth = 480, Height = 440, Left = 70, Top = 50, Bottom = 60;
-    private static readonly string[] Colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
+    private static readonly string[] Colors =
+        ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939"];
     private readonly List<(string Name, IReadOnlyList<(double X, double Y, double Err)> Points)> _series = [];
 
     public double YMin { get; init; } = 0;
