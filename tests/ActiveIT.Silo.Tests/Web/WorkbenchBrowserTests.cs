@@ -152,7 +152,13 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         await Expect(page.Locator("#compare .scatterlayer .trace .points path")).ToHaveCountAsync(6);  // two experiments' means, 3 rounds each
         await Expect(page.Locator("#compare .legend")).ToContainTextAsync("smoke-random");
         Assert.True(await page.Locator("#compare .scatterlayer .trace .fills path").CountAsync() >= 2, "no ± std band drawn");  // two seeds each
+        // The ranking pairs each experiment with the random one by seed at round 2 (both seeds): a gain, its interval, what it cost.
+        await Expect(page.Locator("[data-test=baseline]")).ToHaveValueAsync("smoke-random");
+        await Expect(page.Locator("tr[data-ranking=smoke-pu]")).ToContainTextAsync(new Regex(@"prompt-uncertainty\s*2\s*2\s*[-+]?\d+\.\d\d\s*\[-?\d+\.\d\d, -?\d+\.\d\d\]"));
         await web.ScreenshotAsync(page, "compare");
+        await page.SelectOptionAsync("[data-test=baseline]", "smoke-pu");
+        await Expect(page.Locator("tr[data-ranking=smoke-random]")).ToContainTextAsync("random");
+        await Expect(page.Locator("tr[data-ranking=smoke-pu]")).ToHaveCountAsync(0);
 
         // The PU strategy scored the pool with each round's model: the map has them. Hover names a task; the category
         // filter narrows the points; a click opens the task.
