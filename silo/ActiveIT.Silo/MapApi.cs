@@ -1,5 +1,6 @@
 using ActiveIT.Core.Uncertainty;
 using ActiveIT.Engine.Scoring;
+using ActiveIT.Grains.Pools;
 using ActiveIT.Runs.Scoring;
 
 namespace ActiveIT.Silo;
@@ -9,7 +10,7 @@ public static class MapApi
 {
     public static void MapTaskMapApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/v1/pools/{pool}/map", async (string pool, string model, string? version, int? instances, int? perturbations, double? drop, int? seed,
-            int? maxNewTokens, double? ambiguousShare, string? scorer, string? format, IGrainFactory grains, Completions.ModelRegistry models) =>
+            int? maxNewTokens, double? ambiguousShare, string? scorer, string? format, string? truth, IGrainFactory grains, Completions.ModelRegistry models) =>
         {
             // scorer= names a scorer config as GET /v1/pools lists it; otherwise it is built from the separate settings.
             var config = scorer ?? new ScorerConfig(instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? ScorerConfig.OriginalMaxNewTokens).ToString();
@@ -25,10 +26,39 @@ public static class MapApi
             }
             var share = ambiguousShare ?? 1.0 / 3;
             var entries = TaskMap.Categorize([.. scores.Select(s => new TaskMap.Point(s.TaskId, s.PromptUncertainty, s.PredictionProbability))], share);
-            return format == "svg"
-                ? Results.Text(TaskMapSvg.Render(entries, $"Task map of pool '{pool}' ({entries.Count} tasks)", $"{model}@{version}/{config}; {TaskMap.Rule(share)}"), "image/svg+xml")
-                : Results.Ok(new { Pool = pool, Rule = TaskMap.Rule(share), Tasks = entries });
+            if (format == "svg")
+            {
+                return Results.Text(TaskMapSvg.Render(entries, $"Task map of pool '{pool}' ({entries.Count} tasks)", $"{model}@{version}/{config}; {TaskMap.Rule(share)}"), "image/svg+xml");
+            }
+            return Results.Ok(new { Pool = pool, Rule = TaskMap.Rule(share), Tasks = entries, Truth = truth is null ? null : await TruthAsync(grains, pool, truth, scores, entries) });
         });
+
+    /// <summary>
+    /// With truth=KEY, the map checked against the ground truth the pool's tasks carry in their metadata under KEY (a
+    /// families pool's "injected": none, ambiguous, noisy): per kind and map category the counts, precision and recall,
+    /// and each axis (prompt uncertainty, prediction probability, label loss) as a ranking of its own. It reads every
+    /// scored task once, so it is asked for; tasks without the key are left out.
+    /// </summary>
+    private static async Task<MapTruth> TruthAsync(IGrainFactory grains, string pool, string key, IReadOnlyList<PoolScoreResult> scores, IReadOnlyList<TaskMap.Entry> entries)
+    {
+        var hashes = (await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync()).ToDictionary(m => m.TaskId, m => m.ContentHash);
+        var injected = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var s in scores)
+        {
+            if (hashes.TryGetValue(s.TaskId, out var hash) && await grains.GetGrain<ITaskGrain>(hash).GetAsync() is { } task
+                && task.Metadata.TryGetValue(key, out var value))
+            {
+                injected[s.TaskId] = value;
+            }
+        }
+        var labelLoss = scores.Where(s => s.LabelLoss is not null).ToDictionary(s => s.TaskId, s => s.LabelLoss!.Value);
+        var points = scores.Select(s => new TaskMap.Point(s.TaskId, s.PromptUncertainty, s.PredictionProbability)).ToList();
+        // An empty category has no precision (NaN, which JSON cannot carry) and nothing to show.
+        return new MapTruth(key, injected.Count, [.. TaskMapTruth.Check(entries, injected).Where(r => r.CategorySize > 0)], TaskMapTruth.RankAxes(points, labelLoss, injected));
+    }
+
+    /// <summary>The ground-truth check of a map: <see cref="TruthAsync"/>.</summary>
+    public sealed record MapTruth(string Key, int Tasks, IReadOnlyList<TaskMapTruth.Row> Check, IReadOnlyList<TaskMapTruth.RankRow> Ranks);
 
     /// <summary>Names the model version for the cache key; the map never calls a model.</summary>
     internal sealed class KeyOnlyBackend(string modelId, string modelVersion) : ActiveIT.Engine.Backends.IModelBackend

@@ -209,18 +209,8 @@ internal sealed class DemoCommand : Command
         {
             return null;
         }
-        // Each axis as a ranking of its own: the map's two (PU for ambiguity, low PP for noise) beside the label-aware one.
-        var uncertainty = points.ToDictionary(p => p.TaskId, p => p.PromptUncertainty);
-        var pp = points.ToDictionary(p => p.TaskId, p => p.PredictionProbability);
-        TaskMapTruth.RankRow[] ranks =
-        [
-            TaskMapTruth.Rank(labelLoss, truth, "noisy", "label loss (high first)", highFirst: true),
-            TaskMapTruth.Rank(pp, truth, "noisy", "prediction probability (low first)", highFirst: false),
-            TaskMapTruth.Rank(uncertainty, truth, "ambiguous", "prompt uncertainty (high first)", highFirst: true),
-            TaskMapTruth.Rank(labelLoss, truth, "ambiguous", "label loss (high first)", highFirst: true),
-        ];
         return new MapCheck($"{pu!.Name} seed {pu.Runs[0].Seed}'s round-0 model ({points.Count} candidates)",
-            TaskMapTruth.Check(TaskMap.Categorize(points, pu.Config.AmbiguousShare), truth), [.. ranks.Where(r => r.Injections > 0)]);
+            TaskMapTruth.Check(TaskMap.Categorize(points, pu.Config.AmbiguousShare), truth), TaskMapTruth.RankAxes(points, labelLoss, truth));
     }
 
     private sealed record MapCheck(string Source, IReadOnlyList<TaskMapTruth.Row> Rows, IReadOnlyList<TaskMapTruth.RankRow> Ranks);

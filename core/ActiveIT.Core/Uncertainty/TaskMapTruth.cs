@@ -42,6 +42,26 @@ public static class TaskMapTruth
     public sealed record RankRow(string Injected, string Score, int Injections, int Tasks, int HeadAtHalfRecall, double PrecisionAtHalfRecall,
         double PrecisionTopThird, double RecallTopThird);
 
+    /// <summary>
+    /// Each axis as a ranking of its own against the injected kinds: the map's two (prompt uncertainty for ambiguous
+    /// tasks, low prediction probability for noisy ones) beside the label-aware one (label loss, for both) where the
+    /// scores have it; kinds the pool does not inject are left out.
+    /// </summary>
+    public static IReadOnlyList<RankRow> RankAxes(IReadOnlyList<TaskMap.Point> points, IReadOnlyDictionary<string, double> labelLoss,
+        IReadOnlyDictionary<string, string> injectedByTask)
+    {
+        var uncertainty = points.ToDictionary(p => p.TaskId, p => p.PromptUncertainty);
+        var probability = points.ToDictionary(p => p.TaskId, p => p.PredictionProbability);
+        RankRow[] rows =
+        [
+            Rank(labelLoss, injectedByTask, "noisy", "label loss (high first)", highFirst: true),
+            Rank(probability, injectedByTask, "noisy", "prediction probability (low first)", highFirst: false),
+            Rank(uncertainty, injectedByTask, "ambiguous", "prompt uncertainty (high first)", highFirst: true),
+            Rank(labelLoss, injectedByTask, "ambiguous", "label loss (high first)", highFirst: true),
+        ];
+        return [.. rows.Where(r => r.Injections > 0)];
+    }
+
     public static RankRow Rank(IReadOnlyDictionary<string, double> scores, IReadOnlyDictionary<string, string> injectedByTask, string kind, string scoreName,
         bool highFirst)
     {

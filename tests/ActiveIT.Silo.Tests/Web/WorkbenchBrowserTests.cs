@@ -175,6 +175,20 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         await Expect(page.Locator("#task-map .hoverlayer")).ToContainTextAsync("prompt uncertainty");
         var hovered = await page.Locator("#task-map .hoverlayer .hovertext").First.TextContentAsync();
         await web.ScreenshotAsync(page, "task-map");
+        // The families pool carries its injected ambiguity and noise: the page checks the map against them on request.
+        await page.CheckAsync("[data-test=truth-toggle]");
+        await Expect(page.Locator("[data-test=truth-tasks]")).ToHaveTextAsync($"{all} tasks");  // every task of the pool has its ground truth
+        foreach (var row in await page.Locator("[data-test=truth-ranks] tr[data-rank]").AllInnerTextsAsync())
+        {
+            Assert.Matches(@"^(noisy|ambiguous)\s+\S.*\s+\d+\s+\d+\s+\d+\s+\d\.\d\d\s+\d\.\d\d\s+\d\.\d\d$", row);
+        }
+        foreach (var row in await page.Locator("[data-test=truth-check] tr[data-truth]").AllInnerTextsAsync())
+        {
+            Assert.Matches(@"^(noisy|ambiguous)\s+\d+\s+(ambiguous|easy|difficult)\s+\d+\s+\d+\s+\d\.\d\d\s+\d\.\d\d$", row);
+        }
+        await web.ScreenshotAsync(page, "task-map-truth");
+        await page.UncheckAsync("[data-test=truth-toggle]");
+        await Expect(page.Locator("[data-test=truth-ranks]")).ToHaveCountAsync(0);
         var category = (await page.Locator("[data-test=category-filter] option").AllTextContentsAsync()).Skip(1).First();
         await page.SelectOptionAsync("[data-test=category-filter]", category);
         await Expect(page.Locator("[data-test=map-count]")).Not.ToHaveTextAsync($"{all} tasks shown");
