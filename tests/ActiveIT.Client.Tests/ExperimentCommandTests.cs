@@ -292,6 +292,8 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Matches(@"round\s+tasks\s+smoke-random\s+smoke-prompt-uncertainty", run.Stdout);
         Assert.Contains("on tasks of the families held out whole (dedupe, palindrome)", run.Stdout);
         Assert.Matches(@"smoke-prompt-uncertainty\s+2\s+\(overall\)\s+2\s+[-+]?\d+\.\d\d\s+\[", run.Stdout);  // round 2, 2 seeds, an interval
+        // Seed by seed, every strategy: after each seed the comparison is whole.
+        Assert.Matches(@"smoke-random, seed 1:[\s\S]*smoke-prompt-uncertainty, seed 1:[\s\S]*smoke-random, seed 2:[\s\S]*smoke-prompt-uncertainty, seed 2:", run.Stderr);
         Assert.Contains("ranking: gain over smoke-random at the last round", run.Stdout);
         Assert.Matches(@"\d\s+random\s+2\s+2\s+0\.00\s+\(baseline\)\s+-\s+\d+\.\d\s+\d+\.\d", run.Stdout);
         Assert.Matches(@"\d\s+prompt-uncertainty\s+2\s+2\s+[-+]?\d+\.\d\d\s+\[-?\d+\.\d\d, -?\d+\.\d\d\]\s+±\d+\.\d\d\s+\d+\.\d\s+\d+\.\d", run.Stdout);

@@ -94,7 +94,7 @@ internal sealed class DemoCommand : Command
         }
         var baseCheckpoint = BasePretraining.PathPattern(basesDir, p);
 
-        var experiments = new List<Experiment>();
+        var names = new List<string>();
         foreach (var strategy in demo.Strategies)
         {
             var config = t with { Name = $"{demo.Scale}-{strategy}", Pool = demo.PoolName, Strategy = strategy, Model = t.Model with { BaseCheckpoint = baseCheckpoint } };
@@ -110,14 +110,33 @@ internal sealed class DemoCommand : Command
             {
                 await service.CreateAsync(config, cancellationToken: cancellationToken);
             }
-            await service.StartAsync(config.Name, cancellationToken);
-            Console.Error.WriteLine($"\n{config.Name}:");
-            var done = await ForegroundRun.RunAsync(service, silo.Grains, experimentsDir, device, config.Name, new ExperimentWatcher(service, json), cancellationToken);
-            if (done is null)
+            names.Add(config.Name);
+        }
+        // Seed by seed, every strategy: the paired comparison is whole after each seed, so a long run stopped early (or
+        // followed while it runs) still compares every strategy on the seeds it has.
+        var watchers = names.ToDictionary(n => n, _ => new ExperimentWatcher(service, json));
+        for (var seeds = 1; seeds <= t.Seeds.Count; seeds++)
+        {
+            foreach (var name in names)
             {
-                return cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.Failure;
+                watchers[name].SeedLimit = seeds;
+                if (await service.GetAsync(name, cancellationToken) is { Status: ActiveIT.Grains.Runs.RunStatus.Completed } done)
+                {
+                    watchers[name].PrintNewRounds(done);  // finished before: its rounds, in the order a fresh run prints them
+                    continue;
+                }
+                await service.StartAsync(name, cancellationToken);
+                Console.Error.WriteLine($"\n{name}, seed {t.Seeds[seeds - 1]}:");
+                if (await ForegroundRun.RunAsync(service, silo.Grains, experimentsDir, device, name, watchers[name], cancellationToken, seeds) is null)
+                {
+                    return cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.Failure;
+                }
             }
-            experiments.Add(done);
+        }
+        var experiments = new List<Experiment>();
+        foreach (var name in names)
+        {
+            experiments.Add((await service.GetAsync(name, cancellationToken))!);
         }
 
         var scores = experiments.Select(SeedScores.Of).ToArray();

@@ -14,6 +14,9 @@ internal sealed class ExperimentWatcher(IExperimentService service, bool json, T
     private readonly HashSet<(ulong Seed, int Round)> _printed = [];
     private readonly ProgressLine _line = new();
 
+    /// <summary>Print only the rounds of the config's first N seeds (the seeds a seed-limited run has reached).</summary>
+    public int? SeedLimit { get; set; }
+
     /// <summary>Watches until the experiment is no longer queued or running (or, with <paramref name="runner"/>, until that task ends).</summary>
     public async Task<Experiment> WatchAsync(string name, Task? runner = null, Func<ExperimentProgress?>? live = null, CancellationToken cancellationToken = default)
     {
@@ -71,7 +74,8 @@ internal sealed class ExperimentWatcher(IExperimentService service, bool json, T
 
     public void PrintNewRounds(Experiment experiment)
     {
-        foreach (var run in experiment.Runs)
+        var seeds = experiment.Config.Seeds.Take(SeedLimit ?? int.MaxValue).ToHashSet();
+        foreach (var run in experiment.Runs.Where(r => seeds.Contains(r.Seed)))
         {
             foreach (var round in run.Rounds.Where(r => r.Evaluation is not null).OrderBy(r => r.Round))
             {

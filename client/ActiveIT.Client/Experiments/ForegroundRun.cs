@@ -9,11 +9,12 @@ namespace ActiveIT.Client.Experiments;
 /// <summary>Runs an experiment of the local silo in this process while a watcher prints its rounds and progress; Ctrl+C pauses it.</summary>
 internal static class ForegroundRun
 {
-    /// <summary>The experiment when it completed, or null (the reason is printed) when it was paused, cancelled or failed.</summary>
+    /// <summary>The experiment when it completed (or, with <paramref name="seedLimit"/>, finished its first seeds), or null (the
+    /// reason is printed) when it was paused, cancelled or failed.</summary>
     public static async Task<Experiment?> RunAsync(IExperimentService service, IGrainFactory grains, string experimentsDir, string device, string name,
-        ExperimentWatcher watcher, CancellationToken cancellationToken)
+        ExperimentWatcher watcher, CancellationToken cancellationToken, int? seedLimit = null)
     {
-        var runner = new CurriculumRunner(grains, experimentsDir, device, RunEnvironment.Version);
+        var runner = new CurriculumRunner(grains, experimentsDir, device, RunEnvironment.Version) { SeedLimit = seedLimit };
         ExperimentProgress? latest = null;
         var run = runner.RunAsync(name, new SyncProgress<ExperimentProgress>(p => latest = p), cancellationToken);
         await watcher.WatchAsync(name, run, () => latest, CancellationToken.None);

@@ -35,6 +35,10 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
     /// <summary>Set by a silo's worker: only a queued (or orphaned running) experiment is run, never one cancelled meanwhile.</summary>
     public bool FromQueue { get; init; }
 
+    /// <summary>Run only the config's first N seeds, then leave the experiment paused (resumable) unless those are all its
+    /// seeds: how several strategies advance seed by seed together, so their paired comparison grows as they run.</summary>
+    public int? SeedLimit { get; init; }
+
     /// <summary>How often progress (and the runner's heartbeat) is written to the grain.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -54,7 +58,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         {
             var execution = new Execution(this, grain, experiment, lease.Id, progress, cancellationToken);
             await Task.Run(execution.RunAsync, CancellationToken.None);
-            await grain.FinishAsync(lease.Id, RunStatus.Completed, null);
+            await grain.FinishAsync(lease.Id, SeedLimit is { } limit && limit < experiment.Config.Seeds.Count ? RunStatus.Paused : RunStatus.Completed, null);
         }
         catch (OperationCanceledException)
         {
@@ -98,7 +102,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
 
         public async Task RunAsync()
         {
-            for (var index = 0; index < _config.Seeds.Count; index++)
+            for (var index = 0; index < Math.Min(_config.Seeds.Count, runner.SeedLimit ?? int.MaxValue); index++)
             {
                 var seed = _config.Seeds[index];
                 _at = (seed, index, 0);
