@@ -149,6 +149,20 @@ public sealed class TransferCommandTests : IDisposable
         Assert.Equal("32", deviations["candidates (held-out tasks)"].GetProperty("paper").GetString());
         Assert.Contains("GPT-J", deviations["scorer"].GetProperty("paper").GetString());
         Assert.Contains("Transfer accuracy on held-out rules", File.ReadAllText(Path.Combine(_dir, "exp", "summary.md")));
+
+        // Run again into the same folder: the finished seed is kept, not retrained, and the sessions say who ran what.
+        var again = CliRunner.Run($"transfer experiment --scale tiny --seeds 1 --out {_dir}/exp --json");
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("seed 1: kept from", again.Stderr);
+        var resumed = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "exp", "results.json"))).RootElement;
+        Assert.Equal(seed.GetRawText(), resumed.GetProperty("results")[0].GetRawText());
+        var sessions = resumed.GetProperty("sessions").EnumerateArray().ToArray();
+        Assert.Equal([1UL], sessions[0].GetProperty("seeds").EnumerateArray().Select(x => x.GetUInt64()));
+        Assert.Empty(sessions[1].GetProperty("seeds").EnumerateArray());
+        // Another scale's results are not overwritten.
+        var other = CliRunner.Run($"transfer experiment --scale demo --seeds 1 --out {_dir}/exp");
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("holds results of another scale", other.Stderr);
     }
 
     [Fact]

@@ -48,16 +48,39 @@ internal sealed class TransferExperimentCommand : Command
         var line = new ProgressLine();
         var experiment = new TransferExperiment(scale, device, new SyncProgress(text => line.Update(text, force: true)));
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        var folder = parse.GetValue(_out);
+        Earlier earlier;
+        try
+        {
+            earlier = Earlier.Read(folder, scale);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"activeit transfer experiment: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
         var results = new List<TransferSeedResult>();
+        var sessions = earlier.Sessions.ToList();
+        sessions.Add(new Session(environment, []));
         object report = new { };
         var summary = "";
         foreach (var seed in seeds)
         {
-            results.Add(experiment.Run(seed, CancellationToken.None));
-            // Written after every seed, so an interrupted run keeps the seeds that finished.
-            report = new { Scale = scale, ScaleDeviations = scale.Deviations(), Seeds = seeds, Environment = environment, TotalSeconds = watch.Elapsed.TotalSeconds, Results = results };
-            summary = Summary(scale, [.. results.Select(r => r.Seed)], [.. results], environment, watch.Elapsed.TotalSeconds);
-            if (parse.GetValue(_out) is { } folder)
+            if (earlier.Results.FirstOrDefault(r => r.Seed == seed) is { } kept)
+            {
+                Console.Error.WriteLine($"seed {seed}: kept from {Path.Combine(folder!, "results.json")} (an earlier session of the same scale)");
+                results.Add(kept);
+            }
+            else
+            {
+                results.Add(experiment.Run(seed, CancellationToken.None));
+                sessions[^1] = sessions[^1] with { Seeds = [.. sessions[^1].Seeds, seed] };
+            }
+            // Written after every seed, so an interrupted run keeps the seeds that finished and the next one resumes there.
+            var seconds = earlier.Seconds + watch.Elapsed.TotalSeconds;
+            report = new { Scale = scale, ScaleDeviations = scale.Deviations(), Seeds = seeds, Environment = environment, Sessions = sessions, TotalSeconds = seconds, Results = results };
+            summary = Summary(scale, [.. results.Select(r => r.Seed)], [.. results], environment, seconds);
+            if (folder is not null)
             {
                 Directory.CreateDirectory(folder);
                 File.WriteAllText(Path.Combine(folder, "results.json"), JsonSerializer.Serialize(report, Json.Indented));
@@ -67,6 +90,35 @@ internal sealed class TransferExperimentCommand : Command
         line.Clear();
         Console.WriteLine(parse.GetValue(_json) ? JsonSerializer.Serialize(report, Json.Options) : summary);
         return ExitCodes.Success;
+    }
+
+    /// <summary>Which session ran which seeds, with its machine and code version.</summary>
+    private sealed record Session(RunEnvironment Environment, IReadOnlyList<ulong> Seeds);
+
+    /// <summary>
+    /// The seeds an earlier run into the same folder finished, when it ran the same scale: kept, so a run stopped between
+    /// seeds resumes at the next one. A folder holding another scale's results is refused rather than overwritten.
+    /// </summary>
+    private sealed record Earlier(IReadOnlyList<TransferSeedResult> Results, IReadOnlyList<Session> Sessions, double Seconds)
+    {
+        public static Earlier Read(string? folder, TransferScale scale)
+        {
+            var path = folder is null ? null : Path.Combine(folder, "results.json");
+            if (path is null || !File.Exists(path))
+            {
+                return new([], [], 0);
+            }
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var root = document.RootElement;
+            if (!root.TryGetProperty("scale", out var stored) || JsonSerializer.Serialize(stored) != JsonSerializer.Serialize(scale, Json.Options))
+            {
+                throw new InvalidDataException($"{path} holds results of another scale or an older layout: use another --out, or move it away");
+            }
+            var results = root.GetProperty("results").Deserialize<List<TransferSeedResult>>(Json.Options)!;
+            var sessions = root.TryGetProperty("sessions", out var s) ? s.Deserialize<List<Session>>(Json.Options)!
+                : [new Session(root.GetProperty("environment").Deserialize<RunEnvironment>(Json.Options)!, [.. results.Select(r => r.Seed)])];
+            return new(results, sessions, root.TryGetProperty("total_seconds", out var t) ? t.GetDouble() : 0);
+        }
     }
 
     private static string Summary(TransferScale scale, ulong[] seeds, TransferSeedResult[] results, RunEnvironment environment, double seconds)
