@@ -241,6 +241,60 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task SelectionDraw_DrawsOtherTasks_OnTheSeedsOwnSplit_AndAveragesIntoOneBaseline()
+    {
+        Ok($"pool generate --pool rewrite --rules 20 --instances 6 {Data}");
+        Ok($"experiment create d0 --strategy random {Tiny} {Data}");
+        Ok($"experiment create d0again --strategy random --selection-draw 0 {Tiny} {Data}");
+        var created = CliRunner.Run($"experiment create d1 --strategy random --selection-draw 1 {Tiny} --json {Data}");
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        Assert.Equal(1, JsonDocument.Parse(created.Stdout).RootElement.GetProperty("config").GetProperty("selection_draw").GetInt32());
+        Ok($"experiment create pu --strategy prompt-uncertainty {Tiny} {Data}");
+        foreach (var name in new[] { "d0", "d0again", "d1", "pu" })
+        {
+            Ok($"experiment start {name} --threads 1 {Data}");
+        }
+
+        Experiment d0, d0again, d1;
+        await using (var local = await LocalCluster.ConnectAsync(_dir))
+        {
+            var service = new ExperimentService(local.Grains, Path.Combine(_dir, "experiments"));
+            (d0, d0again, d1) = ((await service.GetAsync("d0"))!, (await service.GetAsync("d0again"))!, (await service.GetAsync("d1"))!);
+        }
+        static string Picks(Experiment e, ulong seed, int round) =>
+            string.Join(",", e.Runs.Single(r => r.Seed == seed).Rounds.Single(r => r.Round == round).Selection.Selected.Select(t => t.TaskId));
+        foreach (var seed in new ulong[] { 1, 2 })
+        {
+            // The seed's split, initial tasks and evaluation are the draw's too; only the rounds' picks differ.
+            Assert.Equal(d0.Runs.Single(r => r.Seed == seed).EvaluationTaskIds, d1.Runs.Single(r => r.Seed == seed).EvaluationTaskIds);
+            Assert.Equal(Picks(d0, seed, 0), Picks(d1, seed, 0));
+            Assert.Equal([Picks(d0, seed, 1), Picks(d0, seed, 2)], [Picks(d0again, seed, 1), Picks(d0again, seed, 2)]);  // draw 0 is the default
+        }
+        Assert.NotEqual(new[] { 1, 2 }.SelectMany(r => new[] { Picks(d0, 1, r), Picks(d0, 2, r) }),
+            new[] { 1, 2 }.SelectMany(r => new[] { Picks(d1, 1, r), Picks(d1, 2, r) }));
+
+        // Against both draws at once: the mean of their values per seed, and neither draw is compared with it.
+        var compare = CliRunner.Run($"experiment compare d0 d1 pu --baseline d0,d1 --endpoint curve --json {Data}");
+        Assert.True(compare.ExitCode == 0, compare.Stderr);
+        var root = JsonDocument.Parse(compare.Stdout).RootElement;
+        Assert.Equal(["d0", "d1"], root.GetProperty("baseline_members").EnumerateArray().Select(x => x.GetString()));
+        var paired = root.GetProperty("paired").EnumerateArray().Where(r => r.GetProperty("category").GetString() == "(overall)").ToArray();
+        Assert.All(paired, r => Assert.Equal("pu", r.GetProperty("experiment").GetString()));
+        Assert.Equal([1, 2], paired.Select(r => r.GetProperty("round").GetInt32()));
+        Experiment pu;
+        await using (var local = await LocalCluster.ConnectAsync(_dir))
+        {
+            pu = (await new ExperimentService(local.Grains, Path.Combine(_dir, "experiments")).GetAsync("pu"))!;
+        }
+        static double Value(Experiment e, ulong seed, int round) => e.Runs.Single(r => r.Seed == seed).Rounds.Single(r => r.Round == round).Evaluation!.Value;
+        var expected = new ulong[] { 1, 2 }.Average(seed =>
+            (Value(pu, seed, 1) + Value(pu, seed, 2)) / 2 - (Value(d0, seed, 1) + Value(d0, seed, 2) + Value(d1, seed, 1) + Value(d1, seed, 2)) / 4);
+        Assert.Equal(expected, paired[1].GetProperty("mean").GetDouble(), 9);
+        var text = CliRunner.Run($"experiment compare d0 d1 pu --baseline d0,d1 --endpoint curve {Data}");
+        Assert.Contains("difference to the mean of d0, d1 per seed at each seed's mean over rounds 1..R", text.Stdout);
+    }
+
+    [Fact]
     public async Task KilledProcess_RestartResumesFromTheLastFinishedStep_ToTheUninterruptedResult()
     {
         Ok($"pool generate --pool rewrite --rules 20 --instances 6 {Data}");
@@ -298,6 +352,8 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Matches(@"\d\s+random\s+2\s+2\s+0\.00\s+\(baseline\)\s+-\s+\d+\.\d\s+\d+\.\d", run.Stdout);
         Assert.Matches(@"\d\s+prompt-uncertainty\s+2\s+2\s+[-+]?\d+\.\d\d\s+\[-?\d+\.\d\d, -?\d+\.\d\d\]\s+±\d+\.\d\d\s+\d+\.\d\s+\d+\.\d", run.Stdout);
         Assert.Equal(2, XDocument.Load(Path.Combine(_dir, "ranking.svg")).Descendants().Count(e => e.Name.LocalName == "circle"));
+        Assert.Contains("ranking by the curve: each seed's mean over rounds 1..R (R: the round column) against smoke-random's", run.Stdout);
+        Assert.Equal(2, XDocument.Load(Path.Combine(_dir, "ranking-curve.svg")).Descendants().Count(e => e.Name.LocalName == "circle"));
         Assert.Contains("task map under smoke-prompt-uncertainty seed 1's round-0 model", run.Stdout);
         Assert.Matches(@"ambiguous\s+\d+\s+Ambiguous", run.Stdout);
         Assert.Matches(@"noisy\s+label loss \(high first\)\s+\d+\s+\d+\s+\d+", run.Stdout);

@@ -95,5 +95,67 @@ public sealed class ExperimentPlanTests : IDisposable
         Assert.Contains(missing, absent.Stderr);
     }
 
+    [Fact]
+    public void Plan_CurveEndpoint_AndABaselineOfSeveralDraws_PairWhatTheyPromise()
+    {
+        // Three seeds, rounds 0-2: two draws of random (r1, r2) and one strategy (s), values chosen so each endpoint's
+        // mean and spread can be worked out by hand.
+        var rows = new (string Name, int Seed, double[] ByRound)[]
+        {
+            ("r1", 1, [10, 20, 30]), ("r2", 1, [10, 22, 34]), ("s", 1, [10, 25, 31]),
+            ("r1", 2, [10, 18, 28]), ("r2", 2, [10, 20, 30]), ("s", 2, [10, 21, 33]),
+            ("r1", 3, [10, 19, 26]), ("r2", 3, [10, 19, 30]), ("s", 3, [10, 17, 29]),
+        };
+        var text = new StringBuilder("experiment,strategy,seed,round,value\n");
+        foreach (var (name, seed, values) in rows)
+        {
+            for (var round = 0; round < values.Length; round++)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{name},{(name == "s" ? "pu" : "random")},{seed},{round},{values[round]}\n");
+            }
+        }
+        var csv = Path.Combine(_dir, "draws.csv");
+        File.WriteAllText(csv, text.ToString());
+        JsonElement Plan(string options)
+        {
+            var run = CliRunner.Run($"experiment plan --csv {csv} --seeds 5 --json {options}");
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            return JsonDocument.Parse(run.Stdout).RootElement;
+        }
+        static double Sd(double[] d) => Math.Sqrt(d.Sum(x => Math.Pow(x - d.Average(), 2)) / (d.Length - 1));
+
+        // Round 2 against r1 alone: s − r1 = 1, 5, 3.
+        var alone = Plan("--baseline r1").GetProperty("plans").EnumerateArray().Single(p => p.GetProperty("experiment").GetString() == "s");
+        Assert.Equal((2, 3.0), (alone.GetProperty("round").GetInt32(), alone.GetProperty("mean").GetDouble()));
+        Assert.Equal(Sd([1, 5, 3]), alone.GetProperty("sd").GetDouble(), 9);
+
+        // Against the mean of both draws (32, 29, 28): s − mean = −1, 4, 1; the draws themselves are not planned for.
+        var both = Plan("--baseline r1,r2");
+        var plans = both.GetProperty("plans").EnumerateArray().ToArray();
+        Assert.Equal(["s"], plans.Select(p => p.GetProperty("experiment").GetString()));
+        Assert.Equal("r1+r2", plans[0].GetProperty("baseline").GetString());
+        Assert.Equal(4.0 / 3, plans[0].GetProperty("mean").GetDouble(), 9);
+        Assert.Equal(Sd([-1, 4, 1]), plans[0].GetProperty("sd").GetDouble(), 9);
+
+        // The curve's mean through round 2 (rounds 1 and 2), against the mean of both draws:
+        // s: 28, 27, 23; draws: (25 + 28) / 2 = 26.5, (23 + 25) / 2 = 24, (22.5 + 24.5) / 2 = 23.5 → 1.5, 3, −0.5.
+        var curve = Plan("--baseline r1,r2 --endpoint curve");
+        Assert.Equal("curve", curve.GetProperty("endpoint").GetString());
+        var c = curve.GetProperty("plans")[0];
+        Assert.Equal((2, 3), (c.GetProperty("round").GetInt32(), c.GetProperty("pilot_seeds").GetInt32()));
+        Assert.Equal(4.0 / 3, c.GetProperty("mean").GetDouble(), 9);
+        Assert.Equal(Sd([1.5, 3, -0.5]), c.GetProperty("sd").GetDouble(), 9);
+        // Through round 1 the curve is round 1 itself.
+        var first = Plan("--baseline r1,r2 --endpoint curve --round 1").GetProperty("plans")[0];
+        Assert.Equal(Sd([4, 2, -2]), first.GetProperty("sd").GetDouble(), 9);
+
+        var table = CliRunner.Run($"experiment plan --csv {csv} --baseline r1,r2 --endpoint curve");
+        Assert.Contains("paired against r1+r2, each seed's mean over rounds 1..R", table.Stdout);
+        Assert.Matches(@"experiment\s+rounds 1\.\.\s+pilot seeds", table.Stdout);
+        Assert.Contains("--baseline 'r3' is not among", CliRunner.Run($"experiment plan --csv {csv} --baseline r1,r3").Stderr);
+        Assert.Contains("names an experiment twice", CliRunner.Run($"experiment plan --csv {csv} --baseline r1,r1").Stderr);
+        Assert.NotEqual(0, CliRunner.Run($"experiment plan --csv {csv} --endpoint auc").ExitCode);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

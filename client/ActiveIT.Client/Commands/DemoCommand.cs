@@ -76,12 +76,17 @@ internal sealed class DemoCommand : Command
                                 $"held out whole: {string.Join(", ", demo.HeldOutFamilies)}\n" +
                                 $"base per seed: {p.Layers}/{p.Heads}/{p.DModel}, {p.Steps} steps × {p.BatchSize} documents without instructions\n" +
                                 $"rounds: {t.InitialTasks} initial tasks + {t.Rounds} × {t.TasksPerRound}, {t.InstancesPerTask} instances each, {t.Training.Epochs} epochs from the base; " +
-                                $"evaluated on {t.Evaluation.Tasks} unseen tasks + {t.Evaluation.HeldOutCategoryTasks} tasks of unseen families; " +
+                                $"evaluated on {t.Evaluation.Tasks} unseen tasks{(demo.EvaluationPool is { } e ? $" (of an evaluation pool of {e.Tasks})" : "")} × {t.Evaluation.InstancesPerTask} " +
+                                $"+ {t.Evaluation.HeldOutCategoryTasks} tasks of unseen families; {(demo.RandomDraws > 1 ? $"random × {demo.RandomDraws} draws; " : "")}" +
                                 $"strategies {string.Join(", ", demo.Strategies)}; seeds {string.Join(",", t.Seeds)}");
         var pools = new PoolService(silo.Grains);
         if ((await pools.GetStatsAsync(demo.PoolName, cancellationToken)).Tasks == 0)
         {
             await pools.ImportAsync(demo.PoolName, demo.PoolTasks(), "demo", null, cancellationToken);
+        }
+        if (demo.EvaluationPool is not null && (await pools.GetStatsAsync(demo.EvaluationPoolName, cancellationToken)).Tasks == 0)
+        {
+            await pools.ImportAsync(demo.EvaluationPoolName, demo.EvaluationPoolTasks(), "demo", null, cancellationToken);
         }
 
         var basesDir = Path.Combine(dataDir, "bases");
@@ -95,9 +100,12 @@ internal sealed class DemoCommand : Command
         var baseCheckpoint = BasePretraining.PathPattern(basesDir, p);
 
         var names = new List<string>();
-        foreach (var strategy in demo.Strategies)
+        foreach (var (name, strategy, draw) in demo.Experiments())
         {
-            var config = t with { Name = $"{demo.Scale}-{strategy}", Pool = demo.PoolName, Strategy = strategy, Model = t.Model with { BaseCheckpoint = baseCheckpoint } };
+            var config = t with
+            {
+                Name = name, Pool = demo.PoolName, Strategy = strategy, SelectionDraw = draw, Model = t.Model with { BaseCheckpoint = baseCheckpoint },
+            };
             if (await service.GetAsync(config.Name, cancellationToken) is { } existing)
             {
                 if (JsonSerializer.Serialize(existing.Config) != JsonSerializer.Serialize(config))
@@ -139,18 +147,27 @@ internal sealed class DemoCommand : Command
             experiments.Add((await service.GetAsync(name, cancellationToken))!);
         }
 
+        // The baseline: random, or the mean of its draws per seed; ranked at the last round and by the curve's mean (rounds 1..R).
+        var draws = experiments.Where(e => e.Config.Strategy == "random").Select(e => e.Name).ToArray();
         var scores = experiments.Select(SeedScores.Of).ToArray();
-        var baseline = PairedDifference.ChooseBaseline(scores, null);
+        var baseline = PairedDifference.ChooseBaseline(scores, draws.Length > 0 ? string.Join(",", draws) : null);
         var paired = PairedDifference.Of(scores, baseline);
-        var ranking = ArenaRanking.Of(experiments, paired, baseline.Experiment);
+        var ranking = ArenaRanking.Of(experiments, paired, baseline);
+        var curveScores = SeedScores.At(scores, "curve");
+        var curveBaseline = PairedDifference.ChooseBaseline(curveScores, draws.Length > 0 ? string.Join(",", draws) : null);
+        var curvePaired = PairedDifference.Of(curveScores, curveBaseline);
+        var curveRanking = ArenaRanking.Of(experiments, curvePaired, curveBaseline);
         var map = await MapCheckAsync(silo.Grains, pools, demo, experiments, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(outDir, "curves.svg"), ExperimentReport.Svg(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "paired.svg"), ExperimentReport.PairedSvg(experiments, paired), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "ranking.svg"), ArenaRanking.Svg(ranking, baseline.Experiment), CancellationToken.None);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "ranking-curve.svg"), ArenaRanking.Svg(curveRanking, curveBaseline.Experiment, "the mean over rounds 1..R"),
+            CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.csv"), ExperimentReport.Csv(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(new
         {
-            scale = demo.Scale, pretraining = pretraining.Select(x => new { x.Seed, x.Result }), experiments, paired, ranking, map_check = map,
+            scale = demo.Scale, pretraining = pretraining.Select(x => new { x.Seed, x.Result }), experiments, baseline = baseline.Members, paired, ranking,
+            curve_paired = curvePaired, curve_ranking = curveRanking, map_check = map,
             wall_seconds = wall.Elapsed.TotalSeconds, code_version = RunEnvironment.Version,
         }, Json.Indented), CancellationToken.None);
         if (!json)
@@ -167,6 +184,8 @@ internal sealed class DemoCommand : Command
                 Console.WriteLine(ExperimentReport.Paired(overall));
                 Console.WriteLine($"\nranking: gain over {baseline.Experiment} at the last round, best first, with what each strategy's selection and training cost per round:\n");
                 Console.WriteLine(ArenaRanking.Table(ranking));
+                Console.WriteLine($"\nranking by the curve: each seed's mean over rounds 1..R (R: the round column) against {curveBaseline.Experiment}'s:\n");
+                Console.WriteLine(ArenaRanking.Table(curveRanking));
             }
             if (map is not null)
             {
@@ -188,7 +207,7 @@ internal sealed class DemoCommand : Command
                 Console.WriteLine(ranks);
             }
             Console.WriteLine($"\n{wall.Elapsed.TotalMinutes:F1} min wall (base pretraining {pretraining.Where(x => !x.Result.Cached).Sum(x => x.Result.Seconds) / 60:F1} min); " +
-                              $"curves.svg, paired.svg, ranking.svg, results.csv and results.json in {outDir}");
+                              $"curves.svg, paired.svg, ranking.svg, ranking-curve.svg, results.csv and results.json in {outDir}");
         }
         return ExitCodes.Success;
     }

@@ -13,7 +13,12 @@ internal sealed class ExperimentCompareCommand : Command
     private readonly Option<string?> _svg = new("--svg") { Description = "Write the learning curves as an SVG plot to this file" };
     private readonly Option<string?> _csv = new("--csv") { Description = "Write every seed's rounds of every experiment as CSV to this file" };
     private readonly Option<string?> _pairedSvg = new("--paired-svg") { Description = "Write each experiment's paired difference to the baseline (95 % interval bars) as an SVG plot" };
-    private readonly Option<string?> _baseline = new("--baseline") { Description = "Experiment the others are paired against (default: the first random one)" };
+    private readonly Option<string?> _baseline = new("--baseline") { Description = "Experiment the others are paired against (default: the first random one); several, comma-separated (draws of random): their mean per seed" };
+    private readonly Option<string> _endpoint = new("--endpoint")
+    {
+        Description = "round: pair each round's value; curve: pair each seed's mean over rounds 1..R (the area under its learning curve), steadier when rounds differ partly at random",
+        DefaultValueFactory = _ => "round",
+    };
     private readonly ExperimentConnection _connection = new();
 
     public ExperimentCompareCommand() : base("compare", "Compare experiments' learning curves (held-out metric by training tasks, mean ± std over seeds)")
@@ -23,6 +28,8 @@ internal sealed class ExperimentCompareCommand : Command
         Options.Add(_csv);
         Options.Add(_pairedSvg);
         Options.Add(_baseline);
+        _endpoint.AcceptOnlyFromAmong(SeedScores.Endpoints);
+        Options.Add(_endpoint);
         _connection.AddTo(this);
         SetAction(RunAsync);
     }
@@ -42,7 +49,8 @@ internal sealed class ExperimentCompareCommand : Command
         {
             await File.WriteAllTextAsync(csv, ExperimentReport.Csv(experiments), cancellationToken);
         }
-        var scores = experiments.Select(SeedScores.Of).ToArray();
+        var endpoint = parse.GetValue(_endpoint)!;
+        var scores = SeedScores.At(experiments.Select(SeedScores.Of), endpoint);
         var baseline = PairedDifference.ChooseBaseline(scores, parse.GetValue(_baseline));
         var paired = PairedDifference.Of(scores, baseline);
         if (parse.GetValue(_pairedSvg) is { } pairedSvg)
@@ -58,6 +66,8 @@ internal sealed class ExperimentCompareCommand : Command
                     experiment = e.Name, e.Config.Strategy, curve = ExperimentReport.Curve(e), unseen_category_curve = ExperimentReport.Curve(e, unseenCategories: true),
                 }),
                 baseline = baseline.Experiment,
+                baseline_members = baseline.Members,
+                endpoint,
                 paired,
             }, Json.Options));
             return ExitCodes.Success;
@@ -71,7 +81,9 @@ internal sealed class ExperimentCompareCommand : Command
         }
         if (paired.Count > 0)
         {
-            Console.WriteLine($"\ndifference to {baseline.Experiment}, paired by seed, with its 95 % t interval (×100; per category where the evaluation has several);\n" +
+            var what = endpoint == "curve" ? "each seed's mean over rounds 1..R (R: the round column)" : "each round";
+            var against = baseline.Members.Count > 1 ? $"the mean of {string.Join(", ", baseline.Members)} per seed" : baseline.Experiment;
+            Console.WriteLine($"\ndifference to {against} at {what}, paired by seed, with its 95 % t interval (×100; per category where the evaluation has several);\n" +
                 "sd: spread of the per-seed differences; detectable: the smallest true difference these seeds find with 80 % power " +
                 "(5 % two-sided) at that spread (`activeit experiment plan` for other seed counts)\n");
             Console.WriteLine(ExperimentReport.Paired(paired));

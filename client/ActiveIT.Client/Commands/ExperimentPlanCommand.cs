@@ -16,10 +16,15 @@ internal sealed class ExperimentPlanCommand : Command
         Description = "Earlier records instead of (or beside) stored experiments: CSV files written by `experiment compare --csv` or `experiment results --csv`",
         AllowMultipleArgumentsPerToken = true,
     };
-    private readonly Option<string?> _baseline = new("--baseline") { Description = "Experiment the others are paired against (default: the first random one)" };
+    private readonly Option<string?> _baseline = new("--baseline") { Description = "Experiment the others are paired against (default: the first random one); several, comma-separated (draws of random): their mean per seed" };
     private readonly Option<int?> _round = new("--round") { Description = "Round to plan for (default: the last round each experiment shares with the baseline)" };
     private readonly Option<string> _seeds = new("--seeds") { Description = "Seed counts to show the detectable difference for", DefaultValueFactory = _ => "3,5,10,20,50" };
     private readonly Option<double> _target = new("--target") { Description = "The true difference (×100, in the metric's points) to detect", DefaultValueFactory = _ => 1.0 };
+    private readonly Option<string> _endpoint = new("--endpoint")
+    {
+        Description = "round: pair each round's value; curve: pair each seed's mean over rounds 1..R (the area under its learning curve), steadier when rounds differ partly at random",
+        DefaultValueFactory = _ => "round",
+    };
     private readonly ExperimentConnection _connection = new();
 
     public ExperimentPlanCommand() : base("plan", "How many seeds a comparison needs: the pilot's paired spread, the detectable difference per seed count, the seeds for a target")
@@ -27,6 +32,8 @@ internal sealed class ExperimentPlanCommand : Command
         Arguments.Add(_names);
         Options.Add(_csv);
         Options.Add(_baseline);
+        _endpoint.AcceptOnlyFromAmong(SeedScores.Endpoints);
+        Options.Add(_endpoint);
         Options.Add(_round);
         Options.Add(_seeds);
         Options.Add(_target);
@@ -96,8 +103,9 @@ internal sealed class ExperimentPlanCommand : Command
             {
                 throw new ArgumentException($"experiment '{duplicate.Key}' is given twice");
             }
-            var baseline = PairedDifference.ChooseBaseline(scores, parse.GetValue(_baseline));
-            plans = PowerPlan.Of(scores, baseline, parse.GetValue(_round), seeds, target);
+            var atEndpoint = SeedScores.At(scores, parse.GetValue(_endpoint)!);
+            var baseline = PairedDifference.ChooseBaseline(atEndpoint, parse.GetValue(_baseline));
+            plans = PowerPlan.Of(atEndpoint, baseline, parse.GetValue(_round), seeds, target);
             if (plans.Count == 0)
             {
                 throw new ArgumentException($"no experiment shares an evaluated round and seed with the baseline '{baseline.Experiment}'");
@@ -110,10 +118,11 @@ internal sealed class ExperimentPlanCommand : Command
         }
         if (parse.GetValue(_connection.Json))
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { power = 0.8, alpha = 0.05, plans }, Json.Options));
+            Console.WriteLine(JsonSerializer.Serialize(new { power = 0.8, alpha = 0.05, endpoint = parse.GetValue(_endpoint), plans }, Json.Options));
             return ExitCodes.Success;
         }
-        var table = new TextTable(["experiment", "round", "pilot seeds", "difference", "sd", "sd ≤ (95 %)", .. seeds.Select(n => $"detectable @{n}"),
+        var curve = parse.GetValue(_endpoint) == "curve";
+        var table = new TextTable(["experiment", curve ? "rounds 1.." : "round", "pilot seeds", "difference", "sd", "sd ≤ (95 %)", .. seeds.Select(n => $"detectable @{n}"),
             $"seeds for {target:0.##}", "at sd bound"]);
         static string Points(double x) => double.IsNaN(x) ? "-" : x.ToString("F2", CultureInfo.InvariantCulture);
         static string Count(int? n) => n is { } x ? x.ToString(CultureInfo.InvariantCulture) : "> 10⁶";
@@ -124,7 +133,7 @@ internal sealed class ExperimentPlanCommand : Command
                 .. seeds.Select(n => Points(p.DetectableBySeeds[n])), noSpread ? "-" : Count(p.SeedsNeeded), noSpread ? "-" : Count(p.SeedsNeededAtSdUpper)]);
         }
         table.FitToRows();
-        Console.WriteLine($"paired against {plans[0].Baseline}, ×100: two-sided paired t-test at 5 %, 80 % power. sd: spread of the pilot's per-seed " +
+        Console.WriteLine($"paired against {plans[0].Baseline}{(curve ? ", each seed's mean over rounds 1..R" : "")}, ×100: two-sided paired t-test at 5 %, 80 % power. sd: spread of the pilot's per-seed " +
             "differences, with the 95 % upper bound of the true spread; detectable @n: the smallest true difference n seeds detect at that sd; " +
             $"seeds for {target:0.##}: seeds to detect a true difference of {target:0.##} (at the sd, and at its upper bound)\n");
         Console.WriteLine(table);

@@ -16,6 +16,15 @@ namespace ActiveIT.Client.Experiments;
 internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IReadOnlyList<string> HeldOutFamilies, PretrainSpec Pretrain,
     ExperimentConfig Template, IReadOnlyList<string> Strategies, string Measured)
 {
+    /// <summary>Where the unseen tasks of the trained families come from when not from the pool itself: a pool of its own,
+    /// generated like the pool from <see cref="EvaluationPoolSeed"/> (its tasks are never candidates, so none is spent).</summary>
+    public FamilyPoolOptions? EvaluationPool { get; init; }
+
+    public const ulong EvaluationPoolSeed = 2;
+
+    /// <summary>Independent draws of random per seed, averaged into the baseline (1: one draw, the baseline itself).</summary>
+    public int RandomDraws { get; init; } = 1;
+
     public static IReadOnlyList<string> Names => ["smoke", "demo", "report", "arena"];
 
     public const ulong PoolSeed = 1;
@@ -48,7 +57,11 @@ internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IRea
         "arena" => new(scale, Strings with { Tasks = 160, InstancesPerTask = 32 }, HeldOut, Spec(steps: 800, batch: 32), ArenaConfig(),
             ["random", "prompt-uncertainty", "high-perplexity", "low-perplexity", "ambiguous", "easy", "difficult", "ifd", "longest-response",
              "gradient-similarity", "hidden-similarity", "diverse-uncertainty"],
-            "not yet measured in full"),
+            "not yet measured in full")
+        {
+            EvaluationPool = Strings with { Tasks = 400, InstancesPerTask = 32 },
+            RandomDraws = 3,
+        },
         _ => throw new ArgumentException($"unknown scale '{scale}' (smoke, demo, report, arena)"),
     };
 
@@ -58,23 +71,35 @@ internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IRea
 
     public IReadOnlyList<InstructionTask> PoolTasks() => FamilyTaskSource.Tasks(Pool, PoolSeed);
 
+    public string EvaluationPoolName => $"{Scale}-families-eval";
+
+    public IReadOnlyList<InstructionTask> EvaluationPoolTasks() => FamilyTaskSource.Tasks(EvaluationPool!, EvaluationPoolSeed);
+
+    /// <summary>The experiments the demo runs: one per strategy, and for random one per draw (the first keeps draw 0,
+    /// so it is the random of a one-draw preset).</summary>
+    public IReadOnlyList<(string Name, string Strategy, int Draw)> Experiments() =>
+        [.. Strategies.SelectMany(s => s == "random"
+            ? Enumerable.Range(0, RandomDraws).Select(d => (d == 0 ? $"{Scale}-random" : $"{Scale}-random-draw{d + 1}", s, d))
+            : [($"{Scale}-{s}", s, 0)])];
+
     private static PretrainSpec Spec(int steps, int batch)
     {
         return new PretrainSpec(Families, Strings.AlphabetSize, Strings.MinLength, Strings.MaxLength, Layers: 2, Heads: 4, DModel: 128, Context: Context,
             DocumentChars: 128, Steps: steps, BatchSize: batch, LearningRate: 3e-3, WarmupSteps: Math.Min(50, steps));
     }
 
-    /// <summary>The report's pool, base and rounds with less noise in the paired differences (issue #25 item 3): 32
-    /// instances on each held-out task of the trained families instead of 8, those tasks drawn evenly over the families,
-    /// and one example order for the tasks that strategies share; ten seeds. 10 dev tasks per seed, never trained on or
-    /// evaluated, are the target set of the target-aware strategies (gradient and hidden-state similarity).</summary>
+    /// <summary>The report's pool, base and rounds with less noise in the paired differences (issue #25 item 3, measured in
+    /// docs/selection.md): 120 unseen tasks of the trained families from an evaluation pool of their own, drawn evenly
+    /// over the families, 16 instances each (the report: 30 tasks of the pool × 8); one example order for the tasks that
+    /// strategies share; random drawn three times per seed and averaged into the baseline; ten seeds. 10 dev tasks per
+    /// seed, never trained on or evaluated, are the target set of the target-aware strategies.</summary>
     private static ExperimentConfig ArenaConfig()
     {
-        var c = Config(initial: 10, perRound: 10, rounds: 4, instances: 16, evalTasks: 30, evalInstances: 32, heldOutTasks: 20, epochs: 6,
+        var c = Config(initial: 10, perRound: 10, rounds: 4, instances: 16, evalTasks: 120, evalInstances: 16, heldOutTasks: 20, epochs: 6,
             seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
         return c with
         {
-            Evaluation = c.Evaluation with { StratifyByCategory = true, DevTasks = 10 },
+            Evaluation = c.Evaluation with { Pool = "arena-families-eval", StratifyByCategory = true, DevTasks = 10 },
             Training = c.Training with { ExampleOrder = TrainingSpec.ByContentOrder },
         };
     }

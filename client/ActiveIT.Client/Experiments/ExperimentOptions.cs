@@ -65,6 +65,10 @@ internal sealed class ExperimentOptions
     {
         Description = "shuffled: a fresh permutation per epoch; by-content: placed by a hash of each example, so strategies of a seed see the examples they share in one order",
     };
+    private readonly Option<int?> _draw = new("--selection-draw")
+    {
+        Description = "Which independent draw a seeded strategy (random) makes, 0 the first: several draws per seed, averaged, make a less noisy baseline (`experiment compare --baseline a,b,c`)",
+    };
     private readonly Option<int?> _heldOutCategoryTasks = new("--held-out-category-tasks") { Description = "Tasks of the held-out categories evaluated per seed" };
     private readonly Option<int?> _layers = new("--layers") { Description = "Model layers" };
     private readonly Option<int?> _heads = new("--heads") { Description = "Attention heads" };
@@ -86,7 +90,7 @@ internal sealed class ExperimentOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _config, _preset, _pool, _strategy, _classBalance, _classShare, _initial, _initialIds, _perRound, _rounds, _instances, _evalPool,
-                     _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _evalFrom, _splitDir, _devTasks, _devIds, _devInstances, _candidateIds, _selectBest, _stratify, _exampleOrder, _heldOutCategories, _heldOutCategoryTasks, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
+                     _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _evalFrom, _splitDir, _devTasks, _devIds, _devInstances, _candidateIds, _selectBest, _stratify, _exampleOrder, _draw, _heldOutCategories, _heldOutCategoryTasks, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
                      _warmup, _schedule, _continue, _scoreInstances, _perturbations, _drop, _scoreMaxNew, _seeds })
         {
             command.Options.Add(option);
@@ -129,6 +133,7 @@ internal sealed class ExperimentOptions
             Rounds = Or(_rounds, c.Rounds),
             InstancesPerTask = Or(_instances, c.InstancesPerTask),
             CandidateTaskIds = Ids(_candidateIds, c.CandidateTaskIds),
+            SelectionDraw = Or(_draw, c.SelectionDraw),
             Evaluation = c.Evaluation with
             {
                 Pool = parse.GetValue(_evalPool) ?? c.Evaluation.Pool,

@@ -14,16 +14,30 @@ internal sealed record PairedDifference(string Experiment, string Baseline, int 
 {
     public const string Overall = SeedScores.Overall;
 
-    /// <summary>The baseline: the named experiment, else the first random one, else the first.</summary>
-    public static SeedScores ChooseBaseline(IReadOnlyList<SeedScores> experiments, string? name) =>
-        name is not null
-            ? experiments.FirstOrDefault(e => e.Experiment == name) ?? throw new ArgumentException($"--baseline '{name}' is not among the compared experiments")
-            : experiments.FirstOrDefault(e => e.Strategy == "random") ?? experiments[0];
+    /// <summary>The baseline: the named experiment, or the mean of several named ones (comma-separated: draws of random,
+    /// <see cref="SeedScores.MeanOf"/>), else the first random one, else the first.</summary>
+    public static SeedScores ChooseBaseline(IReadOnlyList<SeedScores> experiments, string? name)
+    {
+        if (name is null)
+        {
+            return experiments.FirstOrDefault(e => e.Strategy == "random") ?? experiments[0];
+        }
+        var draws = name.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(n => experiments.FirstOrDefault(e => e.Experiment == n) ?? throw new ArgumentException($"--baseline '{n}' is not among the compared experiments"))
+            .ToArray();
+        return draws.Length switch
+        {
+            0 => throw new ArgumentException("--baseline: no experiment named"),
+            1 => draws[0],
+            _ when draws.DistinctBy(d => d.Experiment).Count() < draws.Length => throw new ArgumentException($"--baseline '{name}' names an experiment twice"),
+            _ => SeedScores.MeanOf(draws),
+        };
+    }
 
     public static IReadOnlyList<PairedDifference> Of(IReadOnlyList<SeedScores> experiments, SeedScores baseline)
     {
         var rows = new List<PairedDifference>();
-        foreach (var experiment in experiments.Where(e => e.Experiment != baseline.Experiment))
+        foreach (var experiment in experiments.Where(e => !baseline.Members.Contains(e.Experiment)))
         {
             foreach (var ((round, category), values) in experiment.Values.OrderBy(x => x.Key.Round).ThenBy(x => x.Key.Category == Overall ? "" : x.Key.Category, StringComparer.Ordinal))
             {

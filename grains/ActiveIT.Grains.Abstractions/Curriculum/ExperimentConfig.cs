@@ -59,6 +59,13 @@ public sealed record ExperimentConfig
     [Id(16)]
     public IReadOnlyList<string> CandidateTaskIds { get; init; } = [];
 
+    /// <summary>Which of several independent draws a seeded strategy makes (0: the first). Selection rounds of draw d
+    /// shuffle with their own stream, while the split, the initial tasks and the evaluation stay the seed's: a baseline
+    /// can then be the mean of several random draws per seed, which removes part of its own selection noise from
+    /// every paired difference against it.</summary>
+    [Id(17)]
+    public int SelectionDraw { get; init; }
+
     /// <summary>Where this experiment differs from the published setting, with the paper's value beside ours: written
     /// with the config into every record and report (read-only: ignored when a config file is read).</summary>
     public IReadOnlyList<ActiveIT.Core.ScaleDeviation> ScaleDeviations => PaperSetting.Deviations(this);
@@ -101,6 +108,7 @@ public sealed record ExperimentConfig
         Check(AmbiguousShare is >= 0 and <= 1, "ambiguous_share", "must be within 0-1");
         Check(ClassShare is null or (>= 0 and <= 1), "class_share", "must be within 0-1 (or null for the pool's proportion)");
         Check(CandidateTaskIds.Distinct().Count() == CandidateTaskIds.Count, "candidate_task_ids", "has duplicates");
+        Check(SelectionDraw is >= 0 and <= 1000, "selection_draw", "must be 0-1000");
         Check(!(ParsedStrategyOrNull?.NeedsTarget ?? false) || Evaluation.HasDev, "strategy",
             $"'{Strategy}' selects toward the dev tasks: set evaluation.dev_task_ids or evaluation.dev_tasks");
         Check(!Training.SelectBestEpoch || Evaluation.HasDev, "training.select_best_epoch",

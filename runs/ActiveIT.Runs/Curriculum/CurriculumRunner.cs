@@ -278,7 +278,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 }
             }
             var count = Math.Min(_config.TasksPerRound, remaining.Count);
-            var picked = TaskSelector.Select(candidates, _strategy, count, _config.ClassBalance, SeededRandom.For(run.Seed, $"select/round-{r}"),
+            var picked = TaskSelector.Select(candidates, _strategy, count, _config.ClassBalance, SeededRandom.For(run.Seed, _config.SelectionDraw == 0 ? $"select/round-{r}" : $"select/round-{r}/draw-{_config.SelectionDraw}"),
                 _config.AmbiguousShare, _config.ClassShare);
             var byCandidate = candidates.ToDictionary(c => c.TaskId);
             var selected = picked.Select(id => byCandidate[id]).Select(c => (_strategy.NeedsScores
