@@ -11,6 +11,10 @@ using ActiveIT.Engine;
 using ActiveIT.Grains.Curriculum;
 using ActiveIT.Grains.Pools;
 using ActiveIT.Runs;
+using ActiveIT.Runs.Scoring;
+using ActiveIT.Runs.Curriculum;
+using ActiveIT.Core.Tasks;
+using ActiveIT.Core;
 
 namespace ActiveIT.Client.Commands;
 
@@ -157,7 +161,7 @@ internal sealed class DemoCommand : Command
         var curveBaseline = PairedDifference.ChooseBaseline(curveScores, draws.Length > 0 ? string.Join(",", draws) : null);
         var curvePaired = PairedDifference.Of(curveScores, curveBaseline);
         var curveRanking = ArenaRanking.Of(experiments, curvePaired, curveBaseline);
-        var map = await MapCheckAsync(silo.Grains, pools, demo, experiments, cancellationToken);
+        var map = await MapCheckAsync(silo.Grains, pools, demo, experiments, device, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(outDir, "curves.svg"), ExperimentReport.Svg(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "paired.svg"), ExperimentReport.PairedSvg(experiments, paired), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "ranking.svg"), ArenaRanking.Svg(ranking, baseline.Experiment), CancellationToken.None);
@@ -217,7 +221,7 @@ internal sealed class DemoCommand : Command
     /// the first seed), against the tasks' injected ambiguity and label noise; null without such a round.
     /// </summary>
     private static async Task<MapCheck?> MapCheckAsync(IGrainFactory grains, PoolService pools, CurriculumDemo demo,
-        IReadOnlyList<Experiment> experiments, CancellationToken cancellationToken)
+        IReadOnlyList<Experiment> experiments, string device, CancellationToken cancellationToken)
     {
         var pu = experiments.FirstOrDefault(e => e.Config.Strategy == "prompt-uncertainty");
         var round = pu?.Runs.FirstOrDefault()?.Rounds.FirstOrDefault(r => r.Round == 1);
@@ -229,6 +233,7 @@ internal sealed class DemoCommand : Command
         var points = new List<TaskMap.Point>();
         var labelLoss = new Dictionary<string, double>(StringComparer.Ordinal);
         var truth = new Dictionary<string, string>(StringComparer.Ordinal);
+        var tasks = new List<InstructionTask>();
         foreach (var member in await grains.GetGrain<ITaskPoolGrain>(demo.PoolName).ListAllAsync())
         {
             if (await grains.GetGrain<ITaskGrain>(member.ContentHash).GetScoreAsync(key) is { } score
@@ -237,6 +242,7 @@ internal sealed class DemoCommand : Command
                 points.Add(new TaskMap.Point(member.TaskId, score.Values[ActiveIT.Runs.Scoring.PoolScorer.PromptUncertainty],
                     score.Values[ActiveIT.Runs.Scoring.PoolScorer.PredictionProbability]));
                 truth[member.TaskId] = task.Metadata.GetValueOrDefault(FamilyTaskSource.Injected, "none");
+                tasks.Add(task);
                 if (score.Values.TryGetValue(ActiveIT.Runs.Scoring.PoolScorer.LabelLoss, out var loss))
                 {
                     labelLoss[member.TaskId] = loss;
@@ -247,8 +253,34 @@ internal sealed class DemoCommand : Command
         {
             return null;
         }
-        return new MapCheck($"{pu!.Name} seed {pu.Runs[0].Seed}'s round-0 model ({points.Count} candidates)",
-            TaskMapTruth.Check(TaskMap.Categorize(points, pu.Config.AmbiguousShare), truth), TaskMapTruth.RankAxes(points, labelLoss, truth));
+        var ranks = TaskMapTruth.RankAxes(points, labelLoss, truth).ToList();
+        var seed = pu!.Runs[0].Seed;
+        var source = $"{pu.Name} seed {seed}'s round-0 model ({points.Count} candidates)";
+        if (pu.Config.Model.BaseCheckpointFor(seed) is { } basePath)
+        {
+            // Training dynamics: the seed's base trained on the candidates themselves, as a round would train on them.
+            var c = pu.Config;
+            var pairs = tasks.Select(t => (t.Id, (IReadOnlyList<TokenPair>)[.. CurriculumData.TrainingPairs(t, seed, c)])).ToArray();
+            var steps = TrainingLoop.StepCount(pairs.Sum(p => p.Item2.Count), c.Training.BatchSize, c.Training.Epochs);
+            var dynamics = await Task.Run(() =>
+            {
+                using var model = GptModel.Load(basePath, device);
+                return TrainingDynamics.Measure(model, pairs, new TrainingConfig((float)c.Training.LearningRate, steps, Math.Min(c.Training.WarmupSteps, steps),
+                    LrSchedule.Linear, (float)c.Training.WeightDecay), c.Training.BatchSize, c.Training.Epochs, SeededRandom.For(seed, "map/dynamics").NextULong(),
+                    cancellationToken: cancellationToken);
+            }, cancellationToken);
+            var confidence = dynamics.ToDictionary(d => d.TaskId, d => d.Confidence);
+            var variability = dynamics.ToDictionary(d => d.TaskId, d => d.Variability);
+            var lowShare = dynamics.ToDictionary(d => d.TaskId, d => d.LowShare);
+            foreach (var kind in new[] { "noisy", "ambiguous" })
+            {
+                ranks.Add(TaskMapTruth.Rank(confidence, truth, kind, "training confidence (low first)", highFirst: false));
+                ranks.Add(TaskMapTruth.Rank(lowShare, truth, kind, "unlearned share (high first)", highFirst: true));
+                ranks.Add(TaskMapTruth.Rank(variability, truth, kind, "training variability (high first)", highFirst: true));
+            }
+            source += $"; training dynamics: seed {seed}'s base trained {c.Training.Epochs} epochs on the candidates";
+        }
+        return new MapCheck(source, TaskMapTruth.Check(TaskMap.Categorize(points, pu.Config.AmbiguousShare), truth), [.. ranks.Where(r => r.Injections > 0)]);
     }
 
     private sealed record MapCheck(string Source, IReadOnlyList<TaskMapTruth.Row> Rows, IReadOnlyList<TaskMapTruth.RankRow> Ranks);

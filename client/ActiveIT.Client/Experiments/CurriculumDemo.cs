@@ -90,12 +90,12 @@ internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IRea
 
     /// <summary>The report's pool, base and rounds with less noise in the paired differences (issue #25 item 3, measured in
     /// docs/selection.md): 120 unseen tasks of the trained families from an evaluation pool of their own, drawn evenly
-    /// over the families, 16 instances each (the report: 30 tasks of the pool × 8); one example order for the tasks that
+    /// over the families, 8 instances each (the report: 30 tasks of the pool × 8; the pilot: 30 × 32, the same evaluation compute); one example order for the tasks that
     /// strategies share; random drawn three times per seed and averaged into the baseline; ten seeds. 10 dev tasks per
     /// seed, never trained on or evaluated, are the target set of the target-aware strategies.</summary>
     private static ExperimentConfig ArenaConfig()
     {
-        var c = Config(initial: 10, perRound: 10, rounds: 4, instances: 16, evalTasks: 120, evalInstances: 16, heldOutTasks: 20, epochs: 6,
+        var c = Config(initial: 10, perRound: 10, rounds: 4, instances: 16, evalTasks: 120, evalInstances: 8, heldOutTasks: 20, epochs: 6,
             seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
         return c with
         {
