@@ -260,27 +260,44 @@ internal sealed class DemoCommand : Command
         {
             // Training dynamics: the seed's base trained on the candidates themselves, as a round would train on them.
             var c = pu.Config;
-            var pairs = tasks.Select(t => (t.Id, (IReadOnlyList<TokenPair>)[.. CurriculumData.TrainingPairs(t, seed, c)])).ToArray();
-            var steps = TrainingLoop.StepCount(pairs.Sum(p => p.Item2.Count), c.Training.BatchSize, c.Training.Epochs);
+            var pairs = tasks.OrderBy(t => t.Id, StringComparer.Ordinal).Select(t => (t.Id, (IReadOnlyList<TokenPair>)[.. CurriculumData.TrainingPairs(t, seed, c)])).ToArray();
+            var epochs = DynamicsEpochs * c.Training.Epochs;
+            var steps = TrainingLoop.StepCount(pairs.Sum(p => p.Item2.Count), c.Training.BatchSize, epochs);
+            Console.Error.WriteLine($"task map: training dynamics, seed {seed}'s base trained on the {pairs.Length} candidates ({steps} steps)");
             var dynamics = await Task.Run(() =>
             {
                 using var model = GptModel.Load(basePath, device);
                 return TrainingDynamics.Measure(model, pairs, new TrainingConfig((float)c.Training.LearningRate, steps, Math.Min(c.Training.WarmupSteps, steps),
-                    LrSchedule.Linear, (float)c.Training.WeightDecay), c.Training.BatchSize, c.Training.Epochs, SeededRandom.For(seed, "map/dynamics").NextULong(),
+                    LrSchedule.Linear, (float)c.Training.WeightDecay), c.Training.BatchSize, epochs, SeededRandom.For(seed, "map/dynamics").NextULong(),
                     cancellationToken: cancellationToken);
             }, cancellationToken);
             var confidence = dynamics.ToDictionary(d => d.TaskId, d => d.Confidence);
+            // Against its own category (a family here, a task type in NIV2): a clean task of a hard category is low
+            // with its siblings, a task with wrong labels is low among them.
+            var category = tasks.ToDictionary(t => t.Id, t => t.Categories.FirstOrDefault() ?? "");
+            var medians = confidence.GroupBy(x => category[x.Key]).ToDictionary(g => g.Key, g => Median([.. g.Select(x => x.Value)]));
+            var relative = confidence.ToDictionary(x => x.Key, x => x.Value - medians[category[x.Key]]);
             var variability = dynamics.ToDictionary(d => d.TaskId, d => d.Variability);
             var lowShare = dynamics.ToDictionary(d => d.TaskId, d => d.LowShare);
             foreach (var kind in new[] { "noisy", "ambiguous" })
             {
                 ranks.Add(TaskMapTruth.Rank(confidence, truth, kind, "training confidence (low first)", highFirst: false));
+                ranks.Add(TaskMapTruth.Rank(relative, truth, kind, "confidence below its category's median (low first)", highFirst: false));
                 ranks.Add(TaskMapTruth.Rank(lowShare, truth, kind, "unlearned share (high first)", highFirst: true));
                 ranks.Add(TaskMapTruth.Rank(variability, truth, kind, "training variability (high first)", highFirst: true));
             }
-            source += $"; training dynamics: seed {seed}'s base trained {c.Training.Epochs} epochs on the candidates";
+            source += $"; training dynamics: seed {seed}'s base trained {epochs} epochs on the candidates";
         }
         return new MapCheck(source, TaskMapTruth.Check(TaskMap.Categorize(points, pu.Config.AmbiguousShare), truth), [.. ranks.Where(r => r.Injections > 0)]);
+    }
+
+    /// <summary>Training dynamics train this many times a round's epochs: long enough for most clean tasks to be learned.</summary>
+    private const int DynamicsEpochs = 3;
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private sealed record MapCheck(string Source, IReadOnlyList<TaskMapTruth.Row> Rows, IReadOnlyList<TaskMapTruth.RankRow> Ranks);

@@ -42,8 +42,8 @@ public abstract class SelectionStrategy
     public static readonly SelectionStrategy FullyTrained = new Strategies.FullyTrainedStrategy();
     public static readonly SelectionStrategy Ifd = new Strategies.IfdStrategy();
     public static readonly SelectionStrategy LongestResponse = new Strategies.LongestResponseStrategy();
-    public static readonly SelectionStrategy GradientSimilarity = new Strategies.GradientSimilarityStrategy();
-    public static readonly SelectionStrategy HiddenSimilarity = new Strategies.HiddenSimilarityStrategy();
+    public static readonly SelectionStrategy GradientSimilarity = new Strategies.TargetSimilarityStrategy(byGradient: true);
+    public static readonly SelectionStrategy HiddenSimilarity = new Strategies.TargetSimilarityStrategy(byGradient: false);
     public static readonly SelectionStrategy DiverseUncertainty = new Strategies.DiverseUncertaintyStrategy();
 
     /// <summary>Every strategy, in the order help texts list them.</summary>

@@ -4,15 +4,15 @@ namespace ActiveIT.Runs.Scoring;
 
 /// <summary>
 /// Dataset cartography (Swayamdipta et al., EMNLP 2020) at the task level: train a model on the tasks themselves and,
-/// after every epoch, read how likely it finds each training example's reference label (the mean per-token probability,
-/// EOS included). Across epochs an example has a <em>confidence</em> (the mean) and a <em>variability</em> (the
+/// after every epoch, read how likely it finds each training example's reference label (the probability of the whole
+/// label, EOS included: a wrong label is often predictable after its first token, and a per-token mean would hide it). Across epochs an example has a <em>confidence</em> (the mean) and a <em>variability</em> (the
 /// spread). A task is the mean of its examples, plus the share of its examples the model keeps far below the task's
 /// own typical example: a task whose labels are partly wrong has most examples learned and a minority that never is,
 /// while a hard clean task has all of its examples low together.
 /// </summary>
 public static class TrainingDynamics
 {
-    /// <param name="Confidence">Mean over the task's examples of the label's mean probability across epochs.</param>
+    /// <param name="Confidence">Mean over the task's examples of the label's probability across epochs.</param>
     /// <param name="Variability">Mean over the task's examples of that probability's standard deviation across epochs.</param>
     /// <param name="LowShare">Share of the task's examples whose confidence is below half the task's median example confidence.</param>
     public sealed record TaskDynamics(string TaskId, double Confidence, double Variability, double LowShare, int Examples);
@@ -55,7 +55,7 @@ public static class TrainingDynamics
             var scores = model.Score(SequenceBatch.FromPairs(rows));
             for (var i = 0; i < scores.Length; i++)
             {
-                probabilities[start + i] = scores[i].MeanProbability;
+                probabilities[start + i] = Math.Exp(scores[i].LogProbSum);
             }
         }
         return probabilities;
