@@ -42,7 +42,11 @@ internal sealed class GptJ : nn.Module
         var length = tokens.shape[1];
         var rotary = transformer.Rotary(positions, length);
         var causal = mask is null && cache is null;  // plain causal attention: the fused kernel can skip the mask
-        mask ??= torch.full(length, length, Masked, device: tokens.device).triu(1);
+        if (mask is null)
+        {
+            using var masked = Masked.ToScalar();  // explicit and alive through the call (see AttendWritten)
+            mask = torch.full(length, length, masked, device: tokens.device).triu(1);
+        }
         var x = transformer.wte.forward(tokens);
         var inference = !torch.is_grad_enabled();
         for (var i = 0; i < transformer.h.Count; i++)
@@ -180,7 +184,11 @@ internal sealed class GptJ : nn.Module
 
         private static Tensor AttendWritten(Tensor q, Tensor k, Tensor v, Tensor mask, long headDim, ScalarType compute)
         {
-            var scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float32).mul_(1.0 / Math.Sqrt(headDim)).add_(mask);
+            // An explicit Scalar, disposed after the call: an implicitly converted one is referenced by nothing once its
+            // handle is read, and its finalizer freed it mid-call once in a 4-hour run (libtorch: "Expected false to be
+            // true" in Scalar::toDouble; dotnet/TorchSharp#1434).
+            using var scale = (1.0 / Math.Sqrt(headDim)).ToScalar();
+            var scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float32).mul_(scale).add_(mask);
             return torch.matmul(F.softmax(scores, -1).to(compute), v);
         }
 
