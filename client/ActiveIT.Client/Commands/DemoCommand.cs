@@ -292,7 +292,7 @@ internal sealed class DemoCommand : Command
     }
 
     /// <summary>Training dynamics train this many times a round's epochs: long enough for most clean tasks to be learned.</summary>
-    private const int DynamicsEpochs = 6;
+    private const int DynamicsEpochs = 3;
 
     private static double Median(double[] values)
     {
