@@ -291,7 +291,7 @@ public sealed class ExperimentCommandTests : IDisposable
             (Value(pu, seed, 1) + Value(pu, seed, 2)) / 2 - (Value(d0, seed, 1) + Value(d0, seed, 2) + Value(d1, seed, 1) + Value(d1, seed, 2)) / 4);
         Assert.Equal(expected, paired[1].GetProperty("mean").GetDouble(), 9);
         var text = CliRunner.Run($"experiment compare d0 d1 pu --baseline d0,d1 --endpoint curve {Data}");
-        Assert.Contains("difference to the mean of d0, d1 per seed at each seed's mean over rounds 1..R", text.Stdout);
+        Assert.Contains("difference to the mean of d0, d1, paired by seed (each seed's mean over rounds 1..R; R: the round column)", text.Stdout);
     }
 
     [Fact]

@@ -81,9 +81,9 @@ internal sealed class ExperimentCompareCommand : Command
         }
         if (paired.Count > 0)
         {
-            var what = endpoint == "curve" ? "each seed's mean over rounds 1..R (R: the round column)" : "each round";
-            var against = baseline.Members.Count > 1 ? $"the mean of {string.Join(", ", baseline.Members)} per seed" : baseline.Experiment;
-            Console.WriteLine($"\ndifference to {against} at {what}, paired by seed, with its 95 % t interval (×100; per category where the evaluation has several);\n" +
+            var what = endpoint == "curve" ? " (each seed's mean over rounds 1..R; R: the round column)" : "";
+            var against = baseline.Members.Count > 1 ? $"the mean of {string.Join(", ", baseline.Members)}" : baseline.Experiment;
+            Console.WriteLine($"\ndifference to {against}, paired by seed{what}, with its 95 % t interval (×100; per category where the evaluation has several);\n" +
                 "sd: spread of the per-seed differences; detectable: the smallest true difference these seeds find with 80 % power " +
                 "(5 % two-sided) at that spread (`activeit experiment plan` for other seed counts)\n");
             Console.WriteLine(ExperimentReport.Paired(paired));
