@@ -21,6 +21,9 @@ internal sealed class GptJ : nn.Module
     /// <summary>Added to the scores of keys a query may not see: finite, so a fully masked (padding) row softmaxes to uniform, not NaN.</summary>
     public const float Masked = -1e9f;
 
+    /// <summary>The alpha of a plain tensor sum, held for the process's life so no finalizer can free it during a call.</summary>
+    private static readonly Scalar One = 1.0.ToScalar();
+
     public GptJ(ModelConfig config) : base("GPTJForCausalLM")
     {
         Config = config;
@@ -144,7 +147,7 @@ internal sealed class GptJ : nn.Module
             var merged = attended.transpose(1, 2).reshape(batch * length, width);
             var ff = F.gelu(parts[3], GELU.Approximate.tanh).reshape(batch * length, inner);
             var y = torch.addmm(Mixed.Linear(ff, mlp.fc_out.weight!, mlp.fc_out.bias, compute), merged, attn.out_proj.weight!.to(compute).t(), 1, 1);
-            return x + y.view(batch, length, width).to(ScalarType.Float32);
+            return x.add(y.view(batch, length, width).to(ScalarType.Float32), One);
         }
 
         /// <summary>
@@ -185,10 +188,11 @@ internal sealed class GptJ : nn.Module
         private static Tensor AttendWritten(Tensor q, Tensor k, Tensor v, Tensor mask, long headDim, ScalarType compute)
         {
             // An explicit Scalar, disposed after the call: an implicitly converted one is referenced by nothing once its
-            // handle is read, and its finalizer freed it mid-call once in a 4-hour run (libtorch: "Expected false to be
-            // true" in Scalar::toDouble; dotnet/TorchSharp#1434).
+            // handle is read, and its finalizer freed it mid-call in a multi-hour run (libtorch: "Expected false to be
+            // true" in Scalar::toDouble; dotnet/TorchSharp#1434). Tensor + tensor does the same with the alpha of 1 that
+            // TorchSharp makes for it: hence the explicit One.
             using var scale = (1.0 / Math.Sqrt(headDim)).ToScalar();
-            var scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float32).mul_(scale).add_(mask);
+            var scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float32).mul_(scale).add_(mask, One);
             return torch.matmul(F.softmax(scores, -1).to(compute), v);
         }
 
