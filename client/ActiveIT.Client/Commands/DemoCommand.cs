@@ -275,7 +275,7 @@ internal sealed class DemoCommand : Command
             // Against its own category (a family here, a task type in NIV2): a clean task of a hard category is low
             // with its siblings, a task with wrong labels is low among them.
             var category = tasks.ToDictionary(t => t.Id, t => t.Categories.FirstOrDefault() ?? "");
-            var medians = confidence.GroupBy(x => category[x.Key]).ToDictionary(g => g.Key, g => Median([.. g.Select(x => x.Value)]));
+            var medians = confidence.GroupBy(x => category[x.Key]).ToDictionary(g => g.Key, g => TrainingDynamics.Median([.. g.Select(x => x.Value)]));
             var relative = confidence.ToDictionary(x => x.Key, x => x.Value - medians[category[x.Key]]);
             var variability = dynamics.ToDictionary(d => d.TaskId, d => d.Variability);
             var lowShare = dynamics.ToDictionary(d => d.TaskId, d => d.LowShare);
@@ -293,12 +293,6 @@ internal sealed class DemoCommand : Command
 
     /// <summary>Training dynamics train this many times a round's epochs: long enough for most clean tasks to be learned.</summary>
     private const int DynamicsEpochs = 3;
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private sealed record MapCheck(string Source, IReadOnlyList<TaskMapTruth.Row> Rows, IReadOnlyList<TaskMapTruth.RankRow> Ranks);
 }

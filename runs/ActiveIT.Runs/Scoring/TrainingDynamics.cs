@@ -61,7 +61,8 @@ public static class TrainingDynamics
         return probabilities;
     }
 
-    private static double Median(double[] values)
+    /// <summary>The middle value (the mean of the two middle ones for an even count); NaN for none.</summary>
+    public static double Median(double[] values)
     {
         if (values.Length == 0)
         {
