@@ -84,10 +84,13 @@ public sealed class ActiveItSplitExperimentTests : IDisposable
     public async Task ExperimentStart_SelectBestEpoch_RecordsEveryEpochsDevScore_KeepsTheBest_AndAKilledRunResumesToTheSameResult()
     {
         Ok($"pool import {_layout.TasksDir} --metadata {_layout.Metadata} --pool niv2");
-        var selecting = $"--split-dir {_layout.SplitDir} {Tiny} --epochs 6 --select-best-epoch --eval-instances-from first";
+        // Three rounds, not Tiny's one: a killed run must still be running when round 1 shows up, and one tiny round can
+        // end before the record is read again on a fast machine.
+        var threeRounds = Tiny.Replace("--rounds 1", "--rounds 3");
+        var selecting = $"--split-dir {_layout.SplitDir} {threeRounds} --epochs 6 --select-best-epoch --eval-instances-from first";
         Ok($"experiment create best {selecting}");
         Ok($"experiment create killed {selecting}");
-        Ok($"experiment create last --split-dir {_layout.SplitDir} {Tiny} --epochs 6 --eval-instances-from first");
+        Ok($"experiment create last --split-dir {_layout.SplitDir} {threeRounds} --epochs 6 --eval-instances-from first");
 
         var start = Run("experiment start best --threads 1");
         Assert.True(start.Code == 0, start.Stderr);
@@ -120,8 +123,8 @@ public sealed class ActiveItSplitExperimentTests : IDisposable
             Assert.All(best.Rounds.SelectMany(r => r.Selection.Selected), s => Assert.Equal(_layout.Classification.Contains(s.TaskId), s.Classification));
         }
 
-        // Killed in round 1's training, restarted as a user would: the round is trained once more from its start, not
-        // continued, so the dev scores, chosen epoch and weights are the uninterrupted run's.
+        // Killed once round 1 has begun (in round 1, 2 or 3), restarted as a user would: the killed round is trained once
+        // more from its start, not continued, so the dev scores, chosen epochs and weights are the uninterrupted run's.
         using (var child = CliRunner.Start("experiment", "start", "killed", "--threads", "1", "--data-dir", Path.Combine(_dir, "data")))
         {
             await using var local = await LocalCluster.ConnectAsync(Path.Combine(_dir, "data"));
