@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace ActiveIT.Engine;
 
 /// <summary>
-/// A GPT-J-architecture decoder on TorchSharp (libtorch). Calls are serialised per model; bad input surfaces as an
+/// A decoder on TorchSharp (libtorch): the GPT-J architecture or the Llama block family (<see cref="ModelConfig.Architecture"/>). Calls are serialised per model; bad input surfaces as an
 /// <see cref="EngineException"/> naming what is wrong. <see cref="Precision"/> picks float32 or bf16 matrix products.
 /// </summary>
 public sealed class GptModel : IDisposable
@@ -20,7 +20,7 @@ public sealed class GptModel : IDisposable
 
     static GptModel() => HeapSettings.Apply();
 
-    private GptModel(GptJ module, string device, Precision precision, ITextTokenizer tokenizer, Dictionary<string, string> metadata)
+    private GptModel(Decoder module, string device, Precision precision, ITextTokenizer tokenizer, Dictionary<string, string> metadata)
     {
         Module = module;
         Device = device;
@@ -53,7 +53,7 @@ public sealed class GptModel : IDisposable
     /// <summary>The checkpoint's tokenizer: bytes for ActiveIT's models, GPT-2 BPE for GPT-J/GPT-2-vocabulary checkpoints.</summary>
     public ITextTokenizer Tokenizer { get; }
 
-    internal GptJ Module { get; }
+    internal Decoder Module { get; }
     internal Lock Gate { get; } = new();
 
     /// <summary>Holds <see cref="Gate"/> for a call that runs ops, with this thread's libtorch thread count as configured.</summary>
@@ -71,7 +71,7 @@ public sealed class GptModel : IDisposable
         Validate(config);
         config = config with { Inner = config.MlpWidth, RotaryDim = config.RotaryDims };  // explicit, as a loaded checkpoint states them
         var target = ParseDevice(device);
-        var module = new GptJ(config);
+        var module = Decoder.For(config);
         EngineRuntime.UseThreadsHere();
         Initialise(module, config, seed);
         module.to(target);
@@ -79,7 +79,7 @@ public sealed class GptModel : IDisposable
     }
 
     /// <summary>
-    /// Loads a checkpoint: a safetensors file written by ActiveIT, or a Hugging Face GPT-J folder (config.json with
+    /// Loads a checkpoint: a safetensors file written by ActiveIT, or a Hugging Face GPT-J or Llama-family folder (config.json with
     /// model.safetensors or sharded with model.safetensors.index.json; F32, F16 or BF16). Weights become float32.
     /// </summary>
     public static GptModel Load(string path, string device = "cpu", Precision? precision = null)
@@ -94,8 +94,8 @@ public sealed class GptModel : IDisposable
         {
             throw new EngineException($"{path}: {e.Message}");
         }
-        var tokenizer = ITextTokenizer.For(source.Tokenizer);
-        var module = new GptJ(source.Config);
+        var tokenizer = ITextTokenizer.For(source.Tokenizer, source.TokenizerFile);
+        var module = Decoder.For(source.Config);
         try
         {
             using var noGrad = no_grad();
@@ -106,9 +106,7 @@ public sealed class GptModel : IDisposable
                 parameter.copy_(value);
                 used.Add(name);
             }
-            // Hugging Face GPT-J checkpoints carry constant attention-mask buffers; they are not parameters.
-            var unexpected = source.TensorNames.FirstOrDefault(n => !used.Contains(n) && !n.EndsWith(".attn.bias", StringComparison.Ordinal)
-                && !n.EndsWith(".attn.masked_bias", StringComparison.Ordinal));
+            var unexpected = source.TensorNames.FirstOrDefault(n => !used.Contains(n) && !module.IsBuffer(n));
             if (unexpected is not null)
             {
                 throw new EngineException($"{path}: unexpected tensor '{unexpected}'");
@@ -123,10 +121,10 @@ public sealed class GptModel : IDisposable
         return new GptModel(module, device, precision ?? EngineRuntime.DefaultPrecision, tokenizer, new Dictionary<string, string>(source.Metadata));
     }
 
-    /// <summary>Writes a safetensors file (atomically) with GPT-J parameter names and the config in its metadata.</summary>
+    /// <summary>Writes a safetensors file (atomically) with the architecture's Hugging Face parameter names and the config in its metadata.</summary>
     public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var all = ConfigMetadata(Config, Tokenizer.Name);
+        var all = ConfigMetadata(Config, Tokenizer);
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
         {
             if (!all.TryAdd(key, value))
@@ -256,7 +254,7 @@ public sealed class GptModel : IDisposable
         }
     }
 
-    internal Device DeviceOf => Module.lm_head.weight!.device;
+    internal Device DeviceOf => Module.HeadWeight.device;
 
     internal Tensor ToDevice(int[] tokens, long batch, long seqLen) =>
         tensor(tokens, [batch, seqLen], ScalarType.Int32).to(ScalarType.Int64, DeviceOf);
@@ -300,7 +298,21 @@ public sealed class GptModel : IDisposable
         Require(c.VocabSize is > 0 and <= 1 << 24, "config.vocab_size must be in 1..16777216");
         Require(c.Layers is > 0 and <= 1024, "config.n_layer must be in 1..1024");
         Require(c.Heads > 0, "config.n_head must be positive");
-        Require(c.DModel > 0 && c.DModel % c.Heads == 0, "config.d_model must be a positive multiple of n_head");
+        Require(c.Architecture is ModelConfig.GptJ or ModelConfig.Llama, $"config.architecture '{c.Architecture}' is not one the engine runs (gptj, llama)");
+        if (c.IsLlama)
+        {
+            Require(c.DModel > 0, "config.hidden_size must be positive");
+            Require(c.HeadDim > 0 && c.HeadDim % 2 == 0, "config.head_dim must be positive and even (rotary pairs)");
+            Require(c.KvHeadCount > 0 && c.Heads % c.KvHeadCount == 0, "config.num_key_value_heads must divide num_attention_heads");
+            Require(c.RopeTheta > 0, "config.rope_theta must be positive");
+            Require(c.RopeScaling is null || c.RopeScaling.Factor > 0, "config.rope_scaling.factor must be positive");
+            Require(c.RopeScaling is not { Type: "llama3" } s || s.HighFreqFactor > s.LowFreqFactor,
+                "config.rope_scaling.high_freq_factor must exceed low_freq_factor");
+        }
+        else
+        {
+            Require(c.DModel > 0 && c.DModel % c.Heads == 0, "config.d_model must be a positive multiple of n_head");
+        }
         Require(c.MlpWidth > 0, "config.n_inner must be positive");
         Require(c.RotaryDims >= 0 && c.RotaryDims % 2 == 0 && c.RotaryDims <= c.HeadDim,
             $"config.rotary_dim must be even and at most the head dimension ({c.HeadDim})");
@@ -332,14 +344,14 @@ public sealed class GptModel : IDisposable
     }
 
     /// <summary>GPT-2's initialisation from one seeded CPU generator in parameter order; projections into the residual stream scaled by 1/√(2·layers).</summary>
-    private static void Initialise(GptJ module, ModelConfig config, ulong seed)
+    private static void Initialise(Decoder module, ModelConfig config, ulong seed)
     {
         using var generator = new Generator(seed, torch.CPU);
         using var noGrad = no_grad();
         var residual = config.InitStd / Math.Sqrt(2.0 * config.Layers);
         foreach (var (name, parameter) in module.named_parameters())
         {
-            if (name.EndsWith("ln_1.weight", StringComparison.Ordinal) || name.EndsWith("ln_f.weight", StringComparison.Ordinal))
+            if (module.IsNormWeight(name))
             {
                 parameter.fill_(1);
             }
@@ -349,19 +361,33 @@ public sealed class GptModel : IDisposable
             }
             else
             {
-                var std = name.EndsWith("out_proj.weight", StringComparison.Ordinal) || name.EndsWith("fc_out.weight", StringComparison.Ordinal) ? residual : config.InitStd;
+                var std = module.IsResidualOutput(name) ? residual : config.InitStd;
                 parameter.normal_(0, std, generator);
             }
         }
     }
 
-    private static Dictionary<string, string> ConfigMetadata(ModelConfig c, string tokenizer) => new()
+    /// <summary>
+    /// GPT-J keeps its config as flat metadata keys (what the C++ engine wrote); the Llama family keeps its config.json
+    /// whole under "config". A tokenizer.json is named by path.
+    /// </summary>
+    private static Dictionary<string, string> ConfigMetadata(ModelConfig c, ITextTokenizer tokenizer)
     {
-        ["format"] = "pt", ["model_type"] = "gptj", ["tokenizer"] = tokenizer,
-        ["vocab_size"] = Invariant(c.VocabSize), ["n_layer"] = Invariant(c.Layers), ["n_head"] = Invariant(c.Heads), ["n_embd"] = Invariant(c.DModel),
-        ["n_inner"] = Invariant(c.MlpWidth), ["rotary_dim"] = Invariant(c.RotaryDims), ["n_positions"] = Invariant(c.MaxSeqLen),
-        ["layer_norm_epsilon"] = c.LayerNormEps.ToString("R", CultureInfo.InvariantCulture), ["initializer_range"] = c.InitStd.ToString("R", CultureInfo.InvariantCulture),
-    };
+        Dictionary<string, string> metadata = c.IsLlama
+            ? new() { ["format"] = "pt", ["model_type"] = ModelConfig.Llama, ["tokenizer"] = tokenizer.Name, ["config"] = HfConfig.LlamaJson(c) }
+            : new()
+            {
+                ["format"] = "pt", ["model_type"] = "gptj", ["tokenizer"] = tokenizer.Name,
+                ["vocab_size"] = Invariant(c.VocabSize), ["n_layer"] = Invariant(c.Layers), ["n_head"] = Invariant(c.Heads), ["n_embd"] = Invariant(c.DModel),
+                ["n_inner"] = Invariant(c.MlpWidth), ["rotary_dim"] = Invariant(c.RotaryDims), ["n_positions"] = Invariant(c.MaxSeqLen),
+                ["layer_norm_epsilon"] = c.LayerNormEps.ToString("R", CultureInfo.InvariantCulture), ["initializer_range"] = c.InitStd.ToString("R", CultureInfo.InvariantCulture),
+            };
+        if (tokenizer is TokenizerJson file)
+        {
+            metadata["tokenizer_file"] = file.Path;
+        }
+        return metadata;
+    }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

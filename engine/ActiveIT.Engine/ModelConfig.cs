@@ -1,6 +1,11 @@
 namespace ActiveIT.Engine;
 
-/// <summary>Size of a GPT-J-style decoder. <see cref="RotaryDim"/> counts the leading dims of each head that get rotary embeddings.</summary>
+/// <summary>
+/// A decoder's shape. <see cref="Architecture"/> is "gptj" (ActiveIT's own models and GPT-J checkpoints) or "llama"
+/// (Llama, Mistral, Qwen 2, SmolLM: RMSNorm, rotate-half rotary, grouped-query attention, SwiGLU). For GPT-J,
+/// <see cref="RotaryDim"/> counts the leading dims of each head that get rotary embeddings; the Llama fields below it
+/// are ignored.
+/// </summary>
 public sealed record ModelConfig(
     int VocabSize,
     int Layers,
@@ -10,11 +15,25 @@ public sealed record ModelConfig(
     int? Inner = null,
     int? RotaryDim = null,
     float LayerNormEps = 1e-5f,
-    float InitStd = 0.02f)
+    float InitStd = 0.02f,
+    string Architecture = ModelConfig.GptJ,
+    int? KvHeads = null,
+    int? HeadSize = null,
+    double RopeTheta = 10000,
+    RopeScaling? RopeScaling = null,
+    bool TieEmbeddings = false,
+    bool AttentionBias = false,
+    bool OutputBias = false,
+    bool MlpBias = false)
 {
-    public int HeadDim => DModel / Heads;
+    public const string GptJ = "gptj";
+    public const string Llama = "llama";
+
+    public bool IsLlama => Architecture == Llama;
+    public int HeadDim => HeadSize ?? DModel / Heads;
+    public int KvHeadCount => KvHeads ?? Heads;
     public int MlpWidth => Inner ?? 4 * DModel;
-    public int RotaryDims => RotaryDim ?? HeadDim;
+    public int RotaryDims => IsLlama ? HeadDim : RotaryDim ?? HeadDim;
 
     /// <summary>The benchmark sizes: tiny 2/2/64/T64, small 4/4/128/T128, medium 6/6/384/T256 (layers/heads/d/context).</summary>
     public static ModelConfig Preset(string name, int vocabSize) => name switch
@@ -28,10 +47,22 @@ public sealed record ModelConfig(
     /// <summary>Forward+backward FLOPs per trained token: 6 per weight (LM head only on targets) plus attention (12·L·T·d).</summary>
     public double TrainFlopsPerToken(int contextLength) => 3 * ForwardFlopsPerToken(contextLength);
 
-    /// <summary>Forward FLOPs per token: 2 per multiply-add in the blocks and LM head, plus QKᵀ and PV (4·L·T·d, causal half ignored).</summary>
+    /// <summary>
+    /// Forward FLOPs per token: 2 per multiply-add in the blocks and LM head (q and output projections, k and v at the
+    /// key/value heads' width, two MLP matrices for GPT-J and three for SwiGLU), plus QKᵀ and PV (4·L·T·heads·head_dim,
+    /// causal half ignored).
+    /// </summary>
     public double ForwardFlopsPerToken(int contextLength)
     {
-        double perLayer = 2.0 * DModel * (3 * DModel + MlpWidth) + 2.0 * DModel * DModel + 2.0 * MlpWidth * DModel;
-        return Layers * (perLayer + 4.0 * contextLength * DModel) + 2.0 * DModel * VocabSize;
+        double attentionWidth = Heads * HeadDim, kvWidth = KvHeadCount * HeadDim;
+        var projections = 2.0 * DModel * (2 * attentionWidth + 2 * kvWidth);
+        var mlp = (IsLlama ? 3 : 2) * 2.0 * DModel * MlpWidth;
+        return Layers * (projections + mlp + 4.0 * contextLength * attentionWidth) + 2.0 * DModel * VocabSize;
     }
 }
+
+/// <summary>
+/// How a Llama checkpoint stretches its rotary frequencies past the context it was trained on: "linear" divides every
+/// frequency by <see cref="Factor"/>; "llama3" (Llama 3.1+) divides only the low frequencies, blending in between.
+/// </summary>
+public sealed record RopeScaling(string Type, double Factor, double LowFreqFactor = 1, double HighFreqFactor = 4, int OriginalMaxPositions = 8192);

@@ -106,8 +106,8 @@ public sealed class CheckpointCompatibilityTests
         using var dir = new TempDirectory();
         Assert.Contains("needs config.json", Assert.Throws<EngineException>(() => GptModel.Load(dir.Path)).Message);
 
-        File.WriteAllText(dir.File("config.json"), File.ReadAllText(Golden("hf", "gptj-f32", "config.json")).Replace("\"gptj\"", "\"llama\""));
-        Assert.Contains("model_type 'llama' is not supported", Assert.Throws<EngineException>(() => GptModel.Load(dir.Path)).Message);
+        File.WriteAllText(dir.File("config.json"), File.ReadAllText(Golden("hf", "gptj-f32", "config.json")).Replace("\"gptj\"", "\"gpt_neox\""));
+        Assert.Contains("model_type 'gpt_neox' is not supported (gptj, llama, mistral, qwen2)", Assert.Throws<EngineException>(() => GptModel.Load(dir.Path)).Message);
 
         File.WriteAllText(dir.File("config.json"), File.ReadAllText(Golden("hf", "gptj-f32", "config.json")).Replace("\"n_embd\": 8", "\"n_embd\": \"eight\""));
         var e = Assert.Throws<EngineException>(() => GptModel.Load(dir.Path));

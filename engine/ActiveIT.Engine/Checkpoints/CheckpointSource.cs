@@ -27,10 +27,37 @@ internal sealed class CheckpointSource
     public ModelConfig Config { get; }
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    /// <summary>"byte" or "gpt2": the checkpoint's own <c>tokenizer</c> metadata, else by vocabulary (GPT-2's 50,257 ids or more: gpt2).</summary>
+    /// <summary>
+    /// "byte", "gpt2" or "tokenizer.json": the checkpoint's own <c>tokenizer</c> metadata; in a Hugging Face folder its
+    /// tokenizer.json where there is one; else by vocabulary (GPT-2's 50,257 ids or more: gpt2).
+    /// </summary>
     public string Tokenizer { get; }
 
     public IEnumerable<string> TensorNames => _fileOf.Keys;
+
+    /// <summary>
+    /// The tokenizer.json a "tokenizer.json" checkpoint reads: the one beside the weights, else the one its metadata's
+    /// <c>tokenizer_file</c> names (a checkpoint saved from a model loaded out of a Hugging Face folder); null otherwise.
+    /// </summary>
+    public string? TokenizerFile
+    {
+        get
+        {
+            if (Tokenizer != ITextTokenizer.TokenizerJson)
+            {
+                return null;
+            }
+            var folder = Directory.Exists(Path) ? Path : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+            var beside = System.IO.Path.Combine(folder, "tokenizer.json");
+            if (File.Exists(beside))
+            {
+                return beside;
+            }
+            return Metadata.TryGetValue("tokenizer_file", out var named) && File.Exists(named) ? named
+                : throw new EngineException($"{Path}: the checkpoint's tokenizer is a tokenizer.json, but none is beside it" +
+                    (named is null ? "" : $" nor at {named} (its metadata 'tokenizer_file')"));
+        }
+    }
 
     public static CheckpointSource Open(string path)
     {
@@ -134,54 +161,23 @@ internal sealed class CheckpointSource
 
     private static ModelConfig ConfigFromJson(string path, out string tokenizer)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new EngineException($"{path}: invalid JSON at line {e.LineNumber + 1}: {e.Message}");
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            var type = root.TryGetProperty("model_type", out var t) ? t.GetString() : null;
-            if (type != "gptj")
-            {
-                throw new EngineException($"{path}: model_type '{type}' is not supported; the engine runs the GPT-J architecture (model_type \"gptj\")");
-            }
-            int Int(string key, int? fallback = null)
-            {
-                if (root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n))
-                {
-                    return n;
-                }
-                if (fallback is not null && (!root.TryGetProperty(key, out v) || v.ValueKind == JsonValueKind.Null))
-                {
-                    return fallback.Value;
-                }
-                throw new EngineException($"{path}: field '{key}' must be an integer");
-            }
-            var width = Int("n_embd");
-            var heads = Int("n_head");
-            var epsilon = root.TryGetProperty("layer_norm_epsilon", out var e) && e.ValueKind == JsonValueKind.Number ? e.GetSingle() : 1e-5f;
-            var init = root.TryGetProperty("initializer_range", out var i) && i.ValueKind == JsonValueKind.Number ? i.GetSingle() : 0.02f;
-            if (root.TryGetProperty("tie_word_embeddings", out var tie) && tie.ValueKind == JsonValueKind.True)
-            {
-                throw new EngineException($"{path}: tie_word_embeddings true is not supported (GPT-J has its own lm_head)");
-            }
-            var config = new ModelConfig(Int("vocab_size"), Int("n_layer"), heads, width, Int("n_positions"), Int("n_inner", 4 * width),
-                Int("rotary_dim", heads > 0 ? width / heads : 0), epsilon, init);
-            tokenizer = root.TryGetProperty("activeit_tokenizer", out var named) ? named.GetString() ?? "" : config.VocabSize >= Gpt2Tokenizer.VocabSize ? "gpt2" : "byte";
-            return config;
-        }
+        var config = HfConfig.Parse(File.ReadAllText(path), path);
+        var folder = System.IO.Path.GetDirectoryName(path)!;
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        tokenizer = document.RootElement.TryGetProperty("activeit_tokenizer", out var named) ? named.GetString() ?? ""
+            : File.Exists(System.IO.Path.Combine(folder, "tokenizer.json")) ? ITextTokenizer.TokenizerJson
+            : config.VocabSize >= Gpt2Tokenizer.VocabSize ? "gpt2" : "byte";
+        return config;
     }
 
     private static ModelConfig ConfigFromMetadata(IReadOnlyDictionary<string, string> m, string path)
     {
         string Get(string key) => m.TryGetValue(key, out var v) ? v
             : throw new EngineException($"{path}: metadata lacks '{key}' (not a checkpoint written by ActiveIT, and no config.json beside it)");
+        if (m.TryGetValue("model_type", out var type) && type != ModelConfig.GptJ)
+        {
+            return HfConfig.Parse(Get("config"), $"{path}: metadata 'config'");  // the Llama family keeps its config.json whole
+        }
         int Int(string key) => int.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
             : throw new EngineException($"{path}: metadata '{key}' is not an integer: {Get(key)}");
         float Float(string key) => float.TryParse(Get(key), NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x

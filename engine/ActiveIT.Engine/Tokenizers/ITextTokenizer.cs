@@ -3,7 +3,10 @@ namespace ActiveIT.Engine.Tokenizers;
 /// <summary>Text to token ids and back, for one model: the byte tokenizer of ActiveIT's own models, or GPT-2/GPT-J BPE.</summary>
 public interface ITextTokenizer
 {
-    /// <summary>"byte" or "gpt2": what checkpoints record.</summary>
+    /// <summary>The name checkpoints record for a Hugging Face tokenizer.json (the file itself is beside the weights or named in the metadata).</summary>
+    const string TokenizerJson = "tokenizer.json";
+
+    /// <summary>"byte", "gpt2" or "tokenizer.json": what checkpoints record.</summary>
     string Name { get; }
 
     /// <summary>Put before every prompt, where the model was trained with one (ActiveIT's models); null for GPT-2 BPE.</summary>
@@ -53,11 +56,12 @@ public interface ITextTokenizer
     /// <summary>How one token reads in an OpenAI-style tokens list.</summary>
     string TokenText(int id);
 
-    /// <summary>The tokenizer a checkpoint names.</summary>
-    static ITextTokenizer For(string name) => name switch
+    /// <summary>The tokenizer a checkpoint names; for "tokenizer.json", <paramref name="file"/> is that file.</summary>
+    static ITextTokenizer For(string name, string? file = null) => name switch
     {
         "byte" => ByteTextTokenizer.Instance,
         "gpt2" => Gpt2Tokenizer.Instance,
-        _ => throw new EngineException($"unknown tokenizer '{name}' (byte, gpt2)"),
+        TokenizerJson when file is not null => Tokenizers.TokenizerJson.Load(file),
+        _ => throw new EngineException($"unknown tokenizer '{name}' (byte, gpt2, tokenizer.json)"),
     };
 }

@@ -10,7 +10,7 @@ namespace ActiveIT.Engine.Torch;
 /// </summary>
 internal static class Generation
 {
-    private const float Masked = GptJ.Masked;
+    private const float Masked = Decoder.Masked;
 
     public static int[][] Run(GptModel model, IReadOnlyList<int[]> prompts, GenerationOptions options, Action<int, int>? onToken = null,
         CancellationToken cancellationToken = default)
@@ -59,7 +59,7 @@ internal static class Generation
         using var inference = inference_mode();
         var device = model.DeviceOf;
         var keys = tensor(keyMask, [batch, 1, 1, capacity], device: device);
-        var cache = options.UseCache ? new KvCache(config.Layers, batch, config.Heads, capacity, config.HeadDim, model.ComputeType, device) : null;
+        var cache = options.UseCache ? new KvCache(config.Layers, batch, config.KvHeadCount, capacity, config.HeadDim, model.ComputeType, device) : null;
         var sequence = model.ToDevice(tokens, batch, longest);
         var at = tensor(positions, [batch, longest], device: device);
 

@@ -13,69 +13,47 @@ namespace ActiveIT.Engine.Torch;
 /// The GPT-J architecture: token embeddings, blocks whose attention (partial interleaved rotary, no biases) and tanh-GELU
 /// MLP both read one LayerNorm and add into the residual stream together, a final LayerNorm and an LM head with bias.
 /// </summary>
-internal sealed class GptJ : nn.Module
+internal sealed class GptJ : Decoder
 {
     public readonly Transformer transformer;
     public readonly Linear lm_head;
 
-    /// <summary>Added to the scores of keys a query may not see: finite, so a fully masked (padding) row softmaxes to uniform, not NaN.</summary>
-    public const float Masked = -1e9f;
-
-    /// <summary>The alpha of a plain tensor sum, held for the process's life so no finalizer can free it during a call.</summary>
-    private static readonly Scalar One = 1.0.ToScalar();
-
-    public GptJ(ModelConfig config) : base("GPTJForCausalLM")
+    public GptJ(ModelConfig config) : base("GPTJForCausalLM", config)
     {
-        Config = config;
         transformer = new Transformer(config);
         lm_head = nn.Linear(config.DModel, config.VocabSize, hasBias: true);
         RegisterComponents();
     }
 
-    public ModelConfig Config { get; }
+    public override Tensor HeadWeight => lm_head.weight!;
 
-    /// <summary>
-    /// Hidden states before ln_f. <paramref name="positions"/> (B, T) default to 0..T-1; <paramref name="mask"/> is an
-    /// additive float32 mask broadcastable to (B, 1, T, Tk), or null for plain causal attention; <paramref name="cache"/> holds
-    /// past keys and values.
-    /// Matrix products and attention run in <paramref name="compute"/>; the residual stream and LayerNorms stay float32.
-    /// </summary>
-    public Tensor Hidden(Tensor tokens, Tensor? positions, Tensor? mask, KvCache? cache, ScalarType compute)
+    public override Tensor Hidden(Tensor tokens, Tensor? positions, Tensor? mask, KvCache? cache, ScalarType compute)
     {
         var length = tokens.shape[1];
         var rotary = transformer.Rotary(positions, length);
         var causal = mask is null && cache is null;  // plain causal attention: the fused kernel can skip the mask
-        if (mask is null)
-        {
-            using var masked = Masked.ToScalar();  // explicit and alive through the call (see AttendWritten)
-            mask = torch.full(length, length, masked, device: tokens.device).triu(1);
-        }
-        var x = transformer.wte.forward(tokens);
-        var inference = !torch.is_grad_enabled();
-        for (var i = 0; i < transformer.h.Count; i++)
-        {
-            if (!inference)
-            {
-                x = transformer.h[i].Forward(x, rotary, mask, causal, cache?.Layer(i), compute);  // autograd keeps what backward needs
-                continue;
-            }
-            // Without autograd nothing refers back to a layer's temporaries: free them (and the layer's input) as it ends,
-            // so a call holds one layer's activations at a time, not all of them.
-            using var layer = NewDisposeScope();
-            var next = transformer.h[i].Forward(x, rotary, mask, causal, cache?.Layer(i), compute).MoveToOuterDisposeScope();
-            x.Dispose();
-            x = next;
-        }
+        mask ??= CausalMask(length, tokens.device);
+        var x = RunLayers(transformer.wte.forward(tokens), transformer.h.Count,
+            (i, h) => transformer.h[i].Forward(h, rotary, mask, causal, cache?.Layer(i), compute));
         cache?.Advance(length);
         return x;
     }
 
-    /// <summary>Rows (M, d) of hidden states to float32 logits (M, V): ln_f and the LM head.</summary>
-    public Tensor Head(Tensor rows, ScalarType compute)
+    public override Tensor Head(Tensor rows, ScalarType compute)
     {
         var h = transformer.ln_f.forward(rows);
         return Mixed.Linear(h, lm_head.weight!, lm_head.bias, compute).to(ScalarType.Float32);
     }
+
+    public override bool IsNormWeight(string parameter) =>
+        parameter.EndsWith("ln_1.weight", StringComparison.Ordinal) || parameter.EndsWith("ln_f.weight", StringComparison.Ordinal);
+
+    public override bool IsResidualOutput(string parameter) =>
+        parameter.EndsWith("out_proj.weight", StringComparison.Ordinal) || parameter.EndsWith("fc_out.weight", StringComparison.Ordinal);
+
+    // Hugging Face GPT-J checkpoints carry constant attention-mask buffers.
+    public override bool IsBuffer(string tensor) =>
+        tensor.EndsWith(".attn.bias", StringComparison.Ordinal) || tensor.EndsWith(".attn.masked_bias", StringComparison.Ordinal);
 
     internal sealed class Transformer : nn.Module
     {
@@ -143,57 +121,11 @@ internal sealed class GptJ : nn.Module
             {
                 (k, v) = cache.Append(k, v);
             }
-            var attended = Attend(q, k, v, mask, causal, headDim, compute);
+            var attended = AttentionKernel.Attend(q, k, v, mask, causal, headDim, compute);
             var merged = attended.transpose(1, 2).reshape(batch * length, width);
             var ff = F.gelu(parts[3], GELU.Approximate.tanh).reshape(batch * length, inner);
             var y = torch.addmm(Mixed.Linear(ff, mlp.fc_out.weight!, mlp.fc_out.bias, compute), merged, attn.out_proj.weight!.to(compute).t(), 1, 1);
             return x.add(y.view(batch, length, width).to(ScalarType.Float32), One);
-        }
-
-        /// <summary>
-        /// Scaled dot-product attention. libtorch's fused CPU kernel wins in float32 from head size 64 (3× at 6 heads ×
-        /// 64, T 256), but loses below it (1.5× at 4 × 32, T 128) and in bf16 (up to 5×): there it is written out, two
-        /// batched GEMMs around a float32 softmax, as autocast would run it (measured, docs/performance.md).
-        /// </summary>
-        private static Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor mask, bool causal, long headDim, ScalarType compute)
-        {
-            if (compute == ScalarType.Float32 && headDim >= 64)
-            {
-                return causal ? F.scaled_dot_product_attention(q, k, v, null, 0, true) : F.scaled_dot_product_attention(q, k, v, mask, 0, false);
-            }
-            // Each row block's float32 scores stay under glibc's largest mmap threshold (HeapSettings): a (B, H, T, T) block
-            // above it is mapped fresh and unmapped again on every step, forward and backward, and page faults dominated
-            // training at B 32, 4 heads, T 256 (10k tok/s; 27k in blocks, docs/performance.md).
-            var rows = q.shape[0];
-            var bytesPerRow = q.shape[1] * q.shape[2] * k.shape[2] * sizeof(float);
-            var perBlock = Math.Max(1, ScoreBlockBytes / bytesPerRow);
-            if (rows <= perBlock)
-            {
-                return AttendWritten(q, k, v, mask, headDim, compute);
-            }
-            var rowMask = mask.dim() == 4 && mask.shape[0] == rows;
-            var blocks = new List<Tensor>();
-            for (long start = 0; start < rows; start += perBlock)
-            {
-                var n = Math.Min(perBlock, rows - start);
-                blocks.Add(AttendWritten(q.narrow(0, start, n), k.narrow(0, start, n), v.narrow(0, start, n),
-                    rowMask ? mask.narrow(0, start, n) : mask, headDim, compute));
-            }
-            return torch.cat(blocks, 0);
-        }
-
-        /// <summary>Below glibc's largest mmap threshold (32 MiB), with room for the softmax's output beside the scores.</summary>
-        private const long ScoreBlockBytes = 16L << 20;
-
-        private static Tensor AttendWritten(Tensor q, Tensor k, Tensor v, Tensor mask, long headDim, ScalarType compute)
-        {
-            // An explicit Scalar, disposed after the call: an implicitly converted one is referenced by nothing once its
-            // handle is read, and its finalizer freed it mid-call in a multi-hour run (libtorch: "Expected false to be
-            // true" in Scalar::toDouble; dotnet/TorchSharp#1434). Tensor + tensor does the same with the alpha of 1 that
-            // TorchSharp makes for it: hence the explicit One.
-            using var scale = (1.0 / Math.Sqrt(headDim)).ToScalar();
-            var scores = torch.matmul(q, k.transpose(-1, -2)).to(ScalarType.Float32).mul_(scale).add_(mask, One);
-            return torch.matmul(F.softmax(scores, -1).to(compute), v);
         }
 
         /// <summary>

@@ -1,0 +1,370 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ActiveIT.Engine.Tokenizers;
+
+/// <summary>
+/// A Hugging Face tokenizer.json with a byte-level BPE model, as GPT-2, Llama 3, Qwen 2.5 and SmolLM ship it: the text is
+/// split at added tokens (read as their ids), then by the pre-tokenizer's regex (ByteLevel's own GPT-2 pattern, or a
+/// Split pattern before a ByteLevel step), each piece's UTF-8 bytes are mapped to GPT-2's printable characters, and
+/// merges are applied lowest rank first (a piece that is itself in the vocabulary is taken whole when the model says
+/// ignore_merges). BOS and EOS come from tokenizer_config.json beside it (generation_config.json for EOS where the
+/// config names none). Anything else — SentencePiece-style byte-fallback BPE, normalizers — is an error naming the
+/// file and the field.
+/// </summary>
+public sealed class TokenizerJson : ITextTokenizer
+{
+    // GPT-2's pre-tokenizer pattern, which a ByteLevel step with use_regex applies.
+    private const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
+
+    private static readonly char[] ByteChar = BuildByteChars();
+    private static readonly Dictionary<char, byte> CharByte = ByteChar.Select((c, b) => (c, b)).ToDictionary(x => x.c, x => (byte)x.b);
+
+    private readonly Dictionary<string, int> _vocab;
+    private readonly string[] _tokenOf;
+    private readonly Dictionary<(string, string), int> _mergeRank;
+    private readonly bool _ignoreMerges;
+    private readonly bool _addPrefixSpace;
+    private readonly Regex _split;
+    private readonly Regex? _added;
+    private readonly Dictionary<string, int> _addedIds;
+    private readonly HashSet<int> _special;
+    private readonly Dictionary<string, int[]> _cache = [];
+
+    private TokenizerJson(string path, Dictionary<string, int> vocab, Dictionary<(string, string), int> mergeRank, bool ignoreMerges, bool addPrefixSpace,
+        Regex split, Dictionary<string, int> added, HashSet<int> special, int? bos, int eos)
+    {
+        Path = path;
+        _vocab = vocab;
+        _mergeRank = mergeRank;
+        _ignoreMerges = ignoreMerges;
+        _addPrefixSpace = addPrefixSpace;
+        _split = split;
+        _addedIds = added;
+        _special = special;
+        _added = added.Count == 0 ? null : new Regex(string.Join("|", added.Keys.OrderByDescending(k => k.Length).Select(Regex.Escape)), RegexOptions.CultureInvariant);
+        var size = Math.Max(vocab.Count == 0 ? 0 : vocab.Values.Max(), added.Count == 0 ? 0 : added.Values.Max()) + 1;
+        _tokenOf = new string[size];
+        foreach (var (token, id) in vocab)
+        {
+            _tokenOf[id] = token;
+        }
+        Bos = bos;
+        Eos = eos;
+    }
+
+    /// <summary>The tokenizer.json this was read from: what a checkpoint saved from this model points back to.</summary>
+    public string Path { get; }
+
+    public string Name => ITextTokenizer.TokenizerJson;
+    public int? Bos { get; }
+    public int Eos { get; }
+
+    /// <summary>Reads tokenizer.json (and tokenizer_config.json, generation_config.json beside it).</summary>
+    public static TokenizerJson Load(string path)
+    {
+        path = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(path))
+        {
+            throw new EngineException($"{path}: no such tokenizer file");
+        }
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new EngineException($"{path}: invalid JSON at line {e.LineNumber + 1}: {e.Message}");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            EngineException Unsupported(string field, string what) => new($"{path}: field '{field}' {what}");
+            if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object)
+            {
+                throw Unsupported("model", "is missing");
+            }
+            var type = model.TryGetProperty("type", out var t) ? t.GetString() : null;
+            if (type != "BPE")
+            {
+                throw Unsupported("model.type", $"is '{type}'; only byte-level BPE is read");
+            }
+            if (model.TryGetProperty("byte_fallback", out var fallback) && fallback.ValueKind == JsonValueKind.True)
+            {
+                throw Unsupported("model.byte_fallback", "is true (SentencePiece-style BPE, as Llama 2 and Mistral ship it): not supported yet");
+            }
+            if (root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind != JsonValueKind.Null
+                && !(normalizer.TryGetProperty("type", out var nt) && nt.GetString() == "NFC"))
+            {
+                throw Unsupported("normalizer", $"is {normalizer.GetRawText()}; only none or NFC is supported");
+            }
+            var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var entry in Required(model, "vocab", path, "model.vocab").EnumerateObject())
+            {
+                vocab[entry.Name] = entry.Value.TryGetInt32(out var id) && id >= 0 ? id : throw Unsupported($"model.vocab.{entry.Name}", "must be a non-negative integer");
+            }
+            var merges = new Dictionary<(string, string), int>();
+            var rank = 0;
+            foreach (var merge in Required(model, "merges", path, "model.merges").EnumerateArray())
+            {
+                (string, string) pair = merge.ValueKind switch
+                {
+                    JsonValueKind.String when merge.GetString()!.Split(' ') is [var a, var b] => (a, b),
+                    JsonValueKind.Array when merge.GetArrayLength() == 2 => (merge[0].GetString()!, merge[1].GetString()!),
+                    _ => throw Unsupported($"model.merges[{rank}]", "must be \"left right\" or [left, right]"),
+                };
+                merges.TryAdd(pair, rank++);
+            }
+            var ignoreMerges = model.TryGetProperty("ignore_merges", out var ignore) && ignore.ValueKind == JsonValueKind.True;
+            var (split, prefixSpace) = PreTokenizer(root, path);
+            var added = new Dictionary<string, int>(StringComparer.Ordinal);
+            var special = new HashSet<int>();
+            if (root.TryGetProperty("added_tokens", out var addedTokens) && addedTokens.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var token in addedTokens.EnumerateArray())
+                {
+                    var id = token.GetProperty("id").GetInt32();
+                    added[token.GetProperty("content").GetString()!] = id;
+                    if (token.TryGetProperty("special", out var s) && s.ValueKind == JsonValueKind.True)
+                    {
+                        special.Add(id);
+                    }
+                }
+            }
+            var folder = System.IO.Path.GetDirectoryName(path)!;
+            var (bos, eos) = BosAndEos(folder, vocab, added);
+            return new TokenizerJson(path, vocab, merges, ignoreMerges, prefixSpace, split, added, special, bos, eos);
+        }
+    }
+
+    public int[] Encode(string text)
+    {
+        var ids = new List<int>();
+        var at = 0;
+        if (_added is not null)
+        {
+            foreach (Match m in _added.Matches(text))
+            {
+                EncodePlain(text[at..m.Index], ids);
+                ids.Add(_addedIds[m.Value]);
+                at = m.Index + m.Length;
+            }
+        }
+        EncodePlain(text[at..], ids);
+        return [.. ids];
+    }
+
+    public string Decode(ReadOnlySpan<int> ids)
+    {
+        var bytes = new List<byte>();
+        foreach (var id in ids)
+        {
+            if (id < 0 || id >= _tokenOf.Length || _special.Contains(id))
+            {
+                continue;
+            }
+            AppendBytes(id, bytes);
+        }
+        return Encoding.UTF8.GetString([.. bytes]);
+    }
+
+    public string TokenText(int id)
+    {
+        var added = _addedIds.FirstOrDefault(p => p.Value == id).Key;
+        if (added is not null)
+        {
+            return added;
+        }
+        var bytes = new List<byte>();
+        AppendBytes(id, bytes);
+        return Encoding.UTF8.GetString([.. bytes]);
+    }
+
+    private void AppendBytes(int id, List<byte> bytes)
+    {
+        if (id < 0 || id >= _tokenOf.Length || _tokenOf[id] is not { } token)
+        {
+            var added = _addedIds.FirstOrDefault(p => p.Value == id).Key;
+            bytes.AddRange(Encoding.UTF8.GetBytes(added ?? ""));
+            return;
+        }
+        foreach (var c in token)
+        {
+            if (CharByte.TryGetValue(c, out var b))
+            {
+                bytes.Add(b);
+            }
+        }
+    }
+
+    private void EncodePlain(string text, List<int> ids)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+        if (_addPrefixSpace && !text.StartsWith(' '))
+        {
+            text = " " + text;
+        }
+        foreach (Match piece in _split.Matches(text))
+        {
+            var mapped = string.Concat(Encoding.UTF8.GetBytes(piece.Value).Select(b => ByteChar[b]));
+            lock (_cache)
+            {
+                if (!_cache.TryGetValue(mapped, out var word))
+                {
+                    word = Merge(mapped);
+                    if (_cache.Count < 100_000)
+                    {
+                        _cache[mapped] = word;
+                    }
+                }
+                ids.AddRange(word);
+            }
+        }
+    }
+
+    /// <summary>Byte-level BPE on one piece: merge the adjacent pair of lowest rank until none is in the merge list.</summary>
+    private int[] Merge(string piece)
+    {
+        if (_ignoreMerges && _vocab.TryGetValue(piece, out var whole))
+        {
+            return [whole];
+        }
+        var symbols = piece.Select(c => c.ToString()).ToList();
+        while (symbols.Count > 1)
+        {
+            var best = -1;
+            var bestRank = int.MaxValue;
+            for (var i = 0; i < symbols.Count - 1; i++)
+            {
+                if (_mergeRank.TryGetValue((symbols[i], symbols[i + 1]), out var rank) && rank < bestRank)
+                {
+                    (best, bestRank) = (i, rank);
+                }
+            }
+            if (best < 0)
+            {
+                break;
+            }
+            symbols[best] += symbols[best + 1];
+            symbols.RemoveAt(best + 1);
+        }
+        return [.. symbols.Select(s => _vocab.TryGetValue(s, out var id) ? id
+            : throw new EngineException($"{Path}: the vocabulary lacks '{s}' (a byte-level BPE vocabulary holds all 256 bytes)"))];
+    }
+
+    /// <summary>The split regex and whether a space goes before the text, from the pre_tokenizer field.</summary>
+    private static (Regex Split, bool PrefixSpace) PreTokenizer(JsonElement root, string path)
+    {
+        if (!root.TryGetProperty("pre_tokenizer", out var pre) || pre.ValueKind != JsonValueKind.Object)
+        {
+            throw new EngineException($"{path}: field 'pre_tokenizer' is missing; byte-level BPE needs a ByteLevel pre-tokenizer");
+        }
+        var steps = pre.GetProperty("type").GetString() == "Sequence" ? [.. pre.GetProperty("pretokenizers").EnumerateArray()] : new[] { pre };
+        string? pattern = null;
+        var byteLevel = false;
+        var prefixSpace = false;
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var field = steps.Length == 1 ? "pre_tokenizer" : $"pre_tokenizer.pretokenizers[{i}]";
+            var step = steps[i];
+            switch (step.GetProperty("type").GetString())
+            {
+                case "Split" when !byteLevel && pattern is null:
+                    if (!step.TryGetProperty("pattern", out var p) || !p.TryGetProperty("Regex", out var regex))
+                    {
+                        throw new EngineException($"{path}: field '{field}.pattern' must be a Regex");
+                    }
+                    var behavior = step.TryGetProperty("behavior", out var b) ? b.GetString() : null;
+                    if (behavior != "Isolated" || (step.TryGetProperty("invert", out var inv) && inv.ValueKind == JsonValueKind.True))
+                    {
+                        throw new EngineException($"{path}: field '{field}.behavior' is '{behavior}'; only Isolated, not inverted, is supported");
+                    }
+                    pattern = regex.GetString();
+                    break;
+                case "ByteLevel" when !byteLevel:
+                    byteLevel = true;
+                    prefixSpace = step.TryGetProperty("add_prefix_space", out var ap) && ap.ValueKind == JsonValueKind.True;
+                    var useRegex = !step.TryGetProperty("use_regex", out var ur) || ur.ValueKind != JsonValueKind.False;
+                    if (useRegex && pattern is not null)
+                    {
+                        throw new EngineException($"{path}: field '{field}.use_regex' is true after a Split: two regex splits are not supported");
+                    }
+                    pattern ??= useRegex ? Gpt2Pattern : null;
+                    break;
+                default:
+                    throw new EngineException($"{path}: field '{field}.type' is '{step.GetProperty("type").GetString()}' here; supported: [Split then] ByteLevel");
+            }
+        }
+        if (!byteLevel)
+        {
+            throw new EngineException($"{path}: field 'pre_tokenizer' has no ByteLevel step");
+        }
+        try
+        {
+            return (new Regex(pattern ?? @"[\s\S]+", RegexOptions.CultureInvariant), prefixSpace);
+        }
+        catch (ArgumentException e)
+        {
+            throw new EngineException($"{path}: field 'pre_tokenizer' has a pattern .NET cannot read: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// BOS: tokenizer_config.json's bos_token when add_bos_token is true (Llama 3 adds it; Qwen 2.5 has none). EOS: its
+    /// eos_token, else generation_config.json's eos_token_id (the first, where it lists several).
+    /// </summary>
+    private static (int? Bos, int Eos) BosAndEos(string folder, Dictionary<string, int> vocab, Dictionary<string, int> added)
+    {
+        var configPath = System.IO.Path.Combine(folder, "tokenizer_config.json");
+        int? Id(string token, string field) => added.TryGetValue(token, out var a) ? a : vocab.TryGetValue(token, out var v) ? v
+            : throw new EngineException($"{configPath}: field '{field}' names '{token}', which is not a token");
+        int? bos = null, eos = null;
+        if (File.Exists(configPath))
+        {
+            using var config = JsonDocument.Parse(File.ReadAllText(configPath));
+            var root = config.RootElement;
+            static string? TokenName(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString() : e.ValueKind == JsonValueKind.Object && e.TryGetProperty("content", out var c) ? c.GetString() : null;
+            var addBos = root.TryGetProperty("add_bos_token", out var ab) && ab.ValueKind == JsonValueKind.True;
+            if (addBos && root.TryGetProperty("bos_token", out var b) && TokenName(b) is { } bosName)
+            {
+                bos = Id(bosName, "bos_token");
+            }
+            if (root.TryGetProperty("eos_token", out var e) && TokenName(e) is { } eosName)
+            {
+                eos = Id(eosName, "eos_token");
+            }
+        }
+        var generationPath = System.IO.Path.Combine(folder, "generation_config.json");
+        if (eos is null && File.Exists(generationPath))
+        {
+            using var generation = JsonDocument.Parse(File.ReadAllText(generationPath));
+            if (generation.RootElement.TryGetProperty("eos_token_id", out var id))
+            {
+                eos = id.ValueKind == JsonValueKind.Array ? id[0].GetInt32() : id.GetInt32();
+            }
+        }
+        return (bos, eos ?? throw new EngineException($"{folder}: no end-of-sequence token (eos_token in tokenizer_config.json or eos_token_id in generation_config.json)"));
+    }
+
+    private static JsonElement Required(JsonElement parent, string name, string path, string field) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array ? value
+            : throw new EngineException($"{path}: field '{field}' is missing");
+
+    /// <summary>GPT-2's byte → character map: printable Latin-1 bytes stand for themselves, the rest for 256, 257, ….</summary>
+    private static char[] BuildByteChars()
+    {
+        var chars = new char[256];
+        var next = 256;
+        for (var b = 0; b < 256; b++)
+        {
+            var printable = b is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
+            chars[b] = (char)(printable ? b : next++);
+        }
+        return chars;
+    }
+}
