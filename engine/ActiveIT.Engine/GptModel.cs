@@ -3,6 +3,7 @@ using ActiveIT.Engine.Checkpoints;
 using ActiveIT.Engine.Tokenizers;
 using ActiveIT.Engine.Torch;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace ActiveIT.Engine;
@@ -84,6 +85,10 @@ public sealed class GptModel : IDisposable
     /// </summary>
     public static GptModel Load(string path, string device = "cpu", Precision? precision = null)
     {
+        if (Directory.Exists(path) && File.Exists(System.IO.Path.Combine(path, "adapter_config.json")) && !File.Exists(System.IO.Path.Combine(path, "config.json")))
+        {
+            return LoadWithAdapter(path, device, precision);
+        }
         var target = ParseDevice(device);
         var source = CheckpointSource.Open(path);
         try
@@ -121,9 +126,119 @@ public sealed class GptModel : IDisposable
         return new GptModel(module, device, precision ?? EngineRuntime.DefaultPrecision, tokenizer, new Dictionary<string, string>(source.Metadata));
     }
 
+    /// <summary>
+    /// A PEFT LoRA folder on its base: base_model_name_or_path as a path, absolute or relative to the adapter folder (a hub
+    /// name cannot be fetched here).
+    /// </summary>
+    private static GptModel LoadWithAdapter(string folder, string device, Precision? precision)
+    {
+        var named = LoraAdapter.BaseOf(folder) ?? throw new EngineException($"{System.IO.Path.Combine(folder, "adapter_config.json")}: field 'base_model_name_or_path' is missing");
+        var basePath = System.IO.Path.IsPathRooted(named) ? named : System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, named));
+        if (!File.Exists(basePath) && !Directory.Exists(basePath))
+        {
+            throw new EngineException($"{System.IO.Path.Combine(folder, "adapter_config.json")}: field 'base_model_name_or_path' names '{named}', which is no checkpoint here");
+        }
+        var model = Load(basePath, device, precision);
+        try
+        {
+            model.LoadAdapter(folder);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>True while LoRA adapters are attached: training then changes only them.</summary>
+    public bool HasAdapter => Module.Adapter is not null;
+
+    /// <summary>The adapters' config while attached, else null.</summary>
+    public LoraConfig? Adapter => Module.Adapter?.Config;
+
+    /// <summary>Freezes the base and attaches fresh adapters (B = 0: the model's outputs are unchanged until it trains).</summary>
+    public void AttachLora(LoraConfig config, ulong seed)
+    {
+        var errors = config.Validate();
+        if (errors.Count > 0)
+        {
+            throw new EngineException(string.Join("; ", errors));
+        }
+        using (Enter())
+        {
+            Attach(LoraAdapter.Create(Module, config, seed));
+        }
+    }
+
+    /// <summary>Attaches the adapters of a PEFT LoRA folder (adapter_config.json, adapter_model.safetensors).</summary>
+    public void LoadAdapter(string folder)
+    {
+        using (Enter())
+        {
+            Attach(LoraAdapter.Load(folder, Module));
+        }
+    }
+
+    /// <summary>Writes the attached adapters in PEFT's layout (atomically per file), naming <paramref name="basePath"/> as their base.</summary>
+    public void SaveAdapter(string folder, string basePath)
+    {
+        using (Enter())
+        {
+            (Module.Adapter ?? throw new EngineException("no adapters are attached")).Save(folder, basePath);
+        }
+    }
+
+    /// <summary>Folds the adapters into the base weights and detaches them: the model is then a plain checkpoint.</summary>
+    public void MergeAdapter()
+    {
+        using (Enter())
+        {
+            var adapter = Module.Adapter ?? throw new EngineException("no adapters are attached");
+            adapter.MergeInto();
+            Module.Adapter = null;
+            adapter.Dispose();
+            foreach (var parameter in Module.parameters())
+            {
+                parameter.requires_grad = true;
+            }
+        }
+    }
+
+    /// <summary>What training updates: the adapters' A and B when attached, else every weight.</summary>
+    internal IEnumerable<(string Name, Parameter Parameter)> TrainableParameters() => Module.Adapter is { } adapter
+        ? adapter.Pairs.SelectMany(p => new[] { (p.Module + ".lora_A.weight", p.A), (p.Module + ".lora_B.weight", p.B) })
+        : Module.named_parameters().Select(p => (p.name, p.parameter));
+
+    internal void ZeroGrad()
+    {
+        foreach (var (_, parameter) in TrainableParameters())
+        {
+            parameter.grad?.zero_();
+        }
+    }
+
+    private void Attach(LoraAdapter adapter)
+    {
+        if (Module.Adapter is not null)
+        {
+            adapter.Dispose();
+            throw new EngineException("adapters are attached already: merge them first");
+        }
+        foreach (var parameter in Module.parameters())
+        {
+            parameter.requires_grad = false;  // frozen: no gradient (and no memory for one) on the base
+        }
+        Module.Adapter = adapter;
+    }
+
     /// <summary>Writes a safetensors file (atomically) with the architecture's Hugging Face parameter names and the config in its metadata.</summary>
     public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        if (HasAdapter)
+        {
+            throw new EngineException("this model has LoRA adapters: save them with SaveAdapter, or merge them first");
+        }
         var all = ConfigMetadata(Config, Tokenizer);
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
         {
@@ -249,6 +364,7 @@ public sealed class GptModel : IDisposable
         {
             lock (Gate)  // never under a call in flight on another thread
             {
+                Module.Adapter?.Dispose();
                 Module.Dispose();
             }
         }

@@ -25,9 +25,9 @@ public sealed class GptTrainer : IDisposable
         Validate(config);
         _model = model;
         Config = config;
-        // Every parameter takes part in each forward, so each has a gradient at every step and TorchSharp's AdamW, which
-        // skips parameters without one, updates them all, as the hand-written optimizer this replaced did.
-        _parameters = [.. model.Module.parameters()];
+        // Every trained parameter (all of them, or only the adapters' where the model has some) takes part in each forward,
+        // so each has a gradient at every step and TorchSharp's AdamW, which skips parameters without one, updates them all.
+        _parameters = [.. model.TrainableParameters().Select(p => p.Parameter)];
         AdamW.ParamGroup[] groups = [.. new[] { true, false }
             .Select(decay => new AdamW.ParamGroup([.. _parameters.Where(p => p.dim() >= 2 == decay)], new AdamW.Options { weight_decay = decay ? config.WeightDecay : 0 }))
             .Where(g => g.Parameters.Any())];
@@ -55,7 +55,7 @@ public sealed class GptTrainer : IDisposable
             {
                 throw new EngineException("training batch has no target tokens (the target mask is all zero)");
             }
-            _model.Module.zero_grad();
+            _optimizer.zero_grad();
             var loss = nn.functional.cross_entropy(targets.Logits(_model), targets.TargetTensor(_model));
             loss.backward();
 

@@ -61,13 +61,13 @@ public static class TaskFeatures
             {
                 throw new EngineException("gradient features need target tokens (the target mask is all zero)");
             }
-            model.Module.zero_grad();
+            model.ZeroGrad();
             try
             {
                 var loss = nn.functional.cross_entropy(targets.Logits(model), targets.TargetTensor(model));
                 loss.backward();
                 long at = 0;
-                foreach (var (_, parameter) in model.Module.named_parameters())
+                foreach (var (_, parameter) in model.TrainableParameters())  // with adapters: their gradients, as LESS uses them
                 {
                     var grad = parameter.grad is { } g ? g.to(ScalarType.Float32).cpu().data<float>().ToArray() : new float[parameter.numel()];
                     for (var i = 0; i < grad.Length; i++, at++)
@@ -79,7 +79,7 @@ public static class TaskFeatures
             }
             finally
             {
-                model.Module.zero_grad();
+                model.ZeroGrad();
             }
         }
         return sketch;

@@ -6,6 +6,7 @@ namespace ActiveIT.Engine.Checkpoints;
 /// <summary>
 /// The version cached scores are keyed by: the first 16 hex digits of a checkpoint file's SHA-256, or for a Hugging Face
 /// folder, of its config and weight files' hashes in name order — the same weights give the same version wherever they lie.
+/// A LoRA adapter folder's version covers its base's version too: the same adapters on changed base weights are another model.
 /// </summary>
 public static class CheckpointVersion
 {
@@ -18,7 +19,13 @@ public static class CheckpointVersion
         var parts = Directory.GetFiles(path)
             .Where(f => f.EndsWith(".safetensors", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
-            .Select(f => Path.GetFileName(f) + ":" + Hash(f));
+            .Select(f => Path.GetFileName(f) + ":" + Hash(f)).ToList();
+        if (File.Exists(Path.Combine(path, "adapter_config.json")) && !File.Exists(Path.Combine(path, "config.json"))
+            && Torch.LoraAdapter.BaseOf(path) is { } named)
+        {
+            var basePath = Path.IsPathRooted(named) ? named : Path.GetFullPath(Path.Combine(path, named));
+            parts.Add("base:" + (File.Exists(basePath) || Directory.Exists(basePath) ? Of(basePath) : "missing"));
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))))[..16];
     }
 

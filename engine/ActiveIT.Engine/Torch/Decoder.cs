@@ -41,6 +41,9 @@ internal abstract class Decoder(string name, ModelConfig config) : nn.Module(nam
     /// <summary>A tensor checkpoints of this architecture carry that is not a parameter (constant buffers), skipped on load.</summary>
     public abstract bool IsBuffer(string tensor);
 
+    /// <summary>Low-rank adapters on some projections, or null: the Llama family's projections add their delta.</summary>
+    public LoraAdapter? Adapter { get; set; }
+
     public static Decoder For(ModelConfig config) => config.IsLlama ? new Llama(config) : new GptJ(config);
 
     /// <summary>The causal mask for <paramref name="length"/> positions when the caller gave none.</summary>

@@ -35,7 +35,7 @@ internal sealed class Llama : Decoder
         var causal = mask is null && cache is null;
         mask ??= CausalMask(length, tokens.device);
         var x = RunLayers(model.embed_tokens.forward(tokens), model.layers.Count,
-            (i, h) => model.layers[i].Forward(h, rope, mask, causal, cache?.Layer(i), compute));
+            (i, h) => model.layers[i].Forward(h, rope, mask, causal, cache?.Layer(i), compute, Adapter));
         cache?.Advance(length);
         return x;
     }
@@ -84,8 +84,14 @@ internal sealed class Llama : Decoder
             RegisterComponents();
         }
 
-        public Tensor Forward(Tensor x, Rope rope, Tensor mask, bool causal, KvCache.LayerCache? cache, ScalarType compute)
+        public Tensor Forward(Tensor x, Rope rope, Tensor mask, bool causal, KvCache.LayerCache? cache, ScalarType compute, LoraAdapter? adapter)
         {
+            Tensor Linear(Tensor input, Linear layer, ScalarType compute)
+            {
+                var y = Mixed.Linear(input, layer.weight!, layer.bias, compute);
+                return adapter?.Delta(input, layer, compute) is { } delta ? y.add_(delta, One) : y;
+            }
+
             var (batch, length) = (x.shape[0], x.shape[1]);
             var (heads, kvHeads, headDim) = (_config.Heads, _config.KvHeadCount, _config.HeadDim);
             var h = input_layernorm.forward(x).to(compute);
@@ -109,8 +115,6 @@ internal sealed class Llama : Decoder
             var gated = F.silu(Linear(m, mlp.gate_proj, compute)).mul_(Linear(m, mlp.up_proj, compute));
             return x.add(Linear(gated, mlp.down_proj, compute).view(batch, length, -1).to(ScalarType.Float32), One);
         }
-
-        private static Tensor Linear(Tensor input, Linear layer, ScalarType compute) => Mixed.Linear(input, layer.weight!, layer.bias, compute);
     }
 
     internal sealed class SelfAttention : nn.Module
