@@ -1,3 +1,4 @@
+using ActiveIT.Core;
 using System.Globalization;
 using ActiveIT.Engine.Checkpoints;
 using ActiveIT.Engine.Tokenizers;

@@ -1,3 +1,4 @@
+using ActiveIT.Core;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActiveIT.Engine.Checkpoints;

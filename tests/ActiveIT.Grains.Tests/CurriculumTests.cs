@@ -249,7 +249,7 @@ public sealed class CurriculumTests : IDisposable
         }
         // "{seed}" names one base per seed: a seed without its base is refused, naming that seed's file.
         var noBase = await Assert.ThrowsAsync<ArgumentException>(() => service.CreateAsync(config with { Name = "seed-3", Seeds = [1, 3] }));
-        Assert.Contains($"model.base_checkpoint: no such file '{BasePretraining.PathFor(bases, spec, 3)}'", noBase.Message);
+        Assert.Contains($"model.base_checkpoint: '{BasePretraining.PathFor(bases, spec, 3)}' is neither a checkpoint file nor a Hugging Face folder", noBase.Message);
     }
 
     [Fact]

@@ -74,13 +74,21 @@ internal sealed class ExperimentOptions
     private readonly Option<int?> _heads = new("--heads") { Description = "Attention heads" };
     private readonly Option<int?> _dModel = new("--d-model") { Description = "Model width" };
     private readonly Option<int?> _context = new("--context") { Description = "Context length in tokens (bytes)" };
-    private readonly Option<string?> _baseCheckpoint = new("--base-checkpoint") { Description = "Train every round from this safetensors checkpoint instead of fresh weights; {seed} in the path stands for the seed (a base per seed, as `activeit pretrain` writes them)" };
+    private readonly Option<string?> _baseCheckpoint = new("--base-checkpoint") { Description = "Train every round from this checkpoint (an ActiveIT safetensors file, or a Hugging Face GPT-J or Llama-family folder) instead of fresh weights; {seed} in the path stands for the seed (a base per seed, as `activeit pretrain` writes them)" };
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Epochs per round" };
     private readonly Option<int?> _batch = new("--batch-size") { Description = "Examples per optimiser step" };
     private readonly Option<double?> _lr = new("--lr") { Description = "Peak learning rate (AdamW)" };
     private readonly Option<int?> _warmup = new("--warmup-steps") { Description = "Linear warm-up steps" };
     private readonly Option<string?> _schedule = new("--schedule") { Description = "constant, linear or cosine decay after warm-up" };
     private readonly Option<bool?> _continue = new("--continue-training") { Description = "Train each round from the previous round's model instead of the base" };
+    private readonly Option<string?> _adapter = new("--adapter") { Description = "none: train every weight; lora: freeze the base checkpoint and train low-rank adapters each round (Llama family)" };
+    private readonly Option<int?> _loraRank = new("--lora-rank") { Description = "LoRA rank r (default 8)" };
+    private readonly Option<double?> _loraAlpha = new("--lora-alpha") { Description = "LoRA alpha: the adapters add (alpha / r)·B·A (default 16)" };
+    private readonly Option<string[]?> _loraTargets = new("--lora-targets")
+    {
+        Description = "Modules that get adapters, comma-separated: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj (default the first four)",
+        CustomParser = Strings,
+    };
     private readonly Option<int?> _scoreInstances = new("--score-instances") { Description = "Prompt uncertainty: instances per task (n)" };
     private readonly Option<int?> _perturbations = new("--perturbations") { Description = "Prompt uncertainty: perturbed prompts (k)" };
     private readonly Option<double?> _drop = new("--drop") { Description = "Prompt uncertainty: word-drop probability (p)" };
@@ -91,7 +99,7 @@ internal sealed class ExperimentOptions
     {
         foreach (var option in new Option[] { _config, _preset, _pool, _strategy, _classBalance, _classShare, _initial, _initialIds, _perRound, _rounds, _instances, _evalPool,
                      _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _evalFrom, _splitDir, _devTasks, _devIds, _devInstances, _candidateIds, _selectBest, _stratify, _exampleOrder, _draw, _heldOutCategories, _heldOutCategoryTasks, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
-                     _warmup, _schedule, _continue, _scoreInstances, _perturbations, _drop, _scoreMaxNew, _seeds })
+                     _warmup, _schedule, _continue, _adapter, _loraRank, _loraAlpha, _loraTargets, _scoreInstances, _perturbations, _drop, _scoreMaxNew, _seeds })
         {
             command.Options.Add(option);
         }
@@ -160,6 +168,8 @@ internal sealed class ExperimentOptions
                 WarmupSteps = Or(_warmup, c.Training.WarmupSteps), Schedule = Text(_schedule!, c.Training.Schedule),
                 ContinueTraining = Or(_continue, c.Training.ContinueTraining), SelectBestEpoch = Or(_selectBest, c.Training.SelectBestEpoch),
                 ExampleOrder = Text(_exampleOrder!, c.Training.ExampleOrder),
+                Adapter = Text(_adapter!, c.Training.Adapter), LoraRank = Or(_loraRank, c.Training.LoraRank), LoraAlpha = Or(_loraAlpha, c.Training.LoraAlpha),
+                LoraTargets = Ids(_loraTargets, c.Training.LoraTargets),
             },
             Scoring = c.Scoring with
             {

@@ -11,7 +11,7 @@ internal sealed class ScoringOptions
 {
     public Option<string> Model { get; } = new("--model")
     {
-        Description = "Model for the local engine: an ActiveIT checkpoint (.safetensors) or a Hugging Face GPT-J folder (config.json + safetensors); or the model's name on --backend or on --silo (a model the silo serves)",
+        Description = "Model for the local engine: an ActiveIT checkpoint (.safetensors), a Hugging Face GPT-J or Llama-family folder (config.json + safetensors), or a PEFT LoRA folder on one; or the model's name on --backend or on --silo (a model the silo serves)",
         Required = true,
     };
 

@@ -117,6 +117,10 @@ public sealed record ExperimentConfig
         {
             errors.Add($"evaluation.dev_task_ids: '{id}' is also an initial task (initial_task_ids)");
         }
+        Check(Training.Adapter == TrainingSpec.NoAdapter || Model.BaseCheckpoint is not null, "training.adapter",
+            "adapters train on a base: set model.base_checkpoint (a Llama-family checkpoint)");
+        Check(Training.Adapter == TrainingSpec.NoAdapter || !Training.ContinueTraining, "training.continue_training",
+            "with adapters each round trains fresh ones on the base; continuing them across rounds is not supported");
         errors.AddRange(Evaluation.Validate());
         errors.AddRange(Model.Validate());
         errors.AddRange(Training.Validate());

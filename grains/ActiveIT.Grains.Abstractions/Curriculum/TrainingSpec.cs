@@ -31,6 +31,24 @@ public sealed record TrainingSpec
     [Id(8)]
     public string ExampleOrder { get; init; } = ShuffledOrder;
 
+    /// <summary><c>none</c>: every weight trains. <c>lora</c>: the base checkpoint stays frozen and each round trains fresh
+    /// low-rank adapters (<see cref="LoraRank"/>, <see cref="LoraAlpha"/>, <see cref="LoraTargets"/>), saved per round in
+    /// PEFT's layout; needs model.base_checkpoint of the Llama family.</summary>
+    [Id(9)]
+    public string Adapter { get; init; } = NoAdapter;
+    [Id(10)]
+    public int LoraRank { get; init; } = 8;
+    [Id(11)]
+    public double LoraAlpha { get; init; } = 16;
+    [Id(12)]
+    public IReadOnlyList<string> LoraTargets { get; init; } = [.. ActiveIT.Core.LoraConfig.DefaultTargets];
+
+    public const string NoAdapter = "none";
+    public const string LoraAdapter = "lora";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ActiveIT.Core.LoraConfig? Lora => Adapter == LoraAdapter ? new(LoraRank, LoraAlpha, LoraTargets) : null;
+
     public const string ShuffledOrder = "shuffled";
     public const string ByContentOrder = "by-content";
 
@@ -63,6 +81,14 @@ public sealed record TrainingSpec
         if (WeightDecay is < 0 or > 1)
         {
             yield return "training.weight_decay: must be within 0-1";
+        }
+        if (Adapter is not (NoAdapter or LoraAdapter))
+        {
+            yield return $"training.adapter: '{Adapter}' is not one of none, lora";
+        }
+        foreach (var error in Lora?.Validate() ?? [])
+        {
+            yield return "training." + error;
         }
     }
 }

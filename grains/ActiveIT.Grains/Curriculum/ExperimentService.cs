@@ -145,9 +145,9 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
         }
         foreach (var path in config.Seeds.Select(config.Model.BaseCheckpointFor).OfType<string>().Distinct())
         {
-            if (!File.Exists(path))
+            if (!File.Exists(path) && !File.Exists(Path.Combine(path, "config.json")))
             {
-                errors.Add($"model.base_checkpoint: no such file '{path}'");
+                errors.Add($"model.base_checkpoint: '{path}' is neither a checkpoint file nor a Hugging Face folder (config.json)");
             }
         }
         return errors;

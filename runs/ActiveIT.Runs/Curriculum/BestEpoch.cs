@@ -7,7 +7,7 @@ namespace ActiveIT.Runs.Curriculum;
 /// <see cref="Path"/> when it improves — strictly, so the earliest of tied epochs wins, as a trainer keeping the
 /// best checkpoint on "greater is better" does. The file outlives the model only until the round's checkpoint is written.
 /// </summary>
-internal sealed class BestEpoch(string path)
+internal sealed class BestEpoch(string path, string? basePath)
 {
     private readonly List<double> _scores = [];
 
@@ -26,8 +26,6 @@ internal sealed class BestEpoch(string path)
             return;
         }
         Epoch = epoch;
-        var temporary = path + ".part";
-        model.Save(temporary);
-        File.Move(temporary, path, overwrite: true);
+        RoundCheckpoint.Save(model, path, basePath);
     }
 }

@@ -34,14 +34,15 @@ public static class CurriculumData
     /// </summary>
     public static int AnswerTokens(ExperimentConfig config) => Math.Max(config.Evaluation.MaxNewTokens, config.Scoring.MaxNewTokens);
 
-    /// <summary>(prompt, first reference) pairs, tokenized for the engine: the prompt whole, the target cut at the context.</summary>
-    public static IEnumerable<TokenPair> TrainingPairs(InstructionTask task, ulong seed, ExperimentConfig config) =>
-        TrainingPairs(task, seed, config, new PromptTally());
+    /// <summary>(prompt, first reference) pairs, tokenized for the engine: the prompt whole, the target cut at the context.
+    /// In the model's tokens (<paramref name="tokenizer"/>; bytes, ActiveIT's own models', when null).</summary>
+    public static IEnumerable<TokenPair> TrainingPairs(InstructionTask task, ulong seed, ExperimentConfig config, ITextTokenizer? tokenizer = null) =>
+        TrainingPairs(task, seed, config, new PromptTally(), tokenizer);
 
-    /// <summary><see cref="TrainingPairs(InstructionTask, ulong, ExperimentConfig)"/>, counting how the prompts fitted in <paramref name="tally"/>.</summary>
-    public static IEnumerable<TokenPair> TrainingPairs(InstructionTask task, ulong seed, ExperimentConfig config, PromptTally tally) =>
+    /// <summary><see cref="TrainingPairs(InstructionTask, ulong, ExperimentConfig, ITextTokenizer)"/>, counting how the prompts fitted in <paramref name="tally"/>.</summary>
+    public static IEnumerable<TokenPair> TrainingPairs(InstructionTask task, ulong seed, ExperimentConfig config, PromptTally tally, ITextTokenizer? tokenizer = null) =>
         TrainingInstances(task, seed, config.InstancesPerTask).Where(i => i.Outputs.Count > 0)
-            .Select(i => LocalEngineBackend.EncodeAfterPrompt(ByteTextTokenizer.Instance, Prompt(task, i.Input, config, tally), i.Outputs[0], config.Model.Context));
+            .Select(i => LocalEngineBackend.EncodeAfterPrompt(tokenizer ?? ByteTextTokenizer.Instance, Prompt(task, i.Input, config, tally), i.Outputs[0], config.Model.Context));
 
     /// <summary>The mean UTF-8 length of the first reference of the task's training instances for this seed (0 without any):
     /// what the "longest responses" strategy ranks by.</summary>

@@ -1,13 +1,13 @@
 using ActiveIT.Grains.Runs;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using ActiveIT.Core;
 using ActiveIT.Core.Curriculum;
 using ActiveIT.Core.Metrics;
 using ActiveIT.Core.Tasks;
 using ActiveIT.Engine;
 using ActiveIT.Engine.Backends;
+using ActiveIT.Engine.Checkpoints;
 using ActiveIT.Engine.Scoring;
 using ActiveIT.Grains.Pools;
 using ActiveIT.Grains.Curriculum;
@@ -81,8 +81,10 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         return (await grain.GetAsync())!;
     }
 
-    /// <summary>Where a round's checkpoint lives, relative to the experiments directory.</summary>
-    public static string CheckpointPath(string experiment, ulong seed, int round) => Path.Combine(experiment, $"seed-{seed}", $"round-{round}.safetensors");
+    /// <summary>Where a round's checkpoint lives, relative to the experiments directory: a safetensors file, or with LoRA
+    /// adapters their PEFT folder (its adapter_config.json names the base).</summary>
+    public static string CheckpointPath(ExperimentConfig config, ulong seed, int round) =>
+        Path.Combine(config.Name, $"seed-{seed}", config.Training.Lora is null ? $"round-{round}.safetensors" : $"round-{round}.adapter");
 
     /// <summary>Dimensions of the count-sketched gradient features (LESS projects to 8,192; our models have ~0.4 M weights).</summary>
     public const int FeatureDims = 2048;
@@ -123,7 +125,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                             await grain.RecordRoundAsync(runnerId, seed, round);
                             rounds[r] = round;
                         }
-                        var checkpoint = Path.Combine(runner.ExperimentsDir, CheckpointPath(_config.Name, seed, r));
+                        var checkpoint = Path.Combine(runner.ExperimentsDir, CheckpointPath(_config, seed, r));
                         model?.Dispose();
                         model = null;
                         if (round.Training is null || !CheckpointIsValid(checkpoint, round.Training))
@@ -228,7 +230,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             int scoredNow = 0, cached = 0;
             string? scoreKey = null;
             using var loaded = _strategy.UsesModel && remaining.Count > 0 && previous is null
-                ? GptModel.Load(Path.Combine(runner.ExperimentsDir, CheckpointPath(_config.Name, run.Seed, r - 1)), runner.Device) : null;
+                ? GptModel.Load(Path.Combine(runner.ExperimentsDir, CheckpointPath(_config, run.Seed, r - 1)), runner.Device) : null;
             var scoring = previous ?? loaded;
             if (_strategy.NeedsScores && remaining.Count > 0)
             {
@@ -253,7 +255,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             if (_strategy.NeedsFeatures && remaining.Count > 0)
             {
                 var features = new FeatureScorer(runner.Grains, scoring!, ModelId(_config.Model), rounds[r - 1].Training!.ModelVersion, FeatureDims, _config.Scoring.Seed,
-                    task => [.. CurriculumData.TrainingPairs(task, run.Seed, _config).Take(_config.Scoring.Instances)]);
+                    task => [.. CurriculumData.TrainingPairs(task, run.Seed, _config, scoring!.Tokenizer).Take(_config.Scoring.Instances)]);
                 var target = new List<InstructionTask>();
                 foreach (var id in _strategy.NeedsTarget ? run.DevTaskIds ?? [] : [])
                 {
@@ -294,26 +296,31 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
 
         private async Task<(GptModel Model, TrainingRecord Record)> TrainAsync(SeedRun run, Dictionary<int, RoundRecord> rounds, int r, string checkpoint)
         {
-            var pairs = new List<TokenPair>();
-            var fit = new CurriculumData.PromptTally();
-            foreach (var id in Enumerable.Range(0, r + 1).SelectMany(i => rounds.TryGetValue(i, out var x) ? x.Selection.Selected : []).Select(s => s.TaskId))
-            {
-                pairs.AddRange(CurriculumData.TrainingPairs(await TaskAsync(_config.Pool, id), run.Seed, _config, fit));
-            }
             var t = _config.Training;
             GptModel model;
+            var basePath = _config.Model.BaseCheckpointFor(run.Seed);
             if (t.ContinueTraining && r > 0)
             {
-                model = GptModel.Load(Path.Combine(runner.ExperimentsDir, CheckpointPath(_config.Name, run.Seed, r - 1)), runner.Device);
+                model = GptModel.Load(Path.Combine(runner.ExperimentsDir, CheckpointPath(_config, run.Seed, r - 1)), runner.Device);
             }
-            else if (_config.Model.BaseCheckpointFor(run.Seed) is { } path)
+            else if (basePath is not null)
             {
-                model = GptModel.Load(path, runner.Device);
+                model = GptModel.Load(basePath, runner.Device);
+                if (t.Lora is { } lora)
+                {
+                    model.AttachLora(lora, SeededRandom.For(run.Seed, $"lora/round-{r}").NextULong());
+                }
             }
             else
             {
                 var m = _config.Model;
                 model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, m.Layers, m.Heads, m.DModel, m.Context), run.Seed, runner.Device);
+            }
+            var pairs = new List<TokenPair>();
+            var fit = new CurriculumData.PromptTally();
+            foreach (var id in Enumerable.Range(0, r + 1).SelectMany(i => rounds.TryGetValue(i, out var x) ? x.Selection.Selected : []).Select(s => s.TaskId))
+            {
+                pairs.AddRange(CurriculumData.TrainingPairs(await TaskAsync(_config.Pool, id), run.Seed, _config, fit, model.Tokenizer));
             }
             try
             {
@@ -321,7 +328,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 var config = new TrainingConfig((float)t.LearningRate, steps, Math.Min(t.WarmupSteps, steps), ParseSchedule(t.Schedule), (float)t.WeightDecay);
                 await ReportAsync("train", 0, steps, $"{pairs.Count} examples", force: true);
                 Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
-                var best = t.SelectBestEpoch ? new BestEpoch(checkpoint + ".best.tmp") : null;
+                var best = t.SelectBestEpoch ? new BestEpoch(checkpoint + ".best.tmp", basePath) : null;
                 var dev = t.SelectBestEpoch ? await DevSetAsync(run) : null;
                 var result = TrainingLoop.Train(model, pairs, config, t.BatchSize, t.Epochs, SeededRandom.For(run.Seed, $"batch-order/round-{r}").NextULong(),
                     new SyncProgress<TrainingProgress>(p => Report("train", p.Step, p.TotalSteps, $"loss {p.Result.Loss:F3}")),
@@ -332,22 +339,18 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 {
                     // An earlier epoch won: its saved weights become the round's model and checkpoint.
                     model.Dispose();
-                    File.Move(best.Path, checkpoint, overwrite: true);
+                    RoundCheckpoint.Move(best.Path, checkpoint);
                     model = GptModel.Load(checkpoint, runner.Device);
                 }
                 else
                 {
-                    var temporary = checkpoint + ".tmp";
-                    model.Save(temporary);
-                    File.Move(temporary, checkpoint, overwrite: true);  // a killed save never leaves a half-written checkpoint
-                    if (best is not null && File.Exists(best.Path))
-                    {
-                        File.Delete(best.Path);
-                    }
+                    RoundCheckpoint.Save(model, checkpoint, basePath);  // a killed save never leaves a half-written checkpoint
+                    RoundCheckpoint.Delete(best?.Path);
                 }
-                return (model, new TrainingRecord(CheckpointPath(_config.Name, run.Seed, r), Hash(checkpoint), pairs.Count, result.Steps, result.Epochs,
+                return (model, new TrainingRecord(CheckpointPath(_config, run.Seed, r), CheckpointVersion.Of(checkpoint), pairs.Count, result.Steps, result.Epochs,
                     result.FinalLoss, result.Tokens, result.Seconds, result.TokensPerSecond, model.Device,
-                    best?.Scores, best is null ? null : best.Epoch + 1, best is null ? null : dev!.Metric, fit.Fit));
+                    best?.Scores, best is null ? null : best.Epoch + 1, best is null ? null : dev!.Metric, fit.Fit,
+                    basePath, basePath is null ? null : CheckpointVersion.Of(basePath)));
             }
             catch
             {
@@ -469,13 +472,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             _ => LrSchedule.Linear,
         };
 
-        private static bool CheckpointIsValid(string path, TrainingRecord training) => File.Exists(path) && Hash(path) == training.ModelVersion;
-
-        /// <summary>The weights' version: the first 16 hex digits of the file's SHA-256 (as `activeit score --model` keys scores).</summary>
-        private static string Hash(string path)
-        {
-            using var file = File.OpenRead(path);
-            return Convert.ToHexStringLower(SHA256.HashData(file))[..16];
-        }
+        private static bool CheckpointIsValid(string path, TrainingRecord training) =>
+            (File.Exists(path) || Directory.Exists(path)) && CheckpointVersion.Of(path) == training.ModelVersion;
     }
 }

@@ -1,4 +1,4 @@
-namespace ActiveIT.Engine;
+namespace ActiveIT.Core;
 
 /// <summary>
 /// Low-rank adapters (LoRA, Hu et al. 2021): each target projection W gains ΔW = (alpha / rank) · B·A with A (rank × in)
