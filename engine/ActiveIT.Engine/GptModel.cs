@@ -128,17 +128,14 @@ public sealed class GptModel : IDisposable
     }
 
     /// <summary>
-    /// A PEFT LoRA folder on its base: base_model_name_or_path as a path, absolute or relative to the adapter folder (a hub
-    /// name cannot be fetched here).
+    /// A PEFT LoRA folder on its base: base_model_name_or_path as a path (<see cref="LoraAdapter.ResolveBase"/>; a hub name
+    /// cannot be fetched here).
     /// </summary>
     private static GptModel LoadWithAdapter(string folder, string device, Precision? precision)
     {
         var named = LoraAdapter.BaseOf(folder) ?? throw new EngineException($"{System.IO.Path.Combine(folder, "adapter_config.json")}: field 'base_model_name_or_path' is missing");
-        var basePath = System.IO.Path.IsPathRooted(named) ? named : System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, named));
-        if (!File.Exists(basePath) && !Directory.Exists(basePath))
-        {
-            throw new EngineException($"{System.IO.Path.Combine(folder, "adapter_config.json")}: field 'base_model_name_or_path' names '{named}', which is no checkpoint here");
-        }
+        var basePath = LoraAdapter.ResolveBase(folder, named)
+            ?? throw new EngineException($"{System.IO.Path.Combine(folder, "adapter_config.json")}: field 'base_model_name_or_path' names '{named}', which is no checkpoint here");
         var model = Load(basePath, device, precision);
         try
         {

@@ -114,6 +114,15 @@ internal sealed class JinjaExpression
                 left = s => !JinjaValues.Contains(r(s), l(s));
                 continue;
             }
+            if (op == "is")
+            {
+                _pos++;
+                var negate = Accept("not");
+                var test = _pos < _tokens.Count ? _tokens[_pos++] : throw new JinjaException("a test name must follow 'is'");
+                var (value, check) = (left, Test(test));
+                left = s => check(value, s) != negate;
+                continue;
+            }
             if (op is not ("==" or "!=" or "<" or ">" or "<=" or ">=" or "in"))
             {
                 return left;
@@ -127,6 +136,35 @@ internal sealed class JinjaExpression
                 "in" => s => JinjaValues.Contains(b(s), a(s)),
                 _ => s => JinjaValues.Compare(a(s), b(s), op),
             };
+        }
+    }
+
+    /// <summary>Jinja's tests (<c>x is defined</c>, <c>x is none</c>, …), as chat templates use them.</summary>
+    private static Func<Func<JinjaScope, object?>, JinjaScope, bool> Test(string name) => name switch
+    {
+        "defined" => (value, s) => Defined(value, s),
+        "undefined" => (value, s) => !Defined(value, s),
+        "none" => (value, s) => value(s) is null,
+        "string" => (value, s) => value(s) is string,
+        "number" => (value, s) => value(s) is long or double,
+        "boolean" => (value, s) => value(s) is bool,
+        "true" => (value, s) => value(s) is true,
+        "false" => (value, s) => value(s) is false,
+        "mapping" => (value, s) => value(s) is IDictionary<string, object?>,
+        "sequence" or "iterable" => (value, s) => value(s) is System.Collections.IList or string or IDictionary<string, object?>,
+        _ => throw new JinjaException($"unknown test 'is {name}'"),
+    };
+
+    private static bool Defined(Func<JinjaScope, object?> value, JinjaScope scope)
+    {
+        try
+        {
+            value(scope);
+            return true;
+        }
+        catch (JinjaException e) when (e.Message.Contains("which the data lacks", StringComparison.Ordinal))
+        {
+            return false;
         }
     }
 

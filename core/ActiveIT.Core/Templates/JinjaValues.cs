@@ -23,6 +23,8 @@ internal static class JinjaValues
             return Enumerable.Range(0, n).Select(i => (object?)lists.Select(l => l[i]).ToList()).ToList();
         }),
         "len" => (Builtin)(args => (long)Length(args[0])),
+        // Chat templates call it to refuse a conversation they cannot render (e.g. roles out of order).
+        "raise_exception" => (Builtin)(args => throw new JinjaException($"the template refused: {(args.Length > 0 ? Str(args[0]) : "")}")),
         _ => null,
     };
 

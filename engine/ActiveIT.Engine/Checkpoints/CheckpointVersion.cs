@@ -23,8 +23,7 @@ public static class CheckpointVersion
         if (File.Exists(Path.Combine(path, "adapter_config.json")) && !File.Exists(Path.Combine(path, "config.json"))
             && Torch.LoraAdapter.BaseOf(path) is { } named)
         {
-            var basePath = Path.IsPathRooted(named) ? named : Path.GetFullPath(Path.Combine(path, named));
-            parts.Add("base:" + (File.Exists(basePath) || Directory.Exists(basePath) ? Of(basePath) : "missing"));
+            parts.Add("base:" + (Torch.LoraAdapter.ResolveBase(path, named) is { } basePath ? Of(basePath) : "missing"));
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))))[..16];
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ActiveIT.Core.Templates;
 
 namespace ActiveIT.Engine.Tokenizers;
 
@@ -33,8 +34,9 @@ public sealed class TokenizerJson : ITextTokenizer
     private readonly Dictionary<string, int[]> _cache = [];
 
     private TokenizerJson(string path, Dictionary<string, int> vocab, Dictionary<(string, string), int> mergeRank, bool ignoreMerges, bool addPrefixSpace,
-        Regex split, Dictionary<string, int> added, HashSet<int> special, int? bos, int eos)
+        Regex split, Dictionary<string, int> added, HashSet<int> special, int? bos, int eos, JinjaTemplate? chatTemplate)
     {
+        ChatTemplate = chatTemplate;
         Path = path;
         _vocab = vocab;
         _mergeRank = mergeRank;
@@ -58,6 +60,13 @@ public sealed class TokenizerJson : ITextTokenizer
     public string Path { get; }
 
     public string Name => ITextTokenizer.TokenizerJson;
+
+    /// <summary>tokenizer_config.json's chat_template (the one named "default" where it lists several), or null.</summary>
+    public JinjaTemplate? ChatTemplate { get; }
+
+    /// <summary>Where <see cref="ChatTemplate"/> comes from, for error messages.</summary>
+    public string ChatTemplateSource => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "tokenizer_config.json");
+
     public int? Bos { get; }
     public int Eos { get; }
 
@@ -135,7 +144,7 @@ public sealed class TokenizerJson : ITextTokenizer
             }
             var folder = System.IO.Path.GetDirectoryName(path)!;
             var (bos, eos) = BosAndEos(folder, vocab, added);
-            return new TokenizerJson(path, vocab, merges, ignoreMerges, prefixSpace, split, added, special, bos, eos);
+            return new TokenizerJson(path, vocab, merges, ignoreMerges, prefixSpace, split, added, special, bos, eos, ReadChatTemplate(folder));
         }
     }
 
@@ -349,6 +358,35 @@ public sealed class TokenizerJson : ITextTokenizer
             }
         }
         return (bos, eos ?? throw new EngineException($"{folder}: no end-of-sequence token (eos_token in tokenizer_config.json or eos_token_id in generation_config.json)"));
+    }
+
+    private static JinjaTemplate? ReadChatTemplate(string folder)
+    {
+        var configPath = System.IO.Path.Combine(folder, "tokenizer_config.json");
+        if (!File.Exists(configPath))
+        {
+            return null;
+        }
+        using var config = JsonDocument.Parse(File.ReadAllText(configPath));
+        if (!config.RootElement.TryGetProperty("chat_template", out var t) || t.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        var source = t.ValueKind switch
+        {
+            JsonValueKind.String => t.GetString()!,
+            JsonValueKind.Array => t.EnumerateArray().FirstOrDefault(x => x.TryGetProperty("name", out var n) && n.GetString() == "default") is { ValueKind: JsonValueKind.Object } d
+                ? d.GetProperty("template").GetString()! : throw new EngineException($"{configPath}: field 'chat_template' lists templates but none named 'default'"),
+            _ => throw new EngineException($"{configPath}: field 'chat_template' must be a string or a list of named templates"),
+        };
+        try
+        {
+            return new JinjaTemplate(source);
+        }
+        catch (JinjaException e)
+        {
+            throw new EngineException($"{configPath}: field 'chat_template' is a template this engine cannot read: {e.Message}");
+        }
     }
 
     private static JsonElement Required(JsonElement parent, string name, string path, string field) =>

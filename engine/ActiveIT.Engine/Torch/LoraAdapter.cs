@@ -144,6 +144,22 @@ internal sealed class LoraAdapter : IDisposable
         return document.RootElement.TryGetProperty("base_model_name_or_path", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
     }
 
+    /// <summary>
+    /// The checkpoint base_model_name_or_path names: an absolute path as it is; a relative one beside the adapter folder
+    /// first (a models folder holding base and adapters side by side), then inside it, then from the working directory.
+    /// Null when none exists.
+    /// </summary>
+    public static string? ResolveBase(string folder, string named)
+    {
+        if (Path.IsPathRooted(named))
+        {
+            return File.Exists(named) || Directory.Exists(named) ? named : null;
+        }
+        var full = Path.GetFullPath(folder);
+        return new[] { Path.Combine(Path.GetDirectoryName(full) ?? full, named), Path.Combine(full, named), Path.GetFullPath(named) }
+            .Select(Path.GetFullPath).FirstOrDefault(p => File.Exists(p) || Directory.Exists(p));
+    }
+
     private void Add(string module, Linear layer, Tensor a, Tensor b)
     {
         var pair = (new Parameter(a), new Parameter(b));

@@ -57,7 +57,18 @@ public static class CompletionsApi
             return Error(400, $"request body: a JSON object is expected, not {body.ValueKind.ToString().ToLowerInvariant()}", "invalid_request_error", null);
         }
         var modelId = body.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
-        var model = models.Get(modelId);
+        GptModel? model;
+        try
+        {
+            model = models.Get(modelId);
+        }
+        catch (EngineException e)
+        {
+            // A broken checkpoint is the operator's to fix: its paths and details go to the log, not to the caller.
+            request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ActiveIT.Completions")
+                .LogError(e, "model '{Model}' could not be loaded", modelId);
+            return Error(500, $"The model '{modelId}' could not be loaded; the silo's log says why", "server_error", "model", "model_load_failed");
+        }
         if (model is null)
         {
             return Error(404, $"The model '{modelId}' does not exist", "invalid_request_error", "model", "model_not_found");
@@ -124,14 +135,14 @@ public static class CompletionsApi
         });
     }
 
-    /// <summary>Chat as plain text: "role: content" lines, then "assistant: " to continue (byte models have no chat template).</summary>
+    /// <summary>The conversation through the checkpoint's chat template, or as "role: content" lines where it has none (<see cref="ChatPrompt"/>).</summary>
     private static (int[] Tokens, GenerationOptions Options) ChatRequest(GptModel model, JsonElement body)
     {
         if (!body.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
         {
             throw new ArgumentException("messages must be a non-empty list");
         }
-        var prompt = new System.Text.StringBuilder();
+        var conversation = new List<(string Role, string Content)>();
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
@@ -142,10 +153,9 @@ public static class CompletionsApi
             index++;
             var role = message.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : throw new ArgumentException("every message needs a role");
             var content = message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : throw new ArgumentException("every message needs text content");
-            prompt.Append(role).Append(": ").Append(content).Append('\n');
+            conversation.Add((role!, content!));
         }
-        prompt.Append("assistant: ");
-        var tokens = model.Tokenizer.EncodePrompt(prompt.ToString());
+        var tokens = ChatPrompt.Encode(model.Tokenizer, conversation);
         var maxTokens = Int(body, "max_completion_tokens") ?? Int(body, "max_tokens") ?? 64;
         if (maxTokens <= 0)
         {

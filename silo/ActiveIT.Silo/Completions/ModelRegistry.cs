@@ -6,7 +6,8 @@ namespace ActiveIT.Silo.Completions;
 
 /// <summary>
 /// The checkpoints the silo serves, loaded on first use and kept for the silo's lifetime: every `ID.safetensors` in the
-/// model folder, and every sub-folder `ID/` holding a Hugging Face GPT-J (config.json and safetensors weights).
+/// model folder, every sub-folder `ID/` holding a Hugging Face GPT-J or Llama-family checkpoint (config.json and
+/// safetensors weights), and every sub-folder holding PEFT LoRA adapters (adapter_config.json), served on the base it names.
 /// </summary>
 public sealed class ModelRegistry(string? modelDir, Precision precision = Precision.Fp32) : IDisposable
 {
@@ -16,7 +17,8 @@ public sealed class ModelRegistry(string? modelDir, Precision precision = Precis
     public IReadOnlyList<string> Ids => modelDir is null || !Directory.Exists(modelDir)
         ? []
         : [.. Directory.GetFiles(modelDir, "*.safetensors").Select(Path.GetFileNameWithoutExtension)
-            .Concat(Directory.GetDirectories(modelDir).Where(d => File.Exists(Path.Combine(d, "config.json"))).Select(Path.GetFileName))
+            .Concat(Directory.GetDirectories(modelDir).Where(d => File.Exists(Path.Combine(d, "config.json")) || File.Exists(Path.Combine(d, "adapter_config.json")))
+                .Select(Path.GetFileName))
             .Order(StringComparer.Ordinal)!];
 
     public GptModel? Get(string id)

@@ -1,0 +1,48 @@
+using System.Text;
+using ActiveIT.Core.Templates;
+
+namespace ActiveIT.Engine.Tokenizers;
+
+/// <summary>
+/// A conversation as a model reads it. A checkpoint whose tokenizer_config.json has a chat_template gets it rendered (by
+/// the project's Jinja engine, with messages, bos_token, eos_token, add_generation_prompt, and tools and documents
+/// as none) and tokenized as written, special tokens included and nothing added — as Hugging Face's apply_chat_template
+/// does. Models without one (ActiveIT's byte models, GPT-J) read "role: content" lines and "assistant: " after them.
+/// </summary>
+public static class ChatPrompt
+{
+    public static int[] Encode(ITextTokenizer tokenizer, IReadOnlyList<(string Role, string Content)> messages) =>
+        tokenizer is TokenizerJson { ChatTemplate: { } template } json ? json.Encode(Render(json, template, messages)) : tokenizer.EncodePrompt(Plain(messages));
+
+    /// <summary>The rendered text; a template that refuses the conversation (raise_exception) or needs what is not given is an <see cref="EngineException"/>.</summary>
+    public static string Render(TokenizerJson tokenizer, JinjaTemplate template, IReadOnlyList<(string Role, string Content)> messages)
+    {
+        var variables = new Dictionary<string, object?>
+        {
+            ["messages"] = messages.Select(m => (object?)new Dictionary<string, object?> { ["role"] = m.Role, ["content"] = m.Content }).ToList(),
+            ["bos_token"] = tokenizer.Bos is { } bos ? tokenizer.TokenText(bos) : "",
+            ["eos_token"] = tokenizer.TokenText(tokenizer.Eos),
+            ["add_generation_prompt"] = true,
+            ["tools"] = null,
+            ["documents"] = null,
+        };
+        try
+        {
+            return template.Render(variables);
+        }
+        catch (JinjaException e)
+        {
+            throw new EngineException($"{tokenizer.ChatTemplateSource}: chat_template: {e.Message}");
+        }
+    }
+
+    private static string Plain(IReadOnlyList<(string Role, string Content)> messages)
+    {
+        var prompt = new StringBuilder();
+        foreach (var (role, content) in messages)
+        {
+            prompt.Append(role).Append(": ").Append(content).Append('\n');
+        }
+        return prompt.Append("assistant: ").ToString();
+    }
+}
