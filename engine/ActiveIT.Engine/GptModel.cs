@@ -149,6 +149,18 @@ public sealed class GptModel : IDisposable
         }
     }
 
+    /// <summary>Weights training changes: the adapters' while attached, else all.</summary>
+    public long TrainableParameterCount
+    {
+        get
+        {
+            using (Enter())
+            {
+                return TrainableParameters().Sum(p => p.Parameter.numel());
+            }
+        }
+    }
+
     /// <summary>True while LoRA adapters are attached: training then changes only them.</summary>
     public bool HasAdapter => Module.Adapter is not null;
 

@@ -55,6 +55,22 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void BenchEngine_Adapters_AddALlamaTrainedFullyAndWithLora_WithTheirTrainingState()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("bench engine --config tiny --seconds 0.2 --rounds 1 --precision fp32 --no-reference --adapters --json");
+        Assert.True(code == 0, stderr);
+        var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(["engine", "llama", "llama-lora"], rows.Select(r => r.GetProperty("model").GetString()));
+        var (full, lora) = (rows[1], rows[2]);
+        Assert.Equal(full.GetProperty("parameters").GetInt64(), lora.GetProperty("parameters").GetInt64());
+        Assert.Equal(full.GetProperty("parameters").GetInt64(), full.GetProperty("trainable_parameters").GetInt64());
+        // Rank 8 on q, k, v, o of 2 layers at width 64 with 1 key/value head of 32: 8·(64+64) + 8·(64+32) · 2 + 8·(64+64) per layer.
+        Assert.Equal(2 * (8 * (64 + 64) + 2 * 8 * (64 + 32) + 8 * (64 + 64)), lora.GetProperty("trainable_parameters").GetInt64());
+        Assert.True(lora.GetProperty("train_state_mib").GetDouble() < full.GetProperty("train_state_mib").GetDouble() / 2);
+        Assert.All(rows, r => Assert.True(r.GetProperty("train_tokens_per_s").GetDouble() > 0));
+    }
+
+    [Fact]
     public void BenchEngine_UnknownConfigIsRejected()
     {
         var (code, _, stderr) = CliRunner.Run("bench engine --config huge");

@@ -24,11 +24,19 @@ internal static class EngineBenchmark
         _ => throw new ArgumentException($"unknown config '{preset}' (tiny, small, medium)"),
     };
 
-    /// <summary>One variant: a name, a precision and its two timed actions.</summary>
-    private sealed record Variant(string Model, Precision Precision, long Parameters, Action Train, Action Score, IDisposable Owner);
+    /// <summary>One variant: a name, a precision, its model's shape, what of it trains, and its two timed actions.</summary>
+    private sealed record Variant(string Model, Precision Precision, ModelConfig Config, long Parameters, long Trainable, Action Train, Action Score, IDisposable Owner);
+
+    /// <summary>The adapter rows' LoRA: rank 8 on the attention projections (q, k, v, o).</summary>
+    public static readonly LoraConfig Lora = new(8, 16, LoraConfig.DefaultTargets);
+
+    /// <summary>A Llama-family model of the preset's depth and width: half as many key/value heads, SwiGLU at 8/3 of the width.</summary>
+    public static ModelConfig LlamaOf(ModelConfig preset) => new(preset.VocabSize, preset.Layers, preset.Heads, preset.DModel, preset.MaxSeqLen,
+        Inner: (preset.DModel * 8 / 3 + 7) / 8 * 8, LayerNormEps: 1e-5f, Architecture: ModelConfig.Llama,
+        KvHeads: preset.Heads % 2 == 0 ? preset.Heads / 2 : preset.Heads);
 
     public static IReadOnlyList<EngineBenchmarkResult> Run(string preset, string device, double minSeconds, int rounds, MatmulPeaks peaks,
-        IReadOnlyList<Precision> precisions, bool reference, IProgress<string>? progress = null)
+        IReadOnlyList<Precision> precisions, bool reference, bool adapters = false, IProgress<string>? progress = null)
     {
         var (batch, seqLen) = Shape(preset);
         var config = ModelConfig.Preset(preset, ByteTokenizer.VocabSize);
@@ -42,7 +50,26 @@ internal static class EngineBenchmark
         {
             var model = GptModel.Create(config, seed: 1, device, precision);
             var trainer = model.CreateTrainer(new TrainingConfig(LearningRate: 1e-4f, TotalSteps: 1_000_000, Schedule: LrSchedule.Constant));
-            variants.Add(new Variant("engine", precision, model.ParameterCount, () => trainer.Step(data), () => model.Score(data), new Owner(trainer, model)));
+            variants.Add(new Variant("engine", precision, config, model.ParameterCount, model.ParameterCount, () => trainer.Step(data), () => model.Score(data),
+                new Owner(trainer, model)));
+        }
+        if (adapters)
+        {
+            // Full training and LoRA of one Llama-family model: the same forward, with and without the base's gradients and moments.
+            foreach (var precision in precisions)
+            {
+                foreach (var lora in new[] { false, true })
+                {
+                    var model = GptModel.Create(LlamaOf(config), seed: 1, device, precision);
+                    if (lora)
+                    {
+                        model.AttachLora(Lora, seed: 1);
+                    }
+                    var trainer = model.CreateTrainer(new TrainingConfig(LearningRate: 1e-4f, TotalSteps: 1_000_000, Schedule: LrSchedule.Constant));
+                    variants.Add(new Variant(lora ? "llama-lora" : "llama", precision, model.Config, model.ParameterCount, model.TrainableParameterCount,
+                        () => trainer.Step(data), () => model.Score(data), new Owner(trainer, model)));
+                }
+            }
         }
         if (reference)
         {
@@ -66,7 +93,6 @@ internal static class EngineBenchmark
                 }
             }
             var tokensPerStep = (double)batch * seqLen;
-            var forwardFlops = config.ForwardFlopsPerToken(seqLen) * tokensPerStep;
             var referenceIndex = variants.FindIndex(v => v.Model == "reference");
             var results = new List<EngineBenchmarkResult>();
             for (var v = 0; v < variants.Count; v++)
@@ -74,6 +100,9 @@ internal static class EngineBenchmark
                 var trainStep = Median(trainTimes[v]);
                 var scoreStep = Median(scoreTimes[v]);
                 var peak = variants[v].Precision == Precision.Bf16 ? peaks.Bf16 : peaks.Fp32;
+                // Work counted as a full model's training for every row: LoRA skips the base's weight gradients, so its
+                // share of peak reads as the speed-up it buys, not as more efficient kernels.
+                var forwardFlops = variants[v].Config.ForwardFlopsPerToken(seqLen) * tokensPerStep;
                 var trainGflops = 3 * forwardFlops / trainStep / 1e9;
                 var scoreGflops = forwardFlops / scoreStep / 1e9;
                 results.Add(new EngineBenchmarkResult(preset, config.Layers, config.Heads, config.DModel, seqLen, batch, variants[v].Parameters, device,
@@ -81,7 +110,8 @@ internal static class EngineBenchmark
                     trainGflops, scoreGflops, peak, trainGflops / peak, scoreGflops / peak, steps[v].Train, steps[v].Score,
                     variants[v].Model, variants[v].Precision.Name(), peaks.Fp32, peaks.Bf16, EngineRuntime.CpuName, EngineRuntime.CpuHasBf16Units, rounds,
                     referenceIndex < 0 ? double.NaN : Median(trainTimes[referenceIndex]) / trainStep,
-                    referenceIndex < 0 ? double.NaN : Median(scoreTimes[referenceIndex]) / scoreStep));
+                    referenceIndex < 0 ? double.NaN : Median(scoreTimes[referenceIndex]) / scoreStep,
+                    variants[v].Trainable, TrainStateMebibytes(variants[v].Parameters, variants[v].Trainable)));
             }
             return results;
         }
@@ -90,6 +120,10 @@ internal static class EngineBenchmark
             variants.ForEach(v => v.Owner.Dispose());
         }
     }
+
+    /// <summary>Training state in float32, computed: every weight, plus a gradient and AdamW's two moments per trained one
+    /// (activations not included: they depend on the batch, not on what trains).</summary>
+    public static double TrainStateMebibytes(long parameters, long trainable) => 4.0 * (parameters + 3 * trainable) / (1 << 20);
 
     private static Variant Reference(ModelConfig config, int batch, int seqLen, int[] tokens, string device)
     {
@@ -102,7 +136,7 @@ internal static class EngineBenchmark
         var targets = inputs.roll(-1, 1);
         var optimizer = optim.AdamW(model.parameters(), lr: 1e-4);
         var parameters = model.parameters().Sum(p => p.numel());
-        return new Variant("reference", Precision.Fp32, parameters,
+        return new Variant("reference", Precision.Fp32, config, parameters, parameters,
             () => model.TrainStep(inputs, targets, optimizer),
             () =>
             {

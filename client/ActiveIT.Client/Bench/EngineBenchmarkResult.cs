@@ -2,7 +2,8 @@ namespace ActiveIT.Client.Bench;
 
 /// <summary>
 /// One row of `activeit bench engine`: one model (the engine, or the nanoGPT-style reference in bench/) at one precision,
-/// the median of its interleaved rounds. Serialised as one JSON object per line with --json.
+/// the median of its interleaved rounds. Serialised as one JSON object per line with --json. <see cref="TrainStateMib"/> is
+/// computed (weights, plus gradients and AdamW moments of the trained ones), not measured.
 /// </summary>
 internal sealed record EngineBenchmarkResult(
     string Config,
@@ -33,4 +34,6 @@ internal sealed record EngineBenchmarkResult(
     bool CpuHasBf16Units,
     int Rounds,
     double TrainVsReference,
-    double ScoreVsReference);
+    double ScoreVsReference,
+    long TrainableParameters,
+    double TrainStateMib);

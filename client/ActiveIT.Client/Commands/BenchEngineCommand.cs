@@ -41,6 +41,10 @@ internal sealed class BenchEngineCommand : Command
 
     private readonly Option<bool> _noReference = new("--no-reference") { Description = "Skip the nanoGPT-style TorchSharp reference (bench/NanoGptReference.cs)" };
     private readonly Option<bool> _json = new("--json") { Description = "One JSON object per line instead of a table" };
+    private readonly Option<bool> _adapters = new("--adapters")
+    {
+        Description = "Also a Llama-family model of each size trained fully and with LoRA adapters (rank 8 on q, k, v, o): tokens/s and training state",
+    };
     private readonly EngineOptions _engine = new(precision: false);
 
     public BenchEngineCommand() : base("engine", "Engine throughput (fp32, bf16) beside a TorchSharp nanoGPT reference: tokens/s, GFLOP/s, share of measured matmul peak")
@@ -53,6 +57,7 @@ internal sealed class BenchEngineCommand : Command
         Options.Add(_rounds);
         Options.Add(_noReference);
         Options.Add(_json);
+        Options.Add(_adapters);
         _engine.AddTo(this);
         SetAction(Run);
     }
@@ -70,21 +75,22 @@ internal sealed class BenchEngineCommand : Command
         var precisions = parse.GetValue(_precisions)!.Distinct().Select(PrecisionNames.Parse).ToArray();
         var peaks = MatmulPeaks.Measure(device);
         var environment = RunEnvironment.Capture(device);
-        var table = new TextTable("config", "model", "prec", "params", "B×T", "train tok/s", "score tok/s", "train GFLOP/s", "score GFLOP/s", "peak", "train %peak",
-            "score %peak", "train ×ref", "score ×ref");
-        table.Widths = [7, 9, 5, 10, 7, 11, 11, 13, 13, 6, 11, 11, 10, 10];
+        var table = new TextTable("config", "model", "prec", "params", "trained", "state MiB", "B×T", "train tok/s", "score tok/s", "train GFLOP/s", "score GFLOP/s", "peak",
+            "train %peak", "score %peak", "train ×ref", "score ×ref");
+        table.Widths = [7, 10, 5, 10, 10, 9, 7, 11, 11, 13, 13, 6, 11, 11, 10, 10];
         if (!json)
         {
             Console.WriteLine($"engine benchmark — {EngineRuntime.CpuName} ({(EngineRuntime.CpuHasBf16Units ? "bf16 matrix units: yes" : "no bf16 matrix units")}), " +
                 $"{environment.CodeVersion}, libtorch {environment.TorchVersion}, {device}, {environment.Threads} threads ({environment.ThreadSettings})");
             Console.WriteLine($"peaks = measured 1024³ matmul: fp32 {peaks.Fp32:F0} GFLOP/s, bf16 {peaks.Bf16:F0} GFLOP/s; {rounds} interleaved rounds of ≥{parse.GetValue(_seconds)} s, median; " +
-                "×ref = the reference's time over this row's (above 1: faster than the fp32 reference)");
+                "×ref = the reference's time over this row's (above 1: faster than the fp32 reference); " +
+                "state MiB = computed weights + gradients and AdamW moments of the trained ones");
             Console.WriteLine(table.Header);
         }
         var progress = json || Console.IsErrorRedirected ? null : new Progress<string>(m => Console.Error.Write($"\r{m,-70}"));
         foreach (var preset in parse.GetValue(_configs)!)
         {
-            var rows = EngineBenchmark.Run(preset, device, parse.GetValue(_seconds), rounds, peaks, precisions, !parse.GetValue(_noReference), progress);
+            var rows = EngineBenchmark.Run(preset, device, parse.GetValue(_seconds), rounds, peaks, precisions, !parse.GetValue(_noReference), parse.GetValue(_adapters), progress);
             if (progress is not null)
             {
                 Console.Error.Write($"\r{new string(' ', 70)}\r");
@@ -99,7 +105,7 @@ internal sealed class BenchEngineCommand : Command
                 }
                 else
                 {
-                    Console.WriteLine(table.Line([r.Config, r.Model, r.Precision, $"{r.Parameters:N0}", $"{r.Batch}×{r.SeqLen}", $"{r.TrainTokensPerS:F0}", $"{r.ScoreTokensPerS:F0}",
+                    Console.WriteLine(table.Line([r.Config, r.Model, r.Precision, $"{r.Parameters:N0}", $"{r.TrainableParameters:N0}", $"{r.TrainStateMib:F1}", $"{r.Batch}×{r.SeqLen}", $"{r.TrainTokensPerS:F0}", $"{r.ScoreTokensPerS:F0}",
                         $"{r.TrainGflops:F1}", $"{r.ScoreGflops:F1}", $"{r.MatmulPeakGflops:F0}", $"{100 * r.TrainShareOfPeak:F1}%", $"{100 * r.ScoreShareOfPeak:F1}%",
                         double.IsNaN(r.TrainVsReference) ? "-" : $"{r.TrainVsReference:F2}", double.IsNaN(r.ScoreVsReference) ? "-" : $"{r.ScoreVsReference:F2}"]));
                 }
