@@ -30,4 +30,24 @@ public sealed class CudaTests
         int[][] prompts = [[ByteTokenizer.Bos, .. ByteTokenizer.Encode("abc"), ByteTokenizer.Sep]];
         Assert.Equal(model.Generate(prompts, new GenerationOptions(8, [], UseCache: false)), model.Generate(prompts, new GenerationOptions(8, [])));
     }
+
+    [CudaFact]
+    public void Cuda_LlamaFamilyCheckpoint_SameLogitsAsCpu_AndLoraTrainsThere()
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "Golden", "llama", "qwen2");
+        using var cpu = GptModel.Load(folder, precision: Precision.Fp32);
+        using var gpu = GptModel.Load(folder, device: "cuda", precision: Precision.Fp32);
+        int[] row = [1, 72, 101, 108, 108, 111, 32, 119];
+        var a = cpu.NextLogits([row])[0];
+        var b = gpu.NextLogits([row])[0];
+        for (var v = 0; v < a.Length; v++)
+        {
+            Assert.Equal(a[v], b[v], 1e-3);
+        }
+        gpu.AttachLora(new Core.LoraConfig(4, 8, Core.LoraConfig.KnownTargets), seed: 1);
+        using var trainer = gpu.CreateTrainer(new TrainingConfig(LearningRate: 1e-2f, TotalSteps: 30));
+        var batch = SequenceBatch.FromPairs([new TokenPair(gpu.Tokenizer.EncodePrompt("the cat"), [.. gpu.Tokenizer.Encode(" sat"), gpu.Tokenizer.Eos])]);
+        var losses = Enumerable.Range(0, 30).Select(_ => trainer.Step(batch).Loss).ToArray();
+        Assert.True(losses[^1] < losses[0] / 2, $"loss {losses[0]} → {losses[^1]}");
+    }
 }
