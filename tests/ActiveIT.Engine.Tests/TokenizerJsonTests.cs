@@ -60,6 +60,36 @@ public sealed class TokenizerJsonTests
         Assert.All(Texts.SelectMany(tokenizer.Encode), id => Assert.InRange(id, 0, 299));
     }
 
+    [Fact]
+    public void ChatTemplate_RendersSystemHandling_AndOneThisEngineCannotReadFailsOnlyChat()
+    {
+        using var dir = new TempDirectory();
+        var source = Path.Combine(AppContext.BaseDirectory, "Golden", "llama", "llama");
+        File.Copy(Path.Combine(source, "tokenizer.json"), dir.File("tokenizer.json"));
+        void Config(string template) => File.WriteAllText(dir.File("tokenizer_config.json"), new JsonObject
+        {
+            ["add_bos_token"] = true, ["bos_token"] = "<|begin_of_text|>", ["eos_token"] = "<|end_of_text|>", ["chat_template"] = template,
+        }.ToJsonString());
+
+        // The shape real templates take: a system message split off, a slice, loop.last, tests, raise_exception.
+        Config("{{ bos_token }}{% if messages[0]['role'] == 'system' %}{% set system = messages[0]['content'] | trim %}{% set rest = messages[1:] %}" +
+            "{% else %}{% set system = none %}{% set rest = messages %}{% endif %}{% if system is not none %}[S]{{ system }}{% endif %}" +
+            "{% for m in rest %}{% if m['role'] not in ['user', 'assistant'] %}{{ raise_exception('roles must be user or assistant') }}{% endif %}" +
+            "[{{ m['role'] | upper }}]{{ m['content'] }}{% if not loop.last %}{{ eos_token }}{% endif %}{% endfor %}" +
+            "{% if add_generation_prompt is defined and add_generation_prompt %}[ASSISTANT]{% endif %}{% if undefined_thing is defined %}!{% endif %}");
+        var tokenizer = TokenizerJson.Load(dir.File("tokenizer.json"));
+        Assert.Equal("<|begin_of_text|>[S]be brief[USER]hi<|end_of_text|>[ASSISTANT]ok<|end_of_text|>[USER]and?[ASSISTANT]",
+            ChatPrompt.Render(tokenizer, tokenizer.ChatTemplate!, [("system", " be brief "), ("user", "hi"), ("assistant", "ok"), ("user", "and?")]));
+        var refused = Assert.Throws<EngineException>(() => ChatPrompt.Encode(tokenizer, [("tool", "x")])).Message;
+        Assert.Contains("chat_template: the template refused: roles must be user or assistant", refused);
+
+        Config("{% macro turn(m) %}{{ m['content'] }}{% endmacro %}{% for m in messages %}{{ turn(m) }}{% endfor %}");
+        var unreadable = TokenizerJson.Load(dir.File("tokenizer.json"));  // loads: completions do not need the template
+        Assert.NotEmpty(unreadable.Encode("the cat"));
+        var error = Assert.Throws<EngineException>(() => ChatPrompt.Encode(unreadable, [("user", "hi")])).Message;
+        Assert.StartsWith(dir.File("tokenizer_config.json") + ": field 'chat_template' is a template this engine cannot read", error);
+    }
+
     [Theory]
     [InlineData("model.byte_fallback", "true", "field 'model.byte_fallback' is true (SentencePiece-style BPE")]
     [InlineData("model.type", "\"Unigram\"", "field 'model.type' is 'Unigram'; only byte-level BPE is read")]

@@ -32,11 +32,12 @@ public sealed class TokenizerJson : ITextTokenizer
     private readonly Dictionary<string, int> _addedIds;
     private readonly HashSet<int> _special;
     private readonly Dictionary<string, int[]> _cache = [];
+    private readonly Lazy<JinjaTemplate>? _chatTemplate;
 
     private TokenizerJson(string path, Dictionary<string, int> vocab, Dictionary<(string, string), int> mergeRank, bool ignoreMerges, bool addPrefixSpace,
-        Regex split, Dictionary<string, int> added, HashSet<int> special, int? bos, int eos, JinjaTemplate? chatTemplate)
+        Regex split, Dictionary<string, int> added, HashSet<int> special, int? bos, int eos, string? chatTemplate)
     {
-        ChatTemplate = chatTemplate;
+        _chatTemplate = chatTemplate is null ? null : new Lazy<JinjaTemplate>(() => ParseChatTemplate(chatTemplate));
         Path = path;
         _vocab = vocab;
         _mergeRank = mergeRank;
@@ -61,8 +62,11 @@ public sealed class TokenizerJson : ITextTokenizer
 
     public string Name => ITextTokenizer.TokenizerJson;
 
-    /// <summary>tokenizer_config.json's chat_template (the one named "default" where it lists several), or null.</summary>
-    public JinjaTemplate? ChatTemplate { get; }
+    /// <summary>
+    /// tokenizer_config.json's chat_template (the one named "default" where it lists several), or null. Parsed on first
+    /// use: a template this engine cannot read fails chat requests (naming the construct), not the model's loading.
+    /// </summary>
+    public JinjaTemplate? ChatTemplate => _chatTemplate?.Value;
 
     /// <summary>Where <see cref="ChatTemplate"/> comes from, for error messages.</summary>
     public string ChatTemplateSource => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "tokenizer_config.json");
@@ -360,7 +364,19 @@ public sealed class TokenizerJson : ITextTokenizer
         return (bos, eos ?? throw new EngineException($"{folder}: no end-of-sequence token (eos_token in tokenizer_config.json or eos_token_id in generation_config.json)"));
     }
 
-    private static JinjaTemplate? ReadChatTemplate(string folder)
+    private JinjaTemplate ParseChatTemplate(string source)
+    {
+        try
+        {
+            return new JinjaTemplate(source);
+        }
+        catch (JinjaException e)
+        {
+            throw new EngineException($"{ChatTemplateSource}: field 'chat_template' is a template this engine cannot read: {e.Message}");
+        }
+    }
+
+    private static string? ReadChatTemplate(string folder)
     {
         var configPath = System.IO.Path.Combine(folder, "tokenizer_config.json");
         if (!File.Exists(configPath))
@@ -372,21 +388,13 @@ public sealed class TokenizerJson : ITextTokenizer
         {
             return null;
         }
-        var source = t.ValueKind switch
+        return t.ValueKind switch
         {
             JsonValueKind.String => t.GetString()!,
             JsonValueKind.Array => t.EnumerateArray().FirstOrDefault(x => x.TryGetProperty("name", out var n) && n.GetString() == "default") is { ValueKind: JsonValueKind.Object } d
                 ? d.GetProperty("template").GetString()! : throw new EngineException($"{configPath}: field 'chat_template' lists templates but none named 'default'"),
             _ => throw new EngineException($"{configPath}: field 'chat_template' must be a string or a list of named templates"),
         };
-        try
-        {
-            return new JinjaTemplate(source);
-        }
-        catch (JinjaException e)
-        {
-            throw new EngineException($"{configPath}: field 'chat_template' is a template this engine cannot read: {e.Message}");
-        }
     }
 
     private static JsonElement Required(JsonElement parent, string name, string path, string field) =>
