@@ -83,6 +83,6 @@ public sealed class ActiveItLayoutImportTests : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
+        ActiveIT.Tests.Scratch.Delete(_dir);
     }
 }

@@ -159,6 +159,6 @@ public sealed class ActiveItSplitExperimentTests : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
+        ActiveIT.Tests.Scratch.Delete(_dir);
     }
 }

@@ -46,5 +46,5 @@ public sealed class ConfigFuzzTests : IDisposable
         Assert.Equal(400, cases);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => ActiveIT.Tests.Scratch.Delete(_dir);
 }

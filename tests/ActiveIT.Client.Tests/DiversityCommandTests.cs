@@ -195,5 +195,5 @@ public sealed class DiversityCommandTests : IDisposable
         Assert.Contains("'x' is not a non-negative integer", stderr);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => ActiveIT.Tests.Scratch.Delete(_dir);
 }

@@ -60,5 +60,5 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains("refs.jsonl:line 2: references: expected a list of strings", stderr);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => ActiveIT.Tests.Scratch.Delete(_dir);
 }

@@ -386,5 +386,5 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Equal(Tables(run.Stdout), Tables(again.Stdout));
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => ActiveIT.Tests.Scratch.Delete(_dir);
 }

@@ -157,5 +157,5 @@ public sealed class ExperimentPlanTests : IDisposable
         Assert.NotEqual(0, CliRunner.Run($"experiment plan --csv {csv} --endpoint auc").ExitCode);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => ActiveIT.Tests.Scratch.Delete(_dir);
 }

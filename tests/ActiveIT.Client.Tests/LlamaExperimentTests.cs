@@ -71,11 +71,28 @@ public sealed class LlamaExperimentTests : IDisposable
         var scored = CliRunner.Run($"score --pool rewrite --model {adapter} --instances 2 --perturbations 2 --max-new-tokens 4 --json {Data}");
         Assert.True(scored.ExitCode == 0, scored.Stderr);
         Assert.Equal(12, scored.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);  // a JSON line per task
+
+        // Shown and merged on request: the merged checkpoint answers as the base with its adapters did.
+        var shown = CliRunner.Run($"model show {adapter}");
+        Assert.True(shown.ExitCode == 0, shown.Stderr);
+        Assert.Contains("architecture  llama: 2 layers, width 32, 4 heads of 8, 2 key/value heads", shown.Stdout);
+        Assert.Contains("adapters      LoRA r 4, alpha 8 on q_proj, v_proj", shown.Stdout);
+        var merged = Path.Combine(_dir, "merged.safetensors");
+        var merge = CliRunner.Run($"model merge {adapter} --out {merged}");
+        Assert.True(merge.ExitCode == 0, merge.Stderr);
+        using var adapted = GptModel.Load(adapter);
+        using var plain = GptModel.Load(merged);
+        Assert.False(plain.HasAdapter);
+        int[] row = [298, 5, 70, 260, 12, 40];
+        var (a, b) = (adapted.NextLogits([row])[0], plain.NextLogits([row])[0]);
+        Assert.All(Enumerable.Range(0, a.Length), v => Assert.Equal(a[v], b[v], 1e-4));
+        Assert.Equal(adapted.Tokenizer.Encode("the cat sat"), plain.Tokenizer.Encode("the cat sat"));
+        Assert.Contains("is not a LoRA adapter folder", CliRunner.Run($"model merge {_base} --out {merged}").Stderr);
     }
 
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
+        ActiveIT.Tests.Scratch.Delete(_dir);
     }
 }

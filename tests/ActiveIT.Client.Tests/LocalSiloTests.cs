@@ -60,5 +60,5 @@ public sealed class LocalSiloTests : IDisposable
         Assert.Contains("stopping: silo.json was removed", File.ReadAllText(LocalSiloHost.LogPath(_dir)));
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => ActiveIT.Tests.Scratch.Delete(_dir);
 }

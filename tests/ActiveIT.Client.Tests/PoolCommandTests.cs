@@ -82,6 +82,6 @@ public sealed class PoolCommandTests : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
+        ActiveIT.Tests.Scratch.Delete(_dir);
     }
 }

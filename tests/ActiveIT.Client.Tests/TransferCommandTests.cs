@@ -183,5 +183,5 @@ public sealed class TransferCommandTests : IDisposable
         Assert.Empty(scored.Intersect(tested));
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => ActiveIT.Tests.Scratch.Delete(_dir);
 }

@@ -15,7 +15,7 @@ internal static class CliRunner
 
     public static (int ExitCode, string Stdout, string Stderr) Run(string commandLine, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var root = new RootCommand { new DiversityCommand(), new DemoCommand(), new PoolCommand(), new EvalCommand(), new ScoreCommand(), new MapCommand(), new BenchCommand(), new ExperimentCommand(), new TransferCommand(), new KeysCommand(), new LocalCommand() };
+        var root = Cli.Root();
         lock (ConsoleGate)
         {
             var saved = (environment ?? new Dictionary<string, string?>()).Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);

@@ -7,9 +7,6 @@ namespace ActiveIT.Engine.Torch;
 /// <summary>Scaled dot-product attention over (B, H, T, hd) queries, keys and values, shared by every architecture.</summary>
 internal static class AttentionKernel
 {
-    /// <summary>The alpha of a plain tensor sum, held for the process's life so no finalizer can free it during a call.</summary>
-    private static readonly Scalar One = 1.0.ToScalar();
-
     /// <summary>Below glibc's largest mmap threshold (32 MiB), with room for the softmax's output beside the scores.</summary>
     private const long ScoreBlockBytes = 16L << 20;
 
@@ -47,12 +44,9 @@ internal static class AttentionKernel
 
     private static Tensor Written(Tensor q, Tensor k, Tensor v, Tensor mask, long headDim, ScalarType compute)
     {
-        // An explicit Scalar, disposed after the call: an implicitly converted one is referenced by nothing once its
-        // handle is read, and its finalizer freed it mid-call in a multi-hour run (libtorch: "Expected false to be
-        // true" in Scalar::toDouble; dotnet/TorchSharp#1434). Tensor + tensor does the same with the alpha of 1 that
-        // TorchSharp makes for it: hence the explicit One.
+        // Explicit Scalars, alive through the calls (see Scalars): the scale disposed after them, the alpha held for good.
         using var scale = (1.0 / Math.Sqrt(headDim)).ToScalar();
-        var scores = matmul(q, k.transpose(-1, -2)).to(ScalarType.Float32).mul_(scale).add_(mask, One);
+        var scores = matmul(q, k.transpose(-1, -2)).to(ScalarType.Float32).mul_(scale).add_(mask, Scalars.One);
         return matmul(F.softmax(scores, -1).to(compute), v);
     }
 }

@@ -13,8 +13,8 @@ internal abstract class Decoder(string name, ModelConfig config) : nn.Module(nam
     /// <summary>Added to the scores of keys a query may not see: finite, so a fully masked (padding) row softmaxes to uniform, not NaN.</summary>
     public const float Masked = -1e9f;
 
-    /// <summary>The alpha of a plain tensor sum, held for the process's life so no finalizer can free it during a call.</summary>
-    protected static readonly Scalar One = 1.0.ToScalar();
+    /// <summary>The alpha of a plain tensor sum, held for the process's life (<see cref="Scalars"/>).</summary>
+    protected static Scalar One => Scalars.One;
 
     public ModelConfig Config { get; } = config;
 
@@ -49,8 +49,7 @@ internal abstract class Decoder(string name, ModelConfig config) : nn.Module(nam
     /// <summary>The causal mask for <paramref name="length"/> positions when the caller gave none.</summary>
     protected static Tensor CausalMask(long length, Device device)
     {
-        using var masked = Masked.ToScalar();  // explicit and alive through the call (see AttentionKernel)
-        return torch.full(length, length, masked, device: device).triu(1);
+        return torch.full(length, length, Scalars.Masked, device: device).triu(1);
     }
 
     /// <summary>

@@ -66,8 +66,8 @@ internal static class Generation
         // (B, 1, T, Tk) additive mask for queries at [start, start+T) over keys [0, start+T).
         Tensor MaskFor(long start, long length)
         {
-            var causal = full(length, start + length, Masked, device: device).triu(start + 1);
-            return keys.narrow(3, 0, start + length) + causal;
+            var causal = full(length, start + length, Scalars.Masked, device: device).triu(start + 1);
+            return keys.narrow(3, 0, start + length).add(causal, Scalars.One);  // explicit Scalars (see Scalars)
         }
 
         float[] LastLogits(Tensor hidden) =>

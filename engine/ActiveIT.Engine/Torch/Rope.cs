@@ -59,6 +59,6 @@ internal sealed class Rope(Tensor cos, Tensor sin)
         var floats = x.to(ScalarType.Float32);
         var half = x.shape[3] / 2;
         var rotated = cat([floats.narrow(3, half, half).neg(), floats.narrow(3, 0, half)], 3);
-        return floats.mul(cos).add_(rotated.mul_(sin)).to(x.dtype);
+        return floats.mul(cos).add_(rotated.mul_(sin), Scalars.One).to(x.dtype);
     }
 }
