@@ -53,7 +53,21 @@ public sealed class GptModel : IDisposable
     }
 
     /// <summary>The checkpoint's tokenizer: bytes for ActiveIT's models, GPT-2 BPE for GPT-J/GPT-2-vocabulary checkpoints.</summary>
-    public ITextTokenizer Tokenizer { get; }
+    public ITextTokenizer Tokenizer { get; private set; }
+
+    /// <summary>
+    /// From now on every prompt this model encodes (<see cref="ITextTokenizer.EncodePrompt"/>: training pairs, scoring,
+    /// generation) is one user turn in the checkpoint's chat template, ending in its generation prompt.
+    /// </summary>
+    public void UseChatTemplate()
+    {
+        if (Tokenizer is ChatTurnTokenizer)
+        {
+            return;
+        }
+        Tokenizer = Tokenizer is TokenizerJson { ChatTemplate: not null } json ? new ChatTurnTokenizer(json)
+            : throw new EngineException($"this checkpoint's tokenizer ({Tokenizer.Name}) has no chat template (tokenizer_config.json's chat_template)");
+    }
 
     internal Decoder Module { get; }
     internal Lock Gate { get; } = new();
@@ -508,6 +522,10 @@ public sealed class GptModel : IDisposable
                 ["n_inner"] = Invariant(c.MlpWidth), ["rotary_dim"] = Invariant(c.RotaryDims), ["n_positions"] = Invariant(c.MaxSeqLen),
                 ["layer_norm_epsilon"] = c.LayerNormEps.ToString("R", CultureInfo.InvariantCulture), ["initializer_range"] = c.InitStd.ToString("R", CultureInfo.InvariantCulture),
             };
+        if (tokenizer is ChatTurnTokenizer turn)
+        {
+            tokenizer = turn.Inner;
+        }
         if (tokenizer is TokenizerJson file)
         {
             metadata["tokenizer_file"] = file.Path;

@@ -90,6 +90,19 @@ public sealed class LlamaExperimentTests : IDisposable
         Assert.Contains("is not a LoRA adapter folder", CliRunner.Run($"model merge {_base} --out {merged}").Stderr);
     }
 
+    [Fact]
+    public void Experiment_ChatTemplatePrompts_RunOnTheBase_AndNeedOne()
+    {
+        Ok($"pool generate --pool rewrite --rules 8 --instances 4 {Data}");
+        const string common = "--pool rewrite --strategy random --initial-tasks 2 --tasks-per-round 2 --rounds 1 --instances-per-task 3 --eval-tasks 2 " +
+            "--eval-instances 2 --eval-max-new-tokens 4 --context 64 --epochs 1 --batch-size 4 --warmup-steps 1 --seeds 1 --chat-template";
+        Assert.Contains("model.chat_template: the chat template is the base checkpoint's", CliRunner.Run($"experiment create c0 {common} {Data}").Stderr);
+        Ok($"experiment create chat {common} --base-checkpoint {_base} {Data}");
+        var start = CliRunner.Run($"experiment start chat --threads 1 {Data}");
+        Assert.True(start.ExitCode == 0, start.Stderr);
+        Assert.Contains("seed 1 round 1: 4 tasks (+2)", start.Stdout);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -132,6 +132,25 @@ public sealed class LoraTests
     }
 
     [Fact]
+    public void ChatTemplate_WrapsEveryPromptAsOneUserTurn_AndOnlyWhereTheCheckpointHasOne()
+    {
+        using var model = GptModel.Load(Golden("llama"));
+        var plain = model.Tokenizer.EncodePrompt("the cat");
+        model.UseChatTemplate();
+        Assert.Equal(model.Tokenizer.Encode("<|begin_of_text|><|user|>the cat<|end_of_text|><|assistant|>"), model.Tokenizer.EncodePrompt("the cat"));
+        Assert.NotEqual(plain, model.Tokenizer.EncodePrompt("the cat"));
+        Assert.Equal(model.Tokenizer.Encode("the cat"), plain[1..]);  // targets and plain text are unchanged
+        using var dir = new TempDirectory();
+        model.Save(dir.File("m.safetensors"));  // the saved checkpoint names the tokenizer.json, not the wrapper
+        using (var loaded = GptModel.Load(dir.File("m.safetensors")))
+        {
+            Assert.Equal(plain, loaded.Tokenizer.EncodePrompt("the cat"));
+        }
+        using var qwen = GptModel.Load(Golden("qwen2"));  // bytes: no template
+        Assert.Contains("has no chat template", Assert.Throws<EngineException>(qwen.UseChatTemplate).Message);
+    }
+
+    [Fact]
     public void GptJ_RefusesAdapters_WithTheReason()
     {
         using var model = Models.CreateTiny();

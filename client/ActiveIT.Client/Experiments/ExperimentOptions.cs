@@ -75,6 +75,10 @@ internal sealed class ExperimentOptions
     private readonly Option<int?> _dModel = new("--d-model") { Description = "Model width" };
     private readonly Option<int?> _context = new("--context") { Description = "Context length in tokens (bytes)" };
     private readonly Option<string?> _baseCheckpoint = new("--base-checkpoint") { Description = "Train every round from this checkpoint (an ActiveIT safetensors file, or a Hugging Face GPT-J or Llama-family folder) instead of fresh weights; {seed} in the path stands for the seed (a base per seed, as `activeit pretrain` writes them)" };
+    private readonly Option<bool?> _chatTemplate = new("--chat-template")
+    {
+        Description = "Wrap every prompt as one user turn in the base checkpoint's chat template (from its tokenizer_config.json)",
+    };
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Epochs per round" };
     private readonly Option<int?> _batch = new("--batch-size") { Description = "Examples per optimiser step" };
     private readonly Option<double?> _lr = new("--lr") { Description = "Peak learning rate (AdamW)" };
@@ -98,7 +102,7 @@ internal sealed class ExperimentOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _config, _preset, _pool, _strategy, _classBalance, _classShare, _initial, _initialIds, _perRound, _rounds, _instances, _evalPool,
-                     _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _evalFrom, _splitDir, _devTasks, _devIds, _devInstances, _candidateIds, _selectBest, _stratify, _exampleOrder, _draw, _heldOutCategories, _heldOutCategoryTasks, _layers, _heads, _dModel, _context, _baseCheckpoint, _epochs, _batch, _lr,
+                     _evalTasks, _evalIds, _evalInstances, _evalMaxNew, _evalFrom, _splitDir, _devTasks, _devIds, _devInstances, _candidateIds, _selectBest, _stratify, _exampleOrder, _draw, _heldOutCategories, _heldOutCategoryTasks, _layers, _heads, _dModel, _context, _baseCheckpoint, _chatTemplate, _epochs, _batch, _lr,
                      _warmup, _schedule, _continue, _adapter, _loraRank, _loraAlpha, _loraTargets, _scoreInstances, _perturbations, _drop, _scoreMaxNew, _seeds })
         {
             command.Options.Add(option);
@@ -161,6 +165,7 @@ internal sealed class ExperimentOptions
             {
                 Layers = Or(_layers, c.Model.Layers), Heads = Or(_heads, c.Model.Heads), DModel = Or(_dModel, c.Model.DModel),
                 Context = Or(_context, c.Model.Context), BaseCheckpoint = parse.GetValue(_baseCheckpoint) ?? c.Model.BaseCheckpoint,
+                ChatTemplate = Or(_chatTemplate, c.Model.ChatTemplate),
             },
             Training = c.Training with
             {

@@ -46,3 +46,24 @@ public static class ChatPrompt
         return prompt.Append("assistant: ").ToString();
     }
 }
+
+/// <summary>
+/// A tokenizer whose prompts are one user turn in the checkpoint's chat template (<see cref="GptModel.UseChatTemplate"/>):
+/// the text rendered as the only message, with the generation prompt, tokenized as written. Everything else is the
+/// inner tokenizer's.
+/// </summary>
+public sealed class ChatTurnTokenizer(TokenizerJson inner) : ITextTokenizer
+{
+    public TokenizerJson Inner => inner;
+    public string Name => inner.Name;
+    public int? Bos => inner.Bos;
+    public int Eos => inner.Eos;
+
+    public int[] Encode(string text) => inner.Encode(text);
+
+    public int[] EncodePrompt(string text) => ChatPrompt.Encode(inner, [("user", text)]);
+
+    public string Decode(ReadOnlySpan<int> ids) => inner.Decode(ids);
+
+    public string TokenText(int id) => inner.TokenText(id);
+}

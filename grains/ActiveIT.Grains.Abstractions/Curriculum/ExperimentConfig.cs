@@ -117,6 +117,8 @@ public sealed record ExperimentConfig
         {
             errors.Add($"evaluation.dev_task_ids: '{id}' is also an initial task (initial_task_ids)");
         }
+        Check(!Model.ChatTemplate || Model.BaseCheckpoint is not null, "model.chat_template",
+            "the chat template is the base checkpoint's: set model.base_checkpoint");
         Check(Training.Adapter == TrainingSpec.NoAdapter || Model.BaseCheckpoint is not null, "training.adapter",
             "adapters train on a base: set model.base_checkpoint (a Llama-family checkpoint)");
         Check(Training.Adapter == TrainingSpec.NoAdapter || !Training.ContinueTraining, "training.continue_training",

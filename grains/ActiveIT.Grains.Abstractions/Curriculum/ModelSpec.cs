@@ -15,6 +15,11 @@ public sealed record ModelSpec
     [Id(4)]
     public string? BaseCheckpoint { get; init; }
 
+    /// <summary>Every prompt (training, evaluation, scoring) as one user turn in the base checkpoint's chat template,
+    /// the answer after the template's generation prompt; needs a base whose tokenizer_config.json has one.</summary>
+    [Id(5)]
+    public bool ChatTemplate { get; init; }
+
     /// <summary>One seed's base checkpoint: "{seed}" in <see cref="BaseCheckpoint"/> stands for the seed, for bases pretrained per seed.</summary>
     public string? BaseCheckpointFor(ulong seed) =>
         BaseCheckpoint?.Replace("{seed}", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);

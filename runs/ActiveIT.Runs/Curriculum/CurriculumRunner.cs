@@ -136,7 +136,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                         }
                         else if (round.Evaluation is null)
                         {
-                            model = GptModel.Load(checkpoint, runner.Device);  // resuming between training and evaluation
+                            model = LoadModel(checkpoint);  // resuming between training and evaluation
                         }
                         if (round.Evaluation is null)
                         {
@@ -230,7 +230,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             int scoredNow = 0, cached = 0;
             string? scoreKey = null;
             using var loaded = _strategy.UsesModel && remaining.Count > 0 && previous is null
-                ? GptModel.Load(Path.Combine(runner.ExperimentsDir, CheckpointPath(_config, run.Seed, r - 1)), runner.Device) : null;
+                ? LoadModel(Path.Combine(runner.ExperimentsDir, CheckpointPath(_config, run.Seed, r - 1))) : null;
             var scoring = previous ?? loaded;
             if (_strategy.NeedsScores && remaining.Count > 0)
             {
@@ -301,11 +301,11 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             var basePath = _config.Model.BaseCheckpointFor(run.Seed);
             if (t.ContinueTraining && r > 0)
             {
-                model = GptModel.Load(Path.Combine(runner.ExperimentsDir, CheckpointPath(_config, run.Seed, r - 1)), runner.Device);
+                model = LoadModel(Path.Combine(runner.ExperimentsDir, CheckpointPath(_config, run.Seed, r - 1)));
             }
             else if (basePath is not null)
             {
-                model = GptModel.Load(basePath, runner.Device);
+                model = LoadModel(basePath);
                 if (t.Lora is { } lora)
                 {
                     model.AttachLora(lora, SeededRandom.For(run.Seed, $"lora/round-{r}").NextULong());
@@ -340,7 +340,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                     // An earlier epoch won: its saved weights become the round's model and checkpoint.
                     model.Dispose();
                     RoundCheckpoint.Move(best.Path, checkpoint);
-                    model = GptModel.Load(checkpoint, runner.Device);
+                    model = LoadModel(checkpoint);
                 }
                 else
                 {
@@ -471,6 +471,25 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             "cosine" => LrSchedule.Cosine,
             _ => LrSchedule.Linear,
         };
+
+        /// <summary>A checkpoint as this experiment reads it: on its device, its prompts in the chat template when asked.</summary>
+        private GptModel LoadModel(string path)
+        {
+            var model = GptModel.Load(path, runner.Device);
+            if (_config.Model.ChatTemplate)
+            {
+                try
+                {
+                    model.UseChatTemplate();
+                }
+                catch
+                {
+                    model.Dispose();
+                    throw;
+                }
+            }
+            return model;
+        }
 
         private static bool CheckpointIsValid(string path, TrainingRecord training) =>
             (File.Exists(path) || Directory.Exists(path)) && CheckpointVersion.Of(path) == training.ModelVersion;
