@@ -17,18 +17,29 @@ public static class PoolApi
         // The cluster's pools with the (model, scorer) pairs each has cached scores for: what the web page browses.
         app.MapGet("/v1/pools", async (IGrainFactory grains) => Results.Ok(await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).ListAsync()));
         var pools = app.MapGroup("/v1/pools/{pool}");
-        pools.MapPost("/tasks", async (string pool, List<InstructionTask> tasks, string? origin, IPoolService service, CancellationToken ct) =>
+        pools.MapPost("/tasks", async (string pool, List<InstructionTask> tasks, string? origin, IPoolService service, HttpContext http, CancellationToken ct) =>
         {
             CheckPosted(tasks);
-            return Results.Ok(await service.ImportAsync(pool, tasks, origin ?? "api", null, ct));
+            return Results.Ok(await service.ImportAsync(pool, tasks, origin ?? "api", null, ct, Who(http)));
         });
+        // Removal is a change like any other: a new version that records who removed what, and why.
+        pools.MapDelete("/tasks/{id}", async (string pool, string id, string? reason, IPoolService service, HttpContext http, CancellationToken ct) =>
+            await service.RemoveAsync(pool, [id], reason ?? "", Who(http), ct) is { } version
+                ? Results.Ok(version)
+                : Results.Problem(statusCode: 404, title: "No such task", detail: $"pool '{pool}' has no task '{id}'"));
+        pools.MapPost("/remove", async (string pool, RemoveRequest body, IPoolService service, HttpContext http, CancellationToken ct) =>
+            await service.RemoveAsync(pool, body.TaskIds ?? [], body.Reason ?? "", Who(http), ct) is { } version
+                ? Results.Ok(version)
+                : Results.Problem(statusCode: 404, title: "No such tasks", detail: $"pool '{pool}' has none of the {body.TaskIds?.Count ?? 0} tasks named"));
+        pools.MapGet("/history", async (string pool, IPoolService service, CancellationToken ct) => Results.Ok(await service.GetHistoryAsync(pool, ct)));
+        pools.MapGet("/diff", async (string pool, long from, long to, IPoolService service, CancellationToken ct) => Results.Ok(await service.DiffAsync(pool, from, to, ct)));
         pools.MapPost("/upload", async (string pool, string name, string? format, HttpRequest request, IPoolService service, IOptions<SiloOptions> options, CancellationToken ct) =>
         {
             // Buffer (bounded by the request limit) so the format can be sniffed and the parse is all or nothing.
             var body = new MemoryStream();
             await request.Body.CopyToAsync(body, ct);
             var tasks = ReadUpload(body.ToArray(), name, ParseFormat(format), options.Value);
-            return Results.Ok(await service.ImportAsync(pool, tasks, $"upload {name}", null, ct));
+            return Results.Ok(await service.ImportAsync(pool, tasks, $"upload {name}", null, ct, Who(request.HttpContext)));
         });
         pools.MapPost("/import-path", async (string pool, ImportPathRequest body, HttpContext context, IPoolService service, IOptions<SiloOptions> options,
             CancellationToken ct) =>
@@ -63,29 +74,54 @@ public static class PoolApi
                 using var stream = File.OpenRead(f);
                 return TaskFileReader.Read(stream, f, format == TaskFileFormat.Auto ? TaskFileReader.Detect(f) : format, limits);
             }).ToList();
-            return Results.Ok(await service.ImportAsync(pool, tasks, $"import {body.Path}", null, ct));
+            return Results.Ok(await service.ImportAsync(pool, tasks, $"import {body.Path}", null, ct, Who(context)));
         }).RequireRole(Role.Admin);
-        pools.MapGet("/tasks", async (string pool, int? offset, int? limit, IPoolService service, CancellationToken ct) =>
-            Results.Ok(await service.ListAsync(pool, offset ?? 0, Math.Clamp(limit ?? 100, 1, 10_000), ct)));
-        pools.MapGet("/tasks/{id}", async (string pool, string id, IPoolService service, CancellationToken ct) =>
-            await service.GetTaskAsync(pool, id, ct) is { } task
+        pools.MapGet("/tasks", async (string pool, int? offset, int? limit, long? version, IPoolService service, CancellationToken ct) =>
+            Results.Ok(await service.ListAsync(pool, offset ?? 0, Math.Clamp(limit ?? 100, 1, 10_000), ct, version)));
+        pools.MapGet("/tasks/{id}", async (string pool, string id, long? version, IPoolService service, CancellationToken ct) =>
+            await service.GetTaskAsync(pool, id, ct, version) is { } task
                 ? Results.Ok(task)
-                : Results.Problem(statusCode: 404, title: "No such task", detail: $"pool '{pool}' has no task '{id}'"));
-        pools.MapGet("/stats", async (string pool, IPoolService service, CancellationToken ct) => Results.Ok(await service.GetStatsAsync(pool, ct)));
-        pools.MapGet("/export", (string pool, IPoolService service, HttpContext context, CancellationToken ct) => ExportAsync(pool, service, context, ct));
+                : Results.Problem(statusCode: 404, title: "No such task", detail: $"pool '{pool}' has no task '{id}'" + (version is { } v ? $" at version {v}" : "")));
+        pools.MapGet("/stats", async (string pool, long? version, IPoolService service, CancellationToken ct) => Results.Ok(await service.GetStatsAsync(pool, ct, version)));
+        pools.MapGet("/export", (string pool, long? version, IPoolService service, HttpContext context, CancellationToken ct) => ExportAsync(pool, version, service, context, ct));
     }
 
-    /// <summary>JSON Lines, one task per line, streamed as the grains deliver them.</summary>
-    private static async Task ExportAsync(string pool, IPoolService service, HttpContext context, CancellationToken ct)
+    private static string? Who(HttpContext context) => Caller.Of(context)?.User;
+
+    public sealed record RemoveRequest(IReadOnlyList<string>? TaskIds, string? Reason);
+
+    /// <summary>
+    /// JSON Lines, one task per line of one pool version, streamed as the grains deliver them, then an end record
+    /// ({"end": {"pool", "version", "tasks"}}); the version and the count are also headers. A stream cut short — by a
+    /// failover, or a proxy that ends it cleanly — lacks the end record, so every client can tell.
+    /// </summary>
+    private static async Task ExportAsync(string pool, long? version, IPoolService service, HttpContext context, CancellationToken ct)
     {
+        var export = await service.ExportAsync(pool, version, ct);
         context.Response.ContentType = "application/x-ndjson";
+        context.Response.Headers["X-Pool-Version"] = export.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers["X-Pool-Tasks"] = export.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers.ETag = $"\"{export.Version}\"";
         var json = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        await foreach (var task in service.ExportAsync(pool, ct))
+        var sent = 0;
+        await foreach (var task in export.Tasks.WithCancellation(ct))
         {
             await JsonSerializer.SerializeAsync(context.Response.Body, task, json, ct);
             await context.Response.Body.WriteAsync("\n"u8.ToArray(), ct);
+            sent++;
         }
+        if (sent != export.Count)
+        {
+            throw new InvalidOperationException($"export of pool '{pool}' at version {export.Version}: {sent} tasks read, {export.Count} expected");
+        }
+        await JsonSerializer.SerializeAsync(context.Response.Body, new ExportEnd(new ExportEndFields(pool, export.Version, export.Count)), json, ct);
+        await context.Response.Body.WriteAsync("\n"u8.ToArray(), ct);
     }
+
+    /// <summary>The export's last line.</summary>
+    public sealed record ExportEnd(ExportEndFields End);
+
+    public sealed record ExportEndFields(string Pool, long Version, int Tasks);
 
     private static IReadOnlyList<InstructionTask> ReadUpload(byte[] body, string name, TaskFileFormat format, SiloOptions options)
     {

@@ -115,7 +115,7 @@ public sealed class PoolTests : IDisposable
         var tasks = TaskFileReader.Read(SharedData.Path("niv2", "tasks")).Take(20).ToArray();
         await pools.ImportAsync("p", tasks, "x");
         var exported = new List<InstructionTask>();
-        await foreach (var t in pools.ExportAsync("p"))
+        await foreach (var t in (await pools.ExportAsync("p")).Tasks)
         {
             exported.Add(t);
         }
@@ -177,7 +177,7 @@ public sealed class PoolTests : IDisposable
         storage.FailAfterWrites = null;
         await pools.ImportAsync("p", tasks, "retry");
         var exported = new List<InstructionTask>();
-        await foreach (var t in pools.ExportAsync("p"))
+        await foreach (var t in (await pools.ExportAsync("p")).Tasks)
         {
             exported.Add(t);
         }
@@ -234,7 +234,7 @@ public sealed class PoolTests : IDisposable
         var tasks = RewriteTasks(4, 5);
         await pools.ImportAsync("p", tasks, "add");
         var pool = host.Grains.GetGrain<ITaskPoolGrain>("p");
-        Assert.Equal(2, await pool.RemoveAsync([tasks[0].Id, tasks[1].Id, "absent"], "cleanup"));
+        Assert.Equal(2, (await pool.RemoveAsync([tasks[0].Id, tasks[1].Id, "absent"], new ChangeNote("cleanup", "alice", "duplicates")))!.Removed);
         Assert.Equal(2, (await pools.GetStatsAsync("p")).Tasks);
         Assert.Null(await pools.GetTaskAsync("p", tasks[0].Id));
         var last = (await pool.GetChangesAsync(4)).Select(c => (c.Kind, c.TaskId)).ToArray();

@@ -189,7 +189,7 @@ public sealed class TransferTests : IAsyncLifetime
     private static async Task<List<InstructionTask>> PoolTasksAsync(IGrainFactory grains, string pool)
     {
         var tasks = new List<InstructionTask>();
-        await foreach (var task in new PoolService(grains).ExportAsync(pool))
+        await foreach (var task in (await new PoolService(grains).ExportAsync(pool)).Tasks)
         {
             tasks.Add(task);
         }

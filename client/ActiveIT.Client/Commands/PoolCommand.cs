@@ -5,7 +5,7 @@ namespace ActiveIT.Client.Commands;
 /// <summary>`activeit pool …`: the shared task pool.</summary>
 internal sealed class PoolCommand : Command
 {
-    public PoolCommand() : base("pool", "Import, list, show, export and count the tasks of a pool")
+    public PoolCommand() : base("pool", "Import, list, show, export, count and remove the tasks of a pool; its versions and their differences")
     {
         Subcommands.Add(new PoolImportCommand());
         Subcommands.Add(new PoolGenerateCommand());
@@ -13,5 +13,8 @@ internal sealed class PoolCommand : Command
         Subcommands.Add(new PoolShowCommand());
         Subcommands.Add(new PoolExportCommand());
         Subcommands.Add(new PoolStatsCommand());
+        Subcommands.Add(new PoolRemoveCommand());
+        Subcommands.Add(new PoolHistoryCommand());
+        Subcommands.Add(new PoolDiffCommand());
     }
 }

@@ -16,12 +16,14 @@ internal sealed class PoolListCommand : Command
         Options.Add(_offset);
         Options.Add(_limit);
         _connection.AddTo(this);
+        _connection.AddVersionTo(this);
         SetAction(RunAsync);
     }
 
     private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => _connection.RunAsync(parse, async service =>
     {
-        var members = await service.ListAsync(parse.GetValue(_connection.Pool)!, parse.GetValue(_offset), parse.GetValue(_limit), cancellationToken);
+        var members = await service.ListAsync(parse.GetValue(_connection.Pool)!, parse.GetValue(_offset), parse.GetValue(_limit), cancellationToken,
+            parse.GetValue(_connection.Version));
         if (parse.GetValue(_connection.Json))
         {
             foreach (var m in members)

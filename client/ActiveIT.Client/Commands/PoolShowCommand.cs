@@ -15,6 +15,7 @@ internal sealed class PoolShowCommand : Command
     {
         Arguments.Add(_task);
         _connection.AddTo(this);
+        _connection.AddVersionTo(this);
         SetAction(RunAsync);
     }
 
@@ -22,10 +23,11 @@ internal sealed class PoolShowCommand : Command
     {
         var pool = parse.GetValue(_connection.Pool)!;
         var id = parse.GetValue(_task)!;
-        var task = await service.GetTaskAsync(pool, id, cancellationToken);
+        var version = parse.GetValue(_connection.Version);
+        var task = await service.GetTaskAsync(pool, id, cancellationToken, version);
         if (task is null)
         {
-            Console.Error.WriteLine($"activeit pool show: pool '{pool}' has no task '{id}'");
+            Console.Error.WriteLine($"activeit pool show: pool '{pool}' has no task '{id}'{(version is { } v ? $" at version {v}" : "")}");
             return ExitCodes.InvalidInput;
         }
         if (parse.GetValue(_connection.Json))

@@ -13,12 +13,13 @@ internal sealed class PoolStatsCommand : Command
     public PoolStatsCommand() : base("stats", "Counts over a pool")
     {
         _connection.AddTo(this);
+        _connection.AddVersionTo(this);
         SetAction(RunAsync);
     }
 
     private Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => _connection.RunAsync(parse, async service =>
     {
-        var stats = await service.GetStatsAsync(parse.GetValue(_connection.Pool)!, cancellationToken);
+        var stats = await service.GetStatsAsync(parse.GetValue(_connection.Pool)!, cancellationToken, parse.GetValue(_connection.Version));
         if (parse.GetValue(_connection.Json))
         {
             Console.WriteLine(JsonSerializer.Serialize(stats, Json.Options));

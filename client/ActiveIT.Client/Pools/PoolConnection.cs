@@ -24,6 +24,11 @@ internal sealed class PoolConnection
 
     public Option<bool> Json { get; } = new("--json") { Description = "Machine-readable output" };
 
+    /// <summary>Added by the commands that read (list, show, stats, export): which version of the pool they read.</summary>
+    public Option<long?> Version { get; } = new("--version") { Description = "Read this version of the pool (default: the latest; `pool history` lists them)" };
+
+    public void AddVersionTo(Command command) => command.Options.Add(Version);
+
     public void AddTo(Command command)
     {
         command.Options.Add(Pool);
@@ -40,7 +45,7 @@ internal sealed class PoolConnection
             await using var session = await OpenAsync(parse);
             return await body(session.Service);
         }
-        catch (Exception e) when (e is ArgumentException or HttpRequestException or IOException)
+        catch (Exception e) when (e is ArgumentException or HttpRequestException or IOException or ExportCutException)
         {
             Console.Error.WriteLine($"activeit {parse.CommandResult.Command.Parents.OfType<Command>().FirstOrDefault()?.Name} {parse.CommandResult.Command.Name}: {e.Message}");
             return e is ArgumentException ? ExitCodes.InvalidInput : ExitCodes.Failure;

@@ -4,22 +4,38 @@ namespace ActiveIT.Grains.Pools;
 
 /// <summary>
 /// Pool operations as clients see them: one contract for the embedded host, the silo's HTTP API and the remote client.
+/// Reads take a version (null: the head); each change makes a new version (<see cref="PoolVersion"/>), and every
+/// version since the pool's history began can be read.
 /// </summary>
 public interface IPoolService
 {
     /// <summary>
     /// Adds or updates tasks in a pool, all or nothing: task contents are stored first, then the pool's membership
-    /// changes in one write. Task ids must be unique within the call.
+    /// changes in one write. Task ids must be unique within the call. <paramref name="who"/>: the user, for the history.
     /// </summary>
     Task<ImportSummary> ImportAsync(string pool, IReadOnlyList<InstructionTask> tasks, string origin, IProgress<int>? progress = null,
-        CancellationToken cancellationToken = default);
+        CancellationToken cancellationToken = default, string? who = null);
 
-    Task<IReadOnlyList<PoolMember>> ListAsync(string pool, int offset, int limit, CancellationToken cancellationToken = default);
+    /// <summary>Removes tasks as one new version that records why; null when none of them was a member.</summary>
+    Task<PoolVersion?> RemoveAsync(string pool, IReadOnlyList<string> taskIds, string reason, string? who = null, CancellationToken cancellationToken = default);
 
-    Task<InstructionTask?> GetTaskAsync(string pool, string taskId, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<PoolMember>> ListAsync(string pool, int offset, int limit, CancellationToken cancellationToken = default, long? version = null);
 
-    Task<PoolStats> GetStatsAsync(string pool, CancellationToken cancellationToken = default);
+    Task<InstructionTask?> GetTaskAsync(string pool, string taskId, CancellationToken cancellationToken = default, long? version = null);
 
-    /// <summary>Every task of the pool, ordered by id.</summary>
-    IAsyncEnumerable<InstructionTask> ExportAsync(string pool, CancellationToken cancellationToken = default);
+    Task<PoolStats> GetStatsAsync(string pool, CancellationToken cancellationToken = default, long? version = null);
+
+    /// <summary>Every version since the pool's history began, oldest first.</summary>
+    Task<IReadOnlyList<PoolVersion>> GetHistoryAsync(string pool, CancellationToken cancellationToken = default);
+
+    Task<PoolDiff> DiffAsync(string pool, long from, long to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One version's tasks ordered by id (the head's when <paramref name="version"/> is null), fixed when the export
+    /// opens: changes made while it streams are not in it. <see cref="PoolExport.Tasks"/> says how many will come.
+    /// </summary>
+    Task<PoolExport> ExportAsync(string pool, long? version = null, CancellationToken cancellationToken = default);
 }
+
+/// <summary>An export of one pool version: its number, how many tasks it has, and the tasks themselves.</summary>
+public sealed record PoolExport(string Pool, long Version, int Count, IAsyncEnumerable<InstructionTask> Tasks);

@@ -16,11 +16,37 @@ public interface ITaskPoolGrain : IGrainWithStringKey
     /// unchanged count as unchanged; nothing else in the pool is touched.
     /// </summary>
     [Alias("AddOrUpdateAsync")]
-    Task<ImportSummary> AddOrUpdateAsync(IReadOnlyList<PoolMember> members, string origin);
+    Task<ImportSummary> AddOrUpdateAsync(IReadOnlyList<PoolMember> members, ChangeNote note);
 
-    /// <summary>Removes the named tasks; returns how many were members.</summary>
+    /// <summary>Removes the named tasks (absent ones are ignored) as one new version; returns that version's record,
+    /// or null when none was a member.</summary>
     [Alias("RemoveAsync")]
-    Task<int> RemoveAsync(IReadOnlyList<string> taskIds, string origin);
+    Task<PoolVersion?> RemoveAsync(IReadOnlyList<string> taskIds, ChangeNote note);
+
+    /// <summary>
+    /// The version a read of <paramref name="version"/> sees: the head when null; otherwise the version itself when it
+    /// is readable (one a change ended at, or where the pool's history begins), else an <see cref="ArgumentException"/>
+    /// saying which versions are.
+    /// </summary>
+    [Alias("ResolveAsync")]
+    Task<long> ResolveAsync(long? version);
+
+    /// <summary>Members of a readable version ordered by task id, a page at a time.</summary>
+    [Alias("ListAtAsync")]
+    Task<IReadOnlyList<PoolMember>> ListAtAsync(long version, int offset, int limit);
+
+    [Alias("GetMemberAtAsync")]
+    Task<PoolMember?> GetMemberAtAsync(string taskId, long version);
+
+    [Alias("GetStatsAtAsync")]
+    Task<PoolStats> GetStatsAtAsync(long version);
+
+    /// <summary>Every version since the pool's history began, oldest first.</summary>
+    [Alias("GetHistoryAsync")]
+    Task<IReadOnlyList<PoolVersion>> GetHistoryAsync();
+
+    [Alias("DiffAsync")]
+    Task<PoolDiff> DiffAsync(long from, long to);
 
     /// <summary>Members ordered by task id, a page at a time.</summary>
     [Alias("ListAsync")]

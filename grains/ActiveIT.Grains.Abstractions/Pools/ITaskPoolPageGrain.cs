@@ -3,7 +3,8 @@ namespace ActiveIT.Grains.Pools;
 /// <summary>
 /// One page of a pool's membership (key "POOL/PAGE"): the members whose task id hashes to this page. Only its pool
 /// grain calls it. Entries carry the pool version that set them, so re-applying a change (after a crash) or a late,
-/// older change never undoes a newer one; removals stay as tombstones for the same reason.
+/// older change never undoes a newer one; removals stay as tombstones for the same reason. Entries a newer change
+/// replaced are kept, so any earlier version of the page can be read.
 /// </summary>
 [Alias("activeit.ITaskPoolPageGrain")]
 public interface ITaskPoolPageGrain : IGrainWithStringKey
@@ -18,4 +19,11 @@ public interface ITaskPoolPageGrain : IGrainWithStringKey
 
     [Alias("ListAsync")]
     Task<IReadOnlyList<PoolMember>> ListAsync();
+
+    /// <summary>The members as they were at pool version <paramref name="version"/> (each id's latest entry not after it).</summary>
+    [Alias("ListAtAsync")]
+    Task<IReadOnlyList<PoolMember>> ListAtAsync(long version);
+
+    [Alias("GetAtAsync")]
+    Task<IReadOnlyList<PoolMember?>> GetAtAsync(IReadOnlyList<string> taskIds, long version);
 }

@@ -9,8 +9,11 @@ public sealed class PoolService(IGrainFactory grains) : IPoolService
     private const int Parallelism = 8;
     private const int Page = 1000;
 
+    /// <summary>A task read that failed (its grain's silo died mid-call) is tried this many times in all.</summary>
+    private const int ReadAttempts = 4;
+
     public async Task<ImportSummary> ImportAsync(string pool, IReadOnlyList<InstructionTask> tasks, string origin, IProgress<int>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? who = null)
     {
         ValidatePoolName(pool);
         var duplicate = tasks.GroupBy(t => t.Id).FirstOrDefault(g => g.Count() > 1);
@@ -29,31 +32,57 @@ public sealed class PoolService(IGrainFactory grains) : IPoolService
             });
         // The commit point: until this one write, the pool is exactly as it was.
         cancellationToken.ThrowIfCancellationRequested();
-        var summary = await grains.GetGrain<ITaskPoolGrain>(pool).AddOrUpdateAsync(members, origin);
+        var summary = await Pool(pool).AddOrUpdateAsync(members, new ChangeNote(origin, who));
         await Catalog.NoteAsync(grains, c => c.AddPoolAsync(pool));
         return summary;
     }
 
-    public Task<IReadOnlyList<PoolMember>> ListAsync(string pool, int offset, int limit, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<ITaskPoolGrain>(pool).ListAsync(offset, limit);
+    public Task<PoolVersion?> RemoveAsync(string pool, IReadOnlyList<string> taskIds, string reason, string? who = null, CancellationToken cancellationToken = default)
+    {
+        ValidatePoolName(pool);
+        if (taskIds.Count == 0)
+        {
+            throw new ArgumentException("name at least one task to remove");
+        }
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("reason: say why the tasks are removed (it is kept with the version)");
+        }
+        return Pool(pool).RemoveAsync(taskIds, new ChangeNote("remove", who, reason.Trim()));
+    }
 
-    public async Task<InstructionTask?> GetTaskAsync(string pool, string taskId, CancellationToken cancellationToken = default) =>
-        await grains.GetGrain<ITaskPoolGrain>(pool).GetMemberAsync(taskId) is { } member
+    public Task<IReadOnlyList<PoolMember>> ListAsync(string pool, int offset, int limit, CancellationToken cancellationToken = default, long? version = null) =>
+        version is { } v ? Pool(pool).ListAtAsync(v, offset, limit) : Pool(pool).ListAsync(offset, limit);
+
+    public async Task<InstructionTask?> GetTaskAsync(string pool, string taskId, CancellationToken cancellationToken = default, long? version = null) =>
+        await (version is { } v ? Pool(pool).GetMemberAtAsync(taskId, v) : Pool(pool).GetMemberAsync(taskId)) is { } member
             ? await grains.GetGrain<ITaskGrain>(member.ContentHash).GetAsync()
             : null;
 
-    public Task<PoolStats> GetStatsAsync(string pool, CancellationToken cancellationToken = default) => grains.GetGrain<ITaskPoolGrain>(pool).GetStatsAsync();
+    public Task<PoolStats> GetStatsAsync(string pool, CancellationToken cancellationToken = default, long? version = null) =>
+        version is { } v ? Pool(pool).GetStatsAtAsync(v) : Pool(pool).GetStatsAsync();
 
-    public async IAsyncEnumerable<InstructionTask> ExportAsync(string pool, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<PoolVersion>> GetHistoryAsync(string pool, CancellationToken cancellationToken = default) => Pool(pool).GetHistoryAsync();
+
+    public Task<PoolDiff> DiffAsync(string pool, long from, long to, CancellationToken cancellationToken = default) => Pool(pool).DiffAsync(from, to);
+
+    public async Task<PoolExport> ExportAsync(string pool, long? version = null, CancellationToken cancellationToken = default)
+    {
+        // One version, fixed now: pages of a list that changes under the export would repeat or skip tasks.
+        var at = await Pool(pool).ResolveAsync(version);
+        var count = (await Pool(pool).GetStatsAtAsync(at)).Tasks;
+        return new PoolExport(pool, at, count, TasksAsync(pool, at, cancellationToken));
+    }
+
+    private async IAsyncEnumerable<InstructionTask> TasksAsync(string pool, long version, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var offset = 0; ; offset += Page)
         {
-            var members = await ListAsync(pool, offset, Page, cancellationToken);
+            var members = await Pool(pool).ListAtAsync(version, offset, Page);
             foreach (var member in members)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return await grains.GetGrain<ITaskGrain>(member.ContentHash).GetAsync()
-                    ?? throw new InvalidOperationException($"pool '{pool}': task '{member.TaskId}' ({member.ContentHash}) has no stored content");
+                yield return await ReadAsync(pool, member, cancellationToken);
             }
             if (members.Count < Page)
             {
@@ -61,6 +90,25 @@ public sealed class PoolService(IGrainFactory grains) : IPoolService
             }
         }
     }
+
+    /// <summary>A member's content; a read cut by a failover (its grain's silo died) is tried again on the survivors.</summary>
+    private async Task<InstructionTask> ReadAsync(string pool, PoolMember member, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await grains.GetGrain<ITaskGrain>(member.ContentHash).GetAsync()
+                    ?? throw new InvalidOperationException($"pool '{pool}': task '{member.TaskId}' ({member.ContentHash}) has no stored content");
+            }
+            catch (Exception e) when (attempt < ReadAttempts && e is TimeoutException or OrleansException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private ITaskPoolGrain Pool(string pool) => grains.GetGrain<ITaskPoolGrain>(pool);
 
     public static void ValidatePoolName(string pool)
     {

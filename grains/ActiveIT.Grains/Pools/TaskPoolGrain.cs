@@ -15,12 +15,26 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
 
     private readonly IPersistentState<TaskPoolState> _state = state;
     private (long Version, PoolMember[] Members)? _sorted;  // the membership by id, kept while the version stays
+    private (long Version, PoolMember[] Members)? _earlier;  // the last earlier version read, by id
 
     private string Name => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) => await ApplyPendingAsync();
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await ApplyPendingAsync();
+        if (!_state.State.Versioned)
+        {
+            // State from before versions were kept: its pages hold the present only, so history starts here.
+            _state.State.HistorySince = _state.State.Version;
+            _state.State.Versioned = true;
+            if (_state.State.Version > 0)
+            {
+                await _state.WriteOrDiscardAsync(this);
+            }
+        }
+    }
 
-    public async Task<ImportSummary> AddOrUpdateAsync(IReadOnlyList<PoolMember> members, string origin)
+    public async Task<ImportSummary> AddOrUpdateAsync(IReadOnlyList<PoolMember> members, ChangeNote note)
     {
         var duplicate = members.GroupBy(m => m.TaskId).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -47,7 +61,7 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
             {
                 return new ImportSummary(0, 0, unchanged, _state.State.Version, _state.State.Tasks);
             }
-            if (await TryCommitAsync(changes.Select(c => (c.Old, (PoolMember?)c.New)).ToList(), origin))
+            if (await TryCommitAsync(changes.Select(c => (c.Old, (PoolMember?)c.New)).ToList(), note))
             {
                 var added = changes.Count(c => c.Old is null);
                 return new ImportSummary(added, changes.Count - added, unchanged, _state.State.Version, _state.State.Tasks);
@@ -55,21 +69,95 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
         }
     }
 
-    public async Task<int> RemoveAsync(IReadOnlyList<string> taskIds, string origin)
+    public async Task<PoolVersion?> RemoveAsync(IReadOnlyList<string> taskIds, ChangeNote note)
     {
         while (true)
         {
             await ApplyPendingAsync();
             var existing = await CurrentAsync([.. taskIds.Distinct()]);
             var removals = existing.Values.Where(m => m is not null).Select(m => (m, (PoolMember?)null)).ToList();
-            if (removals.Count == 0 || await TryCommitAsync(removals!, origin))
+            if (removals.Count == 0)
             {
-                return removals.Count;
+                return null;
+            }
+            if (await TryCommitAsync(removals!, note))
+            {
+                return _state.State.History[^1];
             }
         }
     }
 
     public async Task<IReadOnlyList<PoolMember>> ListAsync(int offset, int limit) => [.. (await SortedAsync()).Skip(offset).Take(limit)];
+
+    public async Task<long> ResolveAsync(long? version)
+    {
+        await ApplyPendingAsync();
+        var s = _state.State;
+        if (version is not { } v || v == s.Version)
+        {
+            return s.Version;
+        }
+        if (v > s.Version || v < 0)
+        {
+            throw new ArgumentException($"pool '{Name}' has no version {v} (its head is {s.Version})");
+        }
+        if (v < s.HistorySince)
+        {
+            throw new ArgumentException($"pool '{Name}': version {v} predates the pool's kept history, which begins at version {s.HistorySince}");
+        }
+        if (v != s.HistorySince && !s.History.Any(h => h.Version == v))
+        {
+            var inside = s.History.FirstOrDefault(h => h.FromVersion < v && v < h.Version);
+            throw new ArgumentException(inside is null
+                ? $"pool '{Name}': version {v} is not a version of this pool"
+                : $"pool '{Name}': version {v} lies inside the change from {inside.FromVersion} to {inside.Version}; read {inside.FromVersion} or {inside.Version}");
+        }
+        return v;
+    }
+
+    public async Task<IReadOnlyList<PoolMember>> ListAtAsync(long version, int offset, int limit) =>
+        [.. (await MembersAtAsync(await ResolveAsync(version))).Skip(offset).Take(limit)];
+
+    public async Task<PoolMember?> GetMemberAtAsync(string taskId, long version)
+    {
+        version = await ResolveAsync(version);
+        if (version == _state.State.Version)
+        {
+            return (await CurrentAsync([taskId]))[taskId];
+        }
+        return _state.State.Pages.Contains(PageOf(taskId)) ? (await Page(PageOf(taskId)).GetAtAsync([taskId], version))[0] : null;
+    }
+
+    public async Task<PoolStats> GetStatsAtAsync(long version)
+    {
+        version = await ResolveAsync(version);
+        if (version == _state.State.Version)
+        {
+            return await GetStatsAsync();
+        }
+        var counts = new TaskPoolState();
+        foreach (var member in await MembersAtAsync(version))
+        {
+            Count(counts, member, +1);
+        }
+        return new PoolStats(Name, version, counts.Tasks, counts.Instances, counts.Tasks == 0 ? 0 : (double)counts.Instances / counts.Tasks,
+            Ordered(counts.TasksByCategory), Ordered(counts.TasksBySource), Ordered(counts.TasksByFormat));
+    }
+
+    public Task<IReadOnlyList<PoolVersion>> GetHistoryAsync() => Task.FromResult<IReadOnlyList<PoolVersion>>([.. _state.State.History]);
+
+    public async Task<PoolDiff> DiffAsync(long from, long to)
+    {
+        (from, to) = (await ResolveAsync(from), await ResolveAsync(to));
+        var before = (await MembersAtAsync(from)).ToDictionary(m => m.TaskId, m => m.ContentHash, StringComparer.Ordinal);
+        var after = (await MembersAtAsync(to)).ToDictionary(m => m.TaskId, m => m.ContentHash, StringComparer.Ordinal);
+        var changes = before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+            .Select(id => (Id: id, From: before.GetValueOrDefault(id), To: after.GetValueOrDefault(id)))
+            .Where(c => c.From != c.To)
+            .Select(c => new PoolDiffEntry(c.Id, c.From is null ? PoolChangeKind.Added : c.To is null ? PoolChangeKind.Removed : PoolChangeKind.Updated, c.From, c.To))
+            .ToList();
+        return new PoolDiff(Name, from, to, changes);
+    }
 
     public async Task<PoolMember?> GetMemberAsync(string taskId)
     {
@@ -125,10 +213,11 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
     /// ETag conflict (another cluster on the same database changed the pool) re-reads and returns false so the caller
     /// decides again; once written, the pages are brought up to date.
     /// </summary>
-    private async Task<bool> TryCommitAsync(IReadOnlyList<(PoolMember? Old, PoolMember? New)> changes, string origin)
+    private async Task<bool> TryCommitAsync(IReadOnlyList<(PoolMember? Old, PoolMember? New)> changes, ChangeNote note)
     {
         var s = _state.State;
         var now = DateTimeOffset.UtcNow;
+        var from = s.Version;
         foreach (var (old, next) in changes)
         {
             var member = next ?? old!;
@@ -143,9 +232,11 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
                 s.Pages.Add(PageOf(next.TaskId));
             }
             var kind = next is null ? PoolChangeKind.Removed : old is null ? PoolChangeKind.Added : PoolChangeKind.Updated;
-            s.Log.Add(new PoolChange(s.Version, kind, member.TaskId, member.ContentHash, origin, now));
+            s.Log.Add(new PoolChange(s.Version, kind, member.TaskId, member.ContentHash, note.Origin, now));
             s.Pending.Add(new PageChange(member.TaskId, next, s.Version));
         }
+        s.History.Add(new PoolVersion(s.Version, from, changes.Count(c => c.Old is null), changes.Count(c => c.Old is not null && c.New is not null),
+            changes.Count(c => c.New is null), s.Tasks, note.Origin, note.Who, note.Reason, now));
         if (s.Log.Count > LogCapacity)
         {
             s.Log.RemoveRange(0, s.Log.Count - LogCapacity);
@@ -187,6 +278,23 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
         {
             await _state.ReadStateAsync();  // someone else moved on; their state already accounts for these pages
         }
+    }
+
+    /// <summary>The members of a resolved version, by id: the head's cached, one earlier version's kept.</summary>
+    private async Task<PoolMember[]> MembersAtAsync(long version)
+    {
+        if (version == _state.State.Version)
+        {
+            return await SortedAsync();
+        }
+        if (_earlier is { } kept && kept.Version == version)
+        {
+            return kept.Members;
+        }
+        var pages = await Task.WhenAll(_state.State.Pages.Select(p => Page(p).ListAtAsync(version)));
+        var members = pages.SelectMany(p => p).OrderBy(m => m.TaskId, StringComparer.Ordinal).ToArray();
+        _earlier = (version, members);
+        return members;
     }
 
     private async Task<PoolMember[]> SortedAsync()

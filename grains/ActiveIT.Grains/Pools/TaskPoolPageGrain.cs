@@ -17,8 +17,13 @@ public sealed class TaskPoolPageGrain([PersistentState("page", SiloStorage.Provi
         var changed = false;
         foreach (var change in changes)
         {
-            if (page.Entries.GetValueOrDefault(change.TaskId) is not { } held || held.Version < change.Version)
+            var held = page.Entries.GetValueOrDefault(change.TaskId);
+            if (held is null || held.Version < change.Version)
             {
+                if (held is not null)
+                {
+                    (page.Replaced.TryGetValue(change.TaskId, out var earlier) ? earlier : page.Replaced[change.TaskId] = []).Add(held);
+                }
                 page.Entries[change.TaskId] = change;
                 changed = true;
             }
@@ -28,4 +33,34 @@ public sealed class TaskPoolPageGrain([PersistentState("page", SiloStorage.Provi
 
     public Task<IReadOnlyList<PoolMember>> ListAsync() =>
         Task.FromResult<IReadOnlyList<PoolMember>>([.. state.State.Entries.Values.Where(e => e.Member is not null).Select(e => e.Member!)]);
+
+    public Task<IReadOnlyList<PoolMember>> ListAtAsync(long version) =>
+        Task.FromResult<IReadOnlyList<PoolMember>>([.. state.State.Entries.Keys.Select(id => At(id, version)).OfType<PoolMember>()]);
+
+    public Task<IReadOnlyList<PoolMember?>> GetAtAsync(IReadOnlyList<string> taskIds, long version) =>
+        Task.FromResult<IReadOnlyList<PoolMember?>>([.. taskIds.Select(id => At(id, version))]);
+
+    /// <summary>The member an id had at <paramref name="version"/>: its latest entry not after it (a tombstone or none: absent).</summary>
+    private PoolMember? At(string taskId, long version)
+    {
+        if (state.State.Entries.GetValueOrDefault(taskId) is not { } latest)
+        {
+            return null;
+        }
+        if (latest.Version <= version)
+        {
+            return latest.Member;
+        }
+        if (state.State.Replaced.GetValueOrDefault(taskId) is { } earlier)
+        {
+            for (var i = earlier.Count - 1; i >= 0; i--)
+            {
+                if (earlier[i].Version <= version)
+                {
+                    return earlier[i].Member;
+                }
+            }
+        }
+        return null;
+    }
 }

@@ -35,4 +35,17 @@ public sealed class TaskPoolState
 
     [Id(8)]
     public List<PageChange> Pending { get; set; } = [];
+
+    /// <summary>Every change since <see cref="HistorySince"/>: the pool's readable versions.</summary>
+    [Id(9)]
+    public List<PoolVersion> History { get; set; } = [];
+
+    /// <summary>The first readable version: 0 for pools made since versions were kept; for older pools, their version
+    /// when this code first saw them (their pages hold no earlier entries).</summary>
+    [Id(10)]
+    public long HistorySince { get; set; }
+
+    /// <summary>False in state written before versions were kept: <see cref="HistorySince"/> is then set on activation.</summary>
+    [Id(11)]
+    public bool Versioned { get; set; }
 }

@@ -74,7 +74,7 @@ public static class LegacyStateImport
             var members = Read<OldPoolState>(json, "pool", key).Members?.Values.ToList() ?? [];
             if (members.Count > 0)
             {
-                await grains.GetGrain<ITaskPoolGrain>(key).AddOrUpdateAsync(members, "imported from the pre-Orleans store");
+                await grains.GetGrain<ITaskPoolGrain>(key).AddOrUpdateAsync(members, new ChangeNote("imported from the pre-Orleans store"));
             }
         }
         foreach (var (_, key, json) in rows.Where(r => r.Type == "curriculum"))
