@@ -1,4 +1,4 @@
 namespace ActiveIT.Engine;
 
 /// <summary>An error raised by the engine on bad input or a bad checkpoint; the message says what and where.</summary>
-public sealed class EngineException(string message) : Exception(message);
+public class EngineException(string message) : Exception(message);

@@ -100,7 +100,7 @@ public sealed class GptModel : IDisposable
     /// </summary>
     public static GptModel Load(string path, string device = "cpu", Precision? precision = null)
     {
-        if (Directory.Exists(path) && File.Exists(System.IO.Path.Combine(path, "adapter_config.json")) && !File.Exists(System.IO.Path.Combine(path, "config.json")))
+        if (LoraAdapter.IsAdapterFolder(path))
         {
             return LoadWithAdapter(path, device, precision);
         }

@@ -151,6 +151,20 @@ public sealed class LoraTests
     }
 
     [Fact]
+    public void AnAdapterFolderNamingItselfAsBase_IsRefused_NotLoadedWithoutEnd()
+    {
+        using var dir = new TempDirectory();
+        var folder = Path.Combine(dir.Path, "loop");
+        using (var model = GptModel.Load(Golden("llama")))
+        {
+            model.AttachLora(new LoraConfig(2, 2, ["q_proj"]), seed: 1);
+            model.SaveAdapter(folder, "loop");  // beside itself: its own name
+        }
+        Assert.Contains("names 'loop', which is no checkpoint here", Assert.Throws<EngineException>(() => GptModel.Load(folder)).Message);
+        Assert.NotEmpty(CheckpointVersion.Of(folder));
+    }
+
+    [Fact]
     public void GptJ_RefusesAdapters_WithTheReason()
     {
         using var model = Models.CreateTiny();

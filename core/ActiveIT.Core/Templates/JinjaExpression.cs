@@ -144,7 +144,7 @@ internal sealed class JinjaExpression
     {
         "defined" => (value, s) => Defined(value, s),
         "undefined" => (value, s) => !Defined(value, s),
-        "none" => (value, s) => value(s) is null,
+        "none" => (value, s) => Defined(value, s) && value(s) is null,
         "string" => (value, s) => value(s) is string,
         "number" => (value, s) => value(s) is long or double,
         "boolean" => (value, s) => value(s) is bool,
@@ -159,8 +159,7 @@ internal sealed class JinjaExpression
     {
         try
         {
-            value(scope);
-            return true;
+            return value(scope) is not JinjaValues.Undefined;
         }
         catch (JinjaException e) when (e.Message.Contains("which the data lacks", StringComparison.Ordinal))
         {

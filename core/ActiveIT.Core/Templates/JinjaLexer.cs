@@ -9,12 +9,18 @@ internal static class JinjaLexer
 
     public readonly record struct Piece(Kind Kind, string Content, int Offset);
 
-    public static List<Piece> Split(string template)
+    /// <summary>
+    /// <paramref name="trimBlocks"/>: the first newline after a statement or comment is dropped; <paramref name="lstripBlocks"/>:
+    /// spaces and tabs between a line's start and a statement or comment are dropped (Jinja's trim_blocks and lstrip_blocks,
+    /// which Hugging Face renders chat templates with).
+    /// </summary>
+    public static List<Piece> Split(string template, bool trimBlocks = false, bool lstripBlocks = false)
     {
         var pieces = new List<Piece>();
         var text = new StringBuilder();
         var i = 0;
         var trimNext = false;
+        var textAtLineStart = true;  // the text being gathered began at a line's start
         while (i < template.Length)
         {
             var open = template.IndexOfAny(['{'], i);
@@ -33,6 +39,15 @@ internal static class JinjaLexer
                 break;
             }
             var closer = template[open + 1] switch { '{' => "}}", '%' => "%}", _ => "#}" };
+            if (lstripBlocks && closer != "}}")
+            {
+                var current = text.ToString();
+                var lineStart = current.LastIndexOf('\n') + 1;
+                if ((lineStart > 0 || textAtLineStart) && current[lineStart..].All(c => c is ' ' or '\t'))
+                {
+                    text.Length = lineStart;
+                }
+            }
             var close = template.IndexOf(closer, open + 2, StringComparison.Ordinal);
             if (close < 0)
             {
@@ -60,6 +75,11 @@ internal static class JinjaLexer
                 pieces.Add(new Piece(closer == "}}" ? Kind.Output : Kind.Statement, inner.Trim(), open));
             }
             i = close + 2;
+            if (trimBlocks && closer != "}}" && !trimNext)
+            {
+                i += template.AsSpan(i).StartsWith("\r\n") ? 2 : template.AsSpan(i).StartsWith("\n") ? 1 : 0;
+            }
+            textAtLineStart = i == 0 || template[i - 1] == '\n';
         }
         if (text.Length > 0)
         {

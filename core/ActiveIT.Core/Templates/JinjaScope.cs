@@ -24,7 +24,7 @@ internal sealed class JinjaScope(IReadOnlyDictionary<string, object?> variables,
                 return value;
             }
         }
-        return JinjaValues.LookupBuiltin(name) ?? throw new JinjaException($"template refers to field '{name}', which the data lacks");
+        return JinjaValues.LookupBuiltin(name) ?? JinjaValues.Missing(name);
     }
 
     private IReadOnlyDictionary<string, object?> Variables { get; } = variables;

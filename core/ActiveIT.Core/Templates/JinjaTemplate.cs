@@ -11,10 +11,13 @@ public sealed class JinjaTemplate
 {
     private readonly List<Node> _body;
 
-    public JinjaTemplate(string source)
+    private readonly JinjaOptions _options;
+
+    public JinjaTemplate(string source, JinjaOptions? options = null)
     {
         Source = source;
-        var pieces = JinjaLexer.Split(source);
+        _options = options ?? JinjaOptions.Strict;
+        var pieces = JinjaLexer.Split(source, _options.TrimBlocks, _options.LstripBlocks);
         var position = 0;
         _body = ParseBlock(pieces, ref position, out var end);
         if (end is not null)
@@ -29,9 +32,18 @@ public sealed class JinjaTemplate
     {
         var output = new StringBuilder();
         var scope = new JinjaScope(row, null, new SeededRandom(seed));
-        foreach (var node in _body)
+        var lenient = JinjaValues.Lenient;
+        JinjaValues.Lenient = _options.LenientUndefined;
+        try
         {
-            node(scope, output);
+            foreach (var node in _body)
+            {
+                node(scope, output);
+            }
+        }
+        finally
+        {
+            JinjaValues.Lenient = lenient;
         }
         return output.ToString();
     }

@@ -8,6 +8,25 @@ internal static class JinjaValues
 {
     public delegate object? Builtin(object?[] args);
 
+    /// <summary>
+    /// While a template that asked for it renders (<see cref="JinjaOptions.LenientUndefined"/>), a missing name, key or
+    /// field is <see cref="Undefined"/> — false, empty text, not defined — as in Jinja's default mode; otherwise an error.
+    /// </summary>
+    [ThreadStatic]
+    internal static bool Lenient;
+
+    /// <summary>Jinja's undefined value.</summary>
+    internal sealed class Undefined
+    {
+        public static readonly Undefined Value = new();
+
+        private Undefined()
+        {
+        }
+    }
+
+    internal static object? Missing(string name) => Lenient ? Undefined.Value : throw new JinjaException($"template refers to field '{name}', which the data lacks");
+
     public static object? LookupBuiltin(string name) => name switch
     {
         "range" => (Builtin)(args => args.Length switch
@@ -24,7 +43,7 @@ internal static class JinjaValues
         }),
         "len" => (Builtin)(args => (long)Length(args[0])),
         // Chat templates call it to refuse a conversation they cannot render (e.g. roles out of order).
-        "raise_exception" => (Builtin)(args => throw new JinjaException($"the template refused: {(args.Length > 0 ? Str(args[0]) : "")}")),
+        "raise_exception" => (Builtin)(args => throw new JinjaException($"{JinjaException.Refused} {(args.Length > 0 ? Str(args[0]) : "")}")),
         _ => null,
     };
 
@@ -32,7 +51,7 @@ internal static class JinjaValues
 
     public static bool Truthy(object? v) => v switch
     {
-        null => false,
+        null or Undefined => false,
         bool b => b,
         long l => l != 0,
         double d => d != 0,
@@ -44,6 +63,7 @@ internal static class JinjaValues
     public static string Str(object? v) => v switch
     {
         null => "None",
+        Undefined => "",
         bool b => b ? "True" : "False",
         string s => s,
         double d => d.ToString("R", CultureInfo.InvariantCulture),
@@ -111,7 +131,7 @@ internal static class JinjaValues
     public static object? Attribute(object? target, string name) => target switch
     {
         IDictionary<string, object?> d when d.TryGetValue(name, out var v) => v,
-        IDictionary<string, object?> => throw new JinjaException($"template refers to field '{name}', which the data lacks"),
+        IDictionary<string, object?> => Missing(name),
         _ => throw new JinjaException($"{TypeName(target)} has no attribute '{name}'"),
     };
 
@@ -120,7 +140,7 @@ internal static class JinjaValues
         switch (target)
         {
             case IDictionary<string, object?> d:
-                return d.TryGetValue(Str(index), out var v) ? v : throw new JinjaException($"template refers to field '{Str(index)}', which the data lacks");
+                return d.TryGetValue(Str(index), out var v) ? v : Missing(Str(index));
             case string s:
                 return s[Position(s.Length, index)].ToString();
             case IList l:

@@ -14,7 +14,11 @@ internal static class HfConfig
 
     public static ModelConfig Parse(JsonElement root, string path)
     {
-        var type = root.TryGetProperty("model_type", out var t) ? t.GetString() : null;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new EngineException($"{path}: a JSON object is expected");
+        }
+        var type = root.TryGetProperty("model_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         var reader = new Fields(root, path);
         return type switch
         {

@@ -14,13 +14,17 @@ public static class ChatPrompt
     public static int[] Encode(ITextTokenizer tokenizer, IReadOnlyList<(string Role, string Content)> messages) =>
         tokenizer is TokenizerJson { ChatTemplate: { } template } json ? json.Encode(Render(json, template, messages)) : tokenizer.EncodePrompt(Plain(messages));
 
-    /// <summary>The rendered text; a template that refuses the conversation (raise_exception) or needs what is not given is an <see cref="EngineException"/>.</summary>
+    /// <summary>
+    /// The rendered text. A template that refuses the conversation (raise_exception) is an <see cref="ArgumentException"/>
+    /// with its own words — the caller's to fix; one the engine cannot render is a <see cref="ChatTemplateException"/>
+    /// naming the file — the operator's.
+    /// </summary>
     public static string Render(TokenizerJson tokenizer, JinjaTemplate template, IReadOnlyList<(string Role, string Content)> messages)
     {
         var variables = new Dictionary<string, object?>
         {
             ["messages"] = messages.Select(m => (object?)new Dictionary<string, object?> { ["role"] = m.Role, ["content"] = m.Content }).ToList(),
-            ["bos_token"] = tokenizer.Bos is { } bos ? tokenizer.TokenText(bos) : "",
+            ["bos_token"] = tokenizer.BosText.Length > 0 ? tokenizer.BosText : tokenizer.Bos is { } bos ? tokenizer.TokenText(bos) : "",
             ["eos_token"] = tokenizer.TokenText(tokenizer.Eos),
             ["add_generation_prompt"] = true,
             ["tools"] = null,
@@ -30,9 +34,13 @@ public static class ChatPrompt
         {
             return template.Render(variables);
         }
+        catch (JinjaException e) when (e.Message.StartsWith(JinjaException.Refused, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"the model's chat template {e.Message}");
+        }
         catch (JinjaException e)
         {
-            throw new EngineException($"{tokenizer.ChatTemplateSource}: chat_template: {e.Message}");
+            throw new ChatTemplateException($"{tokenizer.ChatTemplateSource}: chat_template: {e.Message}");
         }
     }
 
@@ -46,6 +54,11 @@ public static class ChatPrompt
         return prompt.Append("assistant: ").ToString();
     }
 }
+
+/// <summary>
+/// A checkpoint's chat template that the engine cannot read or render: a fault of the checkpoint, not of the request.
+/// </summary>
+public sealed class ChatTemplateException(string message) : EngineException(message);
 
 /// <summary>
 /// A tokenizer whose prompts are one user turn in the checkpoint's chat template (<see cref="GptModel.UseChatTemplate"/>):

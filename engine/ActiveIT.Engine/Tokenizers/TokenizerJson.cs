@@ -72,12 +72,32 @@ public sealed class TokenizerJson : ITextTokenizer
     public string ChatTemplateSource => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "tokenizer_config.json");
 
     public int? Bos { get; }
+
+    /// <summary>tokenizer_config.json's bos_token as text, whether or not prompts get it: what chat templates print as bos_token.</summary>
+    public string BosText { get; private init; } = "";
+
+    /// <summary>The normalizer is NFC: text is composed before it is split — where the runtime can (with invariant
+    /// globalization, as ActiveIT runs, .NET leaves decomposed text as it is).</summary>
+    private bool Nfc { get; init; }
     public int Eos { get; }
 
     /// <summary>Reads tokenizer.json (and tokenizer_config.json, generation_config.json beside it).</summary>
     public static TokenizerJson Load(string path)
     {
         path = System.IO.Path.GetFullPath(path);
+        try
+        {
+            return Read(path);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // A field of the wrong JSON type or missing where the format requires it.
+            throw new EngineException($"{path} (or tokenizer_config.json / generation_config.json beside it): a field is missing or of the wrong type: {e.Message}");
+        }
+    }
+
+    private static TokenizerJson Read(string path)
+    {
         if (!File.Exists(path))
         {
             throw new EngineException($"{path}: no such tokenizer file");
@@ -108,10 +128,11 @@ public sealed class TokenizerJson : ITextTokenizer
             {
                 throw Unsupported("model.byte_fallback", "is true (SentencePiece-style BPE, as Llama 2 and Mistral ship it): not supported yet");
             }
-            if (root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind != JsonValueKind.Null
-                && !(normalizer.TryGetProperty("type", out var nt) && nt.GetString() == "NFC"))
+            var nfc = false;
+            if (root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind != JsonValueKind.Null)
             {
-                throw Unsupported("normalizer", $"is {normalizer.GetRawText()}; only none or NFC is supported");
+                nfc = normalizer.TryGetProperty("type", out var nt) && nt.GetString() == "NFC"
+                    ? true : throw Unsupported("normalizer", $"is {normalizer.GetRawText()}; only none or NFC is supported");
             }
             var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var entry in Required(model, "vocab", path, "model.vocab").EnumerateObject())
@@ -147,8 +168,12 @@ public sealed class TokenizerJson : ITextTokenizer
                 }
             }
             var folder = System.IO.Path.GetDirectoryName(path)!;
-            var (bos, eos) = BosAndEos(folder, vocab, added);
-            return new TokenizerJson(path, vocab, merges, ignoreMerges, prefixSpace, split, added, special, bos, eos, ReadChatTemplate(folder));
+            var (bos, bosText, eos) = BosAndEos(folder, vocab, added, PostProcessorBos(root));
+            return new TokenizerJson(path, vocab, merges, ignoreMerges, prefixSpace, split, added, special, bos, eos, ReadChatTemplate(folder))
+            {
+                BosText = bosText,
+                Nfc = nfc,
+            };
         }
     }
 
@@ -217,6 +242,10 @@ public sealed class TokenizerJson : ITextTokenizer
         if (text.Length == 0)
         {
             return;
+        }
+        if (Nfc)
+        {
+            text = text.Normalize(NormalizationForm.FormC);
         }
         if (_addPrefixSpace && !text.StartsWith(' '))
         {
@@ -328,51 +357,100 @@ public sealed class TokenizerJson : ITextTokenizer
     }
 
     /// <summary>
-    /// BOS: tokenizer_config.json's bos_token when add_bos_token is true (Llama 3 adds it; Qwen 2.5 has none). EOS: its
-    /// eos_token, else generation_config.json's eos_token_id (the first, where it lists several).
+    /// The special token tokenizer.json's post_processor puts before a single sequence (TemplateProcessing, alone or in a
+    /// Sequence): how Llama 3 adds its BOS, where tokenizer_config.json says nothing of it.
     /// </summary>
-    private static (int? Bos, int Eos) BosAndEos(string folder, Dictionary<string, int> vocab, Dictionary<string, int> added)
+    private static string? PostProcessorBos(JsonElement root)
+    {
+        if (!root.TryGetProperty("post_processor", out var post) || post.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var steps = post.TryGetProperty("type", out var type) && type.GetString() == "Sequence" && post.TryGetProperty("processors", out var list)
+            ? [.. list.EnumerateArray()] : new[] { post };
+        foreach (var step in steps)
+        {
+            if (step.TryGetProperty("type", out var t) && t.GetString() == "TemplateProcessing" && step.TryGetProperty("single", out var single)
+                && single.ValueKind == JsonValueKind.Array && single.GetArrayLength() > 0 && single[0].TryGetProperty("SpecialToken", out var first))
+            {
+                return first.GetProperty("id").GetString();
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// BOS: tokenizer_config.json's add_bos_token when it says (with its bos_token), else the post_processor's leading
+    /// special token (Llama 3); Qwen 2.5 has neither. EOS: tokenizer_config.json's eos_token, else generation_config.json's
+    /// eos_token_id (the first, where it lists several).
+    /// </summary>
+    private static (int? Bos, string BosText, int Eos) BosAndEos(string folder, Dictionary<string, int> vocab, Dictionary<string, int> added, string? postProcessorBos)
     {
         var configPath = System.IO.Path.Combine(folder, "tokenizer_config.json");
-        int? Id(string token, string field) => added.TryGetValue(token, out var a) ? a : vocab.TryGetValue(token, out var v) ? v
-            : throw new EngineException($"{configPath}: field '{field}' names '{token}', which is not a token");
+        int? Id(string token, string field, string file) => added.TryGetValue(token, out var a) ? a : vocab.TryGetValue(token, out var v) ? v
+            : throw new EngineException($"{file}: field '{field}' names '{token}', which is not a token");
         int? bos = null, eos = null;
+        var bosText = "";
         if (File.Exists(configPath))
         {
-            using var config = JsonDocument.Parse(File.ReadAllText(configPath));
+            using var config = ParseJson(configPath);
             var root = config.RootElement;
             static string? TokenName(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString() : e.ValueKind == JsonValueKind.Object && e.TryGetProperty("content", out var c) ? c.GetString() : null;
-            var addBos = root.TryGetProperty("add_bos_token", out var ab) && ab.ValueKind == JsonValueKind.True;
-            if (addBos && root.TryGetProperty("bos_token", out var b) && TokenName(b) is { } bosName)
+            var bosName = root.TryGetProperty("bos_token", out var b) ? TokenName(b) : null;
+            bosText = bosName ?? "";
+            var addBos = root.TryGetProperty("add_bos_token", out var ab) && ab.ValueKind is JsonValueKind.True or JsonValueKind.False ? ab.GetBoolean() : (bool?)null;
+            if (addBos == true && bosName is not null)
             {
-                bos = Id(bosName, "bos_token");
+                bos = Id(bosName, "bos_token", configPath);
+            }
+            else if (addBos is null && postProcessorBos is not null)
+            {
+                bos = Id(postProcessorBos, "post_processor", System.IO.Path.Combine(folder, "tokenizer.json"));
             }
             if (root.TryGetProperty("eos_token", out var e) && TokenName(e) is { } eosName)
             {
-                eos = Id(eosName, "eos_token");
+                eos = Id(eosName, "eos_token", configPath);
             }
+        }
+        else if (postProcessorBos is not null)
+        {
+            bos = Id(postProcessorBos, "post_processor", System.IO.Path.Combine(folder, "tokenizer.json"));
+            bosText = postProcessorBos;
         }
         var generationPath = System.IO.Path.Combine(folder, "generation_config.json");
         if (eos is null && File.Exists(generationPath))
         {
-            using var generation = JsonDocument.Parse(File.ReadAllText(generationPath));
+            using var generation = ParseJson(generationPath);
             if (generation.RootElement.TryGetProperty("eos_token_id", out var id))
             {
-                eos = id.ValueKind == JsonValueKind.Array ? id[0].GetInt32() : id.GetInt32();
+                var first = id.ValueKind == JsonValueKind.Array && id.GetArrayLength() > 0 ? id[0] : id;
+                eos = first.TryGetInt32(out var n) ? n : throw new EngineException($"{generationPath}: field 'eos_token_id' must be a token id or a list of them");
             }
         }
-        return (bos, eos ?? throw new EngineException($"{folder}: no end-of-sequence token (eos_token in tokenizer_config.json or eos_token_id in generation_config.json)"));
+        return (bos, bosText, eos ?? throw new EngineException($"{folder}: no end-of-sequence token (eos_token in tokenizer_config.json or eos_token_id in generation_config.json)"));
+    }
+
+    private static JsonDocument ParseJson(string path)
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new EngineException($"{path}: invalid JSON at line {e.LineNumber + 1}: {e.Message}");
+        }
     }
 
     private JinjaTemplate ParseChatTemplate(string source)
     {
         try
         {
-            return new JinjaTemplate(source);
+            return new JinjaTemplate(source, JinjaOptions.ChatTemplate);
         }
         catch (JinjaException e)
         {
-            throw new EngineException($"{ChatTemplateSource}: field 'chat_template' is a template this engine cannot read: {e.Message}");
+            throw new ChatTemplateException($"{ChatTemplateSource}: field 'chat_template' is a template this engine cannot read: {e.Message}");
         }
     }
 
@@ -383,7 +461,7 @@ public sealed class TokenizerJson : ITextTokenizer
         {
             return null;
         }
-        using var config = JsonDocument.Parse(File.ReadAllText(configPath));
+        using var config = ParseJson(configPath);
         if (!config.RootElement.TryGetProperty("chat_template", out var t) || t.ValueKind == JsonValueKind.Null)
         {
             return null;

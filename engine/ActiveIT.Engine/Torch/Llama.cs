@@ -161,7 +161,7 @@ internal sealed class Llama : Decoder
         {
             var floats = x.to(ScalarType.Float32);
             using var eps = _eps.ToScalar();
-            return floats.mul(floats.square().mean([-1], keepdim: true).add_(eps).rsqrt_()).mul_(weight);
+            return floats.mul(floats.square().mean([-1], keepdim: true).add_(eps, Scalars.One).rsqrt_()).mul_(weight);
         }
     }
 }

@@ -37,7 +37,8 @@ internal sealed class LoraAdapter : IDisposable
         {
             var weight = layer.weight!;
             var bound = 1.0 / Math.Sqrt(weight.shape[1]);
-            var a = torch.empty(config.Rank, weight.shape[1]).uniform_(-bound, bound, generator).to(weight.device);
+            using var onCpu = torch.empty(config.Rank, weight.shape[1]).uniform_(-bound, bound, generator);
+            var a = onCpu.to(weight.device).clone();  // its own storage even on the CPU, where to() returns the same tensor
             var b = torch.zeros(weight.shape[0], config.Rank, device: weight.device);
             adapter.Add(module, layer, a, b);
         }
@@ -59,6 +60,7 @@ internal sealed class LoraAdapter : IDisposable
     /// <summary>Writes the PEFT layout into <paramref name="folder"/>; <paramref name="basePath"/> becomes base_model_name_or_path.</summary>
     public void Save(string folder, string basePath)
     {
+        using var scope = NewDisposeScope();  // the writer's float32 CPU copies go with the call
         Directory.CreateDirectory(folder);
         var tensors = Pairs.SelectMany(p => new[] { (KeyPrefix + p.Module + ".lora_A.weight", (Tensor)p.A), (KeyPrefix + p.Module + ".lora_B.weight", (Tensor)p.B) }).ToList();
         SafetensorsWriter.Write(Path.Combine(folder, "adapter_model.safetensors"), tensors, new Dictionary<string, string> { ["format"] = "pt" });
@@ -140,9 +142,22 @@ internal sealed class LoraAdapter : IDisposable
     /// <summary>The base_model_name_or_path an adapter folder names, as written.</summary>
     public static string? BaseOf(string folder)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "adapter_config.json")));
-        return document.RootElement.TryGetProperty("base_model_name_or_path", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
+        var path = Path.Combine(folder, "adapter_config.json");
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("base_model_name_or_path", out var b)
+                && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
+        }
+        catch (JsonException e)
+        {
+            throw new EngineException($"{path}: invalid JSON at line {e.LineNumber + 1}: {e.Message}");
+        }
     }
+
+    /// <summary>An adapter folder: adapter_config.json without a model's config.json.</summary>
+    public static bool IsAdapterFolder(string path) =>
+        Directory.Exists(path) && File.Exists(Path.Combine(path, "adapter_config.json")) && !File.Exists(Path.Combine(path, "config.json"));
 
     /// <summary>
     /// The checkpoint base_model_name_or_path names: an absolute path as it is; a relative one beside the adapter folder
@@ -153,11 +168,12 @@ internal sealed class LoraAdapter : IDisposable
     {
         if (Path.IsPathRooted(named))
         {
-            return File.Exists(named) || Directory.Exists(named) ? named : null;
+            return File.Exists(named) || (Directory.Exists(named) && !IsAdapterFolder(named)) ? named : null;
         }
         var full = Path.GetFullPath(folder);
+        // Never an adapter folder: adapters on adapters (or a folder naming itself) would load without end.
         return new[] { Path.Combine(Path.GetDirectoryName(full) ?? full, named), Path.Combine(full, named), Path.GetFullPath(named) }
-            .Select(Path.GetFullPath).FirstOrDefault(p => File.Exists(p) || Directory.Exists(p));
+            .Select(Path.GetFullPath).FirstOrDefault(p => File.Exists(p) || (Directory.Exists(p) && !IsAdapterFolder(p)));
     }
 
     private void Add(string module, Linear layer, Tensor a, Tensor b)
@@ -197,6 +213,10 @@ internal sealed class LoraAdapter : IDisposable
         using (document)
         {
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new EngineException($"{path}: a JSON object is expected");
+            }
             string? Text(string field) => root.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             bool Set(string field) => root.TryGetProperty(field, out var v) && v.ValueKind is not (JsonValueKind.Null or JsonValueKind.False)
                 && !(v.ValueKind == JsonValueKind.Object && !v.EnumerateObject().Any()) && !(v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 0);
@@ -215,11 +235,13 @@ internal sealed class LoraAdapter : IDisposable
             {
                 throw new EngineException($"{path}: field 'bias' is '{bias}'; only 'none' is read");
             }
-            int rank = root.TryGetProperty("r", out var r) && r.TryGetInt32(out var n) ? n : throw new EngineException($"{path}: field 'r' must be an integer");
+            int rank = root.TryGetProperty("r", out var r) && r.ValueKind == JsonValueKind.Number && r.TryGetInt32(out var n) ? n
+                : throw new EngineException($"{path}: field 'r' must be an integer");
             double alpha = root.TryGetProperty("lora_alpha", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetDouble() : throw new EngineException($"{path}: field 'lora_alpha' must be a number");
             var targets = root.TryGetProperty("target_modules", out var t) ? t.ValueKind switch
             {
-                JsonValueKind.Array => t.EnumerateArray().Select(x => x.GetString() ?? "").ToList(),
+                JsonValueKind.Array => t.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()!
+                    : throw new EngineException($"{path}: field 'target_modules' must list module names")).ToList(),
                 JsonValueKind.String => throw new EngineException($"{path}: field 'target_modules' is a regex; list the module names instead"),
                 _ => null,
             } : null;

@@ -13,7 +13,10 @@ internal sealed class Rope(Tensor cos, Tensor sin)
     public static Rope For(ModelConfig config, Tensor? positions, long length, Device device)
     {
         var inverse = tensor(InverseFrequencies(config), ScalarType.Float64, device);
-        var at = positions is null ? arange(length, ScalarType.Float64, device).unsqueeze(0) : positions.to(ScalarType.Float64);
+        // Positions from a host array, not arange: its bounds would be implicit Scalars (see Scalars).
+        var at = positions is null
+            ? tensor(Enumerable.Range(0, (int)length).Select(i => (double)i).ToArray(), [1, length], ScalarType.Float64, device)
+            : positions.to(ScalarType.Float64);
         var angles = at.unsqueeze(-1) * inverse;  // (B, T, hd/2)
         var both = cat([angles, angles], -1).unsqueeze(2);  // (B, T, 1, hd): pair i's angle at i and i + hd/2
         return new Rope(both.cos().to(ScalarType.Float32), both.sin().to(ScalarType.Float32));

@@ -306,24 +306,24 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             else if (basePath is not null)
             {
                 model = LoadModel(basePath);
-                if (t.Lora is { } lora)
-                {
-                    model.AttachLora(lora, SeededRandom.For(run.Seed, $"lora/round-{r}").NextULong());
-                }
             }
             else
             {
                 var m = _config.Model;
                 model = GptModel.Create(new ModelConfig(ByteTokenizer.VocabSize, m.Layers, m.Heads, m.DModel, m.Context), run.Seed, runner.Device);
             }
-            var pairs = new List<TokenPair>();
-            var fit = new CurriculumData.PromptTally();
-            foreach (var id in Enumerable.Range(0, r + 1).SelectMany(i => rounds.TryGetValue(i, out var x) ? x.Selection.Selected : []).Select(s => s.TaskId))
-            {
-                pairs.AddRange(CurriculumData.TrainingPairs(await TaskAsync(_config.Pool, id), run.Seed, _config, fit, model.Tokenizer));
-            }
             try
             {
+                if (basePath is not null && !(t.ContinueTraining && r > 0) && t.Lora is { } lora)
+                {
+                    model.AttachLora(lora, SeededRandom.For(run.Seed, $"lora/round-{r}").NextULong());
+                }
+                var pairs = new List<TokenPair>();
+                var fit = new CurriculumData.PromptTally();
+                foreach (var id in Enumerable.Range(0, r + 1).SelectMany(i => rounds.TryGetValue(i, out var x) ? x.Selection.Selected : []).Select(s => s.TaskId))
+                {
+                    pairs.AddRange(CurriculumData.TrainingPairs(await TaskAsync(_config.Pool, id), run.Seed, _config, fit, model.Tokenizer));
+                }
                 var steps = TrainingLoop.StepCount(pairs.Count, t.BatchSize, t.Epochs);
                 var config = new TrainingConfig((float)t.LearningRate, steps, Math.Min(t.WarmupSteps, steps), ParseSchedule(t.Schedule), (float)t.WeightDecay);
                 await ReportAsync("train", 0, steps, $"{pairs.Count} examples", force: true);

@@ -62,7 +62,7 @@ public static class CompletionsApi
         {
             model = models.Get(modelId);
         }
-        catch (EngineException e)
+        catch (Exception e) when (e is EngineException or IOException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
         {
             // A broken checkpoint is the operator's to fix: its paths and details go to the log, not to the caller.
             request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ActiveIT.Completions")
@@ -90,6 +90,12 @@ public static class CompletionsApi
         try
         {
             return respond(model, modelId, body);  // a stream's request is validated here, before its first byte
+        }
+        catch (ChatTemplateException e)
+        {
+            request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ActiveIT.Completions")
+                .LogError(e, "model '{Model}': its chat template could not be rendered", modelId);
+            return Error(500, $"The chat template of model '{modelId}' cannot be rendered by this silo; its log says why", "server_error", "messages", "chat_template_unusable");
         }
         catch (Exception e) when (e is ArgumentException or EngineException or InvalidOperationException or FormatException)
         {
