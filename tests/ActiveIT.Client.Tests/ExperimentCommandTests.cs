@@ -339,6 +339,62 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task PinnedPool_AKilledRunResumedAfterThePoolChanged_RecordsWhatAnUndisturbedRunDid()
+    {
+        Ok($"pool generate --pool rewrite --rules 20 --instances 6 {Data}");
+        var slower = Tiny.Replace("--epochs 1", "--epochs 8").Replace("--seeds 1,2", "--seeds 1");
+        Ok($"experiment create killed --strategy prompt-uncertainty {slower} {Data}");
+        Ok($"experiment create whole --strategy prompt-uncertainty --pool rewrite@20 {slower.Replace("--pool rewrite ", "")} {Data}");
+        using (var child = CliRunner.Start("experiment", "start", "killed", "--threads", "1", "--data-dir", _dir))
+        {
+            await using var local = await LocalCluster.ConnectAsync(_dir);
+            var service = new ExperimentService(local.Grains, Path.Combine(_dir, "experiments"));
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while ((await service.GetAsync("killed"))!.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round == 1) != true)
+            {
+                Assert.False(child.HasExited, "the run ended before it could be killed");
+                Assert.True(DateTime.UtcNow < deadline, "round 1 never began");
+                await Task.Delay(20);
+            }
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync();
+
+            // Meanwhile the pool moves on: every task's instruction rewritten, and five new tasks.
+            var pools = new ActiveIT.Grains.Pools.PoolService(local.Grains);
+            var members = await pools.ListAsync("rewrite", 0, 100);
+            var changed = new List<ActiveIT.Core.Tasks.InstructionTask>();
+            foreach (var m in members)
+            {
+                var task = (await pools.GetTaskAsync("rewrite", m.TaskId))!;
+                changed.Add(task with { Definition = "Do the opposite. " + task.Definition });
+            }
+            changed.AddRange(changed.Take(5).Select(t => t with { Id = t.Id + "-new" }));
+            Assert.Equal(25L + 20, (await pools.ImportAsync("rewrite", changed, "meanwhile")).PoolVersion);
+        }
+        Ok($"experiment create later --strategy prompt-uncertainty {slower} {Data}");
+        foreach (var name in new[] { "killed", "whole" })
+        {
+            using var run = CliRunner.Start("experiment", "start", name, "--threads", "1", "--data-dir", _dir);
+            await run.WaitForExitAsync();
+            Assert.Equal(0, run.ExitCode);
+        }
+        await using var reader = await LocalCluster.ConnectAsync(_dir);
+        var experiments = new ExperimentService(reader.Grains, Path.Combine(_dir, "experiments"));
+        static string[] Summary(Experiment e) => [.. e.Runs.Single().Rounds.OrderBy(r => r.Round)
+            .Select(r => $"{string.Join(",", r.Selection.Selected.Select(s => $"{s.TaskId}:{s.PromptUncertainty}"))} {r.Training!.Examples} {r.Training.ModelVersion} {r.Evaluation!.Value}")];
+        var killed = (await experiments.GetAsync("killed"))!;
+        var whole = (await experiments.GetAsync("whole"))!;
+        Assert.Equal(RunStatus.Completed, killed.Status);
+        Assert.Equal(2, killed.Sessions.Count);
+        Assert.Equal(new PoolPin("rewrite", 20, killed.Config.Pins.Single().Digest), killed.Config.Pins.Single());  // the head when it was created
+        Assert.Equal(killed.Config.Pins, whole.Config.Pins);  // the same version asked for by number
+        Assert.Equal(string.Join("\n", Summary(whole)), string.Join("\n", Summary(killed)));
+        Assert.Equal(45, (await experiments.GetAsync("later"))!.Config.Pins.Single().Version);  // created after the change: the new head
+        Assert.Contains("'x' is not a pool version", CliRunner.Run($"experiment create bad --pool rewrite@x {Data}").Stderr);
+        Assert.Contains("has no version 99", CliRunner.Run($"experiment create bad --strategy random --pool rewrite@99 {slower.Replace("--pool rewrite ", "")} {Data}").Stderr);
+    }
+
+    [Fact]
     public void Demo_SmokeScale_PretrainsPerSeed_ComparesPairedBySeed_ChecksTheMap_AndResumes()
     {
         var run = CliRunner.Run($"demo --scale smoke --threads 2 --out {_dir}");

@@ -112,7 +112,7 @@ internal sealed class DemoCommand : Command
             };
             if (await service.GetAsync(config.Name, cancellationToken) is { } existing)
             {
-                if (JsonSerializer.Serialize(existing.Config) != JsonSerializer.Serialize(config))
+                if (JsonSerializer.Serialize(existing.Config with { Pins = [] }) != JsonSerializer.Serialize(config))  // pins are filled at creation
                 {
                     Console.Error.WriteLine($"activeit demo: {dataDir} holds experiment '{config.Name}' with other settings; use another --out");
                     return ExitCodes.InvalidInput;

@@ -17,7 +17,7 @@ internal sealed class ExperimentOptions
     {
         Description = "paper: every published setting of Active-IT (68 tasks a round, 200 instances, 8 epochs, batch 128, lr 5e-5, 119 × 100 held out, 5 seeds); options given beside it override",
     };
-    private readonly Option<string?> _pool = new("--pool") { Description = "Pool of candidate tasks" };
+    private readonly Option<string?> _pool = new("--pool") { Description = "Pool of candidate tasks; POOL@N reads its version N (default: the version when the experiment is created, kept for every round)" };
     private readonly Option<string?> _strategy = new("--strategy") { Description = "random, prompt-uncertainty, high-perplexity, low-perplexity, ambiguous, easy, difficult, fully-trained, ifd, longest-response, " +
         "gradient-similarity, hidden-similarity (toward the dev tasks), diverse-uncertainty" };
     private readonly Option<bool?> _classBalance = new("--class-balance") { Description = "Balance classification and generation tasks in every round (see --class-share)" };
@@ -132,10 +132,16 @@ internal sealed class ExperimentOptions
         // A list option's custom parser runs even when the option is absent (and yields []): absent must keep the config's value.
         string[]? List(Option<string[]?> option) => parse.GetResult(option) is null ? null : parse.GetValue(option);
         IReadOnlyList<string> Ids(Option<string[]?> option, IReadOnlyList<string> value) => List(option) ?? value;
+        // --pool P@N pins version N of pool P (without @N: the head when the experiment is created).
+        var (pool, pins) = parse.GetValue(_pool) is { } named && named.Split('@') is [var poolName, var at]
+            ? (poolName, (IReadOnlyList<PoolPin>)[new PoolPin(poolName, long.TryParse(at, out var v) && v >= 0 ? v
+                : throw new ArgumentException($"--pool {named}: '{at}' is not a pool version (POOL@N, N from `pool history`)"))])
+            : (parse.GetValue(_pool) ?? c.Pool, c.Pins);
         var seeds = List(_seeds) is { } s ? s.Select(x => ulong.TryParse(x, out var v) ? v : throw new ArgumentException($"--seeds: '{x}' is not a seed (0 or more)")).ToArray() : c.Seeds;
         return c with
         {
-            Pool = Text(_pool!, c.Pool),
+            Pool = pool,
+            Pins = pins,
             Strategy = Text(_strategy!, c.Strategy),
             ClassBalance = Or(_classBalance, c.ClassBalance),
             ClassShare = parse.GetValue(_classShare) is { } share ? ClassShare(share) : c.ClassShare,

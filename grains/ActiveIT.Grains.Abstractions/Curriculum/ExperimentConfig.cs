@@ -66,6 +66,17 @@ public sealed record ExperimentConfig
     [Id(17)]
     public int SelectionDraw { get; init; }
 
+    /// <summary>
+    /// The version of each pool the experiment reads (its pool, and its evaluation pool) and a digest of the members it
+    /// lists, fixed when it is created — the head then, or a version asked for (`--pool P@N`). Every round, resume and
+    /// re-run reads these versions, never the head. Empty in records from before pools were versioned (they read the head).
+    /// </summary>
+    [Id(18)]
+    public IReadOnlyList<PoolPin> Pins { get; init; } = [];
+
+    /// <summary>The pinned version of <paramref name="pool"/>, or null where none is.</summary>
+    public long? PinnedVersion(string pool) => Pins.FirstOrDefault(p => p.Pool == pool)?.Version;
+
     /// <summary>Where this experiment differs from the published setting, with the paper's value beside ours: written
     /// with the config into every record and report (read-only: ignored when a config file is read).</summary>
     public IReadOnlyList<ActiveIT.Core.ScaleDeviation> ScaleDeviations => PaperSetting.Deviations(this);

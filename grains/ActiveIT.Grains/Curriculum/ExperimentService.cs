@@ -17,6 +17,17 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
         var errors = config.Validate().ToList();
         if (errors.Count == 0)
         {
+            try
+            {
+                config = config with { Pins = await PinAsync(config) };
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"pool: {e.Message}");
+            }
+        }
+        if (errors.Count == 0)
+        {
             errors.AddRange(await CheckPoolsAsync(config));
         }
         if (errors.Count > 0)
@@ -77,10 +88,29 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
         ? grains.GetGrain<ICurriculumGrain>(name)
         : throw new ArgumentException($"invalid experiment name '{name}': use 1–100 letters, digits, '-', '_' or '.'");
 
+    /// <summary>The pools the experiment reads at the versions asked for (the head where none is), with their digests.</summary>
+    private async Task<IReadOnlyList<PoolPin>> PinAsync(ExperimentConfig config)
+    {
+        var pins = new List<PoolPin>();
+        foreach (var pool in new[] { config.Pool, config.Evaluation.Pool }.OfType<string>().Distinct())
+        {
+            var grain = grains.GetGrain<ITaskPoolGrain>(pool);
+            var version = await grain.ResolveAsync(config.PinnedVersion(pool));
+            var digest = TaskPoolGrainExtensions.Digest(await grain.ListAllAsync(version));
+            if (config.Pins.FirstOrDefault(p => p.Pool == pool) is { Digest.Length: > 0 } asked && asked.Digest != digest)
+            {
+                // A config exported from another run: its pin names data this pool's version does not hold.
+                throw new ArgumentException($"'{pool}' at version {version} lists other tasks than the run this config came from (digest {asked.Digest[..12]}, here {digest[..12]})");
+            }
+            pins.Add(new PoolPin(pool, version, digest));
+        }
+        return pins;
+    }
+
     private async Task<IEnumerable<string>> CheckPoolsAsync(ExperimentConfig config)
     {
         var errors = new List<string>();
-        var members = (await grains.GetGrain<ITaskPoolGrain>(config.Pool).ListAllAsync()).Where(m => m.Instances > 0).ToArray();
+        var members = (await grains.GetGrain<ITaskPoolGrain>(config.Pool).ListAllAsync(config.PinnedVersion(config.Pool))).Where(m => m.Instances > 0).ToArray();
         if (members.Length == 0)
         {
             return [$"pool: '{config.Pool}' has no tasks with instances"];
@@ -100,7 +130,7 @@ public sealed class ExperimentService(IGrainFactory grains, string experimentsDi
         var pool = members.Select(m => m.TaskId).Where(id => !inHeldOut.Contains(id)).ToHashSet(StringComparer.Ordinal);
         var evalPoolName = config.Evaluation.Pool ?? config.Pool;
         var evalPool = evalPoolName == config.Pool ? pool
-            : (await grains.GetGrain<ITaskPoolGrain>(evalPoolName).ListAllAsync()).Where(m => m.Instances > 0).Select(m => m.TaskId).ToHashSet(StringComparer.Ordinal);
+            : (await grains.GetGrain<ITaskPoolGrain>(evalPoolName).ListAllAsync(config.PinnedVersion(evalPoolName))).Where(m => m.Instances > 0).Select(m => m.TaskId).ToHashSet(StringComparer.Ordinal);
         foreach (var id in config.Evaluation.TaskIds.Where(id => !evalPool.Contains(id)))
         {
             errors.Add($"evaluation.task_ids: pool '{evalPoolName}' has no task '{id}' with instances");

@@ -426,11 +426,18 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         {
             if (!_members.TryGetValue(pool, out var members))
             {
-                members = (await runner.Grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync()).ToDictionary(m => m.TaskId);
-                if (members.Count == 0)
+                // The version pinned at creation, never the head: later changes to the pool do not reach this run.
+                var pin = _config.Pins.FirstOrDefault(p => p.Pool == pool);
+                var listed = await runner.Grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync(pin?.Version);
+                if (listed.Count == 0)
                 {
                     throw new InvalidOperationException($"pool '{pool}' is empty or does not exist");
                 }
+                if (pin is not null && pin.Digest.Length > 0 && TaskPoolGrainExtensions.Digest(listed) != pin.Digest)
+                {
+                    throw new InvalidOperationException($"pool '{pool}' at version {pin.Version} no longer lists what it did when the experiment was created (digest differs)");
+                }
+                members = listed.ToDictionary(m => m.TaskId);
                 _members[pool] = members;
             }
             return members;
