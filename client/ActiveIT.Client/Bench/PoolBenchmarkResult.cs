@@ -1,6 +1,7 @@
 namespace ActiveIT.Client.Bench;
 
-/// <summary>One row of `activeit bench pool`.</summary>
+/// <summary>One row of `activeit bench pool`. <see cref="ListHeadMs"/> and <see cref="ListVersionMs"/>: the median of
+/// three first reads of the whole pool at its head and at an earlier version.</summary>
 internal sealed record PoolBenchmarkResult(
     string Storage,
     int Niv2Tasks,
@@ -16,4 +17,6 @@ internal sealed record PoolBenchmarkResult(
     double AddTenMaxMs,
     int ScoredTasks,
     double ScoreWritesPerS,
-    double ScoreReadsPerS);
+    double ScoreReadsPerS,
+    double ListHeadMs,
+    double ListVersionMs);

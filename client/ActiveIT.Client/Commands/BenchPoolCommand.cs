@@ -54,9 +54,9 @@ internal sealed class BenchPoolCommand : Command
             }
             Console.WriteLine($"pool benchmark — {storageName}, code {RunEnvironment.Version}, {Environment.ProcessorCount} cores");
             var table = new TextTable("storage", "NIV2 tasks", "instances", "import s", "instances/s", "tasks/s", "pool size", "build s", "add 10: median ms", "min", "max",
-                "score writes/s", "score reads/s");
+                "score writes/s", "score reads/s", "list head ms", "list version ms");
             table.Add(r.Storage, r.Niv2Tasks, r.Niv2Instances, r.ImportSeconds, r.InstancesPerS, r.TasksPerS, r.PoolSize, r.BuildPoolSeconds, r.AddTenMedianMs, r.AddTenMinMs, r.AddTenMaxMs,
-                r.ScoreWritesPerS, r.ScoreReadsPerS);
+                r.ScoreWritesPerS, r.ScoreReadsPerS, r.ListHeadMs, r.ListVersionMs);
             table.FitToRows();
             Console.WriteLine(table);
             return ExitCodes.Success;
