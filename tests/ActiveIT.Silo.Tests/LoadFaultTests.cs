@@ -216,9 +216,10 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
                         }
                         tries.Add($"silo {(c + n) % 2}: retry asked after {sent.Elapsed.TotalSeconds:0.0} s");
                     }
-                    catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+                    catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or System.Net.Sockets.SocketException)
                     {
-                        // the silo is gone, or went away mid-answer
+                        // the silo is gone, or went away mid-answer (a connection torn down as it opened can surface as a bare
+                        // SocketException from HttpClient's connection pool)
                         tries.Add($"silo {(c + n) % 2}: {e.GetType().Name} after {sent.Elapsed.TotalSeconds:0.0} s");
                     }
                     Assert.True(DateTime.UtcNow < deadline, $"client {c}: {what} was not answered in 2 minutes ({n + 1} attempts: {string.Join("; ", tries)})");
