@@ -10,7 +10,9 @@ namespace ActiveIT.Silo;
 /// <summary>
 /// Maps exceptions to problem details: bad input 400 (with file and location), unknown 404, state conflicts 409, too
 /// large 413, an unreachable silo of the cluster 503 (with Retry-After: until membership declares a killed silo dead,
-/// calls to the grains it held fail; then they activate elsewhere), the rest 500.
+/// calls to the grains it held fail; then they activate elsewhere), the rest 500. A 503 or 500 says what happened in
+/// the API's words and carries the request's trace id; the exception's text — silo addresses, stack frames — goes to
+/// the log under that id only.
 /// </summary>
 public static class ErrorHandling
 {
@@ -34,15 +36,27 @@ public static class ErrorHandling
             BadHttpRequestException e => Results.Problem(statusCode: e.StatusCode, title: "Bad request", detail: e.Message),
             // The storage is consistent: the client should retry, not give up.
             _ when ClusterFaults.IsTransient(error) => Unavailable(context, error!),
-            _ => Results.Problem(statusCode: 500, title: "Internal error", detail: error?.Message),
+            _ => Internal(context, error),
         };
         await result.ExecuteAsync(context);
     }));
 
     private static IResult Unavailable(HttpContext context, Exception error)
     {
+        Log(context, error, "a silo of the cluster was unreachable");
         context.Response.Headers.RetryAfter = "5";
         return Results.Problem(statusCode: 503, title: "A silo of the cluster is unreachable",
-            detail: $"{error.Message} — the cluster recovers once membership declares that silo dead; retry shortly");
+            detail: $"a silo holding part of this request's data went away; the cluster recovers once membership declares it dead; retry shortly " +
+                $"(trace {context.TraceIdentifier})");
     }
+
+    private static IResult Internal(HttpContext context, Exception? error)
+    {
+        Log(context, error, "the request failed");
+        return Results.Problem(statusCode: 500, title: "Internal error", detail: $"the silo could not complete the request; its log has the cause under trace {context.TraceIdentifier}");
+    }
+
+    private static void Log(HttpContext context, Exception? error, string what) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ActiveIT.Errors")
+            .LogError(error, "{What}: {Method} {Path} (trace {Trace})", what, context.Request.Method, context.Request.Path, context.TraceIdentifier);
 }
