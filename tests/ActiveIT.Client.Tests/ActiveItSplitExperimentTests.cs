@@ -129,15 +129,7 @@ public sealed class ActiveItSplitExperimentTests : IDisposable
         {
             await using var local = await LocalCluster.ConnectAsync(Path.Combine(_dir, "data"));
             var service = new ExperimentService(local.Grains, Path.Combine(_dir, "data", "experiments"));
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            while ((await service.GetAsync("killed"))!.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round == 1) != true)
-            {
-                Assert.False(child.HasExited, "the run ended before it could be killed");
-                Assert.True(DateTime.UtcNow < deadline, "round 1 never began");
-                await Task.Delay(20);
-            }
-            child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync();
+            await RunKiller.KillOnceRound1BeginsAsync(child, service, "killed");
             Assert.Equal(RunStatus.Running, (await service.GetAsync("killed"))!.Status);
         }
         var resumed = Run("experiment start killed --threads 1");

@@ -306,15 +306,7 @@ public sealed class ExperimentCommandTests : IDisposable
         {
             await using var local = await LocalCluster.ConnectAsync(_dir);  // this process as the data directory's second client
             var service = new ExperimentService(local.Grains, Path.Combine(_dir, "experiments"));
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            while ((await service.GetAsync("killed"))!.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round == 1) != true)
-            {
-                Assert.False(child.HasExited, "the run ended before it could be killed");
-                Assert.True(DateTime.UtcNow < deadline, "round 1 never began");
-                await Task.Delay(20);
-            }
-            child.Kill(entireProcessTree: true);  // SIGKILL in round 1, or round 2 if round 1 (a fraction of a second) just ended
-            await child.WaitForExitAsync();
+            await RunKiller.KillOnceRound1BeginsAsync(child, service, "killed");  // SIGKILL in round 1, or round 2 if round 1 (a fraction of a second) just ended
             var killed = (await service.GetAsync("killed"))!;
             Assert.Equal(RunStatus.Running, killed.Status);  // nobody said otherwise: the lease is left behind
             var rounds = killed.Runs.Single().Rounds;
@@ -349,15 +341,7 @@ public sealed class ExperimentCommandTests : IDisposable
         {
             await using var local = await LocalCluster.ConnectAsync(_dir);
             var service = new ExperimentService(local.Grains, Path.Combine(_dir, "experiments"));
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            while ((await service.GetAsync("killed"))!.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round == 1) != true)
-            {
-                Assert.False(child.HasExited, "the run ended before it could be killed");
-                Assert.True(DateTime.UtcNow < deadline, "round 1 never began");
-                await Task.Delay(20);
-            }
-            child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync();
+            await RunKiller.KillOnceRound1BeginsAsync(child, service, "killed");
 
             // Meanwhile the pool moves on: every task's instruction rewritten, and five new tasks.
             var pools = new ActiveIT.Grains.Pools.PoolService(local.Grains);

@@ -161,9 +161,9 @@ internal sealed class CheckpointSource
 
     private static ModelConfig ConfigFromJson(string path, out string tokenizer)
     {
-        var config = HfConfig.Parse(File.ReadAllText(path), path);
+        using var document = JsonFile.Parse(path);  // read once: the config and ActiveIT's own tokenizer field
+        var config = HfConfig.Parse(document.RootElement, path);
         var folder = System.IO.Path.GetDirectoryName(path)!;
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
         tokenizer = document.RootElement.TryGetProperty("activeit_tokenizer", out var named) ? named.GetString() ?? ""
             : File.Exists(System.IO.Path.Combine(folder, "tokenizer.json")) ? ITextTokenizer.TokenizerJson
             : config.VocabSize >= Gpt2Tokenizer.VocabSize ? "gpt2" : "byte";

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ActiveIT.Core.Templates;
+using ActiveIT.Engine.Checkpoints;
 
 namespace ActiveIT.Engine.Tokenizers;
 
@@ -102,16 +103,7 @@ public sealed class TokenizerJson : ITextTokenizer
         {
             throw new EngineException($"{path}: no such tokenizer file");
         }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new EngineException($"{path}: invalid JSON at line {e.LineNumber + 1}: {e.Message}");
-        }
-        using (document)
+        using (var document = JsonFile.Parse(path))
         {
             var root = document.RootElement;
             EngineException Unsupported(string field, string what) => new($"{path}: field '{field}' {what}");
@@ -393,7 +385,7 @@ public sealed class TokenizerJson : ITextTokenizer
         var bosText = "";
         if (File.Exists(configPath))
         {
-            using var config = ParseJson(configPath);
+            using var config = JsonFile.Parse(configPath);
             var root = config.RootElement;
             static string? TokenName(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString() : e.ValueKind == JsonValueKind.Object && e.TryGetProperty("content", out var c) ? c.GetString() : null;
             var bosName = root.TryGetProperty("bos_token", out var b) ? TokenName(b) : null;
@@ -420,7 +412,7 @@ public sealed class TokenizerJson : ITextTokenizer
         var generationPath = System.IO.Path.Combine(folder, "generation_config.json");
         if (eos is null && File.Exists(generationPath))
         {
-            using var generation = ParseJson(generationPath);
+            using var generation = JsonFile.Parse(generationPath);
             if (generation.RootElement.TryGetProperty("eos_token_id", out var id))
             {
                 var first = id.ValueKind == JsonValueKind.Array && id.GetArrayLength() > 0 ? id[0] : id;
@@ -428,18 +420,6 @@ public sealed class TokenizerJson : ITextTokenizer
             }
         }
         return (bos, bosText, eos ?? throw new EngineException($"{folder}: no end-of-sequence token (eos_token in tokenizer_config.json or eos_token_id in generation_config.json)"));
-    }
-
-    private static JsonDocument ParseJson(string path)
-    {
-        try
-        {
-            return JsonDocument.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new EngineException($"{path}: invalid JSON at line {e.LineNumber + 1}: {e.Message}");
-        }
     }
 
     private JinjaTemplate ParseChatTemplate(string source)
@@ -461,7 +441,7 @@ public sealed class TokenizerJson : ITextTokenizer
         {
             return null;
         }
-        using var config = ParseJson(configPath);
+        using var config = JsonFile.Parse(configPath);
         if (!config.RootElement.TryGetProperty("chat_template", out var t) || t.ValueKind == JsonValueKind.Null)
         {
             return null;

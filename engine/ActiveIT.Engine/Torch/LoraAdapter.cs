@@ -142,17 +142,9 @@ internal sealed class LoraAdapter : IDisposable
     /// <summary>The base_model_name_or_path an adapter folder names, as written.</summary>
     public static string? BaseOf(string folder)
     {
-        var path = Path.Combine(folder, "adapter_config.json");
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("base_model_name_or_path", out var b)
-                && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
-        }
-        catch (JsonException e)
-        {
-            throw new EngineException($"{path}: invalid JSON at line {e.LineNumber + 1}: {e.Message}");
-        }
+        using var document = JsonFile.Parse(Path.Combine(folder, "adapter_config.json"));
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("base_model_name_or_path", out var b)
+            && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
     }
 
     /// <summary>An adapter folder: adapter_config.json without a model's config.json.</summary>
@@ -201,16 +193,7 @@ internal sealed class LoraAdapter : IDisposable
         {
             throw new EngineException($"{Path.GetDirectoryName(path)}: no adapter_config.json (a PEFT adapter folder)");
         }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new EngineException($"{path}: invalid JSON at line {e.LineNumber + 1}: {e.Message}");
-        }
-        using (document)
+        using (var document = JsonFile.Parse(path))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
