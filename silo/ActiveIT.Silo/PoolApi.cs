@@ -20,26 +20,33 @@ public static class PoolApi
         pools.MapPost("/tasks", async (string pool, List<InstructionTask> tasks, string? origin, IPoolService service, HttpContext http, CancellationToken ct) =>
         {
             CheckPosted(tasks);
-            return Results.Ok(await service.ImportAsync(pool, tasks, origin ?? "api", null, ct, Who(http)));
+            return Written(http, await service.ImportAsync(pool, tasks, origin ?? "api", null, ct, Write(http)));
         });
         // Removal is a change like any other: a new version that records who removed what, and why.
         pools.MapDelete("/tasks/{id}", async (string pool, string id, string? reason, IPoolService service, HttpContext http, CancellationToken ct) =>
-            await service.RemoveAsync(pool, [id], reason ?? "", Who(http), ct) is { } version
-                ? Results.Ok(version)
+            await service.RemoveAsync(pool, [id], reason ?? "", Write(http), ct) is { } version
+                ? Written(http, version)
                 : Results.Problem(statusCode: 404, title: "No such task", detail: $"pool '{pool}' has no task '{id}'"));
         pools.MapPost("/remove", async (string pool, RemoveRequest body, IPoolService service, HttpContext http, CancellationToken ct) =>
-            await service.RemoveAsync(pool, body.TaskIds ?? [], body.Reason ?? "", Who(http), ct) is { } version
-                ? Results.Ok(version)
+            await service.RemoveAsync(pool, body.TaskIds ?? [], body.Reason ?? "", Write(http), ct) is { } version
+                ? Written(http, version)
                 : Results.Problem(statusCode: 404, title: "No such tasks", detail: $"pool '{pool}' has none of the {body.TaskIds?.Count ?? 0} tasks named"));
         pools.MapGet("/history", async (string pool, IPoolService service, CancellationToken ct) => Results.Ok(await service.GetHistoryAsync(pool, ct)));
         pools.MapGet("/diff", async (string pool, long from, long to, IPoolService service, CancellationToken ct) => Results.Ok(await service.DiffAsync(pool, from, to, ct)));
+        pools.MapGet("/access", async (string pool, IPoolService service, CancellationToken ct) => Results.Ok(await service.GetAccessAsync(pool, ct)));
+        // The owner or an admin names the editors (and may hand the pool to another owner); the grain checks who asks.
+        pools.MapPut("/access", async (string pool, AccessRequest body, IPoolService service, HttpContext http, CancellationToken ct) =>
+            Results.Ok(await service.SetAccessAsync(pool, body.Owner, body.Editors ?? [], Write(http), ct)));
+        app.MapDelete("/v1/pools/{pool}", async (string pool, IPoolService service, CancellationToken ct) =>
+            await service.DeleteAsync(pool, ct) ? Results.NoContent() : Results.Problem(statusCode: 404, title: "No such pool", detail: $"there is no pool '{pool}'"))
+            .RequireRole(Role.Admin);
         pools.MapPost("/upload", async (string pool, string name, string? format, HttpRequest request, IPoolService service, IOptions<SiloOptions> options, CancellationToken ct) =>
         {
             // Buffer (bounded by the request limit) so the format can be sniffed and the parse is all or nothing.
             var body = new MemoryStream();
             await request.Body.CopyToAsync(body, ct);
             var tasks = ReadUpload(body.ToArray(), name, ParseFormat(format), options.Value);
-            return Results.Ok(await service.ImportAsync(pool, tasks, $"upload {name}", null, ct, Who(request.HttpContext)));
+            return Written(request.HttpContext, await service.ImportAsync(pool, tasks, $"upload {name}", null, ct, Write(request.HttpContext)));
         });
         pools.MapPost("/import-path", async (string pool, ImportPathRequest body, HttpContext context, IPoolService service, IOptions<SiloOptions> options,
             CancellationToken ct) =>
@@ -74,7 +81,7 @@ public static class PoolApi
                 using var stream = File.OpenRead(f);
                 return TaskFileReader.Read(stream, f, format == TaskFileFormat.Auto ? TaskFileReader.Detect(f) : format, limits);
             }).ToList();
-            return Results.Ok(await service.ImportAsync(pool, tasks, $"import {body.Path}", null, ct, Who(context)));
+            return Written(context, await service.ImportAsync(pool, tasks, $"import {body.Path}", null, ct, Write(context)));
         }).RequireRole(Role.Admin);
         pools.MapGet("/tasks", async (string pool, int? offset, int? limit, long? version, IPoolService service, CancellationToken ct) =>
             Results.Ok(await service.ListAsync(pool, offset ?? 0, Math.Clamp(limit ?? 100, 1, 10_000), ct, version)));
@@ -82,13 +89,59 @@ public static class PoolApi
             await service.GetTaskAsync(pool, id, ct, version) is { } task
                 ? Results.Ok(task)
                 : Results.Problem(statusCode: 404, title: "No such task", detail: $"pool '{pool}' has no task '{id}'" + (version is { } v ? $" at version {v}" : "")));
-        pools.MapGet("/stats", async (string pool, long? version, IPoolService service, CancellationToken ct) => Results.Ok(await service.GetStatsAsync(pool, ct, version)));
+        pools.MapGet("/stats", async (string pool, long? version, IPoolService service, HttpContext http, CancellationToken ct) =>
+        {
+            var stats = await service.GetStatsAsync(pool, ct, version);
+            http.Response.Headers.ETag = Tag(stats.Version);  // what a later conditional write names in If-Match
+            return Results.Ok(stats);
+        });
         pools.MapGet("/export", (string pool, long? version, IPoolService service, HttpContext context, CancellationToken ct) => ExportAsync(pool, version, service, context, ct));
     }
 
-    private static string? Who(HttpContext context) => Caller.Of(context)?.User;
+    /// <summary>Who writes and on what terms: the caller's user and role, <c>If-Match: "N"</c> and <c>Idempotency-Key</c>.</summary>
+    private static PoolWrite Write(HttpContext context)
+    {
+        var caller = Caller.Of(context);
+        var headers = context.Request.Headers;
+        long? ifVersion = null;
+        if (headers.IfMatch.Count > 0)
+        {
+            var tag = headers.IfMatch.ToString().Trim();
+            ifVersion = tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && long.TryParse(tag[1..^1], System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var v)
+                ? v
+                : throw new ArgumentException($"If-Match: '{tag}' is not a pool version; send the ETag a read or write answered, e.g. If-Match: \"12\"");
+        }
+        string? key = null;
+        if (headers.TryGetValue("Idempotency-Key", out var keys))
+        {
+            key = keys.ToString().Trim().Trim('"');
+            if (key.Length is 0 or > 255 || key.Any(char.IsControl))
+            {
+                throw new ArgumentException("Idempotency-Key: give 1–255 printable characters, a new one per logical write (a UUID is usual)");
+            }
+        }
+        return new PoolWrite(caller?.User, caller?.Role, ifVersion, key);
+    }
+
+    /// <summary>A write's answer: its result, with the pool version it produced as the ETag.</summary>
+    private static IResult Written<T>(HttpContext context, T result)
+    {
+        context.Response.Headers.ETag = Tag(result switch
+        {
+            ImportSummary summary => summary.PoolVersion,
+            PoolVersion version => version.Version,
+            _ => throw new ArgumentOutOfRangeException(nameof(result)),
+        });
+        return Results.Ok(result);
+    }
+
+    public static string Tag(long version) => $"\"{version}\"";
 
     public sealed record RemoveRequest(IReadOnlyList<string>? TaskIds, string? Reason);
+
+    /// <summary>PUT /access: the editors (replacing the list) and, when given, a new owner.</summary>
+    public sealed record AccessRequest(string? Owner, IReadOnlyList<string>? Editors);
 
     /// <summary>
     /// JSON Lines, one task per line of one pool version, streamed as the grains deliver them, then an end record
@@ -101,7 +154,7 @@ public static class PoolApi
         context.Response.ContentType = "application/x-ndjson";
         context.Response.Headers["X-Pool-Version"] = export.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.Headers["X-Pool-Tasks"] = export.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers.ETag = $"\"{export.Version}\"";
+        context.Response.Headers.ETag = Tag(export.Version);
         var json = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         var sent = 0;
         await foreach (var task in export.Tasks.WithCancellation(ct))

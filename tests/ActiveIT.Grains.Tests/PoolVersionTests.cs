@@ -25,11 +25,11 @@ public sealed class PoolVersionTests : IDisposable
         var (host, pools) = await OpenAsync();
         await using var _ = host;
         var first = RewriteTasks(5, 1);
-        var v5 = (await pools.ImportAsync("p", first, "seed", who: "alice")).PoolVersion;
+        var v5 = (await pools.ImportAsync("p", first, "seed", write: new PoolWrite("alice"))).PoolVersion;
         var edited = first[0] with { Definition = first[0].Definition + " (edited)" };
         var more = RewriteTasks(7, 2).Where(t => first.All(f => f.Id != t.Id)).Take(2).ToArray();
-        var v8 = (await pools.ImportAsync("p", [edited, .. more], "edit", who: "bob")).PoolVersion;
-        var removed = await pools.RemoveAsync("p", [first[1].Id, first[2].Id, "absent"], "noisy labels", "carol");
+        var v8 = (await pools.ImportAsync("p", [edited, .. more], "edit", write: new PoolWrite("bob"))).PoolVersion;
+        var removed = await pools.RemoveAsync("p", [first[1].Id, first[2].Id, "absent"], "noisy labels", new PoolWrite("carol"));
         Assert.Equal((5L, 8L, 10L), (v5, v8, removed!.Version));
 
         var history = await pools.GetHistoryAsync("p");

@@ -30,6 +30,7 @@ internal sealed class PoolImportCommand : Command
         Options.Add(_splitFile);
         Options.Add(_metadata);
         _connection.AddTo(this);
+        _connection.AddWriteTo(this);
         SetAction(RunAsync);
     }
 
@@ -78,7 +79,7 @@ internal sealed class PoolImportCommand : Command
         var code = await _connection.RunAsync(parse, async service =>
         {
             var summary = await service.ImportAsync(pool, tasks, Describe(parse),
-                new Progress<int>(n => line.Update($"stored {n}/{tasks.Count} tasks")), cancellationToken);
+                new Progress<int>(n => line.Update($"stored {n}/{tasks.Count} tasks")), cancellationToken, _connection.Write(parse));
             line.Clear();
             var instances = tasks.Sum(t => (long)t.Instances.Count);
             var seconds = watch.Elapsed.TotalSeconds;

@@ -17,6 +17,7 @@ internal sealed class PoolRemoveCommand : Command
         Options.Add(_tasks);
         Options.Add(_reason);
         _connection.AddTo(this);
+        _connection.AddWriteTo(this);
         SetAction(RunAsync);
     }
 
@@ -24,7 +25,7 @@ internal sealed class PoolRemoveCommand : Command
     {
         var pool = parse.GetValue(_connection.Pool)!;
         var ids = parse.GetValue(_tasks)!.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToArray();
-        var version = await service.RemoveAsync(pool, ids, parse.GetValue(_reason)!, Environment.UserName, cancellationToken);
+        var version = await service.RemoveAsync(pool, ids, parse.GetValue(_reason)!, _connection.Write(parse), cancellationToken);
         if (version is null)
         {
             Console.Error.WriteLine($"activeit pool remove: pool '{pool}' has none of the {ids.Length} tasks named");

@@ -29,6 +29,17 @@ internal sealed class PoolConnection
 
     public void AddVersionTo(Command command) => command.Options.Add(Version);
 
+    /// <summary>Added by the commands that change a pool (import, remove): apply only while the pool is at this version.</summary>
+    public Option<long?> IfVersion { get; } = new("--if-version")
+    {
+        Description = "Change the pool only if it is still at this version (else exit 3, nothing applied): `pool stats` shows it",
+    };
+
+    public void AddWriteTo(Command command) => command.Options.Add(IfVersion);
+
+    /// <summary>This command's write terms: the local user (a silo takes it from the key instead) and --if-version.</summary>
+    public ActiveIT.Grains.Pools.PoolWrite Write(ParseResult parse) => new(Environment.UserName, IfVersion: parse.GetValue(IfVersion));
+
     public void AddTo(Command command)
     {
         command.Options.Add(Pool);
@@ -45,10 +56,16 @@ internal sealed class PoolConnection
             await using var session = await OpenAsync(parse);
             return await body(session.Service);
         }
-        catch (Exception e) when (e is ArgumentException or HttpRequestException or IOException or ExportCutException)
+        catch (Exception e) when (e is ArgumentException or HttpRequestException or IOException or ExportCutException or SiloConflictException
+            or PoolVersionConflictException or PoolPinnedException or PoolAccessException or IdempotencyKeyReusedException)
         {
             Console.Error.WriteLine($"activeit {parse.CommandResult.Command.Parents.OfType<Command>().FirstOrDefault()?.Name} {parse.CommandResult.Command.Name}: {e.Message}");
-            return e is ArgumentException ? ExitCodes.InvalidInput : ExitCodes.Failure;
+            return e switch
+            {
+                ArgumentException or IdempotencyKeyReusedException => ExitCodes.InvalidInput,
+                SiloConflictException or PoolVersionConflictException or PoolPinnedException => ExitCodes.Conflict,
+                _ => ExitCodes.Failure,
+            };
         }
     }
 

@@ -11,19 +11,60 @@ namespace ActiveIT.Client.Pools;
 internal sealed class RemotePoolService(HttpClient http) : IPoolService
 {
     public async Task<ImportSummary> ImportAsync(string pool, IReadOnlyList<InstructionTask> tasks, string origin, IProgress<int>? progress = null,
-        CancellationToken cancellationToken = default, string? who = null)
+        CancellationToken cancellationToken = default, PoolWrite? write = null)
     {
         // Who: the silo knows it from the key.
-        using var response = await http.PostAsJsonAsync($"{Base(pool)}/tasks?origin={Uri.EscapeDataString(origin)}", tasks, Json.Options, cancellationToken);
+        using var request = Write(HttpMethod.Post, $"{Base(pool)}/tasks?origin={Uri.EscapeDataString(origin)}", write, JsonContent.Create(tasks, options: Json.Options));
+        using var response = await http.SendAsync(request, cancellationToken);
         var summary = await SiloHttp.ReadAsync<ImportSummary>(response, cancellationToken);
         progress?.Report(tasks.Count);
         return summary;
     }
 
-    public async Task<PoolVersion?> RemoveAsync(string pool, IReadOnlyList<string> taskIds, string reason, string? who = null, CancellationToken cancellationToken = default)
+    public async Task<PoolVersion?> RemoveAsync(string pool, IReadOnlyList<string> taskIds, string reason, PoolWrite? write = null, CancellationToken cancellationToken = default)
     {
-        using var response = await http.PostAsJsonAsync($"{Base(pool)}/remove", new { task_ids = taskIds, reason }, Json.Options, cancellationToken);
+        using var request = Write(HttpMethod.Post, $"{Base(pool)}/remove", write, JsonContent.Create(new { task_ids = taskIds, reason }, options: Json.Options));
+        using var response = await http.SendAsync(request, cancellationToken);
         return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await SiloHttp.ReadAsync<PoolVersion>(response, cancellationToken);
+    }
+
+    public async Task<PoolAccess> GetAccessAsync(string pool, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"{Base(pool)}/access", cancellationToken);
+        return await SiloHttp.ReadAsync<PoolAccess>(response, cancellationToken);
+    }
+
+    public async Task<PoolAccess> SetAccessAsync(string pool, string? owner, IReadOnlyList<string> editors, PoolWrite? write = null,
+        CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PutAsJsonAsync($"{Base(pool)}/access", new { owner, editors }, Json.Options, cancellationToken);
+        return await SiloHttp.ReadAsync<PoolAccess>(response, cancellationToken);
+    }
+
+    public async Task<bool> DeleteAsync(string pool, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.DeleteAsync($"v1/pools/{Uri.EscapeDataString(pool)}", cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        await SiloHttp.EnsureSuccessAsync(response, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// A write with its terms as headers: If-Match for an expected version, and an Idempotency-Key — the caller's, or a
+    /// new one for this logical write, so the retries <see cref="SiloHttp"/> makes after a 503 or a lost reply apply it once.
+    /// </summary>
+    private static HttpRequestMessage Write(HttpMethod method, string path, PoolWrite? write, HttpContent content)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        if (write?.IfVersion is { } version)
+        {
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{version}\""));
+        }
+        request.Headers.Add("Idempotency-Key", write?.IdempotencyKey ?? Guid.NewGuid().ToString("N"));
+        return request;
     }
 
     public async Task<IReadOnlyList<PoolMember>> ListAsync(string pool, int offset, int limit, CancellationToken cancellationToken = default, long? version = null)

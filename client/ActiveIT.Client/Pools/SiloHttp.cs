@@ -12,7 +12,7 @@ internal static class SiloHttp
 
     public static HttpClient CreateClient(string url)
     {
-        var http = new HttpClient { BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/"), Timeout = TimeSpan.FromMinutes(30) };
+        var http = new HttpClient(new SiloRetry(new SocketsHttpHandler())) { BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/"), Timeout = TimeSpan.FromMinutes(30) };
         var key = Environment.GetEnvironmentVariable("ACTIVEIT_API_KEY");
         if (!string.IsNullOrEmpty(key))
         {
@@ -71,7 +71,8 @@ internal static class SiloHttp
         return (await response.Content.ReadFromJsonAsync<T>(Json.Options, cancellationToken))!;
     }
 
-    /// <summary>400/404/413 are bad input (ArgumentException), 409 a state conflict (InvalidOperationException), the rest HttpRequestException.</summary>
+    /// <summary>400/404/413/422 are bad input (ArgumentException); 409 and 412 a state conflict (<see cref="SiloConflictException"/>);
+    /// the rest HttpRequestException.</summary>
     public static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
@@ -90,9 +91,12 @@ internal static class SiloHttp
         }
         throw (int)response.StatusCode switch
         {
-            400 or 404 or 413 => new ArgumentException($"silo: {detail}"),
-            409 => new InvalidOperationException($"silo: {detail}"),
+            400 or 404 or 413 or 422 => new ArgumentException($"silo: {detail}"),
+            409 or 412 => new SiloConflictException($"silo: {detail}"),
             _ => new HttpRequestException($"silo answered {(int)response.StatusCode} {response.ReasonPhrase}: {detail}", null, response.StatusCode),
         };
     }
 }
+
+/// <summary>The silo refused a change because of the state it found (409, or 412: the pool is at another version).</summary>
+internal sealed class SiloConflictException(string message) : InvalidOperationException(message);

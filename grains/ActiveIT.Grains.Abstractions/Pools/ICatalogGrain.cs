@@ -17,6 +17,9 @@ public interface ICatalogGrain : IGrainWithStringKey
     [Alias("AddScoreKeyAsync")]
     Task AddScoreKeyAsync(string pool, ScoreKey key);
 
+    [Alias("RemovePoolAsync")]
+    Task RemovePoolAsync(string pool);
+
     [Alias("ListAsync")]
     Task<IReadOnlyList<PoolEntry>> ListAsync();
 

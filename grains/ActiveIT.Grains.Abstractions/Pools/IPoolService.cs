@@ -11,13 +11,25 @@ public interface IPoolService
 {
     /// <summary>
     /// Adds or updates tasks in a pool, all or nothing: task contents are stored first, then the pool's membership
-    /// changes in one write. Task ids must be unique within the call. <paramref name="who"/>: the user, for the history.
+    /// changes in one write. Task ids must be unique within the call. <paramref name="write"/>: who writes, and on what
+    /// terms (expected version, idempotency key).
     /// </summary>
     Task<ImportSummary> ImportAsync(string pool, IReadOnlyList<InstructionTask> tasks, string origin, IProgress<int>? progress = null,
-        CancellationToken cancellationToken = default, string? who = null);
+        CancellationToken cancellationToken = default, PoolWrite? write = null);
 
     /// <summary>Removes tasks as one new version that records why; null when none of them was a member.</summary>
-    Task<PoolVersion?> RemoveAsync(string pool, IReadOnlyList<string> taskIds, string reason, string? who = null, CancellationToken cancellationToken = default);
+    Task<PoolVersion?> RemoveAsync(string pool, IReadOnlyList<string> taskIds, string reason, PoolWrite? write = null, CancellationToken cancellationToken = default);
+
+    Task<PoolAccess> GetAccessAsync(string pool, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a pool's owner (null: unchanged) and editors; its owner or an admin may.</summary>
+    Task<PoolAccess> SetAccessAsync(string pool, string? owner, IReadOnlyList<string> editors, PoolWrite? write = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a pool (membership, history, access); false when it did not exist. Refused with
+    /// <see cref="PoolPinnedException"/> while an experiment reads it.
+    /// </summary>
+    Task<bool> DeleteAsync(string pool, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<PoolMember>> ListAsync(string pool, int offset, int limit, CancellationToken cancellationToken = default, long? version = null);
 

@@ -13,7 +13,9 @@ public interface ITaskPoolGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Makes these members current (tasks must already be stored in their task grains). Members whose hash is
-    /// unchanged count as unchanged; nothing else in the pool is touched.
+    /// unchanged count as unchanged; nothing else in the pool is touched. Writes check, in order: a keyed retry gets the
+    /// first outcome; the caller may write (<see cref="PoolAccessException"/>); the expected version holds
+    /// (<see cref="PoolVersionConflictException"/>).
     /// </summary>
     [Alias("AddOrUpdateAsync")]
     Task<ImportSummary> AddOrUpdateAsync(IReadOnlyList<PoolMember> members, ChangeNote note);
@@ -22,6 +24,22 @@ public interface ITaskPoolGrain : IGrainWithStringKey
     /// or null when none was a member.</summary>
     [Alias("RemoveAsync")]
     Task<PoolVersion?> RemoveAsync(IReadOnlyList<string> taskIds, ChangeNote note);
+
+    /// <summary>Who may write the pool.</summary>
+    [Alias("GetAccessAsync")]
+    Task<PoolAccess> GetAccessAsync();
+
+    /// <summary>
+    /// Sets the owner (null: keeps it) and the editors, as its owner or an admin (<see cref="ChangeNote.Role"/>; an
+    /// in-process caller may too).
+    /// </summary>
+    [Alias("SetAccessAsync")]
+    Task<PoolAccess> SetAccessAsync(string? owner, IReadOnlyList<string> editors, ChangeNote note);
+
+    /// <summary>Forgets the pool: its membership, history and access (task contents stay: other pools may share them).
+    /// Whether runs still pin it is for the caller to check first.</summary>
+    [Alias("DeleteAsync")]
+    Task DeleteAsync();
 
     /// <summary>
     /// The version a read of <paramref name="version"/> sees: the head when null; otherwise the version itself when it

@@ -20,6 +20,10 @@ public interface ITaskPoolPageGrain : IGrainWithStringKey
     [Alias("ListAsync")]
     Task<IReadOnlyList<PoolMember>> ListAsync();
 
+    /// <summary>Forgets the page (its pool is being deleted).</summary>
+    [Alias("ClearAsync")]
+    Task ClearAsync();
+
     /// <summary>The members as they were at pool version <paramref name="version"/> (each id's latest entry not after it).</summary>
     [Alias("ListAtAsync")]
     Task<IReadOnlyList<PoolMember>> ListAtAsync(long version);

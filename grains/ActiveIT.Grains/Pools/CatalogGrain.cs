@@ -12,6 +12,9 @@ public sealed class CatalogGrain([PersistentState("catalog", SiloStorage.Provide
         ? Task.CompletedTask
         : _state.ChangeAsync(this, s => s.Pools.TryAdd(pool, new PoolEntry(pool, DateTimeOffset.UtcNow, [])));
 
+    public Task RemovePoolAsync(string pool) =>
+        _state.State.Pools.ContainsKey(pool) ? _state.ChangeAsync(this, s => s.Pools.Remove(pool)) : Task.CompletedTask;
+
     public Task AddScoreKeyAsync(string pool, ScoreKey key) =>
         _state.State.Pools.TryGetValue(pool, out var entry) && entry.ScoreKeys.Contains(key)
             ? Task.CompletedTask

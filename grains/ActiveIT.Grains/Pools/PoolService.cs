@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using ActiveIT.Core.Tasks;
+using ActiveIT.Grains.Curriculum;
+using ActiveIT.Grains.Runs;
 
 namespace ActiveIT.Grains.Pools;
 
@@ -13,7 +15,7 @@ public sealed class PoolService(IGrainFactory grains) : IPoolService
     private const int ReadAttempts = 4;
 
     public async Task<ImportSummary> ImportAsync(string pool, IReadOnlyList<InstructionTask> tasks, string origin, IProgress<int>? progress = null,
-        CancellationToken cancellationToken = default, string? who = null)
+        CancellationToken cancellationToken = default, PoolWrite? write = null)
     {
         ValidatePoolName(pool);
         var duplicate = tasks.GroupBy(t => t.Id).FirstOrDefault(g => g.Count() > 1);
@@ -32,12 +34,12 @@ public sealed class PoolService(IGrainFactory grains) : IPoolService
             });
         // The commit point: until this one write, the pool is exactly as it was.
         cancellationToken.ThrowIfCancellationRequested();
-        var summary = await Pool(pool).AddOrUpdateAsync(members, new ChangeNote(origin, who));
+        var summary = await Pool(pool).AddOrUpdateAsync(members, ChangeNote.For(origin, write));
         await Catalog.NoteAsync(grains, c => c.AddPoolAsync(pool));
         return summary;
     }
 
-    public Task<PoolVersion?> RemoveAsync(string pool, IReadOnlyList<string> taskIds, string reason, string? who = null, CancellationToken cancellationToken = default)
+    public Task<PoolVersion?> RemoveAsync(string pool, IReadOnlyList<string> taskIds, string reason, PoolWrite? write = null, CancellationToken cancellationToken = default)
     {
         ValidatePoolName(pool);
         if (taskIds.Count == 0)
@@ -48,7 +50,43 @@ public sealed class PoolService(IGrainFactory grains) : IPoolService
         {
             throw new ArgumentException("reason: say why the tasks are removed (it is kept with the version)");
         }
-        return Pool(pool).RemoveAsync(taskIds, new ChangeNote("remove", who, reason.Trim()));
+        return Pool(pool).RemoveAsync(taskIds, ChangeNote.For("remove", write, reason.Trim()));
+    }
+
+    public Task<PoolAccess> GetAccessAsync(string pool, CancellationToken cancellationToken = default) => Pool(pool).GetAccessAsync();
+
+    public Task<PoolAccess> SetAccessAsync(string pool, string? owner, IReadOnlyList<string> editors, PoolWrite? write = null,
+        CancellationToken cancellationToken = default)
+    {
+        ValidatePoolName(pool);
+        return Pool(pool).SetAccessAsync(owner, editors, ChangeNote.For("access", write));
+    }
+
+    public async Task<bool> DeleteAsync(string pool, CancellationToken cancellationToken = default)
+    {
+        ValidatePoolName(pool);
+        var grain = Pool(pool);
+        if ((await grain.GetStatsAsync()).Version == 0 && (await grain.GetAccessAsync()).Owner is null)
+        {
+            return false;
+        }
+        // Experiments read their pinned version in every round and resume; older ones read the head.
+        var readers = new List<string>();
+        foreach (var name in await grains.GetGrain<IRunRegistryGrain>(IRunRegistryGrain.Key(RunKinds.Curriculum)).ListAsync())
+        {
+            if (await grains.GetGrain<ICurriculumGrain>(name).GetAsync() is { } experiment
+                && (experiment.Config.Pins.Any(p => p.Pool == pool) || experiment.Config.Pool == pool || experiment.Config.Evaluation.Pool == pool))
+            {
+                readers.Add(name);
+            }
+        }
+        if (readers.Count > 0)
+        {
+            throw new PoolPinnedException(pool, readers);
+        }
+        await grain.DeleteAsync();
+        await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).RemovePoolAsync(pool);
+        return true;
     }
 
     public Task<IReadOnlyList<PoolMember>> ListAsync(string pool, int offset, int limit, CancellationToken cancellationToken = default, long? version = null) =>

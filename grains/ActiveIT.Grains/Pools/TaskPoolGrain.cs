@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using ActiveIT.Grains.Access;
 using ActiveIT.Grains.Storage;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -19,8 +22,17 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
 
     private string Name => this.GetPrimaryKeyString();
 
+    /// <summary>Keyed outcomes are kept this long, and at most <see cref="OutcomeCapacity"/> of them.</summary>
+    public static readonly TimeSpan OutcomeLifetime = TimeSpan.FromHours(24);
+
+    public const int OutcomeCapacity = 256;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (_state.State.Deleting)
+        {
+            await FinishDeleteAsync();  // the silo died during a delete: finish it before anything reads the pool
+        }
         await ApplyPendingAsync();
         if (!_state.State.Versioned)
         {
@@ -41,9 +53,13 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
         {
             throw new ArgumentException($"task id '{duplicate.Key}' appears {duplicate.Count()} times in one change");
         }
+        var fingerprint = Fingerprint("import", note, members.Select(m => $"{m.TaskId} {m.ContentHash}"));
         while (true)
         {
-            await ApplyPendingAsync();
+            if (await BeginWriteAsync(note, fingerprint) is { } first)
+            {
+                return first.Import!;  // the fingerprint names the kind: a removal's key cannot match here
+            }
             var existing = await CurrentAsync(members.Select(m => m.TaskId).ToList());
             var changes = new List<(PoolMember? Old, PoolMember New)>();
             var unchanged = 0;
@@ -57,35 +73,150 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
                 }
                 changes.Add((old, member));
             }
+            var added = changes.Count(c => c.Old is null);
+            ImportSummary Summary(TaskPoolState s) => new(added, changes.Count - added, unchanged, s.Version, s.Tasks);
             if (changes.Count == 0)
             {
-                return new ImportSummary(0, 0, unchanged, _state.State.Version, _state.State.Tasks);
+                if (await TryKeepAsync(note, fingerprint, Summary(_state.State), null))
+                {
+                    return Summary(_state.State);
+                }
+                continue;
             }
-            if (await TryCommitAsync(changes.Select(c => (c.Old, (PoolMember?)c.New)).ToList(), note))
+            if (await TryCommitAsync(changes.Select(c => (c.Old, (PoolMember?)c.New)).ToList(), note, s => Outcome(note, fingerprint, Summary(s), null)))
             {
-                var added = changes.Count(c => c.Old is null);
-                return new ImportSummary(added, changes.Count - added, unchanged, _state.State.Version, _state.State.Tasks);
+                return Summary(_state.State);
             }
         }
     }
 
     public async Task<PoolVersion?> RemoveAsync(IReadOnlyList<string> taskIds, ChangeNote note)
     {
+        var ids = taskIds.Distinct().ToList();
+        var fingerprint = Fingerprint("remove " + note.Reason, note, ids);
         while (true)
         {
-            await ApplyPendingAsync();
-            var existing = await CurrentAsync([.. taskIds.Distinct()]);
+            if (await BeginWriteAsync(note, fingerprint) is { } first)
+            {
+                return first.Removal;
+            }
+            var existing = await CurrentAsync(ids);
             var removals = existing.Values.Where(m => m is not null).Select(m => (m, (PoolMember?)null)).ToList();
             if (removals.Count == 0)
             {
-                return null;
+                if (await TryKeepAsync(note, fingerprint, null, null))
+                {
+                    return null;
+                }
+                continue;
             }
-            if (await TryCommitAsync(removals!, note))
+            if (await TryCommitAsync(removals!, note, s => Outcome(note, fingerprint, null, s.History[^1])))
             {
                 return _state.State.History[^1];
             }
         }
     }
+
+    public Task<PoolAccess> GetAccessAsync() => Task.FromResult(Access());
+
+    public async Task<PoolAccess> SetAccessAsync(string? owner, IReadOnlyList<string> editors, ChangeNote note)
+    {
+        var s = _state.State;
+        if (note.Role is { } role && role != Role.Admin && (s.Owner is null || s.Owner != note.Who))
+        {
+            throw new PoolAccessException(s.Owner is null
+                ? $"{note.Who} may not change who writes pool '{Name}': it has no owner, so only an admin may give it one"
+                : $"{note.Who} may not change who writes pool '{Name}': only its owner ({s.Owner}) or an admin may");
+        }
+        if (owner is not null && string.IsNullOrWhiteSpace(owner) || editors.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("owner, editors: a user name must not be empty");
+        }
+        s.Owner = owner ?? s.Owner;
+        s.Editors = [.. editors.Distinct(StringComparer.Ordinal).Where(e => e != s.Owner).Order(StringComparer.Ordinal)];
+        await _state.WriteOrDiscardAsync(this);
+        return Access();
+    }
+
+    public async Task DeleteAsync()
+    {
+        _state.State.Deleting = true;
+        await _state.WriteOrDiscardAsync(this);
+        await FinishDeleteAsync();
+    }
+
+    private async Task FinishDeleteAsync()
+    {
+        await Task.WhenAll(_state.State.Pages.Select(p => Page(p).ClearAsync()));
+        await _state.ClearStateAsync();
+        _state.State = new TaskPoolState { Versioned = true };
+        (_sorted, _earlier) = (null, null);
+    }
+
+    private PoolAccess Access() => new(Name, _state.State.Owner, [.. _state.State.Editors]);
+
+    /// <summary>
+    /// What every write checks first, in this order: a keyed retry gets its first outcome (whatever happened since);
+    /// the caller must be allowed to write; the pool must be at the version the write expects.
+    /// </summary>
+    private async Task<WriteOutcome?> BeginWriteAsync(ChangeNote note, string fingerprint)
+    {
+        await ApplyPendingAsync();
+        var s = _state.State;
+        if (note.IdempotencyKey is { } key && s.Outcomes.FirstOrDefault(o => o.Key == key && o.Who == note.Who) is { } first)
+        {
+            return first.Fingerprint == fingerprint ? first
+                : throw new IdempotencyKeyReusedException($"idempotency key '{key}' was already used for another request to pool '{Name}'; use a new key for a new write");
+        }
+        if (note.Role is { } role && role != Role.Admin && (role == Role.Reader || !Access().MayWrite(note.Who ?? "")))
+        {
+            throw new PoolAccessException($"{note.Who} may not write pool '{Name}': it belongs to {s.Owner}" +
+                (s.Editors.Count > 0 ? $" (editors: {string.Join(", ", s.Editors)})" : "") + "; its owner can share it (activeit pool share)");
+        }
+        if (note.IfVersion is { } expected && expected != s.Version)
+        {
+            throw new PoolVersionConflictException(Name, expected, s.Version);
+        }
+        return null;
+    }
+
+    /// <summary>The outcome to keep with a keyed write (none without a key).</summary>
+    private static WriteOutcome? Outcome(ChangeNote note, string fingerprint, ImportSummary? import, PoolVersion? removal) =>
+        note.IdempotencyKey is { } key ? new WriteOutcome(key, note.Who, fingerprint, import, removal, DateTimeOffset.UtcNow) : null;
+
+    /// <summary>Keeps a keyed write's outcome when the write changed nothing; false on a storage conflict (decide again).</summary>
+    private async Task<bool> TryKeepAsync(ChangeNote note, string fingerprint, ImportSummary? import, PoolVersion? removal)
+    {
+        if (Outcome(note, fingerprint, import, removal) is not { } outcome)
+        {
+            return true;
+        }
+        Keep(_state.State, outcome);
+        try
+        {
+            await _state.WriteOrDiscardAsync(this);
+            return true;
+        }
+        catch (InconsistentStateException)
+        {
+            await _state.ReadStateAsync();
+            return false;
+        }
+    }
+
+    private static void Keep(TaskPoolState s, WriteOutcome outcome)
+    {
+        s.Outcomes.RemoveAll(o => o.At < outcome.At - OutcomeLifetime);
+        s.Outcomes.Add(outcome);
+        if (s.Outcomes.Count > OutcomeCapacity)
+        {
+            s.Outcomes.RemoveRange(0, s.Outcomes.Count - OutcomeCapacity);
+        }
+    }
+
+    /// <summary>What a keyed request was: its kind, its condition and its items, hashed (the order of items does not matter).</summary>
+    private static string Fingerprint(string kind, ChangeNote note, IEnumerable<string> items) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{note.IfVersion}\n{string.Join('\n', items.Order(StringComparer.Ordinal))}")))[..32];
 
     public async Task<IReadOnlyList<PoolMember>> ListAsync(int offset, int limit) => [.. (await SortedAsync()).Skip(offset).Take(limit)];
 
@@ -213,9 +344,13 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
     /// ETag conflict (another cluster on the same database changed the pool) re-reads and returns false so the caller
     /// decides again; once written, the pages are brought up to date.
     /// </summary>
-    private async Task<bool> TryCommitAsync(IReadOnlyList<(PoolMember? Old, PoolMember? New)> changes, ChangeNote note)
+    private async Task<bool> TryCommitAsync(IReadOnlyList<(PoolMember? Old, PoolMember? New)> changes, ChangeNote note, Func<TaskPoolState, WriteOutcome?> outcome)
     {
         var s = _state.State;
+        if (s.Owner is null && s.Version == 0 && note.Role is not null)
+        {
+            s.Owner = note.Who;  // the API writer who makes a pool owns it
+        }
         var now = DateTimeOffset.UtcNow;
         var from = s.Version;
         foreach (var (old, next) in changes)
@@ -240,6 +375,10 @@ public sealed class TaskPoolGrain([PersistentState("pool", SiloStorage.ProviderN
         if (s.Log.Count > LogCapacity)
         {
             s.Log.RemoveRange(0, s.Log.Count - LogCapacity);
+        }
+        if (outcome(s) is { } kept)
+        {
+            Keep(s, kept);  // in the same write as the change: a reply lost after it still has its outcome
         }
         try
         {

@@ -31,6 +31,8 @@ public sealed class TaskPoolPageGrain([PersistentState("page", SiloStorage.Provi
         return changed;
     });
 
+    public Task ClearAsync() => state.ClearStateAsync();
+
     public Task<IReadOnlyList<PoolMember>> ListAsync() =>
         Task.FromResult<IReadOnlyList<PoolMember>>([.. state.State.Entries.Values.Where(e => e.Member is not null).Select(e => e.Member!)]);
 

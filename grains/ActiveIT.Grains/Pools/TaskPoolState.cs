@@ -48,4 +48,27 @@ public sealed class TaskPoolState
     /// <summary>False in state written before versions were kept: <see cref="HistorySince"/> is then set on activation.</summary>
     [Id(11)]
     public bool Versioned { get; set; }
+
+    /// <summary>The pool's owner: the first API writer; null for pools made in-process or before owners were kept.</summary>
+    [Id(12)]
+    public string? Owner { get; set; }
+
+    [Id(13)]
+    public List<string> Editors { get; set; } = [];
+
+    /// <summary>Outcomes of recent writes that carried an idempotency key, committed with the write itself, so a retry
+    /// after a lost reply (or a silo that died after the commit) learns what happened.</summary>
+    [Id(14)]
+    public List<WriteOutcome> Outcomes { get; set; } = [];
+
+    /// <summary>A delete began: its pages are being cleared (finished on activation if the silo died meanwhile).</summary>
+    [Id(15)]
+    public bool Deleting { get; set; }
 }
+
+/// <summary>
+/// What a keyed write did: its key (per caller), a fingerprint of the request it was for, and its result (an import's
+/// summary, or a removal's version; neither when a removal found none of its tasks).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("activeit.WriteOutcome")]
+public sealed record WriteOutcome(string Key, string? Who, string Fingerprint, ImportSummary? Import, PoolVersion? Removal, DateTimeOffset At);
