@@ -27,7 +27,6 @@ public static class ErrorHandling
             ArgumentException e => Results.Problem(statusCode: 400, title: "Invalid request", detail: e.Message),
             KeyNotFoundException e => Results.Problem(statusCode: 404, title: "Not found", detail: e.Message),
             RunStateException e => Results.Problem(statusCode: 409, title: "Conflict", detail: e.Message),
-            PoolVersionConflictException e => VersionConflict(context, e),
             PoolAccessException e => Results.Problem(statusCode: 403, title: "Not allowed for this pool", detail: e.Message),
             IdempotencyKeyReusedException e => Results.Problem(statusCode: 422, title: "Idempotency key reused", detail: e.Message),
             PoolPinnedException e => Results.Problem(statusCode: 409, title: "Pool in use", detail: e.Message,
@@ -46,14 +45,6 @@ public static class ErrorHandling
         };
         await result.ExecuteAsync(context);
     }));
-
-    /// <summary>412: the pool moved on; the body and the ETag name the version it is at now.</summary>
-    private static IResult VersionConflict(HttpContext context, PoolVersionConflictException e)
-    {
-        context.Response.Headers.ETag = PoolApi.Tag(e.Current);
-        return Results.Problem(statusCode: 412, title: "Pool version changed", detail: e.Message,
-            extensions: new Dictionary<string, object?> { ["expected_version"] = e.Expected, ["current_version"] = e.Current });
-    }
 
     private static IResult Unavailable(HttpContext context, Exception error)
     {

@@ -17,6 +17,20 @@ public static class PoolApi
         // The cluster's pools with the (model, scorer) pairs each has cached scores for: what the web page browses.
         app.MapGet("/v1/pools", async (IGrainFactory grains) => Results.Ok(await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).ListAsync()));
         var pools = app.MapGroup("/v1/pools/{pool}");
+        // 412 here, not in the exception handler: that one strips ETag, and the ETag is how the 412 names the version.
+        pools.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (PoolVersionConflictException e)
+            {
+                context.HttpContext.Response.Headers.ETag = Tag(e.Current);
+                return Results.Problem(statusCode: 412, title: "Pool version changed", detail: e.Message,
+                    extensions: new Dictionary<string, object?> { ["expected_version"] = e.Expected, ["current_version"] = e.Current });
+            }
+        });
         pools.MapPost("/tasks", async (string pool, List<InstructionTask> tasks, string? origin, IPoolService service, HttpContext http, CancellationToken ct) =>
         {
             CheckPosted(tasks);
