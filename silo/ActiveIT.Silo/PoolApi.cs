@@ -34,16 +34,16 @@ public static class PoolApi
         pools.MapPost("/tasks", async (string pool, List<InstructionTask> tasks, string? origin, IPoolService service, HttpContext http, CancellationToken ct) =>
         {
             CheckPosted(tasks);
-            return Written(http, await service.ImportAsync(pool, tasks, origin ?? "api", null, ct, Write(http)));
+            return Written(http, pool, await service.ImportAsync(pool, tasks, origin ?? "api", null, ct, Write(http)));
         });
         // Removal is a change like any other: a new version that records who removed what, and why.
         pools.MapDelete("/tasks/{id}", async (string pool, string id, string? reason, IPoolService service, HttpContext http, CancellationToken ct) =>
             await service.RemoveAsync(pool, [id], reason ?? "", Write(http), ct) is { } version
-                ? Written(http, version)
+                ? Written(http, pool, version)
                 : Results.Problem(statusCode: 404, title: "No such task", detail: $"pool '{pool}' has no task '{id}'"));
         pools.MapPost("/remove", async (string pool, RemoveRequest body, IPoolService service, HttpContext http, CancellationToken ct) =>
             await service.RemoveAsync(pool, body.TaskIds ?? [], body.Reason ?? "", Write(http), ct) is { } version
-                ? Written(http, version)
+                ? Written(http, pool, version)
                 : Results.Problem(statusCode: 404, title: "No such tasks", detail: $"pool '{pool}' has none of the {body.TaskIds?.Count ?? 0} tasks named"));
         pools.MapGet("/history", async (string pool, IPoolService service, CancellationToken ct) => Results.Ok(await service.GetHistoryAsync(pool, ct)));
         pools.MapGet("/diff", async (string pool, long from, long to, IPoolService service, CancellationToken ct) => Results.Ok(await service.DiffAsync(pool, from, to, ct)));
@@ -60,7 +60,7 @@ public static class PoolApi
             var body = new MemoryStream();
             await request.Body.CopyToAsync(body, ct);
             var tasks = ReadUpload(body.ToArray(), name, ParseFormat(format), options.Value);
-            return Written(request.HttpContext, await service.ImportAsync(pool, tasks, $"upload {name}", null, ct, Write(request.HttpContext)));
+            return Written(request.HttpContext, pool, await service.ImportAsync(pool, tasks, $"upload {name}", null, ct, Write(request.HttpContext)));
         });
         pools.MapPost("/import-path", async (string pool, ImportPathRequest body, HttpContext context, IPoolService service, IOptions<SiloOptions> options,
             CancellationToken ct) =>
@@ -95,7 +95,7 @@ public static class PoolApi
                 using var stream = File.OpenRead(f);
                 return TaskFileReader.Read(stream, f, format == TaskFileFormat.Auto ? TaskFileReader.Detect(f) : format, limits);
             }).ToList();
-            return Written(context, await service.ImportAsync(pool, tasks, $"import {body.Path}", null, ct, Write(context)));
+            return Written(context, pool, await service.ImportAsync(pool, tasks, $"import {body.Path}", null, ct, Write(context)));
         }).RequireRole(Role.Admin);
         pools.MapGet("/tasks", async (string pool, int? offset, int? limit, long? version, IPoolService service, CancellationToken ct) =>
             Results.Ok(await service.ListAsync(pool, offset ?? 0, Math.Clamp(limit ?? 100, 1, 10_000), ct, version)));
@@ -139,8 +139,12 @@ public static class PoolApi
     }
 
     /// <summary>A write's answer: its result, with the pool version it produced as the ETag.</summary>
-    private static IResult Written<T>(HttpContext context, T result)
+    private static IResult Written<T>(HttpContext context, string pool, T result)
     {
+        if (context.RequestServices.GetRequiredService<IOptions<SiloOptions>>().Value.DieAfterWriteTo == pool)
+        {
+            System.Diagnostics.Process.GetCurrentProcess().Kill();  // SiloOptions.DieAfterWriteTo: committed, never answered
+        }
         context.Response.Headers.ETag = Tag(result switch
         {
             ImportSummary summary => summary.PoolVersion,

@@ -70,4 +70,11 @@ public sealed class SiloOptions
 
     /// <summary>Engine precision for experiments and served models: fp32 (default) or bf16 (matrix products in bfloat16).</summary>
     public string Precision { get; set; } = "fp32";
+
+    /// <summary>
+    /// Fault injection for the cluster tests, off by default: the silo kills its own process (as SIGKILL would) after
+    /// the first write to this pool has committed and before it replies — the moment a client cannot tell apart from
+    /// a write that never happened, and that idempotency keys exist for.
+    /// </summary>
+    public string? DieAfterWriteTo { get; set; }
 }

@@ -111,6 +111,50 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task ASiloDyingAfterAWriteCommitsButBeforeItReplies_TheRetryWithItsKeyGetsTheFirstOutcome()
+    {
+        var connection = _connection = await postgres.CreateDatabaseAsync();
+        var cluster = TestCluster.NewClusterId();
+        var doomed = await SiloProcess.StartAsync(TestCluster.SiloArgs(connection, cluster, _dir, 0, "--ActiveIT:DieAfterWriteTo=keyed"));
+        var survivor = await SiloProcess.StartAsync(TestCluster.SiloArgs(connection, cluster, _dir, 1));
+        try
+        {
+            var seed = Tasks(12, 11).ToArray();
+            (await survivor.Client.PostAsJsonAsync("v1/pools/keyed/tasks", seed[..10], Json.Options)).EnsureSuccessStatusCode();
+            HttpRequestMessage Write() => new(HttpMethod.Post, "v1/pools/keyed/tasks?origin=keyed")
+            {
+                Content = JsonContent.Create(seed[10..].Append(seed[0] with { Definition = "edited" }).ToArray(), options: Json.Options),
+                Headers = { { "Idempotency-Key", "one-logical-write" }, { "If-Match", "\"10\"" } },
+            };
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => doomed.Client.SendAsync(Write()));  // no reply: the process is gone
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!doomed.HasExited)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the silo did not die after the write");
+                await Task.Delay(20);
+            }
+
+            // The retry (If-Match and all) learns the first outcome instead of a 412 against its own version bump.
+            using var retry = await TestCluster.RetryAsync(() => survivor.Client.SendAsync(Write()));
+            var summary = await retry.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(retry.IsSuccessStatusCode, summary.ToString());
+            Assert.Equal((2, 1, 13L, 12), (summary.GetProperty("added").GetInt32(), summary.GetProperty("updated").GetInt32(),
+                summary.GetProperty("pool_version").GetInt64(), summary.GetProperty("pool_tasks").GetInt32()));
+            var history = await survivor.Client.GetFromJsonAsync<JsonElement>("v1/pools/keyed/history");
+            Assert.Equal([10L, 13L], history.EnumerateArray().Select(v => v.GetProperty("version").GetInt64()));  // applied once
+            using var unkeyed = await survivor.Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "v1/pools/keyed/tasks")
+            {
+                Content = JsonContent.Create(seed[10..], options: Json.Options), Headers = { { "If-Match", "\"10\"" } },
+            });
+            Assert.Equal(System.Net.HttpStatusCode.PreconditionFailed, unkeyed.StatusCode);
+        }
+        finally
+        {
+            await DisposeAllAsync([doomed, survivor]);
+        }
+    }
+
     private static ExperimentConfig Experiment(string name) => new()
     {
         Name = name, Pool = "rewrite", Strategy = "prompt-uncertainty", InitialTasks = 4, TasksPerRound = 3, Rounds = 2, InstancesPerTask = 6,
@@ -185,7 +229,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
     }
 
     [Fact]
-    public async Task SiloKilledMidExperiment_TheExperimentFinishesOnASurvivor_AsAnUninterruptedRun()
+    public async Task SiloKilledMidExperiment_WhileItsPoolChanges_TheExperimentFinishesOnASurvivor_AsAnUninterruptedRunOnThePinnedVersion()
     {
         var silos = await StartClusterAsync(2, "--ActiveIT:EngineThreads=1", "--ActiveIT:MaxConcurrentExperiments=1");
         try
@@ -196,6 +240,10 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
             await StartExperimentAsync(silos[0], Config("killed"));
             // Kill its silo as soon as round 1 has begun: its selection is recorded, the last round is not evaluated.
             var running = await WaitForAsync(silos[0], "killed", e => e.Runs.SingleOrDefault()?.Rounds.Any(r => r.Round >= 1) == true);
+            // The pool changes under the run: new tasks, and one of its tasks updated. The run reads the version it pinned.
+            var pin = running.Config.Pins.Single();
+            var changes = Tasks(26, 5).Skip(20).Append(Tasks(20, 5)[3] with { Definition = "changed while a run reads the pool" });
+            (await silos[0].Client.PostAsJsonAsync("v1/pools/rewrite/tasks?origin=meanwhile", changes, Json.Options)).EnsureSuccessStatusCode();
             var survivor = KillHolder(silos, running.Runner);
             Assert.NotEqual(RunStatus.Completed, running.Status);
             Assert.Null(running.Runs.Single().Rounds.SingleOrDefault(r => r.Round == 2)?.Evaluation);
@@ -204,9 +252,11 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
             Assert.Equal(2, resumed.Sessions.Count);
             Assert.NotEqual(running.Runner!.Id, resumed.Sessions[^1].Runner);  // a runner in the surviving process finished it
 
-            await StartExperimentAsync(survivor, Config("whole"));
+            await StartExperimentAsync(survivor, Config("whole") with { Pins = [new PoolPin("rewrite", pin.Version)] });
             var whole = await WaitForAsync(survivor, "whole", e => e.Status == RunStatus.Completed);
+            Assert.Equal(pin, whole.Config.Pins.Single());  // the same version, the same member digest
             Assert.Equal(Summary(whole), Summary(resumed));
+            Assert.Equal(pin, resumed.Config.Pins.Single());
         }
         finally
         {
