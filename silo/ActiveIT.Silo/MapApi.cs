@@ -10,7 +10,8 @@ public static class MapApi
 {
     public static void MapTaskMapApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/v1/pools/{pool}/map", async (string pool, string model, string? version, int? instances, int? perturbations, double? drop, int? seed,
-            int? maxNewTokens, double? ambiguousShare, string? scorer, string? format, string? truth, IGrainFactory grains, Completions.ModelRegistry models) =>
+            int? maxNewTokens, double? ambiguousShare, string? scorer, string? format, string? truth,
+            [Microsoft.AspNetCore.Mvc.FromQuery(Name = "pool_version")] long? poolVersion, IGrainFactory grains, Completions.ModelRegistry models) =>
         {
             // scorer= names a scorer config as GET /v1/pools lists it; otherwise it is built from the separate settings.
             var config = scorer ?? new ScorerConfig(instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? ScorerConfig.OriginalMaxNewTokens).ToString();
@@ -19,7 +20,8 @@ public static class MapApi
             {
                 return Results.Problem(statusCode: 400, title: "Model version required", detail: $"give version=… (the silo serves no model '{model}' to read it from)");
             }
-            var scores = await PoolScorer.CachedAsync(grains, pool, new Grains.Pools.ScoreKey(model, version, config));
+            // A pool version is pool_version: version= has named the model's since before pools had versions.
+            var scores = await PoolScorer.CachedAsync(grains, pool, new Grains.Pools.ScoreKey(model, version, config), poolVersion);
             if (scores.Count == 0)
             {
                 return Results.Problem(statusCode: 404, title: "No scores", detail: $"pool '{pool}' has no scores for {model}@{version}/{config}");
@@ -30,7 +32,7 @@ public static class MapApi
             {
                 return Results.Text(TaskMapSvg.Render(entries, $"Task map of pool '{pool}' ({entries.Count} tasks)", $"{model}@{version}/{config}; {TaskMap.Rule(share)}"), "image/svg+xml");
             }
-            return Results.Ok(new { Pool = pool, Rule = TaskMap.Rule(share), Tasks = entries, Truth = truth is null ? null : await TruthAsync(grains, pool, truth, scores, entries) });
+            return Results.Ok(new { Pool = pool, Rule = TaskMap.Rule(share), Tasks = entries, Truth = truth is null ? null : await TruthAsync(grains, pool, poolVersion, truth, scores, entries) });
         });
 
     /// <summary>
@@ -39,9 +41,10 @@ public static class MapApi
     /// and each axis (prompt uncertainty, prediction probability, label loss) as a ranking of its own. It reads every
     /// scored task once, so it is asked for; tasks without the key are left out.
     /// </summary>
-    private static async Task<MapTruth> TruthAsync(IGrainFactory grains, string pool, string key, IReadOnlyList<PoolScoreResult> scores, IReadOnlyList<TaskMap.Entry> entries)
+    private static async Task<MapTruth> TruthAsync(IGrainFactory grains, string pool, long? poolVersion, string key, IReadOnlyList<PoolScoreResult> scores,
+        IReadOnlyList<TaskMap.Entry> entries)
     {
-        var hashes = (await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync()).ToDictionary(m => m.TaskId, m => m.ContentHash);
+        var hashes = (await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync(poolVersion)).ToDictionary(m => m.TaskId, m => m.ContentHash);
         var injected = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var s in scores)
         {

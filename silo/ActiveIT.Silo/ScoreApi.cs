@@ -9,15 +9,16 @@ using Microsoft.Extensions.Options;
 namespace ActiveIT.Silo;
 
 /// <summary>
-/// GET /v1/pools/{pool}/scores: a pool's cached scores for (model, scorer config), what `activeit score --silo` reads
-/// after its scoring run and `activeit map --silo` draws. Scoring itself is a run (POST /v1/runs/scoring).
+/// GET /v1/pools/{pool}/scores: a pool's cached scores for (model, scorer config) — of the members of version
+/// pool_version when given (version= names the model's) — what `activeit score --silo` reads after its scoring run and
+/// `activeit map --silo` draws. Scoring itself is a run (POST /v1/runs/scoring).
 /// </summary>
 public static class ScoreApi
 {
     public static void MapScoreApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/pools/{pool}/scores", async (string pool, string model, string? version, int? instances, int? perturbations, double? drop, int? seed,
-            int? maxNewTokens, IGrainFactory grains, ModelRegistry models) =>
+            int? maxNewTokens, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "pool_version")] long? poolVersion, IGrainFactory grains, ModelRegistry models) =>
         {
             var resolved = version ?? models.VersionOrNull(model);
             if (resolved is null)
@@ -26,7 +27,7 @@ public static class ScoreApi
             }
             var config = new ScorerConfig(instances ?? 10, perturbations ?? 10, drop ?? 0.2, (ulong)(seed ?? 0), maxNewTokens ?? ScorerConfig.OriginalMaxNewTokens);
             var scorer = new PoolScorer(grains, new MapApi.KeyOnlyBackend(model, resolved), config);
-            return Results.Ok(new { Key = scorer.Key.ToString(), Results = await scorer.CachedAsync(pool) });
+            return Results.Ok(new { Key = scorer.Key.ToString(), Results = await scorer.CachedAsync(pool, poolVersion) });
         });
     }
 

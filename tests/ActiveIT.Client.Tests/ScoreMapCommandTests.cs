@@ -42,6 +42,15 @@ public sealed class ScoreMapCommandTests : IDisposable
         var svg = XDocument.Load(Path.Combine(_dir, "map.svg"));
         Assert.Equal(6, svg.Descendants().Count(e => e.Name.LocalName == "title"));
 
+        // The ambiguous tasks removed: the map of the head has four tasks, the map of the version scored still six.
+        var ambiguous = json.GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("category").GetString() == "ambiguous").Select(t => t.GetProperty("task_id").GetString());
+        var removed = CliRunner.Run($"pool remove {common} --task {string.Join(",", ambiguous)} --reason \"ambiguous on the map\"");
+        Assert.True(removed.ExitCode == 0, removed.Stderr);
+        Assert.Equal(4, JsonDocument.Parse(CliRunner.Run($"map {common} {scoring} --json").Stdout).RootElement.GetProperty("tasks").GetArrayLength());
+        var before = CliRunner.Run($"map {common} {scoring} --version 6 --json");
+        Assert.True(before.ExitCode == 0, before.Stderr);
+        Assert.Equal(6, JsonDocument.Parse(before.Stdout).RootElement.GetProperty("tasks").GetArrayLength());
+
         var other = CliRunner.Run($"map {common} {scoring.Replace("--instances 2", "--instances 3")}");
         Assert.Equal(ExitCodes.InvalidInput, other.ExitCode);
         Assert.Contains("run `activeit score` with the same options first", other.Stderr);

@@ -155,6 +155,92 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task TwoSilosRacingOneIfMatch_OneWins_AndAnExportCutByAFailover_IsVisibleToHttp10And11Clients()
+    {
+        var silos = await StartClusterAsync(3);
+        try
+        {
+            // 240 tasks of ~50 KB: 12 MB, more than the sockets buffer, so the export is mid-stream when its silo dies.
+            var tasks = Tasks(240, 13).Select(t => t with { Definition = t.Definition + new string('.', 50_000) }).ToArray();
+            (await silos[0].Client.PostAsJsonAsync("v1/pools/big/tasks", tasks, Json.Options)).EnsureSuccessStatusCode();
+
+            // Two clients on two silos change one task from the same version at once: one wins, the other gets 412.
+            var replies = await Task.WhenAll(new[] { silos[0], silos[1] }.Select((silo, i) => silo.Client.SendAsync(
+                new HttpRequestMessage(HttpMethod.Post, "v1/pools/big/tasks")
+                {
+                    Content = JsonContent.Create(new[] { tasks[5] with { Definition = $"edit {i}" } }, options: Json.Options),
+                    Headers = { { "If-Match", "\"240\"" } },
+                })));
+            Assert.Equal([System.Net.HttpStatusCode.OK, System.Net.HttpStatusCode.PreconditionFailed], replies.Select(r => r.StatusCode).Order());
+            var winner = Array.FindIndex(replies, r => r.IsSuccessStatusCode);
+            Assert.Equal($"edit {winner}", (await silos[2].Client.GetFromJsonAsync<InstructionTask>($"v1/pools/big/tasks/{tasks[5].Id}", Json.Options))!.Definition);
+
+            using var http11 = await silos[0].Client.GetAsync("v1/pools/big/export", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(("240", "\"241\""), (http11.Headers.GetValues("X-Pool-Tasks").Single(), http11.Headers.ETag!.Tag));
+            using var reader11 = new StreamReader(await http11.Content.ReadAsStreamAsync());
+            using var tcp = new System.Net.Sockets.TcpClient();
+            await tcp.ConnectAsync("127.0.0.1", silos[0].Client.BaseAddress!.Port);
+            var stream10 = tcp.GetStream();
+            await stream10.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                $"GET /v1/pools/big/export HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {SiloServer.Key}\r\n\r\n"));
+            using var reader10 = new StreamReader(stream10);
+            var lines11 = new List<string>();
+            var lines10 = new List<string>();
+            static async Task<bool> ReadAsync(StreamReader reader, List<string> lines)
+            {
+                try
+                {
+                    if (await reader.ReadLineAsync() is not { } line)
+                    {
+                        return false;
+                    }
+                    lines.Add(line);
+                    return true;
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException)
+                {
+                    return false;  // the connection broke: a cut the client sees
+                }
+            }
+            while (await ReadAsync(reader10, lines10) && lines10[^1].Length > 0)
+            {
+                // the status line and headers
+            }
+            Assert.StartsWith("HTTP/1.1 200", lines10[0]);  // Kestrel answers a 1.0 request in its own version, and closes the connection at the end
+            Assert.Contains("X-Pool-Tasks: 240", lines10);
+            lines10.Clear();
+            for (var i = 0; i < 10; i++)
+            {
+                await ReadAsync(reader11, lines11);
+                await ReadAsync(reader10, lines10);
+            }
+            // The silo streaming both exports dies (so do the task grains it held).
+            silos[0].Kill();
+            while (await ReadAsync(reader11, lines11))
+            {
+            }
+            while (await ReadAsync(reader10, lines10))
+            {
+            }
+            foreach (var (name, lines) in new[] { ("HTTP/1.1", lines11), ("HTTP/1.0", lines10) })
+            {
+                // Each client sees the cut: whole task lines, fewer than promised, no end record, no line twice.
+                Assert.True(lines.Count is >= 10 and < 240, $"{name}: {lines.Count} lines");
+                Assert.DoesNotContain(lines, l => l.StartsWith("{\"end\":", StringComparison.Ordinal));
+                Assert.Equal(lines.Count, lines.Distinct().Count());
+            }
+            // The survivor's export is whole once membership has settled.
+            using var whole = await TestCluster.RetryAsync(() => silos[1].Client.GetAsync("v1/pools/big/export"));
+            var body = (await whole.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal((241, "{\"end\":{\"pool\":\"big\",\"version\":241,\"tasks\":240}}"), (body.Length, body[^1]));
+        }
+        finally
+        {
+            await DisposeAllAsync(silos);
+        }
+    }
+
     private static ExperimentConfig Experiment(string name) => new()
     {
         Name = name, Pool = "rewrite", Strategy = "prompt-uncertainty", InitialTasks = 4, TasksPerRound = 3, Rounds = 2, InstancesPerTask = 6,

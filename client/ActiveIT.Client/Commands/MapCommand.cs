@@ -24,6 +24,7 @@ internal sealed class MapCommand : Command
     public MapCommand() : base("map", "Categorise a pool's tasks as ambiguous, easy or difficult from their cached scores")
     {
         _connection.AddTo(this);
+        _connection.AddVersionTo(this);
         _scoring.AddTo(this);
         Options.Add(_ambiguous);
         Options.Add(_svg);
@@ -41,8 +42,9 @@ internal sealed class MapCommand : Command
             using var http = SiloHttp.CreateClient(silo);
             try
             {
-                cached = await RemoteScoring.CachedAsync(http, pool, parse.GetValue(_scoring.Model)!, _scoring.Config(parse), cancellationToken);
-                truth = await GroundTruthAsync(new RemotePoolService(http), pool, cached.Results.Select(r => r.TaskId), cancellationToken);
+                cached = await RemoteScoring.CachedAsync(http, pool, parse.GetValue(_scoring.Model)!, _scoring.Config(parse), cancellationToken,
+                    parse.GetValue(_connection.Version));
+                truth = await GroundTruthAsync(new RemotePoolService(http), pool, cached.Results.Select(r => r.TaskId), parse.GetValue(_connection.Version), cancellationToken);
             }
             catch (Exception e) when (e is ArgumentException or HttpRequestException)
             {
@@ -56,8 +58,8 @@ internal sealed class MapCommand : Command
             using var _ = model;  // null with --backend
             await using var local = await _connection.ConnectAsync(parse);
             var scorer = new PoolScorer(local.Grains, backend, _scoring.Config(parse));
-            cached = new(scorer.Key.ToString(), await scorer.CachedAsync(pool));
-            truth = await GroundTruthAsync(new PoolService(local.Grains), pool, cached.Results.Select(r => r.TaskId), cancellationToken);
+            cached = new(scorer.Key.ToString(), await scorer.CachedAsync(pool, parse.GetValue(_connection.Version)));
+            truth = await GroundTruthAsync(new PoolService(local.Grains), pool, cached.Results.Select(r => r.TaskId), parse.GetValue(_connection.Version), cancellationToken);
         }
         var scores = cached.Results;
         if (scores.Count == 0)
@@ -104,12 +106,12 @@ internal sealed class MapCommand : Command
 
     /// <summary>Each scored task's injected kind, where its metadata records one (families pools); empty for other pools.</summary>
     private static async Task<Dictionary<string, string>> GroundTruthAsync(ActiveIT.Grains.Pools.IPoolService service, string pool, IEnumerable<string> taskIds,
-        CancellationToken cancellationToken)
+        long? version, CancellationToken cancellationToken)
     {
         var truth = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var id in taskIds)
         {
-            if (await service.GetTaskAsync(pool, id, cancellationToken) is { } task && task.Metadata.TryGetValue(FamilyTaskSource.Injected, out var injected))
+            if (await service.GetTaskAsync(pool, id, cancellationToken, version) is { } task && task.Metadata.TryGetValue(FamilyTaskSource.Injected, out var injected))
             {
                 truth[id] = injected;
             }

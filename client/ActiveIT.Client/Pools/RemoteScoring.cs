@@ -40,10 +40,11 @@ internal static class RemoteScoring
     }
 
     /// <summary>GET …/scores: the cached scores only (the model's version is the silo's file hash).</summary>
-    public static async Task<Scores> CachedAsync(HttpClient http, string pool, string model, ScorerConfig config, CancellationToken cancellationToken)
+    public static async Task<Scores> CachedAsync(HttpClient http, string pool, string model, ScorerConfig config, CancellationToken cancellationToken,
+        long? poolVersion = null)
     {
         var query = string.Create(CultureInfo.InvariantCulture,
-            $"model={Uri.EscapeDataString(model)}&instances={config.Instances}&perturbations={config.Perturbations}&drop={config.DropProbability}&seed={config.Seed}&maxNewTokens={config.MaxNewTokens}");
+            $"model={Uri.EscapeDataString(model)}&instances={config.Instances}&perturbations={config.Perturbations}&drop={config.DropProbability}&seed={config.Seed}&maxNewTokens={config.MaxNewTokens}{(poolVersion is { } v ? $"&pool_version={v}" : "")}");
         using var response = await http.GetAsync($"v1/pools/{Uri.EscapeDataString(pool)}/scores?{query}", cancellationToken);
         return await SiloHttp.ReadAsync<Scores>(response, cancellationToken);
     }

@@ -97,13 +97,13 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
     }
 
     /// <summary>The cached scores only (no model calls): what the task map is drawn from.</summary>
-    public Task<IReadOnlyList<PoolScoreResult>> CachedAsync(string pool) => CachedAsync(grains, pool, Key);
+    public Task<IReadOnlyList<PoolScoreResult>> CachedAsync(string pool, long? poolVersion = null) => CachedAsync(grains, pool, Key, poolVersion);
 
     /// <summary>The cached scores under <paramref name="key"/> (one the catalog lists, say).</summary>
-    public static async Task<IReadOnlyList<PoolScoreResult>> CachedAsync(IGrainFactory grains, string pool, ScoreKey key)
+    public static async Task<IReadOnlyList<PoolScoreResult>> CachedAsync(IGrainFactory grains, string pool, ScoreKey key, long? poolVersion = null)
     {
         var results = new List<PoolScoreResult>();
-        foreach (var member in await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync())
+        foreach (var member in await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync(poolVersion))
         {
             if (await grains.GetGrain<ITaskGrain>(member.ContentHash).GetScoreAsync(key) is { } score)
             {

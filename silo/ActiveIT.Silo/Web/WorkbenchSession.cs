@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -22,9 +24,13 @@ public sealed class ApiError(HttpStatusCode status, string title, string detail)
 /// One browser tab's sign-in: the key lives in the tab's sessionStorage (encrypted by ASP.NET data protection; gone
 /// when the tab closes, never in a URL) and in this circuit's memory; every call carries it to the silo's API.
 /// </summary>
-public sealed class WorkbenchSession(SelfApi api, ProtectedSessionStorage storage, IOptions<JsonOptions> json)
+public sealed class WorkbenchSession(SelfApi api, ProtectedSessionStorage storage, IOptions<JsonOptions> json, ILogger<WorkbenchSession> logger)
 {
     private const string StorageKey = "activeit.key";
+
+    /// <summary>Tries in all; the pauses between them grow 0.5, 1, 2, 4 s, or are what a 503's Retry-After asks, up to 10 s.</summary>
+    private const int Attempts = 5;
+
     private string? _key;
 
     public JsonSerializerOptions Json { get; } = json.Value.SerializerOptions;
@@ -94,19 +100,24 @@ public sealed class WorkbenchSession(SelfApi api, ProtectedSessionStorage storag
     }
 
     public async Task<T> GetAsync<T>(string path, CancellationToken ct = default) =>
-        await ReadAsync<T>(await SendAsync(HttpMethod.Get, path, null, ct), ct);
+        await ReadAsync<T>(await SendAsync(HttpMethod.Get, path, null, null, ct), ct);
 
-    public async Task<T> PostAsync<T>(string path, HttpContent? content, CancellationToken ct = default) =>
-        await ReadAsync<T>(await SendAsync(HttpMethod.Post, path, content, ct), ct);
+    /// <summary>A write; with <paramref name="ifVersion"/> a pool write applies only while the pool is at that version (else 412).</summary>
+    public async Task<T> PostAsync<T>(string path, HttpContent? content, long? ifVersion = null, CancellationToken ct = default) =>
+        await ReadAsync<T>(await SendAsync(HttpMethod.Post, path, content, ifVersion, ct), ct);
 
-    public async Task<T> PostJsonAsync<T>(string path, object body, CancellationToken ct = default) =>
-        await PostAsync<T>(path, JsonContent.Create(body, body.GetType(), options: Json), ct);
+    public async Task<T> PostJsonAsync<T>(string path, object body, long? ifVersion = null, CancellationToken ct = default) =>
+        await PostAsync<T>(path, JsonContent.Create(body, body.GetType(), options: Json), ifVersion, ct);
 
-    public async Task DeleteAsync(string path, CancellationToken ct = default)
+    public async Task DeleteAsync(string path, long? ifVersion = null, CancellationToken ct = default)
     {
-        using var response = await SendAsync(HttpMethod.Delete, path, null, ct);
+        using var response = await SendAsync(HttpMethod.Delete, path, null, ifVersion, ct);
         await ThrowIfFailedAsync(response, ct);
     }
+
+    /// <summary>A delete that answers with a body (a pool's removal answers the version it made).</summary>
+    public async Task<T> DeleteAsync<T>(string path, long? ifVersion = null, CancellationToken ct = default) =>
+        await ReadAsync<T>(await SendAsync(HttpMethod.Delete, path, null, ifVersion, ct), ct);
 
     /// <summary>Server-sent events of <paramref name="path"/>: each event's data, parsed, until the stream ends.</summary>
     public async IAsyncEnumerable<T> EventsAsync<T>(string path, [EnumeratorCancellation] CancellationToken ct = default)
@@ -133,21 +144,93 @@ public sealed class WorkbenchSession(SelfApi api, ProtectedSessionStorage storag
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
+    /// <summary>
+    /// One logical call, tried up to <see cref="Attempts"/> times when the silo could not answer it: a 503 (a silo of the
+    /// cluster went away) or a connection that failed before any reply. A write carries one Idempotency-Key on every
+    /// attempt, so a pool write whose reply was lost is applied once and its retry gets the first outcome. Other POSTs
+    /// (runs) keep no keys: they are repeated only when the connection was never made, as a repeat could act twice.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, long? ifVersion, CancellationToken ct)
     {
         if (_key is null)
         {
             throw new ApiError(HttpStatusCode.Unauthorized, "Not signed in", "sign in with an API key first");
         }
-        using var request = api.Request(method, path, _key, content);
-        try
+        var key = method == HttpMethod.Get ? null : Guid.NewGuid().ToString("N");
+        var repeatable = method != HttpMethod.Post || path.StartsWith("/v1/pools/", StringComparison.Ordinal);
+        // HttpClient sends a request message once: each attempt gets its own, with the body read once up front.
+        byte[]? body = null;
+        if (content is not null)
         {
-            return await api.Client.SendAsync(request, ct);
+            try
+            {
+                body = await content.ReadAsByteArrayAsync(ct);
+            }
+            catch (IOException e)
+            {
+                throw new ApiError(HttpStatusCode.BadRequest, "The request's body could not be read", e.Message);
+            }
         }
-        catch (Exception e) when (Unreachable(e, ct) is { } error)
+        for (var attempt = 1; ; attempt++)
         {
-            throw error;
+            using var request = api.Request(method, path, _key, body is null ? null : Copy(body, content!.Headers));
+            if (key is not null)
+            {
+                request.Headers.Add("Idempotency-Key", key);
+            }
+            if (ifVersion is { } version)
+            {
+                request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version.ToString(CultureInfo.InvariantCulture)}\""));
+            }
+            TimeSpan pause;
+            string why;
+            try
+            {
+                var response = await api.Client.SendAsync(request, ct);
+                if (response.StatusCode != HttpStatusCode.ServiceUnavailable || !repeatable || attempt == Attempts)
+                {
+                    return response;
+                }
+                pause = RetryAfter(response) ?? Backoff(attempt);
+                why = "503";
+                response.Dispose();
+            }
+            catch (HttpRequestException e) when (e.StatusCode is null && attempt < Attempts && !ct.IsCancellationRequested
+                && (repeatable || e.HttpRequestError == HttpRequestError.ConnectionError))
+            {
+                pause = Backoff(attempt);
+                why = e.HttpRequestError.ToString();
+            }
+            catch (Exception e) when (Unreachable(e, ct) is { } error)
+            {
+                throw error;
+            }
+            logger.LogWarning("{Method} {Path}: {Why}; retry {Attempt} of {Retries} in {Pause} s", method, path, why, attempt, Attempts - 1, pause.TotalSeconds);
+            await Task.Delay(pause, ct);
         }
+    }
+
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(0.5 * Math.Pow(2, attempt - 1));
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var asked = response.Headers.RetryAfter is { } retry
+            ? retry.Delta ?? (retry.Date is { } date ? date - DateTimeOffset.UtcNow : null)
+            : null;
+        return asked is { } pause ? TimeSpan.FromSeconds(Math.Clamp(pause.TotalSeconds, 0, 10)) : null;
+    }
+
+    private static ByteArrayContent Copy(byte[] body, HttpContentHeaders headers)
+    {
+        var copy = new ByteArrayContent(body);
+        foreach (var (name, values) in headers)
+        {
+            if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                copy.Headers.TryAddWithoutValidation(name, values);
+            }
+        }
+        return copy;
     }
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)

@@ -1,6 +1,17 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using ActiveIT.Client.Output;
+using ActiveIT.Core.Families;
+using ActiveIT.Grains.Pools;
+using ActiveIT.Silo.Access;
+using ActiveIT.Silo.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -9,7 +20,8 @@ namespace ActiveIT.Silo.Tests.Web;
 /// <summary>
 /// The web workbench in a real browser (Debian's Chromium, headless, through Playwright) against a silo process: what
 /// each role sees and may do, an upload, a task, a smoke experiment whose curve grows while a second user watches, and
-/// the task map. The tests share the silo, each making what it needs under its own names, and run alone (no other
+/// the task map, removals from a pool with their history; and the page's API session against a stand-in silo that fails
+/// on purpose. The tests share the silo, each making what it needs under its own names, and run alone (no other
 /// test class at the same time: a smoke run's timing on two cores is what they watch).
 /// </summary>
 [Collection(WorkbenchCollection.Name)]
@@ -206,6 +218,134 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         Assert.Contains($"{opened}prompt uncertainty", pointed);  // the task under the pointer is the one that opened
         await Expect(page.Locator("[data-test=task-id]")).ToHaveTextAsync(opened);
         Assert.Contains("prompt uncertainty", hovered);
+
+        // "Remove these" on one map category: refused while the pool is the admin's, with the API's reason; done once
+        // the admin shares it, as one version that names the category and the scores, and the map reloads without them.
+        await page.GotoAsync("/pools/families/map");
+        await page.SelectOptionAsync("[data-test=remove-category]", "difficult");
+        await Expect(page.Locator("[data-test=remove-reason]")).ToHaveValueAsync(new Regex(@"^task map: difficult under \S+@\S+/"));
+        var removeThese = page.Locator("[data-test=remove-these]");
+        var difficult = int.Parse(Regex.Match((await removeThese.TextContentAsync())!, @"\d+").Value);
+        Assert.InRange(difficult, 1, all - 1);
+        await removeThese.ClickAsync();
+        await Expect(page.Locator("[data-test=error]")).ToContainTextAsync("alice may not write pool 'families': it belongs to admin-0");
+        (await web.Admin.PutAsJsonAsync("v1/pools/families/access", new { editors = new[] { "alice" } })).EnsureSuccessStatusCode();
+        await removeThese.ClickAsync();
+        await Expect(page.Locator("[data-test=removed]")).ToHaveTextAsync(new Regex($@"Removed {difficult} tasks in version \d+"));
+        await Expect(page.Locator("[data-test=map-count]")).ToHaveTextAsync($"{all - difficult} tasks shown");
+        await Expect(map).ToHaveCountAsync(all - difficult);
+        var removal = (await web.Admin.GetFromJsonAsync<List<PoolVersion>>("v1/pools/families/history", Json.Options))![^1];
+        Assert.Equal((difficult, "alice"), (removal.Removed, removal.Who));
+        Assert.StartsWith("task map: difficult under ", removal.Reason);
+        await web.ScreenshotAsync(page, "task-map-removed");
+    }
+
+    [Fact]
+    public async Task Researcher_RemovesATaskWithAReason_TheHistoryShowsIt_AndAPageReadBeforeAChangeRemovesNothing()
+    {
+        using var api = web.ClientFor("alice");
+        var tasks = FamilyTaskSource.Tasks(new FamilyPoolOptions(Tasks: 4, InstancesPerTask: 2), seed: 13);
+        (await api.PostAsJsonAsync("v1/pools/pruned/tasks", tasks, Json.Options)).EnsureSuccessStatusCode();  // alice's: she made it
+        string TaskPage(int i) => $"/pools/pruned/tasks/{Uri.EscapeDataString(tasks[i].Id)}";
+
+        var page = await web.SignedInAsync("alice");
+        await page.GotoAsync(TaskPage(0));
+        await page.FillAsync("[data-test=remove-reason]", "duplicates another family's task");
+        await page.ClickAsync("[data-test=remove-task]");
+        await Expect(page.Locator("[data-test=removed]")).ToContainTextAsync("version");
+        var removal = (await api.GetFromJsonAsync<List<PoolVersion>>("v1/pools/pruned/history", Json.Options))![^1];
+        Assert.Equal(("alice", "duplicates another family's task", 1, 3), (removal.Who, removal.Reason, removal.Removed, removal.Tasks));
+        await Expect(page.Locator("[data-test=removed]")).ToContainTextAsync($"version {removal.Version}");
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"v1{TaskPage(0)}")).StatusCode);
+
+        await page.ClickAsync("a:text-is('← pool pruned')");
+        await Expect(page.Locator("[data-test=access]")).ToContainTextAsync("Owner alice");
+        var newest = page.Locator("[data-test=history] tbody tr").First;  // newest first
+        await Expect(newest).ToHaveAttributeAsync("data-version", removal.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(newest).ToContainTextAsync("duplicates another family's task");
+        await Expect(newest).ToContainTextAsync("alice");
+        await Expect(page.Locator("[data-test=history] tbody tr")).ToHaveCountAsync(2);  // the import, the removal
+        await web.ScreenshotAsync(page, "pool-history");
+
+        // A page that read the pool before someone else changed it: the removal is refused with the API's words, nothing goes.
+        await page.GotoAsync(TaskPage(1));
+        await Expect(page.Locator("[data-test=remove-task]")).ToBeVisibleAsync();
+        using (var elsewhere = await api.DeleteAsync($"v1{TaskPage(2)}?reason=changed+elsewhere"))
+        {
+            elsewhere.EnsureSuccessStatusCode();
+        }
+        await page.FillAsync("[data-test=remove-reason]", "stale view");
+        await page.ClickAsync("[data-test=remove-task]");
+        await Expect(page.Locator("[data-test=error]")).ToContainTextAsync(new Regex(@"\(412\): pool 'pruned' is at version \d+, not \d+: nothing was applied"));
+        await Expect(page.Locator("[data-test=removed]")).ToHaveCountAsync(0);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"v1{TaskPage(1)}")).StatusCode);
+
+        // Another researcher is offered the form, and the API's refusal says whose pool it is.
+        var bob = await web.SignedInAsync("bob");
+        await bob.GotoAsync(TaskPage(1));
+        await bob.FillAsync("[data-test=remove-reason]", "not mine");
+        await bob.ClickAsync("[data-test=remove-task]");
+        await Expect(bob.Locator("[data-test=error]")).ToContainTextAsync("bob may not write pool 'pruned': it belongs to alice");
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"v1{TaskPage(1)}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Session_RetriesA503AndALostReply_WithOneIdempotencyKeyAndItsIfMatch_ButNotAnUnkeyedPost()
+    {
+        // A stand-in silo wired as the workbench is (its session calls its own address) that fails on purpose.
+        var seen = new ConcurrentQueue<(string Path, string? Key, string IfMatch, string Body)>();
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddWorkbench();
+        await using var app = builder.Build();
+        async Task<int> SeenAsync(HttpContext c)
+        {
+            seen.Enqueue((c.Request.Path.Value!, c.Request.Headers["Idempotency-Key"].FirstOrDefault(), c.Request.Headers.IfMatch.ToString(),
+                await new StreamReader(c.Request.Body).ReadToEndAsync()));
+            return seen.Count(s => s.Path == c.Request.Path.Value);
+        }
+        app.MapGet("/v1/me", () => new Caller.Me("alice", "researcher", "k1"));
+        app.MapPost("/v1/pools/p/remove", async (HttpContext c) =>
+        {
+            switch (await SeenAsync(c))
+            {
+                case 1:
+                    c.Response.Headers.RetryAfter = "0";
+                    return Results.StatusCode(503);
+                case 2:
+                    c.Abort();  // applied, say, but the reply is lost
+                    return Results.Empty;
+                default:
+                    return Results.Ok(new PoolVersion(8, 7, 0, 0, 1, 3, "remove", "alice", "why", DateTimeOffset.UtcNow));
+            }
+        });
+        app.MapPost("/v1/runs/curriculum", async (HttpContext c) =>
+        {
+            await SeenAsync(c);
+            return Results.StatusCode(503);
+        });
+        await app.StartAsync();
+        using var scope = app.Services.CreateScope();
+        var session = scope.ServiceProvider.GetRequiredService<WorkbenchSession>();
+        Assert.Null(await session.TrySignInAsync("k", remember: false));
+
+        var removed = await session.PostJsonAsync<PoolVersion>("/v1/pools/p/remove", new { task_ids = new[] { "t" }, reason = "why" }, ifVersion: 7);
+        Assert.Equal(8, removed.Version);
+        var tries = seen.Where(s => s.Path == "/v1/pools/p/remove").ToList();
+        Assert.Equal(3, tries.Count);
+        Assert.Single(tries.Select(t => (t.Key, t.IfMatch, t.Body)).Distinct());
+        Assert.Equal("\"7\"", tries[0].IfMatch);
+        Assert.True(Guid.TryParse(tries[0].Key, out _), tries[0].Key);
+        await session.PostJsonAsync<PoolVersion>("/v1/pools/p/remove", new { task_ids = new[] { "t" }, reason = "why" });
+        var next = seen.Last();
+        Assert.NotEqual(tries[0].Key, next.Key);  // a new logical write, a new key
+        Assert.Equal("", next.IfMatch);
+
+        // The runs API keeps no keys: a 503 there is the user's to retry, not the page's.
+        var e = await Assert.ThrowsAsync<ApiError>(() => session.PostJsonAsync<object>("/v1/runs/curriculum", new { name = "x" }));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, e.Status);
+        Assert.Single(seen, s => s.Path == "/v1/runs/curriculum");
     }
 
     [Fact]
