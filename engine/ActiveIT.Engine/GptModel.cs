@@ -526,10 +526,11 @@ public sealed class GptModel : IDisposable
         {
             tokenizer = turn.Inner;
         }
-        if (tokenizer is TokenizerJson file)
+        if (tokenizer is TokenizerJson json)
         {
-            metadata["tokenizer_file"] = file.Path;
+            metadata["tokenizer_file"] = json.Path;
         }
+
         return metadata;
     }
 

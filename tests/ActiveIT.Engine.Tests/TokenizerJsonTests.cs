@@ -135,9 +135,10 @@ public sealed class TokenizerJsonTests
     }
 
     [Theory]
-    [InlineData("model.byte_fallback", "true", "field 'model.byte_fallback' is true (SentencePiece-style BPE")]
+    [InlineData("model.byte_fallback", "true", "field 'model.byte_fallback' is true, but neither a Prepend/Replace normalizer nor a Metaspace pre-tokenizer")]
     [InlineData("model.type", "\"Unigram\"", "field 'model.type' is 'Unigram'; only byte-level BPE is read")]
-    [InlineData("pre_tokenizer", "{\"type\": \"Metaspace\"}", "field 'pre_tokenizer.type' is 'Metaspace' here")]
+    [InlineData("pre_tokenizer", "{\"type\": \"Metaspace\", \"split\": true}", "field 'pre_tokenizer.split' is true")]
+    [InlineData("pre_tokenizer", "{\"type\": \"Metaspace\", \"prepend_scheme\": \"sometimes\"}", "field 'pre_tokenizer.prepend_scheme' is 'sometimes'")]
     [InlineData("normalizer", "{\"type\": \"Lowercase\"}", "field 'normalizer' is {\"type\":\"Lowercase\"}")]
     public void UnsupportedTokenizer_NamesTheFileAndTheField(string field, string value, string message)
     {

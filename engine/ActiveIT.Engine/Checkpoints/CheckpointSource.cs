@@ -43,18 +43,18 @@ internal sealed class CheckpointSource
     {
         get
         {
-            if (Tokenizer != ITextTokenizer.TokenizerJson)
+            if (Tokenizer is not (ITextTokenizer.TokenizerJson or SentencePieceModel.FileName))
             {
                 return null;
             }
             var folder = Directory.Exists(Path) ? Path : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
-            var beside = System.IO.Path.Combine(folder, "tokenizer.json");
+            var beside = System.IO.Path.Combine(folder, Tokenizer);
             if (File.Exists(beside))
             {
                 return beside;
             }
             return Metadata.TryGetValue("tokenizer_file", out var named) && File.Exists(named) ? named
-                : throw new EngineException($"{Path}: the checkpoint's tokenizer is a tokenizer.json, but none is beside it" +
+                : throw new EngineException($"{Path}: the checkpoint's tokenizer is a {Tokenizer}, but none is beside it" +
                     (named is null ? "" : $" nor at {named} (its metadata 'tokenizer_file')"));
         }
     }
@@ -166,6 +166,7 @@ internal sealed class CheckpointSource
         var folder = System.IO.Path.GetDirectoryName(path)!;
         tokenizer = document.RootElement.TryGetProperty("activeit_tokenizer", out var named) ? named.GetString() ?? ""
             : File.Exists(System.IO.Path.Combine(folder, "tokenizer.json")) ? ITextTokenizer.TokenizerJson
+            : File.Exists(System.IO.Path.Combine(folder, SentencePieceModel.FileName)) ? SentencePieceModel.FileName
             : config.VocabSize >= Gpt2Tokenizer.VocabSize ? "gpt2" : "byte";
         return config;
     }

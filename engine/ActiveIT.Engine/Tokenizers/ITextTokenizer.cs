@@ -6,7 +6,7 @@ public interface ITextTokenizer
     /// <summary>The name checkpoints record for a Hugging Face tokenizer.json (the file itself is beside the weights or named in the metadata).</summary>
     const string TokenizerJson = "tokenizer.json";
 
-    /// <summary>"byte", "gpt2" or "tokenizer.json": what checkpoints record.</summary>
+    /// <summary>"byte", "gpt2", "tokenizer.json" or "tokenizer.model": what checkpoints record.</summary>
     string Name { get; }
 
     /// <summary>Put before every prompt, where the model was trained with one (ActiveIT's models); null for GPT-2 BPE.</summary>
@@ -62,6 +62,7 @@ public interface ITextTokenizer
         "byte" => ByteTextTokenizer.Instance,
         "gpt2" => Gpt2Tokenizer.Instance,
         TokenizerJson when file is not null => Tokenizers.TokenizerJson.Load(file),
-        _ => throw new EngineException($"unknown tokenizer '{name}' (byte, gpt2, tokenizer.json)"),
+        SentencePieceModel.FileName when file is not null => SentencePieceModel.Load(file),
+        _ => throw new EngineException($"unknown tokenizer '{name}' (byte, gpt2, tokenizer.json, tokenizer.model)"),
     };
 }

@@ -11,9 +11,11 @@ namespace ActiveIT.Engine.Tokenizers;
 /// split at added tokens (read as their ids), then by the pre-tokenizer's regex (ByteLevel's own GPT-2 pattern, or a
 /// Split pattern before a ByteLevel step), each piece's UTF-8 bytes are mapped to GPT-2's printable characters, and
 /// merges are applied lowest rank first (a piece that is itself in the vocabulary is taken whole when the model says
-/// ignore_merges). BOS and EOS come from tokenizer_config.json beside it (generation_config.json for EOS where the
-/// config names none). Anything else — SentencePiece-style byte-fallback BPE, normalizers — is an error naming the
-/// file and the field.
+/// ignore_merges). Or a SentencePiece-style BPE (Llama 2, Mistral, TinyLlama): spaces become "▁" (with one put before
+/// the text, <see cref="Metaspace"/>), the whole text is one word of characters, a character outside the vocabulary
+/// becomes its UTF-8 bytes as &lt;0xXX&gt; tokens (byte_fallback), and merges apply by rank. BOS and EOS come from
+/// tokenizer_config.json beside it (generation_config.json for EOS where the config names none). Anything else is an
+/// error naming the file and the field.
 /// </summary>
 public sealed class TokenizerJson : ITextTokenizer
 {
@@ -34,10 +36,14 @@ public sealed class TokenizerJson : ITextTokenizer
     private readonly HashSet<int> _special;
     private readonly Dictionary<string, int[]> _cache = [];
     private readonly Lazy<JinjaTemplate>? _chatTemplate;
+    private readonly Metaspace? _metaspace;
+    private readonly int? _unk;
 
     private TokenizerJson(string path, Dictionary<string, int> vocab, Dictionary<(string, string), int> mergeRank, bool ignoreMerges, bool addPrefixSpace,
-        Regex split, Dictionary<string, int> added, HashSet<int> special, int? bos, int eos, string? chatTemplate)
+        Regex split, Dictionary<string, int> added, HashSet<int> special, int? bos, int eos, string? chatTemplate, Metaspace? metaspace = null, int? unk = null)
     {
+        _metaspace = metaspace;
+        _unk = unk;
         _chatTemplate = chatTemplate is null ? null : new Lazy<JinjaTemplate>(() => ParseChatTemplate(chatTemplate));
         Path = path;
         _vocab = vocab;
@@ -61,7 +67,8 @@ public sealed class TokenizerJson : ITextTokenizer
     /// <summary>The tokenizer.json this was read from: what a checkpoint saved from this model points back to.</summary>
     public string Path { get; }
 
-    public string Name => ITextTokenizer.TokenizerJson;
+    /// <summary>"tokenizer.json", or "tokenizer.model" for a SentencePiece model read into the same form (<see cref="SentencePieceModel"/>).</summary>
+    public string Name { get; private init; } = ITextTokenizer.TokenizerJson;
 
     /// <summary>
     /// tokenizer_config.json's chat_template (the one named "default" where it lists several), or null. Parsed on first
@@ -81,6 +88,25 @@ public sealed class TokenizerJson : ITextTokenizer
     /// globalization, as ActiveIT runs, .NET leaves decomposed text as it is).</summary>
     private bool Nfc { get; init; }
     public int Eos { get; }
+
+    /// <summary>
+    /// A SentencePiece BPE vocabulary as the tokenizer.json Hugging Face converts it to: pieces as the vocabulary,
+    /// control and user-defined pieces as added tokens, every split of a piece into two pieces a merge ranked by the
+    /// piece's score; BOS and EOS from the files beside it, else the model's own.
+    /// </summary>
+    internal static TokenizerJson FromSentencePiece(string path, Dictionary<string, int> vocab, Dictionary<(string, string), int> merges,
+        Dictionary<string, int> added, HashSet<int> special, Metaspace metaspace, int? unk, int? modelBos, int? modelEos)
+    {
+        var folder = System.IO.Path.GetDirectoryName(path)!;
+        var configured = File.Exists(System.IO.Path.Combine(folder, "tokenizer_config.json"));
+        var (bos, bosText, eos) = BosAndEos(folder, vocab, added, postProcessorBos: null, defaultEos: modelEos);
+        return new TokenizerJson(path, vocab, merges, ignoreMerges: false, addPrefixSpace: false, new Regex(".+", RegexOptions.Singleline), added, special,
+            configured ? bos : modelBos, eos, ReadChatTemplate(folder), metaspace, unk)
+        {
+            Name = SentencePieceModel.FileName,
+            BosText = bosText,
+        };
+    }
 
     /// <summary>Reads tokenizer.json (and tokenizer_config.json, generation_config.json beside it).</summary>
     public static TokenizerJson Load(string path)
@@ -116,15 +142,12 @@ public sealed class TokenizerJson : ITextTokenizer
             {
                 throw Unsupported("model.type", $"is '{type}'; only byte-level BPE is read");
             }
-            if (model.TryGetProperty("byte_fallback", out var fallback) && fallback.ValueKind == JsonValueKind.True)
-            {
-                throw Unsupported("model.byte_fallback", "is true (SentencePiece-style BPE, as Llama 2 and Mistral ship it): not supported yet");
-            }
+            var metaspace = Metaspace.Read(root, model, path);
             var nfc = false;
-            if (root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind != JsonValueKind.Null)
+            if (metaspace is null && root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind != JsonValueKind.Null)
             {
                 nfc = normalizer.TryGetProperty("type", out var nt) && nt.GetString() == "NFC"
-                    ? true : throw Unsupported("normalizer", $"is {normalizer.GetRawText()}; only none or NFC is supported");
+                    ? true : throw Unsupported("normalizer", $"is {normalizer.GetRawText()}; only none or NFC (or a SentencePiece-style Prepend and Replace) is supported");
             }
             var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var entry in Required(model, "vocab", path, "model.vocab").EnumerateObject())
@@ -144,7 +167,9 @@ public sealed class TokenizerJson : ITextTokenizer
                 merges.TryAdd(pair, rank++);
             }
             var ignoreMerges = model.TryGetProperty("ignore_merges", out var ignore) && ignore.ValueKind == JsonValueKind.True;
-            var (split, prefixSpace) = PreTokenizer(root, path);
+            var (split, prefixSpace) = metaspace is null ? PreTokenizer(root, path) : (new Regex(".+", RegexOptions.Singleline), false);
+            int? unk = model.TryGetProperty("unk_token", out var unkToken) && unkToken.ValueKind == JsonValueKind.String && vocab.TryGetValue(unkToken.GetString()!, out var u)
+                ? u : null;
             var added = new Dictionary<string, int>(StringComparer.Ordinal);
             var special = new HashSet<int>();
             if (root.TryGetProperty("added_tokens", out var addedTokens) && addedTokens.ValueKind == JsonValueKind.Array)
@@ -161,7 +186,7 @@ public sealed class TokenizerJson : ITextTokenizer
             }
             var folder = System.IO.Path.GetDirectoryName(path)!;
             var (bos, bosText, eos) = BosAndEos(folder, vocab, added, PostProcessorBos(root));
-            return new TokenizerJson(path, vocab, merges, ignoreMerges, prefixSpace, split, added, special, bos, eos, ReadChatTemplate(folder))
+            return new TokenizerJson(path, vocab, merges, ignoreMerges, prefixSpace, split, added, special, bos, eos, ReadChatTemplate(folder), metaspace, unk)
             {
                 BosText = bosText,
                 Nfc = nfc,
@@ -177,12 +202,12 @@ public sealed class TokenizerJson : ITextTokenizer
         {
             foreach (Match m in _added.Matches(text))
             {
-                EncodePlain(text[at..m.Index], ids);
+                EncodePlain(text[at..m.Index], ids, at == 0);
                 ids.Add(_addedIds[m.Value]);
                 at = m.Index + m.Length;
             }
         }
-        EncodePlain(text[at..], ids);
+        EncodePlain(text[at..], ids, at == 0);
         return [.. ids];
     }
 
@@ -197,7 +222,9 @@ public sealed class TokenizerJson : ITextTokenizer
             }
             AppendBytes(id, bytes);
         }
-        return Encoding.UTF8.GetString([.. bytes]);
+        var text = Encoding.UTF8.GetString([.. bytes]);
+        // The space a Metaspace put before the text is not the text's (Hugging Face's decoders strip it too).
+        return _metaspace is { Prepends: true } && text.StartsWith(' ') ? text[1..] : text;
     }
 
     public string TokenText(int id)
@@ -220,6 +247,18 @@ public sealed class TokenizerJson : ITextTokenizer
             bytes.AddRange(Encoding.UTF8.GetBytes(added ?? ""));
             return;
         }
+        if (_metaspace is not null)
+        {
+            if (Metaspace.ByteOf(token) is { } b)
+            {
+                bytes.Add(b);
+            }
+            else
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(token.Replace(Metaspace.Space, ' ')));
+            }
+            return;
+        }
         foreach (var c in token)
         {
             if (CharByte.TryGetValue(c, out var b))
@@ -229,10 +268,15 @@ public sealed class TokenizerJson : ITextTokenizer
         }
     }
 
-    private void EncodePlain(string text, List<int> ids)
+    private void EncodePlain(string text, List<int> ids, bool first)
     {
         if (text.Length == 0)
         {
+            return;
+        }
+        if (_metaspace is not null)
+        {
+            ids.AddRange(EncodeMetaspace(_metaspace.Apply(text, first)));
             return;
         }
         if (Nfc)
@@ -259,6 +303,35 @@ public sealed class TokenizerJson : ITextTokenizer
                 ids.AddRange(word);
             }
         }
+    }
+
+    /// <summary>
+    /// SentencePiece-style BPE on a whole text: its characters (a character outside the vocabulary as its UTF-8 bytes'
+    /// &lt;0xXX&gt; tokens, or the unknown token without byte fallback), merged by rank.
+    /// </summary>
+    private int[] EncodeMetaspace(string text)
+    {
+        var symbols = new List<string>(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var c = rune.ToString();
+            if (_vocab.ContainsKey(c))
+            {
+                symbols.Add(c);
+            }
+            else if (_metaspace!.ByteFallback)
+            {
+                var buffer = new byte[4];
+                var length = rune.EncodeToUtf8(buffer);
+                symbols.AddRange(buffer[..length].Select(Metaspace.ByteToken));
+            }
+            else
+            {
+                symbols.Add(c);  // the unknown token, below
+            }
+        }
+        return [.. SymbolMerge.Apply(symbols, _mergeRank).Select(s => _vocab.TryGetValue(s, out var id) ? id
+            : _unk ?? throw new EngineException($"{Path}: '{s}' is not in the vocabulary and the model names no unk_token"))];
     }
 
     /// <summary>Byte-level BPE on one piece: merge the adjacent pair of lowest rank until none is in the merge list.</summary>
@@ -376,7 +449,8 @@ public sealed class TokenizerJson : ITextTokenizer
     /// special token (Llama 3); Qwen 2.5 has neither. EOS: tokenizer_config.json's eos_token, else generation_config.json's
     /// eos_token_id (the first, where it lists several).
     /// </summary>
-    private static (int? Bos, string BosText, int Eos) BosAndEos(string folder, Dictionary<string, int> vocab, Dictionary<string, int> added, string? postProcessorBos)
+    internal static (int? Bos, string BosText, int Eos) BosAndEos(string folder, Dictionary<string, int> vocab, Dictionary<string, int> added, string? postProcessorBos,
+        int? defaultEos = null)
     {
         var configPath = System.IO.Path.Combine(folder, "tokenizer_config.json");
         int? Id(string token, string field, string file) => added.TryGetValue(token, out var a) ? a : vocab.TryGetValue(token, out var v) ? v
@@ -419,7 +493,7 @@ public sealed class TokenizerJson : ITextTokenizer
                 eos = first.TryGetInt32(out var n) ? n : throw new EngineException($"{generationPath}: field 'eos_token_id' must be a token id or a list of them");
             }
         }
-        return (bos, bosText, eos ?? throw new EngineException($"{folder}: no end-of-sequence token (eos_token in tokenizer_config.json or eos_token_id in generation_config.json)"));
+        return (bos, bosText, eos ?? defaultEos ?? throw new EngineException($"{folder}: no end-of-sequence token (eos_token in tokenizer_config.json or eos_token_id in generation_config.json)"));
     }
 
     private JinjaTemplate ParseChatTemplate(string source)
