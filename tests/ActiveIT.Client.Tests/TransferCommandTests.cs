@@ -48,6 +48,8 @@ public sealed class TransferCommandTests : IDisposable
                 task.GetProperty("Instances").EnumerateArray().Select(i => i.GetProperty("input").GetString()));
         }
 
+        // The source pool grows after the run began: the run pinned its version, so running it again reads the same three tasks.
+        Assert.Equal(0, CliRunner.Run($"pool generate --rules 5 --instances 6 --pool src --seed 7 {common}").ExitCode);
         var again = CliRunner.Run($"transfer run --pool src --out-pool out --model {_dir}/t.safetensors --candidates 2 --temperature 0 --max-tokens 40 " +
                                   $"--scorer {_dir}/t.safetensors --denoise-instances 3 {common}");
         Assert.True(again.ExitCode == 0, again.Stderr);
@@ -55,6 +57,8 @@ public sealed class TransferCommandTests : IDisposable
 
         var status = CliRunner.Run($"transfer status --out-pool out {common}");
         Assert.Contains("transfer of pool 'src' to niv2 → pool 'out': completed", status.Stdout);
+        Assert.Equal(3L, JsonDocument.Parse(CliRunner.Run($"transfer status --out-pool out {common} --json").Stdout).RootElement
+            .GetProperty("spec").GetProperty("source_version").GetInt64());
         var taskId = outcomes[0].GetProperty("task_id").GetString();
         var show = CliRunner.Run($"transfer show {taskId} --out-pool out {common}");
         Assert.True(show.ExitCode == 0, show.Stderr);

@@ -122,16 +122,37 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         var again = CliRunner.Run($"score {options} --silo {_silo.Url} --json");
         Assert.Equal(5, again.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("\"cached\":true")));
 
+        // A scoring run pins the pool version it was made at: the pool grows, and scoring it again is another run, of
+        // the new version, which scores only the new tasks; the first run, started again, still reads its version.
+        var more = ActiveIT.Core.Rewriting.RewriteTaskSource.Tasks(new ActiveIT.Core.Rewriting.RewriteGenerator(ActiveIT.Core.Rewriting.RewriteGeneratorOptions.Demo), 7, 3, seed: 4)
+            .Where(t => tasks.All(o => o.Id != t.Id)).Take(2).ToArray();
+        (await _silo.Client.PostAsJsonAsync("v1/pools/shared/tasks", more, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
+        var grown = CliRunner.Run($"score {options} --silo {_silo.Url}");
+        Assert.True(grown.ExitCode == 0, grown.Stderr);
+        Assert.Contains("7 tasks (2 scored now, 5 from cache)", grown.Stdout);
+        var runs = (await _silo.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("v1/runs/scoring")).EnumerateArray()
+            .ToDictionary(r => r.GetProperty("config").GetProperty("pool_version").GetInt64(), r => r.GetProperty("name").GetString()!);
+        Assert.Equal([5L, 7L], runs.Keys.Order());
+        Assert.StartsWith("shared.v5.tiny.", runs[5]);
+        (await _silo.Client.PostAsync($"v1/runs/scoring/{runs[5]}/start", null)).EnsureSuccessStatusCode();
+        var rerun = await _silo.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"v1/runs/scoring/{runs[5]}");
+        for (var wait = 0; rerun.GetProperty("status").GetString() != "completed" && wait < 1200; wait++)
+        {
+            await Task.Delay(50);
+            rerun = await _silo.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"v1/runs/scoring/{runs[5]}");
+        }
+        Assert.Equal((5, 5L), (rerun.GetProperty("result").GetProperty("tasks").GetInt32(), rerun.GetProperty("result").GetProperty("pool_version").GetInt64()));
+
         // The scores are in the silo's task grains, under the served file's hash: the same key a local `score --model FILE` uses.
         var version = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(_dir, "tiny.safetensors"))))[..16];
         var grains = _silo.Services.GetRequiredService<Orleans.IGrainFactory>();
         var cached = await new ActiveIT.Runs.Scoring.PoolScorer(grains, new LocalEngineBackend(_model, "tiny", version), new ScorerConfig(2, 2, MaxNewTokens: 3))
             .CachedAsync("shared");
-        Assert.Equal(5, cached.Count);
+        Assert.Equal(7, cached.Count);
 
         var map = CliRunner.Run($"map {options} --silo {_silo.Url} --json");
         Assert.True(map.ExitCode == 0, map.Stderr);
-        Assert.Equal(5, System.Text.Json.JsonDocument.Parse(map.Stdout).RootElement.GetProperty("tasks").GetArrayLength());
+        Assert.Equal(7, System.Text.Json.JsonDocument.Parse(map.Stdout).RootElement.GetProperty("tasks").GetArrayLength());
         var missing = CliRunner.Run($"score --pool shared --model nope --silo {_silo.Url}");
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("serves no model 'nope'", missing.Stderr);

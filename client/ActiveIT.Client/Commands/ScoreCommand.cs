@@ -18,6 +18,7 @@ internal sealed class ScoreCommand : Command
     public ScoreCommand() : base("score", "Score a pool's tasks (local engine, an OpenAI-compatible server, or on a silo); scores are cached per model version and scorer config")
     {
         _connection.AddTo(this);
+        _connection.AddVersionTo(this);
         _scoring.AddTo(this);
         _engine.AddTo(this);
         SetAction(RunAsync);
@@ -41,7 +42,8 @@ internal sealed class ScoreCommand : Command
                     throw new ArgumentException("--backend and --silo: the silo scores with its own models (--model NAME from its ActiveIT:ModelDir)");
                 }
                 using var http = SiloHttp.CreateClient(silo);
-                scores = await RemoteScoring.ScoreAsync(http, pool, parse.GetValue(_scoring.Model)!, _scoring.Config(parse), progress, cancellationToken);
+                scores = await RemoteScoring.ScoreAsync(http, pool, parse.GetValue(_scoring.Model)!, _scoring.Config(parse), progress, cancellationToken,
+                    parse.GetValue(_connection.Version));
             }
             else
             {
@@ -49,7 +51,7 @@ internal sealed class ScoreCommand : Command
                 using var _ = model;  // null with --backend
                 await using var local = await _connection.ConnectAsync(parse);
                 var scorer = new PoolScorer(local.Grains, backend, _scoring.Config(parse));
-                scores = new(scorer.Key.ToString(), await scorer.ScoreAsync(pool, progress, cancellationToken));
+                scores = new(scorer.Key.ToString(), await scorer.ScoreAsync(pool, progress, cancellationToken, parse.GetValue(_connection.Version)));
                 engineCalls = backend is LocalEngineBackend engine ? $"; {engine.EngineCalls} engine calls" : "";
             }
         }

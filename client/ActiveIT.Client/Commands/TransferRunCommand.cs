@@ -48,6 +48,7 @@ internal sealed class TransferRunCommand : Command
     public TransferRunCommand() : base("run", "Transfer a pool's tasks into one format and write the chosen transfers to --out-pool (resumable)")
     {
         _connection.AddTo(this);
+        _connection.AddVersionTo(this);
         _engine.AddTo(this);
         foreach (var option in new Option[] { _outPool, _to, _backend, _model, _modelVersion, _candidates, _temperature, _maxTokens, _seed, _seedPairs, _k,
                      _scorer, _scorerBackend, _scorerVersion, _noDenoise, _denoiseInstances, _denoiseSeed, _denoiseAggregation, _maxScore, _labels, _maxRequests, _maxSpent, _maxCost, _price })
@@ -76,7 +77,7 @@ internal sealed class TransferRunCommand : Command
             (ulong)parse.GetValue(_seed), parse.GetValue(_k), pairs, parse.GetValue(_scorer), parse.GetValue(_scorerBackend), parse.GetValue(_scorerVersion),
             !parse.GetValue(_noDenoise), parse.GetValue(_denoiseInstances), (ulong)parse.GetValue(_denoiseSeed), parse.GetValue(_labels),
             parse.GetValue(_maxRequests), parse.GetValue(_maxSpent), parse.GetValue(_maxCost), parse.GetValue(_price), parse.GetValue(_maxScore),
-            parse.GetValue(_denoiseAggregation));
+            parse.GetValue(_denoiseAggregation), parse.GetValue(_connection.Version));
     }
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -101,7 +102,7 @@ internal sealed class TransferRunCommand : Command
                 var settings = request.Settings(backends.ModelVersion);
                 await using var local = await _connection.ConnectAsync(parse);
                 state = await new FormatTransferRunner(local.Grains, backends.Chat, backends.Scorer, settings)
-                    .RunAsync(request.Pool, request.OutPool, progress, cancellationToken);
+                    .RunAsync(request.Pool, request.OutPool, progress, cancellationToken, sourceVersion: request.PoolVersion);
             }
         }
         catch (Exception e) when (e is ArgumentException or TaskFormatException)

@@ -15,13 +15,17 @@ internal static class RemoteScoring
     public sealed record Scores(string Key, IReadOnlyList<PoolScoreResult> Results);
 
     /// <summary>
-    /// A scoring run on the silo (POST /v1/runs/scoring, named after pool, model and settings; the same scoring asked
-    /// again is the same run, started again for the pool as it is now), followed through its events; then its cached scores.
+    /// A scoring run on the silo (POST /v1/runs/scoring) of one pool version — the one asked for, else the head now —
+    /// named after pool, version, model and settings (the same scoring of the same version is the same run), followed
+    /// through its events; then its cached scores for that version.
     /// </summary>
     public static async Task<Scores> ScoreAsync(HttpClient http, string pool, string model, ScorerConfig config, IProgress<(int Done, int Total)> progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, long? poolVersion = null)
     {
-        var request = new ScoringRequest(pool, model, config.Instances, config.Perturbations, config.DropProbability, config.Seed, config.MaxNewTokens);
+        poolVersion ??= await new RemotePoolService(http).GetStatsAsync(pool, cancellationToken) is { Tasks: > 0 } stats ? stats.Version
+            : throw new ArgumentException($"pool '{pool}' has no tasks");
+        var request = new ScoringRequest(pool, model, config.Instances, config.Perturbations, config.DropProbability, config.Seed, config.MaxNewTokens,
+            PoolVersion: poolVersion);
         var last = await SiloHttp.RunAsync<RunView>(http, RunKinds.Scoring, request.RunName, request, run =>
         {
             if (run.Progress is { } p)
@@ -35,7 +39,7 @@ internal static class RemoteScoring
         }
         // The scores are read back from the cache; those this run computed are marked so.
         var scoredNow = result.Deserialize<ScoringResult>(Json.Options)!.ScoredTaskIds.ToHashSet(StringComparer.Ordinal);
-        var cached = await CachedAsync(http, pool, model, config, cancellationToken);
+        var cached = await CachedAsync(http, pool, model, config, cancellationToken, poolVersion);
         return cached with { Results = [.. cached.Results.Select(r => r with { Cached = !scoredNow.Contains(r.TaskId) })] };
     }
 

@@ -32,7 +32,8 @@ public sealed record TransferRequest(
     decimal? MaxCost = null,
     string? Price = null,
     double? MaxScore = null,
-    string? DenoiseAggregation = null)
+    string? DenoiseAggregation = null,
+    long? PoolVersion = null)
 {
     public bool IsLocal => Backend == "local";
 

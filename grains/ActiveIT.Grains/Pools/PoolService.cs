@@ -70,7 +70,7 @@ public sealed class PoolService(IGrainFactory grains) : IPoolService
         {
             return false;
         }
-        // Experiments read their pinned version in every round and resume; older ones read the head.
+        // Runs read their pinned version in every round, resume and re-run (experiments made before pins: the head).
         var readers = new List<string>();
         foreach (var name in await grains.GetGrain<IRunRegistryGrain>(IRunRegistryGrain.Key(RunKinds.Curriculum)).ListAsync())
         {
@@ -78,6 +78,21 @@ public sealed class PoolService(IGrainFactory grains) : IPoolService
                 && (experiment.Config.Pins.Any(p => p.Pool == pool) || experiment.Config.Pool == pool || experiment.Config.Evaluation.Pool == pool))
             {
                 readers.Add(name);
+            }
+        }
+        foreach (var outPool in await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).ListTransfersAsync())
+        {
+            if ((await grains.GetGrain<Transfer.ITransferRunGrain>(outPool).GetAsync()).Spec?.SourcePool == pool)
+            {
+                readers.Add($"transfer {outPool}");
+            }
+        }
+        foreach (var name in await grains.GetGrain<IRunRegistryGrain>(IRunRegistryGrain.Key(RunKinds.Scoring)).ListAsync())
+        {
+            if (await grains.GetGrain<IRunGrain>(RunKinds.Id(RunKinds.Scoring, name)).GetAsync() is { } run
+                && System.Text.Json.JsonDocument.Parse(run.Config).RootElement.TryGetProperty("pool", out var read) && read.GetString() == pool)
+            {
+                readers.Add($"scoring {name}");
             }
         }
         if (readers.Count > 0)

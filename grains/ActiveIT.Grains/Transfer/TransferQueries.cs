@@ -17,7 +17,8 @@ public static class TransferQueries
         var run = await RunAsync(grains, outPool);
         var spec = run.Spec!;
         var hash = run.Outcomes.TryGetValue(taskId, out var outcome) ? outcome.SourceHash
-            : (await grains.GetGrain<ITaskPoolGrain>(spec.SourcePool).GetMemberAsync(taskId))?.ContentHash
+            : (spec.SourceVersion is { } v ? await grains.GetGrain<ITaskPoolGrain>(spec.SourcePool).GetMemberAtAsync(taskId, v)
+                : await grains.GetGrain<ITaskPoolGrain>(spec.SourcePool).GetMemberAsync(taskId))?.ContentHash
             ?? throw new KeyNotFoundException($"pool '{spec.SourcePool}' (the source of '{outPool}') has no task '{taskId}'");
         var state = await grains.GetGrain<IFormatTransferGrain>(IFormatTransferGrain.Key(hash, spec.Target, spec.ConfigKey)).GetAsync();
         return new TransferTaskView(taskId, spec.Target, spec.ConfigKey, spec.Denoise, outcome, state);
@@ -27,7 +28,7 @@ public static class TransferQueries
     public static async IAsyncEnumerable<TransferTaskView> AllAsync(IGrainFactory grains, string outPool)
     {
         var run = await RunAsync(grains, outPool);
-        foreach (var member in await grains.GetGrain<ITaskPoolGrain>(run.Spec!.SourcePool).ListAllAsync())
+        foreach (var member in await grains.GetGrain<ITaskPoolGrain>(run.Spec!.SourcePool).ListAllAsync(run.Spec.SourceVersion))
         {
             yield return await TaskAsync(grains, outPool, member.TaskId);
         }

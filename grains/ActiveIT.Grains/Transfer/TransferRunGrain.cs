@@ -41,10 +41,12 @@ public sealed class TransferRunGrain([PersistentState("run", SiloStorage.Provide
     {
         Owned(runnerId);
         var current = Run.Spec;
-        if (current is not null && current with { Budget = spec.Budget } != spec)
+        // A run begun before pins were kept takes the version it is resumed with.
+        if (current is not null && current with { Budget = spec.Budget, SourceVersion = current.SourceVersion ?? spec.SourceVersion,
+                SourceDigest = current.SourceDigest ?? spec.SourceDigest } != spec)
         {
-            throw new ArgumentException($"pool '{spec.OutPool}' holds the transfer of pool '{current.SourcePool}' to {current.Target} with config {current.ConfigKey} " +
-                $"(denoise {current.Denoise}, labels {current.LabelMap}); resume it with the same options or choose another --out-pool");
+            throw new ArgumentException($"pool '{spec.OutPool}' holds the transfer of pool '{current.SourcePool}' at version {current.SourceVersion} to {current.Target} " +
+                $"with config {current.ConfigKey} (denoise {current.Denoise}, labels {current.LabelMap}); resume it with the same options or choose another --out-pool");
         }
         Run.Spec = spec;  // the budget may be raised to resume a run that reached it
         (Run.Name, Run.Status, Run.StopReason, Run.Tasks) = (Name, RunStatus.Running, null, tasks);

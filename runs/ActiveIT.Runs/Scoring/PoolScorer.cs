@@ -21,9 +21,10 @@ public sealed class PoolScorer(IGrainFactory grains, IModelBackend backend, Scor
 
     public ScoreKey Key { get; } = new(backend.ModelId, backend.ModelVersion, config.ToString());
 
-    /// <summary>Scores (or reads from cache) every member; reports (done, total) as tasks finish.</summary>
-    public async Task<IReadOnlyList<PoolScoreResult>> ScoreAsync(string pool, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default) =>
-        await ScoreAsync(pool, await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync(), progress, cancellationToken);
+    /// <summary>Scores (or reads from cache) every member of a version (the head when null); reports (done, total) as tasks finish.</summary>
+    public async Task<IReadOnlyList<PoolScoreResult>> ScoreAsync(string pool, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default,
+        long? poolVersion = null) =>
+        await ScoreAsync(pool, await grains.GetGrain<ITaskPoolGrain>(pool).ListAllAsync(poolVersion), progress, cancellationToken);
 
     /// <summary>Scores (or reads from cache) the given members of a pool, in their order: what a curriculum round needs.</summary>
     public async Task<IReadOnlyList<PoolScoreResult>> ScoreAsync(string pool, IReadOnlyList<PoolMember> members, IProgress<(int Done, int Total)>? progress = null,

@@ -24,7 +24,7 @@ public sealed class FormatTransferRunner(IGrainFactory grains, IChatBackend chat
         : settings.Denoise.ToString();
 
     /// <summary>Checks the settings and pools before anything runs (the silo answers 400 from here, before its stream starts).</summary>
-    public async Task<IReadOnlyList<PoolMember>> ValidateAsync(string sourcePool, string outPool)
+    public async Task<IReadOnlyList<PoolMember>> ValidateAsync(string sourcePool, string outPool, long? sourceVersion = null)
     {
         settings.Config.Validate();
         PoolService.ValidatePoolName(sourcePool);
@@ -41,19 +41,22 @@ public sealed class FormatTransferRunner(IGrainFactory grains, IChatBackend chat
         {
             throw new ArgumentException($"--k {settings.Config.SeedPairs}: only {settings.SeedPairs.Count} seed pairs were given");
         }
-        var members = await grains.GetGrain<ITaskPoolGrain>(sourcePool).ListAllAsync();
-        return members.Count > 0 ? members : throw new ArgumentException($"pool '{sourcePool}' has no tasks");
+        var members = await grains.GetGrain<ITaskPoolGrain>(sourcePool).ListAllAsync(sourceVersion);
+        return members.Count > 0 ? members : throw new ArgumentException($"pool '{sourcePool}' has no tasks" + (sourceVersion is { } v ? $" at version {v}" : ""));
     }
 
     /// <param name="runnerId">The lease a silo's worker claimed the run under; null when the CLI drives the run itself.</param>
+    /// <param name="sourceVersion">The source pool's version to read; null: the version the run began with, else the head now.</param>
     public async Task<TransferRunState> RunAsync(string sourcePool, string outPool, IProgress<TransferProgress>? progress = null,
-        CancellationToken cancellationToken = default, string? runnerId = null)
+        CancellationToken cancellationToken = default, string? runnerId = null, long? sourceVersion = null)
     {
         var config = settings.Config;
-        var members = await ValidateAsync(sourcePool, outPool);
         var run = grains.GetGrain<ITransferRunGrain>(outPool);
+        // Pinned when the run first begins: a resume, or a re-run after a stop, reads the same tasks whatever the pool became.
+        var version = await grains.GetGrain<ITaskPoolGrain>(sourcePool).ResolveAsync(sourceVersion ?? (await run.GetAsync()).Spec?.SourceVersion);
+        var members = await ValidateAsync(sourcePool, outPool, version);
         var spec = new TransferRunSpec(sourcePool, outPool, config.Target.Name(), config.Key(), config.ToString(), ScoreKey, settings.Labels.ToString(),
-            settings.Budget.ToString(), chat.Describe);
+            settings.Budget.ToString(), chat.Describe, version, TaskPoolGrainExtensions.Digest(members));
         var state = await run.BeginAsync(spec, members.Count, runnerId);
         var spend = new TransferSpend(state.Requests, state.PromptTokens, state.CompletionTokens, state.Cost);
         var watch = Stopwatch.StartNew();

@@ -20,8 +20,8 @@ public abstract class GenericRuns<TConfig>(IGrainFactory grains) : RunKind<TConf
 
     public override async Task<RunView> CreateAsync(TConfig config, string owner, CancellationToken cancellationToken)
     {
-        var stored = await CheckAsync(config);
-        return RunView.Of(await Grain(NameOf(config)).CreateAsync(JsonSerializer.Serialize(stored, RunJson.Options), owner));
+        var stored = await CheckAsync(config);  // may fill in what names the run (a scoring run's pool version)
+        return RunView.Of(await Grain(NameOf(stored)).CreateAsync(JsonSerializer.Serialize(stored, RunJson.Options), owner));
     }
 
     public override async Task<IReadOnlyList<RunView>> ListAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using ActiveIT.Engine.Backends;
 using ActiveIT.Engine.Scoring;
 using ActiveIT.Grains.Runs;
+using ActiveIT.Grains.Pools;
 using ActiveIT.Grains.Scoring;
 using ActiveIT.Runs;
 using ActiveIT.Runs.Scoring;
@@ -24,9 +25,10 @@ public sealed class ScoringExecutor(IGrainFactory grains, RunSessions sessions, 
         var model = models.Get(request.Model) ?? throw new KeyNotFoundException($"the silo serves no model '{request.Model}'");
         var scorer = new PoolScorer(_grains, new LocalEngineBackend(model, request.Model, models.Version(request.Model)),
             new ScorerConfig(request.Instances, request.Perturbations, request.Drop, request.Seed, request.MaxNewTokens));
-        var results = await scorer.ScoreAsync(request.Pool,
+        var members = await _grains.GetGrain<ITaskPoolGrain>(request.Pool).ListAllAsync(request.PoolVersion);
+        var results = await scorer.ScoreAsync(request.Pool, members,
             new SyncProgress<(int Done, int Total)>(p => run.Progress.Report(new RunProgress(p.Done, p.Total, "score", DateTimeOffset.UtcNow))), cancellationToken);
         return new ScoringResult(scorer.Key.ToString(), results.Count, results.Count(r => !r.Cached), results.Count(r => r.Cached),
-            [.. results.Where(r => !r.Cached).Select(r => r.TaskId)]);
+            [.. results.Where(r => !r.Cached).Select(r => r.TaskId)], request.PoolVersion, TaskPoolGrainExtensions.Digest(members));
     }
 }

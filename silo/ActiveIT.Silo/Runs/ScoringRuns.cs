@@ -27,9 +27,12 @@ public sealed class ScoringRuns(IGrainFactory grains, ModelRegistry models, IOpt
         {
             throw new KeyNotFoundException($"the silo serves no model '{config.Model}' (its models: {(models.Ids.Count == 0 ? "none; set ActiveIT:ModelDir" : string.Join(", ", models.Ids))})");
         }
-        if ((await Grains.GetGrain<ITaskPoolGrain>(config.Pool).GetStatsAsync()).Tasks == 0)
+        // The run reads one version of the pool in every start and resume: the one asked for, else the head now.
+        var pool = Grains.GetGrain<ITaskPoolGrain>(config.Pool);
+        config = config with { PoolVersion = await pool.ResolveAsync(config.PoolVersion) };
+        if ((await pool.GetStatsAtAsync(config.PoolVersion.Value)).Tasks == 0)
         {
-            throw new KeyNotFoundException($"pool '{config.Pool}' has no tasks");
+            throw new KeyNotFoundException($"pool '{config.Pool}' has no tasks at version {config.PoolVersion}");
         }
         return config with { Name = config.RunName };
     }

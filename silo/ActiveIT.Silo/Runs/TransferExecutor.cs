@@ -23,7 +23,7 @@ public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var done = await backends.Runner(grains, request).RunAsync(request.Pool, request.OutPool, null, cancellationToken, lease.Id);
+            var done = await backends.Runner(grains, request).RunAsync(request.Pool, request.OutPool, null, cancellationToken, lease.Id, request.PoolVersion);
             return done.Status.ToString();
         }
         catch (OperationCanceledException)

@@ -20,7 +20,7 @@ public sealed class TransferRuns(IGrainFactory grains, SiloTransferBackends back
 
     public override async Task<TransferRunState> CreateAsync(TransferRequest config, string owner, CancellationToken cancellationToken)
     {
-        await backends.Runner(grains, config).ValidateAsync(config.Pool, config.OutPool);  // bad settings or pools: 400 before anything is stored
+        await backends.Runner(grains, config).ValidateAsync(config.Pool, config.OutPool, config.PoolVersion);  // bad settings or pools: 400 before anything is stored
         return await Grain(config.OutPool).CreateAsync(JsonSerializer.Serialize(config, RunJson.Options), owner);
     }
 
