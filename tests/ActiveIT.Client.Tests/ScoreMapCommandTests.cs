@@ -44,8 +44,10 @@ public sealed class ScoreMapCommandTests : IDisposable
 
         // The ambiguous tasks removed: the map of the head has four tasks, the map of the version scored still six.
         var ambiguous = json.GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("category").GetString() == "ambiguous").Select(t => t.GetProperty("task_id").GetString());
-        var removed = CliRunner.Run($"pool remove {common} --task {string.Join(",", ambiguous)} --reason \"ambiguous on the map\"");
+        var removed = CliRunner.Run($"pool remove {common} {scoring} --map-category ambiguous --if-version 6 --reason \"ambiguous on the map\" --json");
         Assert.True(removed.ExitCode == 0, removed.Stderr);
+        Assert.Equal(2, JsonDocument.Parse(removed.Stdout).RootElement.GetProperty("removed").GetInt32());
+        Assert.All(ambiguous, id => Assert.DoesNotContain(id!, CliRunner.Run($"pool list {common}").Stdout));
         Assert.Equal(4, JsonDocument.Parse(CliRunner.Run($"map {common} {scoring} --json").Stdout).RootElement.GetProperty("tasks").GetArrayLength());
         var before = CliRunner.Run($"map {common} {scoring} --version 6 --json");
         Assert.True(before.ExitCode == 0, before.Stderr);

@@ -37,29 +37,17 @@ internal sealed class MapCommand : Command
         var pool = parse.GetValue(_connection.Pool)!;
         RemoteScoring.Scores cached;
         Dictionary<string, string> truth;
-        if (SiloHttp.Url(parse.GetValue(_connection.Silo)) is { } silo)
+        var version = parse.GetValue(_connection.Version);
+        try
         {
-            using var http = SiloHttp.CreateClient(silo);
-            try
-            {
-                cached = await RemoteScoring.CachedAsync(http, pool, parse.GetValue(_scoring.Model)!, _scoring.Config(parse), cancellationToken,
-                    parse.GetValue(_connection.Version));
-                truth = await GroundTruthAsync(new RemotePoolService(http), pool, cached.Results.Select(r => r.TaskId), parse.GetValue(_connection.Version), cancellationToken);
-            }
-            catch (Exception e) when (e is ArgumentException or HttpRequestException)
-            {
-                Console.Error.WriteLine($"activeit map: {e.Message}");
-                return e is ArgumentException ? ExitCodes.InvalidInput : ExitCodes.Failure;
-            }
+            cached = await CachedScores.ReadAsync(parse, _connection, _scoring, pool, version, cancellationToken);
+            await using var session = await _connection.OpenAsync(parse);
+            truth = await GroundTruthAsync(session.Service, pool, cached.Results.Select(r => r.TaskId), version, cancellationToken);
         }
-        else
+        catch (Exception e) when (e is ArgumentException or HttpRequestException)
         {
-            var (model, backend) = _scoring.Open(parse, "cpu");
-            using var _ = model;  // null with --backend
-            await using var local = await _connection.ConnectAsync(parse);
-            var scorer = new PoolScorer(local.Grains, backend, _scoring.Config(parse));
-            cached = new(scorer.Key.ToString(), await scorer.CachedAsync(pool, parse.GetValue(_connection.Version)));
-            truth = await GroundTruthAsync(new PoolService(local.Grains), pool, cached.Results.Select(r => r.TaskId), parse.GetValue(_connection.Version), cancellationToken);
+            Console.Error.WriteLine($"activeit map: {e.Message}");
+            return e is ArgumentException ? ExitCodes.InvalidInput : ExitCodes.Failure;
         }
         var scores = cached.Results;
         if (scores.Count == 0)

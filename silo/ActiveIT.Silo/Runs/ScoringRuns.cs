@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ActiveIT.Grains.Pools;
 using ActiveIT.Grains.Runs;
 using ActiveIT.Grains.Scoring;
@@ -27,7 +28,13 @@ public sealed class ScoringRuns(IGrainFactory grains, ModelRegistry models, IOpt
         {
             throw new KeyNotFoundException($"the silo serves no model '{config.Model}' (its models: {(models.Ids.Count == 0 ? "none; set ActiveIT:ModelDir" : string.Join(", ", models.Ids))})");
         }
-        // The run reads one version of the pool in every start and resume: the one asked for, else the head now.
+        // The run reads one version of the pool in every start and resume: the one asked for, else the head now — or,
+        // for a named run asked for again with the same settings, the version it was made with (a create sent again finds its run).
+        if (config is { Name: { } name, PoolVersion: null } && await Grains.GetGrain<IRunGrain>(RunKinds.Id(Kind, name)).GetAsync() is { } existing
+            && JsonSerializer.Deserialize<ScoringRequest>(existing.Config, RunJson.Options) is { PoolVersion: { } pinned } made && made with { PoolVersion = null } == config)
+        {
+            config = config with { PoolVersion = pinned };
+        }
         var pool = Grains.GetGrain<ITaskPoolGrain>(config.Pool);
         config = config with { PoolVersion = await pool.ResolveAsync(config.PoolVersion) };
         if ((await pool.GetStatsAtAsync(config.PoolVersion.Value)).Tasks == 0)
