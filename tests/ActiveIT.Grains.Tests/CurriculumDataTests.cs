@@ -44,4 +44,21 @@ public sealed class CurriculumDataTests
         var pairs = CurriculumData.TrainingPairs(Task(), 1, config, tally).ToArray();
         Assert.Equal(new PromptFit(pairs.Length, fewerExamples, cut), tally.Fit);
     }
+
+    [Fact]
+    public void APromptIsFittedInTheModelsTokens_ABpeModelKeepsTheExamplesBytesWouldDrop()
+    {
+        // 256 context − 128 answer tokens: 127 bytes is too little for both examples, 127 GPT-2 tokens is plenty.
+        var config = new ExperimentConfig { InstancesPerTask = 6 };
+        var (bytes, tokens) = (new CurriculumData.PromptTally(), new CurriculumData.PromptTally());
+        var gpt2 = ActiveIT.Engine.Tokenizers.Gpt2Tokenizer.Instance;
+        var byteTrained = CurriculumData.TrainingPairs(Task(), 1, config, bytes).ToArray();
+        var bpeTrained = CurriculumData.TrainingPairs(Task(), 1, config, tokens, gpt2).ToArray();
+        Assert.Equal((6, 0), (bytes.Fit.FewerExamples, tokens.Fit.FewerExamples));
+        var prompt = CurriculumData.Prompt(Task(), "w0", config, tokenizer: gpt2);
+        Assert.Contains("second example inputs..", prompt);
+        Assert.DoesNotContain("second example inputs..", CurriculumData.Prompt(Task(), "w0", config));
+        Assert.True(((ActiveIT.Engine.Tokenizers.ITextTokenizer)gpt2).EncodePrompt(prompt).Length <= 256 - 128, "the prompt fits beside the answer room in tokens");
+        Assert.Equal(bpeTrained.Length, byteTrained.Length);
+    }
 }

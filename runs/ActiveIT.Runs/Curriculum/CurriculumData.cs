@@ -42,7 +42,7 @@ public static class CurriculumData
     /// <summary><see cref="TrainingPairs(InstructionTask, ulong, ExperimentConfig, ITextTokenizer)"/>, counting how the prompts fitted in <paramref name="tally"/>.</summary>
     public static IEnumerable<TokenPair> TrainingPairs(InstructionTask task, ulong seed, ExperimentConfig config, PromptTally tally, ITextTokenizer? tokenizer = null) =>
         TrainingInstances(task, seed, config.InstancesPerTask).Where(i => i.Outputs.Count > 0)
-            .Select(i => LocalEngineBackend.EncodeAfterPrompt(tokenizer ?? ByteTextTokenizer.Instance, Prompt(task, i.Input, config, tally), i.Outputs[0], config.Model.Context));
+            .Select(i => LocalEngineBackend.EncodeAfterPrompt(tokenizer ?? ByteTextTokenizer.Instance, Prompt(task, i.Input, config, tally, tokenizer), i.Outputs[0], config.Model.Context));
 
     /// <summary>The mean UTF-8 length of the first reference of the task's training instances for this seed (0 without any):
     /// what the "longest responses" strategy ranks by.</summary>
@@ -50,11 +50,15 @@ public static class CurriculumData
         TrainingInstances(task, seed, config.InstancesPerTask).Where(i => i.Outputs.Count > 0)
             .Select(i => (double)System.Text.Encoding.UTF8.GetByteCount(i.Outputs[0])).DefaultIfEmpty(0).Average();
 
-    /// <summary>An instance's prompt, for training and evaluation alike: as many of the first two positive examples as fit.</summary>
-    public static string Prompt(InstructionTask task, string input, ExperimentConfig config, PromptTally? tally = null)
+    /// <summary>
+    /// An instance's prompt, for training and evaluation alike: as many of the first two positive examples as fit the
+    /// context, counted in the model's tokens (<paramref name="tokenizer"/>; bytes, ActiveIT's own models' tokens, when null).
+    /// </summary>
+    public static string Prompt(InstructionTask task, string input, ExperimentConfig config, PromptTally? tally = null, ITextTokenizer? tokenizer = null)
     {
         var examples = task.PositiveExamples.Take(2).ToArray();
-        var fitted = Niv2PromptBuilder.Build(task.Definition, examples, input, config.Model.Context, AnswerTokens(config), LocalEngineBackend.PromptLength);
+        Func<string, int> length = tokenizer is null ? LocalEngineBackend.PromptLength : text => LocalEngineBackend.PromptLength(tokenizer, text);
+        var fitted = Niv2PromptBuilder.Build(task.Definition, examples, input, config.Model.Context, AnswerTokens(config), length);
         tally?.Add(fitted, examples.Length);
         return fitted.Text;
     }

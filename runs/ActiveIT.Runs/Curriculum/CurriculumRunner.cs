@@ -329,7 +329,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 await ReportAsync("train", 0, steps, $"{pairs.Count} examples", force: true);
                 Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
                 var best = t.SelectBestEpoch ? new BestEpoch(checkpoint + ".best.tmp", basePath) : null;
-                var dev = t.SelectBestEpoch ? await DevSetAsync(run) : null;
+                var dev = t.SelectBestEpoch ? await DevSetAsync(run, model.Tokenizer) : null;
                 var result = TrainingLoop.Train(model, pairs, config, t.BatchSize, t.Epochs, SeededRandom.For(run.Seed, $"batch-order/round-{r}").NextULong(),
                     new SyncProgress<TrainingProgress>(p => Report("train", p.Step, p.TotalSteps, $"loss {p.Result.Loss:F3}")),
                     best is null ? null : epoch => best.Offer(epoch, ScoreDev(model, dev!, epoch), model),
@@ -360,7 +360,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         }
 
         /// <summary>This seed's dev tasks with their instances and prompts, read once per round before training starts.</summary>
-        private async Task<DevSet> DevSetAsync(SeedRun run)
+        private async Task<DevSet> DevSetAsync(SeedRun run, Engine.Tokenizers.ITextTokenizer tokenizer)
         {
             var items = new List<(string Prompt, IReadOnlyList<string> References)>();
             var rewrite = true;
@@ -369,7 +369,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 var task = await TaskAsync(_config.Pool, id);
                 rewrite &= task.Format == TaskFormat.StringRewrite;
                 items.AddRange(CurriculumData.DevInstances(task, run.Seed, _config.Evaluation.DevInstancesPerTask)
-                    .Select(x => (CurriculumData.Prompt(task, x.Input, _config), x.Outputs)));
+                    .Select(x => (CurriculumData.Prompt(task, x.Input, _config, tokenizer: tokenizer), x.Outputs)));
             }
             return items.Count > 0 ? new DevSet(items, rewrite ? "exact_match" : "rouge_l")
                 : throw new InvalidOperationException($"seed {run.Seed}: no dev tasks to select the best epoch on");
@@ -401,7 +401,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
             {
                 var task = await TaskAsync(poolName, id);
                 var instances = CurriculumData.EvaluationInstances(task, run.Seed, e.InstancesPerTask, e.Instances == EvaluationSpec.FirstInstances);
-                var prompts = instances.Select(x => CurriculumData.Prompt(task, x.Input, _config, fit)).ToArray();
+                var prompts = instances.Select(x => CurriculumData.Prompt(task, x.Input, _config, fit, model.Tokenizer)).ToArray();
                 var predictions = await backend.GenerateAsync(prompts, e.MaxNewTokens, cancellationToken: cancellationToken);
                 rows.AddRange(instances.Select((x, j) => (task, Niv2Metrics.ExactMatch(predictions[j], x.Outputs), Niv2Metrics.RougeL(predictions[j], x.Outputs), unseen)));
                 Report("evaluate", i + 1, tasks.Length, null);
