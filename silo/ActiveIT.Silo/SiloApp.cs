@@ -10,7 +10,8 @@ namespace ActiveIT.Silo;
 /// <summary>The silo as a table of contents: services, error mapping, authentication, endpoints.</summary>
 public static class SiloApp
 {
-    public static WebApplication Create(string[] args)
+    /// <param name="configure">Last words on the builder before the app is built (tests add a logger of their own).</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddActiveItSilo();
@@ -18,6 +19,7 @@ public static class SiloApp
         builder.Services.AddKeyRateLimit();
         builder.AddWorkbench();
         builder.AddObservability();
+        configure?.Invoke(builder);
         var app = builder.Build();
         ApplyEngineSettings(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SiloOptions>>().Value);
         app.UseActiveItErrors();

@@ -26,7 +26,8 @@ public sealed class AccessTests : IAsyncLifetime
         _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/data", $"--ActiveIT:ModelDir={_dir}",
             $"--ActiveIT:AdminKeys:0={AdminKey}", $"--ActiveIT:ReaderKeys:0={ReaderKey}", $"--ActiveIT:ImportRoots:0={_dir}/imports");
         var tasks = FamilyTaskSource.Tasks(new FamilyPoolOptions(Tasks: 8, InstancesPerTask: 4, Families: ["copy", "reverse"]), seed: 1);
-        (await _silo.Client.PostAsJsonAsync("v1/pools/p/tasks", tasks, Json.Options)).EnsureSuccessStatusCode();
+        using var posted = await _silo.Client.PostAsJsonAsync("v1/pools/p/tasks", tasks, Json.Options);
+        Assert.True(posted.IsSuccessStatusCode, $"{(int)posted.StatusCode} {await posted.Content.ReadAsStringAsync()}\nthe silo logged: {_silo.Errors}");
     }
 
     private HttpClient As(string? key)
