@@ -30,7 +30,7 @@ public sealed class TokenizerJson : ITextTokenizer
     private readonly Dictionary<(string, string), int> _mergeRank;
     private readonly bool _ignoreMerges;
     private readonly bool _addPrefixSpace;
-    private readonly Regex _split;
+    private readonly Regex? _split;  // null for a SentencePiece-style model: its text is one word
     private readonly Regex? _added;
     private readonly Dictionary<string, int> _addedIds;
     private readonly HashSet<int> _special;
@@ -40,7 +40,7 @@ public sealed class TokenizerJson : ITextTokenizer
     private readonly int? _unk;
 
     private TokenizerJson(string path, Dictionary<string, int> vocab, Dictionary<(string, string), int> mergeRank, bool ignoreMerges, bool addPrefixSpace,
-        Regex split, Dictionary<string, int> added, HashSet<int> special, int? bos, int eos, string? chatTemplate, Metaspace? metaspace = null, int? unk = null)
+        Regex? split, Dictionary<string, int> added, HashSet<int> special, int? bos, int eos, string? chatTemplate, Metaspace? metaspace = null, int? unk = null)
     {
         _metaspace = metaspace;
         _unk = unk;
@@ -100,7 +100,7 @@ public sealed class TokenizerJson : ITextTokenizer
         var folder = System.IO.Path.GetDirectoryName(path)!;
         var configured = File.Exists(System.IO.Path.Combine(folder, "tokenizer_config.json"));
         var (bos, bosText, eos) = BosAndEos(folder, vocab, added, postProcessorBos: null, defaultEos: modelEos);
-        return new TokenizerJson(path, vocab, merges, ignoreMerges: false, addPrefixSpace: false, new Regex(".+", RegexOptions.Singleline), added, special,
+        return new TokenizerJson(path, vocab, merges, ignoreMerges: false, addPrefixSpace: false, split: null, added, special,
             configured ? bos : modelBos, eos, ReadChatTemplate(folder), metaspace, unk)
         {
             Name = SentencePieceModel.FileName,
@@ -167,7 +167,7 @@ public sealed class TokenizerJson : ITextTokenizer
                 merges.TryAdd(pair, rank++);
             }
             var ignoreMerges = model.TryGetProperty("ignore_merges", out var ignore) && ignore.ValueKind == JsonValueKind.True;
-            var (split, prefixSpace) = metaspace is null ? PreTokenizer(root, path) : (new Regex(".+", RegexOptions.Singleline), false);
+            var (split, prefixSpace) = metaspace is null ? PreTokenizer(root, path) : (null, false);
             int? unk = model.TryGetProperty("unk_token", out var unkToken) && unkToken.ValueKind == JsonValueKind.String && vocab.TryGetValue(unkToken.GetString()!, out var u)
                 ? u : null;
             var added = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -287,7 +287,7 @@ public sealed class TokenizerJson : ITextTokenizer
         {
             text = " " + text;
         }
-        foreach (Match piece in _split.Matches(text))
+        foreach (Match piece in _split!.Matches(text))
         {
             var mapped = string.Concat(Encoding.UTF8.GetBytes(piece.Value).Select(b => ByteChar[b]));
             lock (_cache)
