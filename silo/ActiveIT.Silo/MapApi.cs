@@ -32,7 +32,10 @@ public static class MapApi
             {
                 return Results.Text(TaskMapSvg.Render(entries, $"Task map of pool '{pool}' ({entries.Count} tasks)", $"{model}@{version}/{config}; {TaskMap.Rule(share)}"), "image/svg+xml");
             }
-            return Results.Ok(new { Pool = pool, Rule = TaskMap.Rule(share), Tasks = entries, Truth = truth is null ? null : await TruthAsync(grains, pool, poolVersion, truth, scores, entries) });
+            // Beside the map's two axes, the other cached scores of each task, so a client can draw the map on any two of them.
+            var axes = scores.Select(s => new MapAxes(s.TaskId, s.Perplexity, s.LabelLoss, s.Ifd)).ToList();
+            return Results.Ok(new { Pool = pool, Rule = TaskMap.Rule(share), Tasks = entries, Axes = axes,
+                Truth = truth is null ? null : await TruthAsync(grains, pool, poolVersion, truth, scores, entries) });
         });
 
     /// <summary>
@@ -57,11 +60,18 @@ public static class MapApi
         var labelLoss = scores.Where(s => s.LabelLoss is not null).ToDictionary(s => s.TaskId, s => s.LabelLoss!.Value);
         var points = scores.Select(s => new TaskMap.Point(s.TaskId, s.PromptUncertainty, s.PredictionProbability)).ToList();
         // An empty category has no precision (NaN, which JSON cannot carry) and nothing to show.
-        return new MapTruth(key, injected.Count, [.. TaskMapTruth.Check(entries, injected).Where(r => r.CategorySize > 0)], TaskMapTruth.RankAxes(points, labelLoss, injected));
+        return new MapTruth(key, injected.Count, [.. TaskMapTruth.Check(entries, injected).Where(r => r.CategorySize > 0)], TaskMapTruth.RankAxes(points, labelLoss, injected),
+            injected);
     }
 
     /// <summary>The ground-truth check of a map: <see cref="TruthAsync"/>.</summary>
-    public sealed record MapTruth(string Key, int Tasks, IReadOnlyList<TaskMapTruth.Row> Check, IReadOnlyList<TaskMapTruth.RankRow> Ranks);
+    /// <param name="Injected">Each scored task's value under the key (tasks without it left out): what the map page marks.</param>
+    public sealed record MapTruth(string Key, int Tasks, IReadOnlyList<TaskMapTruth.Row> Check, IReadOnlyList<TaskMapTruth.RankRow> Ranks,
+        IReadOnlyDictionary<string, string> Injected);
+
+    /// <summary>A task's cached scores beyond the map's two: its answers' perplexity, and where the task has references, the
+    /// label loss and IFD of those references (docs/selection.md).</summary>
+    public sealed record MapAxes(string TaskId, double Perplexity, double? LabelLoss, double? Ifd);
 
     /// <summary>Names the model version for the cache key; the map never calls a model.</summary>
     internal sealed class KeyOnlyBackend(string modelId, string modelVersion) : ActiveIT.Engine.Backends.IModelBackend

@@ -165,11 +165,20 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         (await _silo.Client.PostAsJsonAsync("v1/pools/m/tasks", tasks, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
         var grains = _silo.Services.GetRequiredService<Orleans.IGrainFactory>();
         var config = new ScorerConfig(2, 2, MaxNewTokens: 3);
-        await new ActiveIT.Runs.Scoring.PoolScorer(grains, new LocalEngineBackend(_model, "tiny", "v1"), config).ScoreAsync("m");
+        var scored = await new ActiveIT.Runs.Scoring.PoolScorer(grains, new LocalEngineBackend(_model, "tiny", "v1"), config).ScoreAsync("m");
 
         var query = "model=tiny&version=v1&instances=2&perturbations=2&maxNewTokens=3";
         var json = await _silo.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"v1/pools/m/map?{query}");
         Assert.Equal(6, json.GetProperty("tasks").GetArrayLength());
+        // The other cached scores of each task come with the map, for a client to draw it on other axes: the scorer's own values.
+        var axes = json.GetProperty("axes").EnumerateArray().ToDictionary(a => a.GetProperty("task_id").GetString()!);
+        Assert.Equal(scored.Select(s => s.TaskId).Order(), axes.Keys.Order());
+        foreach (var s in scored)
+        {
+            Assert.Equal(s.Perplexity, axes[s.TaskId].GetProperty("perplexity").GetDouble(), 9);
+            Assert.Equal(s.LabelLoss!.Value, axes[s.TaskId].GetProperty("label_loss").GetDouble(), 9);
+            Assert.Equal(s.Ifd!.Value, axes[s.TaskId].GetProperty("ifd").GetDouble(), 9);
+        }
         var svg = System.Xml.Linq.XDocument.Parse(await _silo.Client.GetStringAsync($"v1/pools/m/map?{query}&format=svg"));
         Assert.Equal(6, svg.Descendants().Count(e => e.Name.LocalName == "title"));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await _silo.Client.GetAsync("v1/pools/m/map?model=tiny&version=v2")).StatusCode);

@@ -164,8 +164,8 @@ internal sealed class DemoCommand : Command
         var map = await MapCheckAsync(silo.Grains, pools, demo, experiments, device, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(outDir, "curves.svg"), ExperimentReport.Svg(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "paired.svg"), ExperimentReport.PairedSvg(experiments, paired), CancellationToken.None);
-        await File.WriteAllTextAsync(Path.Combine(outDir, "ranking.svg"), ArenaRanking.Svg(ranking, baseline.Experiment), CancellationToken.None);
-        await File.WriteAllTextAsync(Path.Combine(outDir, "ranking-curve.svg"), ArenaRanking.Svg(curveRanking, curveBaseline.Experiment, "the mean over rounds 1..R"),
+        await File.WriteAllTextAsync(Path.Combine(outDir, "ranking.svg"), ArenaRankingOutput.Svg(ranking, baseline.Experiment), CancellationToken.None);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "ranking-curve.svg"), ArenaRankingOutput.Svg(curveRanking, curveBaseline.Experiment, "the mean over rounds 1..R"),
             CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.csv"), ExperimentReport.Csv(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(new
@@ -187,9 +187,9 @@ internal sealed class DemoCommand : Command
                     "with 80 % power (per family: results.json, `activeit experiment compare`; seeds needed: `activeit experiment plan`):\n");
                 Console.WriteLine(ExperimentReport.Paired(overall));
                 Console.WriteLine($"\nranking: gain over {baseline.Experiment} at the last round, best first, with what each strategy's selection and training cost per round:\n");
-                Console.WriteLine(ArenaRanking.Table(ranking));
+                Console.WriteLine(ArenaRankingOutput.Table(ranking));
                 Console.WriteLine($"\nranking by the curve: each seed's mean over rounds 1..R (R: the round column) against {curveBaseline.Experiment}'s:\n");
-                Console.WriteLine(ArenaRanking.Table(curveRanking));
+                Console.WriteLine(ArenaRankingOutput.Table(curveRanking));
             }
             if (map is not null)
             {

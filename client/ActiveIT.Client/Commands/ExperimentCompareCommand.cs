@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using ActiveIT.Client.Experiments;
 using ActiveIT.Client.Output;
+using ActiveIT.Grains.Curriculum;
 
 namespace ActiveIT.Client.Commands;
 

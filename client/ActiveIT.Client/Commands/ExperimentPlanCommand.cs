@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ActiveIT.Client.Experiments;
 using ActiveIT.Client.Output;
+using ActiveIT.Grains.Curriculum;
 
 namespace ActiveIT.Client.Commands;
 
@@ -70,7 +71,7 @@ internal sealed class ExperimentPlanCommand : Command
         {
             try
             {
-                scores.AddRange(SeedScores.ReadCsv(file));
+                scores.AddRange(SeedScoresCsv.Read(file));
             }
             catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
             {

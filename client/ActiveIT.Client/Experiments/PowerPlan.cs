@@ -1,4 +1,5 @@
 using ActiveIT.Core.Metrics;
+using ActiveIT.Grains.Curriculum;
 
 namespace ActiveIT.Client.Experiments;
 

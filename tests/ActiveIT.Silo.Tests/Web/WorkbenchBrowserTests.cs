@@ -150,27 +150,48 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         await Expect(readerRow.Locator("[data-test=status]")).ToHaveTextAsync("completed");
         await web.ScreenshotAsync(reader, "experiments");
 
-        // A second experiment, random selection on the same config (made through the API), for the compare chart.
+        // Two draws of random selection on the same config (made through the API), for the compare chart and its baseline.
         using (var api = web.ClientFor("alice"))
         {
             var config = (await api.GetFromJsonAsync<ActiveIT.Grains.Curriculum.Experiment>("v1/runs/curriculum/smoke-pu", ActiveIT.Client.Output.Json.Options))!.Config
                 with { Name = "smoke-random", Strategy = "random" };
-            (await api.PostAsJsonAsync("v1/runs/curriculum", config, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
-            (await api.PostAsync("v1/runs/curriculum/smoke-random/start", null)).EnsureSuccessStatusCode();
+            foreach (var draw in new[] { config, config with { Name = "smoke-random-draw2", SelectionDraw = 1 } })
+            {
+                (await api.PostAsJsonAsync("v1/runs/curriculum", draw, ActiveIT.Client.Output.Json.Options)).EnsureSuccessStatusCode();
+                (await api.PostAsync($"v1/runs/curriculum/{draw.Name}/start", null)).EnsureSuccessStatusCode();
+            }
         }
-        await Expect(reader.Locator("tr[data-experiment=smoke-random] [data-test=status]")).ToHaveTextAsync("completed",
-            new LocatorAssertionsToHaveTextOptions { Timeout = 360_000 });
+        foreach (var name in new[] { "smoke-random", "smoke-random-draw2" })
+        {
+            await Expect(reader.Locator($"tr[data-experiment={name}] [data-test=status]")).ToHaveTextAsync("completed",
+                new LocatorAssertionsToHaveTextOptions { Timeout = 360_000 });
+        }
         await page.GotoAsync("/compare");
-        await Expect(page.Locator("#compare .scatterlayer .trace .points path")).ToHaveCountAsync(6);  // two experiments' means, 3 rounds each
-        await Expect(page.Locator("#compare .legend")).ToContainTextAsync("smoke-random");
-        Assert.True(await page.Locator("#compare .scatterlayer .trace .fills path").CountAsync() >= 2, "no ± std band drawn");  // two seeds each
-        // The ranking pairs each experiment with the random one by seed at round 2 (both seeds): a gain, its interval, what it cost.
-        await Expect(page.Locator("[data-test=baseline]")).ToHaveValueAsync("smoke-random");
-        await Expect(page.Locator("tr[data-ranking=smoke-pu]")).ToContainTextAsync(new Regex(@"prompt-uncertainty\s*2\s*2\s*[-+]?\d+\.\d\d\s*\[-?\d+\.\d\d, -?\d+\.\d\d\]"));
+        await Expect(page.Locator("#compare .scatterlayer .trace .points path")).ToHaveCountAsync(9);  // three experiments' means, 3 rounds each
+        await Expect(page.Locator("#compare .legend")).ToContainTextAsync("smoke-random-draw2");
+        Assert.True(await page.Locator("#compare .scatterlayer .trace .fills path").CountAsync() >= 3, "no ± std band drawn");  // two seeds each
+        // The ranking pairs each experiment by seed at round 2 (both seeds) with the baseline — by default the mean of the two
+        // random draws: a gain, its interval, what it cost. The page's numbers are the CLI's for the same records.
+        await Expect(page.Locator("[data-baseline=smoke-random]")).ToBeCheckedAsync();
+        await Expect(page.Locator("[data-baseline=smoke-random-draw2]")).ToBeCheckedAsync();
+        await Expect(page.Locator("[data-baseline=smoke-pu]")).Not.ToBeCheckedAsync();
+        await Expect(page.Locator("tr[data-ranking='smoke-random+smoke-random-draw2']")).ToContainTextAsync("random (mean of 2 draws)");
+        var puRow = page.Locator("tr[data-ranking=smoke-pu]");
+        await Expect(puRow).ToContainTextAsync(new Regex(@"prompt-uncertainty\s*2\s*2\s*[-+]?\d+\.\d\d\s*\[-?\d+\.\d\d, -?\d+\.\d\d\]"));
+        var cli = ActiveIT.Testing.CliRunner.Run($"experiment compare smoke-pu smoke-random smoke-random-draw2 --baseline smoke-random,smoke-random-draw2 --json --silo {web.Url}",
+            new Dictionary<string, string?> { ["ACTIVEIT_API_KEY"] = web.Keys["alice"] });
+        Assert.True(cli.ExitCode == 0, cli.Stderr);
+        var round2 = System.Text.Json.JsonDocument.Parse(cli.Stdout).RootElement.GetProperty("paired").EnumerateArray()
+            .Single(p => p.GetProperty("experiment").GetString() == "smoke-pu" && p.GetProperty("round").GetInt32() == 2 && p.GetProperty("category").GetString() == "(overall)");
+        await Expect(puRow.Locator("td").Nth(4)).ToHaveTextAsync(round2.GetProperty("mean").GetDouble().ToString("+0.00;-0.00;0.00", System.Globalization.CultureInfo.InvariantCulture));
         await web.ScreenshotAsync(page, "compare");
-        await page.SelectOptionAsync("[data-test=baseline]", "smoke-pu");
-        await Expect(page.Locator("tr[data-ranking=smoke-random]")).ToContainTextAsync("random");
-        await Expect(page.Locator("tr[data-ranking=smoke-pu]")).ToHaveCountAsync(0);
+        // One draw alone as the baseline: the other draw is ranked against it, and the mean's row is gone.
+        await page.Locator("[data-baseline=smoke-random-draw2]").UncheckAsync();
+        await Expect(page.Locator("tr[data-ranking=smoke-random-draw2]")).ToContainTextAsync("random");
+        await Expect(page.Locator("tr[data-ranking=smoke-random]")).ToContainTextAsync("(baseline)");
+        await Expect(page.Locator("tr[data-ranking=smoke-pu]")).ToHaveCountAsync(1);
+        await page.SelectOptionAsync("[data-test=endpoint]", "curve");
+        await Expect(page.Locator("tr[data-ranking=smoke-pu]")).ToContainTextAsync(new Regex(@"prompt-uncertainty\s*2\s*2\s*[-+]?\d+\.\d\d"));
 
         // The PU strategy scored the pool with each round's model: the map has them. Hover names a task; the category
         // filter narrows the points; a click opens the task.
@@ -198,7 +219,20 @@ public sealed class WorkbenchBrowserTests(WorkbenchFixture web) : IAsyncLifetime
         {
             Assert.Matches(@"^(noisy|ambiguous)\s+\d+\s+(ambiguous|easy|difficult)\s+\d+\s+\d+\s+\d\.\d\d\s+\d\.\d\d$", row);
         }
+        // Checked, the map marks the injected tasks; and it is drawn on any two of the cached scores: label loss against IFD
+        // (every task of the families pool has references, so all stay on the map), the hover naming both and the truth.
+        await Expect(page.Locator("[data-test=map-marks]")).ToBeVisibleAsync();
+        await page.SelectOptionAsync("[data-test=axis-x]", "label-loss");
+        await page.SelectOptionAsync("[data-test=axis-y]", "ifd");
+        await Expect(page.Locator("#task-map .xtitle")).ToHaveTextAsync("label loss");
+        await Expect(page.Locator("#task-map .ytitle")).ToHaveTextAsync("IFD");
+        await Expect(map).ToHaveCountAsync(all);
+        await map.First.HoverAsync(new LocatorHoverOptions { Force = true });
+        await Expect(page.Locator("#task-map .hoverlayer")).ToContainTextAsync(new Regex(@"label loss [\d.e+-]+IFD [\d.e+-]+injected: (none|noisy|ambiguous)"));
         await web.ScreenshotAsync(page, "task-map-truth");
+        await page.SelectOptionAsync("[data-test=axis-x]", "prompt-uncertainty");
+        await page.SelectOptionAsync("[data-test=axis-y]", "prediction-probability");
+        await Expect(page.Locator("#task-map .xtitle")).ToHaveTextAsync("prompt uncertainty (cube-root axis)");
         await page.UncheckAsync("[data-test=truth-toggle]");
         await Expect(page.Locator("[data-test=truth-ranks]")).ToHaveCountAsync(0);
         var category = (await page.Locator("[data-test=category-filter] option").AllTextContentsAsync()).Skip(1).First();

@@ -1,6 +1,6 @@
 using ActiveIT.Core.Metrics;
 
-namespace ActiveIT.Client.Experiments;
+namespace ActiveIT.Grains.Curriculum;
 
 /// <summary>
 /// Each experiment against a baseline, round by round, paired by seed: strategies of one seed share the split, the
@@ -9,7 +9,7 @@ namespace ActiveIT.Client.Experiments;
 /// the spread of the per-seed differences and the smallest true difference this many seeds detect with 80 % power at
 /// that spread (<see cref="PairedPower"/>): an interval that spans 0 says little when that difference is large.
 /// </summary>
-internal sealed record PairedDifference(string Experiment, string Baseline, int Round, string Category, int Seeds, double Mean, double Low, double High,
+public sealed record PairedDifference(string Experiment, string Baseline, int Round, string Category, int Seeds, double Mean, double Low, double High,
     double Sd, double MinimumDetectable)
 {
     public const string Overall = SeedScores.Overall;

@@ -1,15 +1,12 @@
-using System.Globalization;
-using ActiveIT.Client.Output;
-using ActiveIT.Grains.Curriculum;
-
-namespace ActiveIT.Client.Experiments;
+namespace ActiveIT.Grains.Curriculum;
 
 /// <summary>
 /// The arena's ranking (issue #25 item 5): every strategy's paired gain over the baseline at the last round all its
 /// seeds finished, with the 95 % interval and the smallest true difference those seeds detect, best first; beside it
 /// what the strategy cost — its selection time per round (scoring, features, ranking) and its training time per round.
+/// The CLI prints it (demo, `experiment compare`) and the workbench's Compare page shows it.
 /// </summary>
-internal sealed record ArenaRanking(string Experiment, string Strategy, int Round, int Seeds, double Gain, double Low, double High, double Sd,
+public sealed record ArenaRanking(string Experiment, string Strategy, int Round, int Seeds, double Gain, double Low, double High, double Sd,
     double MinimumDetectable, double SelectSecondsPerRound, double TrainSecondsPerRound)
 {
     /// <param name="baseline">The experiment the gains are paired against, or the mean of several random draws: one row (gain 0)
@@ -46,37 +43,5 @@ internal sealed record ArenaRanking(string Experiment, string Strategy, int Roun
             rows.Add(new(e.Name, e.Config.Strategy, at.Round, at.Seeds, at.Mean, at.Low, at.High, at.Sd, at.MinimumDetectable, select, train));
         }
         return [.. rows.OrderByDescending(r => r.Gain).ThenBy(r => r.Experiment, StringComparer.Ordinal)];
-    }
-
-    public static TextTable Table(IReadOnlyList<ArenaRanking> rows)
-    {
-        var table = new TextTable("rank", "strategy", "round", "seeds", "gain", "95 % interval", "detectable", "select s/round", "train s/round");
-        foreach (var (r, i) in rows.Select((r, i) => (r, i + 1)))
-        {
-            table.Add(i, r.Strategy, r.Round, r.Seeds, r.Gain.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture),
-                double.IsNaN(r.Low) ? "(baseline)" : $"[{r.Low:F2}, {r.High:F2}]", double.IsNaN(r.MinimumDetectable) ? "-" : $"±{r.MinimumDetectable:F2}",
-                $"{r.SelectSecondsPerRound:F1}", $"{r.TrainSecondsPerRound:F1}");
-        }
-        table.FitToRows();
-        return table;
-    }
-
-    /// <summary>The ranking as a picture: each strategy's gain with its 95 % interval, best on the left.</summary>
-    public static string Svg(IReadOnlyList<ArenaRanking> rows, string baseline, string endpoint = "the last round")
-    {
-        static double Half(ArenaRanking r) => double.IsNaN(r.Low) ? 0 : (r.High - r.Low) / 2;
-        var reach = rows.Select(r => Math.Abs(r.Gain) + Half(r)).DefaultIfEmpty(1).Max();
-        var limit = Math.Max(1, Math.Ceiling(reach / 5) * 5);
-        var plot = new SvgPlot($"Gain over {baseline} at {endpoint}, paired by seed", "rank", "difference (×100)", logX: false)
-        {
-            YMin = -limit,
-            YMax = limit,
-            Note = $"mean over seeds with its 95 % t interval; {rows.Select(r => r.Seeds).DefaultIfEmpty(0).Max()} seeds",
-        };
-        foreach (var (r, i) in rows.Select((r, i) => (r, i + 1)))
-        {
-            plot.Add(r.Strategy, [(i, r.Gain, Half(r))]);
-        }
-        return plot.Render();
     }
 }
