@@ -424,6 +424,22 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Equal(2, Regex.Matches(again.Stderr, @"base for seed \d: .*\(cached\)").Count);
         static string Tables(string stdout) => stdout[..stdout.TrimEnd().LastIndexOf('\n')];  // all but the wall-time line
         Assert.Equal(Tables(run.Stdout), Tables(again.Stdout));
+
+        // A second pool draw beside the first, to check a result on another pool: its own pool and experiments, the same bases.
+        var other = CliRunner.Run($"demo --scale smoke --threads 2 --pool-seed 3 --out {_dir}");
+        Assert.True(other.ExitCode == 0, other.Stderr);
+        Assert.Contains("pool (drawn from seed 3): 40 tasks", other.Stderr);
+        Assert.Matches(@"round\s+tasks\s+smoke-pool3-random\s+smoke-pool3-prompt-uncertainty", other.Stdout);
+        Assert.Contains("task map under smoke-pool3-prompt-uncertainty seed 1's round-0 model", other.Stdout);
+        Assert.Equal(2, Regex.Matches(other.Stderr, @"base for seed \d: .*\(cached\)").Count);
+        using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "results.json"))))
+        {
+            Assert.Equal(3UL, results.RootElement.GetProperty("pool_seed").GetUInt64());
+            var pools = results.RootElement.GetProperty("experiments").EnumerateArray().Select(e => e.GetProperty("config").GetProperty("pool").GetString()).Distinct();
+            Assert.Equal(["smoke-families-pool3"], pools);
+        }
+        Assert.Contains("--pool-seed: 0 is not a seed", CliRunner.Run($"demo --scale smoke --pool-seed 0 --out {_dir}").Stderr);
+        Assert.Contains("the seed of scale 'arena''s evaluation pool", CliRunner.Run($"demo --scale arena --pool-seed 2 --out {_dir}/arena").Stderr);
     }
 
     public void Dispose() => ActiveIT.Tests.Scratch.Delete(_dir);

@@ -39,6 +39,11 @@ internal sealed class DemoCommand : Command
         Description = "Run and report only these of the scale's strategies (comma-separated; a pilot, or a share of a long run); finished ones are kept for the next call",
         CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
     };
+    private readonly Option<ulong> _poolSeed = new("--pool-seed")
+    {
+        Description = "Draw the families pool from this seed (1: the pool of every measured run; another checks a result on a second pool draw)",
+        DefaultValueFactory = _ => 1,
+    };
     private readonly EngineOptions _engine = new(fastDefault: true);
 
     public DemoCommand() : base("demo", "The main job at demo scale: active instruction tuning on a task-families pool, selection strategies compared with paired statistics")
@@ -48,6 +53,7 @@ internal sealed class DemoCommand : Command
         Options.Add(_out);
         Options.Add(_json);
         Options.Add(_strategies);
+        Options.Add(_poolSeed);
         _engine.AddTo(this);
         SetAction(RunAsync);
     }
@@ -65,6 +71,12 @@ internal sealed class DemoCommand : Command
             }
             demo = demo with { Strategies = [.. demo.Strategies.Where(only.Contains)] };
         }
+        demo = demo with { PoolSeed = parse.GetValue(_poolSeed) };
+        if (demo.PoolSeed == 0 || (demo.EvaluationPool is not null && demo.PoolSeed == CurriculumDemo.EvaluationPoolSeed))
+        {
+            Console.Error.WriteLine($"activeit demo: --pool-seed: {demo.PoolSeed} is {(demo.PoolSeed == 0 ? "not a seed (1 or more)" : $"the seed of scale '{demo.Scale}''s evaluation pool")}");
+            return ExitCodes.InvalidInput;
+        }
         var device = _engine.Apply(parse);
         var json = parse.GetValue(_json);
         var outDir = Directory.CreateDirectory(parse.GetValue(_out)!).FullName;
@@ -75,7 +87,7 @@ internal sealed class DemoCommand : Command
         var t = demo.Template;
         var p = demo.Pretrain;
         Console.Error.WriteLine($"ActiveIT demo, scale '{demo.Scale}' (measured: {demo.Measured}); device {device}, {EngineRuntime.DefaultPrecision.Name()}\n" +
-                                $"pool: {demo.Pool.Tasks} tasks × {demo.Pool.InstancesPerTask} instances from {CurriculumDemo.Families.Length} families " +
+                                $"pool{(demo.PoolSeed == 1 ? "" : $" (drawn from seed {demo.PoolSeed})")}: {demo.Pool.Tasks} tasks × {demo.Pool.InstancesPerTask} instances from {CurriculumDemo.Families.Length} families " +
                                 $"({demo.Pool.ClassificationShare:P1} classification, {demo.Pool.AmbiguousShare:P0} ambiguous, {demo.Pool.NoisyShare:P0} noisy); " +
                                 $"held out whole: {string.Join(", ", demo.HeldOutFamilies)}\n" +
                                 $"base per seed: {p.Layers}/{p.Heads}/{p.DModel}, {p.Steps} steps × {p.BatchSize} documents without instructions\n" +
@@ -170,7 +182,7 @@ internal sealed class DemoCommand : Command
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.csv"), ExperimentReport.Csv(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(new
         {
-            scale = demo.Scale, pretraining = pretraining.Select(x => new { x.Seed, x.Result }), experiments, baseline = baseline.Members, paired, ranking,
+            scale = demo.Scale, pool_seed = demo.PoolSeed, pretraining = pretraining.Select(x => new { x.Seed, x.Result }), experiments, baseline = baseline.Members, paired, ranking,
             curve_paired = curvePaired, curve_ranking = curveRanking, map_check = map,
             wall_seconds = wall.Elapsed.TotalSeconds, code_version = RunEnvironment.Version,
         }, Json.Indented), CancellationToken.None);

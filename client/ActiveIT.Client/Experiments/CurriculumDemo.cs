@@ -27,7 +27,9 @@ internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IRea
 
     public static IReadOnlyList<string> Names => ["smoke", "demo", "report", "arena"];
 
-    public const ulong PoolSeed = 1;
+    /// <summary>The seed the pool is drawn from: 1 for every measured run; another (`demo --pool-seed`) draws another pool of
+    /// the same families and injections, to check that what one pool showed holds on a second draw.</summary>
+    public ulong PoolSeed { get; init; } = 1;
 
     /// <summary>Families the pool draws from; <see cref="HeldOutFamilies"/> of them are never trained on.</summary>
     public static readonly string[] Families = ["copy", "reverse", "rotate", "shift", "filter", "rewrite", "dedupe", "contains", "starts", "longer", "palindrome"];
@@ -67,7 +69,7 @@ internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IRea
 
     private const int Context = 192;
 
-    public string PoolName => $"{Scale}-families";
+    public string PoolName => PoolSeed == 1 ? $"{Scale}-families" : $"{Scale}-families-pool{PoolSeed}";
 
     public IReadOnlyList<InstructionTask> PoolTasks() => FamilyTaskSource.Tasks(Pool, PoolSeed);
 
@@ -79,8 +81,10 @@ internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IRea
     /// so it is the random of a one-draw preset).</summary>
     public IReadOnlyList<(string Name, string Strategy, int Draw)> Experiments() =>
         [.. Strategies.SelectMany(s => s == "random"
-            ? Enumerable.Range(0, RandomDraws).Select(d => (d == 0 ? $"{Scale}-random" : $"{Scale}-random-draw{d + 1}", s, d))
-            : [($"{Scale}-{s}", s, 0)])];
+            ? Enumerable.Range(0, RandomDraws).Select(d => (d == 0 ? $"{Prefix}-random" : $"{Prefix}-random-draw{d + 1}", s, d))
+            : [($"{Prefix}-{s}", s, 0)])];
+
+    private string Prefix => PoolSeed == 1 ? Scale : $"{Scale}-pool{PoolSeed}";
 
     private static PretrainSpec Spec(int steps, int batch)
     {
