@@ -51,6 +51,10 @@ public static class EngineRuntime
         }
     }
 
+    /// <summary>Returns the heap memory that finished work freed to the system (<see cref="Torch.HeapSettings.Trim"/>): call it
+    /// after a training run or a round, never inside one.</summary>
+    public static void ReleaseFreedMemory() => Torch.HeapSettings.Trim();
+
     /// <summary>Models and trainers currently alive (created, not yet disposed or finalized).</summary>
     public static (long Models, long Trainers) LiveObjects => (GptModel.Live, GptTrainer.Live);
 

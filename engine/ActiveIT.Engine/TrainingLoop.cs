@@ -22,6 +22,19 @@ public static class TrainingLoop
     public static TrainingRun Train(GptModel model, IReadOnlyList<TokenPair> examples, TrainingConfig config, int batchSize, int epochs,
         ulong seed, IProgress<TrainingProgress>? progress, Action<int>? afterEpoch, ExampleOrder order, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return TrainOnce(model, examples, config, batchSize, epochs, seed, progress, afterEpoch, order, cancellationToken);
+        }
+        finally
+        {
+            EngineRuntime.ReleaseFreedMemory();  // the run's activations and optimizer state, freed with its trainer
+        }
+    }
+
+    private static TrainingRun TrainOnce(GptModel model, IReadOnlyList<TokenPair> examples, TrainingConfig config, int batchSize, int epochs,
+        ulong seed, IProgress<TrainingProgress>? progress, Action<int>? afterEpoch, ExampleOrder order, CancellationToken cancellationToken)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
         if (examples.Count == 0)

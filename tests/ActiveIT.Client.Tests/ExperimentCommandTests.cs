@@ -442,5 +442,53 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Contains("the seed of scale 'arena''s evaluation pool", CliRunner.Run($"demo --scale arena --pool-seed 2 --out {_dir}/arena").Stderr);
     }
 
+    [Fact]
+    public void Demo_RecordsTheSeedsAllFinished_AndAnotherDataDirectoryRestoresThem_ThenGoesOnWithTheNext()
+    {
+        var first = CliRunner.Run($"demo --scale smoke --threads 2 --out {_dir}/a");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var records = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "a", DemoRecords.FileName)))!;
+        Assert.Equal("[1,2]", records["seeds"]!.ToJsonString());
+        Assert.Equal(2, records["experiments"]!.AsArray().Count);
+        // As if the run had stopped during seed 2: the records of seed 1 alone.
+        records["seeds"] = new System.Text.Json.Nodes.JsonArray(1);
+        foreach (var e in records["experiments"]!.AsArray())
+        {
+            var runs = e!["runs"]!.AsArray();
+            runs.Remove(runs.Single(r => r!["seed"]!.GetValue<ulong>() == 2));
+        }
+        var partial = Path.Combine(_dir, "seed1.json");
+        File.WriteAllText(partial, records.ToJsonString());
+
+        // Another data directory, as on another machine: seed 1 is brought over, not run again; seed 2 runs there.
+        var second = CliRunner.Run($"demo --scale smoke --threads 2 --restore {partial} --out {_dir}/b");
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Contains($"smoke-random: restored seeds 1 from {partial}", second.Stderr);
+        Experiment[] Experiments(string dir)
+        {
+            using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, dir, "results.json")));
+            return results.RootElement.GetProperty("experiments").Deserialize<Experiment[]>(Json.Options)!;
+        }
+        var (a, b) = (Experiments("a"), Experiments("b"));
+        foreach (var name in new[] { "smoke-random", "smoke-prompt-uncertainty" })
+        {
+            var (seed1A, seed1B) = (a.Single(e => e.Name == name).Runs.Single(r => r.Seed == 1), b.Single(e => e.Name == name).Runs.Single(r => r.Seed == 1));
+            Assert.Equal(JsonSerializer.Serialize(seed1A, Json.Options), JsonSerializer.Serialize(seed1B, Json.Options));  // the record itself, training times included
+            var seed2B = b.Single(e => e.Name == name).Runs.Single(r => r.Seed == 2);
+            Assert.Equal(3, seed2B.Rounds.Count(r => r.Evaluation is not null));
+            Assert.StartsWith(Path.Combine(_dir, "b", "data", "bases"), seed2B.Rounds[0].Training!.Base);  // trained here, from this directory's base
+        }
+        Assert.Matches(@"smoke-prompt-uncertainty\s+2\s+\(overall\)\s+2\s+[-+]?\d+\.\d\d\s+\[", second.Stdout);  // paired over both seeds
+
+        // Records of another scale, or not records at all, are refused with the file named, and nothing is run.
+        var other = CliRunner.Run($"demo --scale demo --threads 2 --restore {partial} --out {_dir}/c");
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains($"--restore: {partial}: records of scale 'smoke' on pool seed 1, not of scale 'demo'", other.Stderr);
+        File.WriteAllText(Path.Combine(_dir, "bad.json"), "{\n  \"scale\": \"smoke\",\n  \"seeds\": [1, \"x\"]\n}");
+        var bad = CliRunner.Run($"demo --scale smoke --restore {_dir}/bad.json --out {_dir}/d");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains($"--restore: {_dir}/bad.json: line 3, $.seeds[1]", bad.Stderr);
+    }
+
     public void Dispose() => ActiveIT.Tests.Scratch.Delete(_dir);
 }

@@ -10,6 +10,7 @@ using ActiveIT.Core.Uncertainty;
 using ActiveIT.Engine;
 using ActiveIT.Grains.Curriculum;
 using ActiveIT.Grains.Pools;
+using ActiveIT.Grains.Runs;
 using ActiveIT.Runs;
 using ActiveIT.Runs.Scoring;
 using ActiveIT.Runs.Curriculum;
@@ -44,6 +45,11 @@ internal sealed class DemoCommand : Command
         Description = "Draw the families pool from this seed (1: the pool of every measured run; another checks a result on a second pool draw)",
         DefaultValueFactory = _ => 1,
     };
+    private readonly Option<string> _restore = new("--restore")
+    {
+        Description = "Bring over the seeds every experiment finished from the records.json of an earlier run of this scale (its --out, kept on this or " +
+                      "another machine) before running: they are not run again, and the run goes on with the next seed",
+    };
     private readonly EngineOptions _engine = new(fastDefault: true);
 
     public DemoCommand() : base("demo", "The main job at demo scale: active instruction tuning on a task-families pool, selection strategies compared with paired statistics")
@@ -54,6 +60,7 @@ internal sealed class DemoCommand : Command
         Options.Add(_json);
         Options.Add(_strategies);
         Options.Add(_poolSeed);
+        Options.Add(_restore);
         _engine.AddTo(this);
         SetAction(RunAsync);
     }
@@ -115,6 +122,16 @@ internal sealed class DemoCommand : Command
         }
         var baseCheckpoint = BasePretraining.PathPattern(basesDir, p);
 
+        DemoRecords? restore;
+        try
+        {
+            restore = parse.GetValue(_restore) is { } recordsFile ? DemoRecords.Read(recordsFile) : null;
+        }
+        catch (ArgumentException bad)
+        {
+            Console.Error.WriteLine($"activeit demo: --restore: {bad.Message}");
+            return ExitCodes.InvalidInput;
+        }
         var names = new List<string>();
         foreach (var (name, strategy, draw) in demo.Experiments())
         {
@@ -122,6 +139,21 @@ internal sealed class DemoCommand : Command
             {
                 Name = name, Pool = demo.PoolName, Strategy = strategy, SelectionDraw = draw, Model = t.Model with { BaseCheckpoint = baseCheckpoint },
             };
+            if (restore is not null && await service.GetAsync(config.Name, cancellationToken) is null)
+            {
+                Experiment restored;
+                try
+                {
+                    restored = restore.Restorable(config, demo);
+                }
+                catch (ArgumentException bad)
+                {
+                    Console.Error.WriteLine($"activeit demo: --restore: {bad.Message}");
+                    return ExitCodes.InvalidInput;
+                }
+                await silo.Grains.GetGrain<ICurriculumGrain>(config.Name).RestoreAsync(restored);
+                Console.Error.WriteLine($"{config.Name}: restored seeds {string.Join(",", restored.Runs.Select(r => r.Seed))} from {parse.GetValue(_restore)}");
+            }
             if (await service.GetAsync(config.Name, cancellationToken) is { } existing)
             {
                 if (JsonSerializer.Serialize(existing.Config with { Pins = [] }) != JsonSerializer.Serialize(config))  // pins are filled at creation
@@ -156,6 +188,13 @@ internal sealed class DemoCommand : Command
                     return cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.Failure;
                 }
             }
+            // Every experiment has finished this seed: what a later run, here or on another machine, can restore.
+            var finished = new List<Experiment>();
+            foreach (var name in names)
+            {
+                finished.Add((await service.GetAsync(name, cancellationToken))!);
+            }
+            await DemoRecords.WriteAsync(Path.Combine(outDir, DemoRecords.FileName), demo, [.. t.Seeds.Take(seeds)], finished);
         }
         var experiments = new List<Experiment>();
         foreach (var name in names)

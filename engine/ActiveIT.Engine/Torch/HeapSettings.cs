@@ -32,6 +32,32 @@ internal static partial class HeapSettings
         }
     }
 
+    /// <summary>
+    /// Gives the system back the freed memory the heap keeps. With blocks up to 32 MiB served from the heap, each of
+    /// libtorch's threads fills an arena of its own with activations of every shape it saw, and glibc returns little
+    /// of it: measured here, the arena's demo process held 5.9 GB after four experiments, of which malloc_trim gave back
+    /// 3.6 GB (live tensors held the rest, and less). Called between rounds and training runs, not inside them, where the
+    /// kept memory is what makes the steps fast.
+    /// </summary>
+    public static void Trim()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        try
+        {
+            _ = malloc_trim(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // not glibc: its allocator keeps no such arenas
+        }
+    }
+
     [LibraryImport("libc")]
     private static partial int mallopt(int param, int value);
+
+    [LibraryImport("libc")]
+    private static partial int malloc_trim(nuint pad);
 }

@@ -110,10 +110,15 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                 _at = (seed, index, 0);
                 var run = experiment.Runs.SingleOrDefault(r => r.Seed == seed) ?? await SplitAsync(seed);
                 var rounds = run.Rounds.ToDictionary(r => r.Round);
+                var lastRound = _strategy == SelectionStrategy.FullyTrained ? 0 : _config.Rounds;
+                if (Enumerable.Range(0, lastRound + 1).All(r => rounds.TryGetValue(r, out var x) && x.Evaluation is not null))
+                {
+                    // A finished seed's record is final: its checkpoints are not needed (records restored on another machine have none).
+                    continue;
+                }
                 GptModel? model = null;  // the latest round's model, while it is in memory
                 try
                 {
-                    var lastRound = _strategy == SelectionStrategy.FullyTrained ? 0 : _config.Rounds;
                     for (var r = 0; r <= lastRound; r++)
                     {
                         _at = (seed, index, r);
@@ -144,6 +149,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                             await grain.RecordRoundAsync(runnerId, seed, round);
                             RunTelemetry.RoundsFinished.Add(1);
                         }
+                        EngineRuntime.ReleaseFreedMemory();  // what the round's scoring and evaluation freed
                         rounds[r] = round;
                     }
                 }
