@@ -8,6 +8,7 @@ using ActiveIT.Client.Output;
 using ActiveIT.Client.Local;
 using ActiveIT.Grains.Curriculum;
 using ActiveIT.Runs;
+using ActiveIT.Engine.Checkpoints;
 
 namespace ActiveIT.Client.Tests;
 
@@ -405,6 +406,18 @@ public sealed class ExperimentCommandTests : IDisposable
             Assert.Equal(2, experiments.Length);
             Assert.All(experiments.SelectMany(e => e.Runs).SelectMany(r => r.Rounds), r => Assert.Equal(3, r.Evaluation!.UnseenCategories!.Tasks));
             Assert.Equal(2, results.RootElement.GetProperty("pretraining").GetArrayLength());
+            // Round 0 is the same work for both strategies of a seed: the second takes the first's model and records.
+            var (random, pu) = (experiments.Single(e => e.Name == "smoke-random"), experiments.Single(e => e.Name == "smoke-prompt-uncertainty"));
+            foreach (var seed in new ulong[] { 1, 2 })
+            {
+                var (mine, theirs) = (pu.Runs.Single(r => r.Seed == seed).Rounds[0], random.Runs.Single(r => r.Seed == seed).Rounds[0]);
+                Assert.Equal("smoke-random", mine.Training!.SharedFrom);
+                Assert.Null(theirs.Training!.SharedFrom);
+                Assert.Equal(theirs.Training.ModelVersion, mine.Training.ModelVersion);
+                Assert.Equal(JsonSerializer.Serialize(theirs.Evaluation), JsonSerializer.Serialize(mine.Evaluation));
+                Assert.Equal(CheckpointVersion.Of(Path.Combine(_dir, "data", "experiments", mine.Training.Checkpoint)), mine.Training.ModelVersion);
+                Assert.NotEqual(theirs.Training.ModelVersion, pu.Runs.Single(r => r.Seed == seed).Rounds[1].Training!.ModelVersion);
+            }
             Assert.True(results.RootElement.GetProperty("map_check").GetProperty("rows").GetArrayLength() > 0);
             // Each axis also ranked on its own against the injected kinds, the label-aware one among them.
             var ranks = results.RootElement.GetProperty("map_check").GetProperty("ranks").EnumerateArray().ToArray();
@@ -437,6 +450,11 @@ public sealed class ExperimentCommandTests : IDisposable
             Assert.Equal(3UL, results.RootElement.GetProperty("pool_seed").GetUInt64());
             var pools = results.RootElement.GetProperty("experiments").EnumerateArray().Select(e => e.GetProperty("config").GetProperty("pool").GetString()).Distinct();
             Assert.Equal(["smoke-families-pool3"], pools);
+            // Another pool is another round 0: shared within this pool's strategies, never with the first pool's.
+            var sharedFrom = results.RootElement.GetProperty("experiments").EnumerateArray().SelectMany(e => e.GetProperty("runs").EnumerateArray())
+                .Select(r => r.GetProperty("rounds")[0].GetProperty("training").GetProperty("shared_from")).Where(x => x.ValueKind == JsonValueKind.String)
+                .Select(x => x.GetString()).Distinct();
+            Assert.Equal(["smoke-pool3-random"], sharedFrom);
         }
         Assert.Contains("--pool-seed: 0 is not a seed", CliRunner.Run($"demo --scale smoke --pool-seed 0 --out {_dir}").Stderr);
         Assert.Contains("the seed of scale 'arena''s evaluation pool", CliRunner.Run($"demo --scale arena --pool-seed 2 --out {_dir}/arena").Stderr);

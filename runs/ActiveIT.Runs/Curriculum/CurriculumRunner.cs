@@ -97,6 +97,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
     {
         private readonly ExperimentConfig _config = experiment.Config;
         private readonly SelectionStrategy _strategy = experiment.Config.ParsedStrategy;
+        private readonly SharedRoundZero _shared = new(runner.ExperimentsDir);
         private readonly Dictionary<(string Pool, string TaskId), InstructionTask> _tasks = [];
         private readonly Dictionary<string, Dictionary<string, PoolMember>> _members = [];
         private readonly Stopwatch _sinceReport = Stopwatch.StartNew();
@@ -133,6 +134,15 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                         var checkpoint = Path.Combine(runner.ExperimentsDir, CheckpointPath(_config, seed, r));
                         model?.Dispose();
                         model = null;
+                        var sharedKey = r == 0 && _config.Training.Lora is null ? SharedRoundZero.Key(_config, run, round.Selection) : null;
+                        if (sharedKey is not null && round.Training is null && _shared.TryTake(sharedKey, checkpoint, CheckpointPath(_config, seed, r)) is var (sharedTraining, sharedEvaluation))
+                        {
+                            round = round with { Training = sharedTraining, Evaluation = sharedEvaluation };
+                            await grain.RecordRoundAsync(runnerId, seed, round);
+                            RunTelemetry.RoundsFinished.Add(1);
+                            rounds[r] = round;
+                            continue;
+                        }
                         if (round.Training is null || !CheckpointIsValid(checkpoint, round.Training))
                         {
                             (model, var training) = await TrainAsync(run, rounds, r, checkpoint);
@@ -148,6 +158,10 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
                             round = round with { Evaluation = await EvaluateAsync(run, model!, r) };
                             await grain.RecordRoundAsync(runnerId, seed, round);
                             RunTelemetry.RoundsFinished.Add(1);
+                        }
+                        if (sharedKey is not null && round.Training!.SharedFrom is null)
+                        {
+                            _shared.Offer(sharedKey, checkpoint, round.Training, round.Evaluation!, _config.Name);
                         }
                         EngineRuntime.ReleaseFreedMemory();  // what the round's scoring and evaluation freed
                         rounds[r] = round;
