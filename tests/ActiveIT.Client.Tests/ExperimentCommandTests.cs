@@ -475,8 +475,11 @@ public sealed class ExperimentCommandTests : IDisposable
             var runs = e!["runs"]!.AsArray();
             runs.Remove(runs.Single(r => r!["seed"]!.GetValue<ulong>() == 2));
         }
-        var partial = Path.Combine(_dir, "seed1.json");
-        File.WriteAllText(partial, records.ToJsonString());
+        var partial = Path.Combine(_dir, "seed1.json.gz");  // gzipped, as the arena's records are kept in git
+        using (var gz = new System.IO.Compression.GZipStream(File.Create(partial), System.IO.Compression.CompressionLevel.Optimal))
+        {
+            gz.Write(System.Text.Encoding.UTF8.GetBytes(records.ToJsonString()));
+        }
 
         // Another data directory, as on another machine: seed 1 is brought over, not run again; seed 2 runs there.
         var second = CliRunner.Run($"demo --scale smoke --threads 2 --restore {partial} --out {_dir}/b");
