@@ -65,8 +65,14 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Equal((0.0, 0.0, 0.0), (overall[0].GetProperty("mean").GetDouble(), overall[0].GetProperty("low").GetDouble(), overall[0].GetProperty("high").GetDouble()));
         Assert.All(overall.Skip(1), r => Assert.True(r.GetProperty("low").GetDouble() <= r.GetProperty("mean").GetDouble() && r.GetProperty("mean").GetDouble() <= r.GetProperty("high").GetDouble()));
         // Beside each interval, the difference these two seeds could detect at the spread they show.
-        Assert.All(overall, r => Assert.Equal(PairedPower.MinimumDetectableDifference(r.GetProperty("sd").GetDouble(), 2), r.GetProperty("minimum_detectable").GetDouble(), 9));
+        // (none where the differences do not spread: the JSON says NaN, the table "-")
+        Assert.All(overall, r => Assert.Equal(PairedPower.MinimumDetectableDifference(r.GetProperty("sd").GetDouble(), 2),
+            double.Parse(r.GetProperty("minimum_detectable").ToString(), System.Globalization.CultureInfo.InvariantCulture), 9));
         Assert.Matches(@"difference\s+95 % interval\s+sd\s+detectable", compare.Stdout);
+        // and the arena's ranking of the same pairs: the baseline's row and pu's, at one round
+        Assert.Matches(@"rank\s+strategy\s+round\s+seeds\s+gain\s+95 % interval\s+detectable\s+select s/round\s+train s/round", compare.Stdout);
+        Assert.Matches(@"\d\s+random\s+2\s+2\s+0\.00\s+\(baseline\)", compare.Stdout);
+        Assert.Equal(2, paired.GetProperty("ranking").GetArrayLength());
         // The stored experiments as a pilot: the last round's spread and what it implies.
         var plan = CliRunner.Run($"experiment plan rnd pu --seeds 4 --json {Data}");
         Assert.True(plan.ExitCode == 0, plan.Stderr);
@@ -391,7 +397,8 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Matches(@"smoke-random, seed 1:[\s\S]*smoke-prompt-uncertainty, seed 1:[\s\S]*smoke-random, seed 2:[\s\S]*smoke-prompt-uncertainty, seed 2:", run.Stderr);
         Assert.Contains("ranking: gain over smoke-random at the last round", run.Stdout);
         Assert.Matches(@"\d\s+random\s+2\s+2\s+0\.00\s+\(baseline\)\s+-\s+\d+\.\d\s+\d+\.\d", run.Stdout);
-        Assert.Matches(@"\d\s+prompt-uncertainty\s+2\s+2\s+[-+]?\d+\.\d\d\s+\[-?\d+\.\d\d, -?\d+\.\d\d\]\s+±\d+\.\d\d\s+\d+\.\d\s+\d+\.\d", run.Stdout);
+        // detectable: "-" where the two seeds' differences do not spread (the smoke model can answer everything alike)
+        Assert.Matches(@"\d\s+prompt-uncertainty\s+2\s+2\s+[-+]?\d+\.\d\d\s+\[-?\d+\.\d\d, -?\d+\.\d\d\]\s+(±\d+\.\d\d|-)\s+\d+\.\d\s+\d+\.\d", run.Stdout);
         Assert.Equal(2, XDocument.Load(Path.Combine(_dir, "ranking.svg")).Descendants().Count(e => e.Name.LocalName == "circle"));
         Assert.Contains("ranking by the curve: each seed's mean over rounds 1..R (R: the round column) against smoke-random's", run.Stdout);
         Assert.Equal(2, XDocument.Load(Path.Combine(_dir, "ranking-curve.svg")).Descendants().Count(e => e.Name.LocalName == "circle"));

@@ -237,7 +237,8 @@ internal sealed class DemoCommand : Command
                 Console.WriteLine($"\ndifference to {baseline.Experiment}, paired by seed, 95 % t interval, and the smallest true difference these seeds detect " +
                     "with 80 % power (per family: results.json, `activeit experiment compare`; seeds needed: `activeit experiment plan`):\n");
                 Console.WriteLine(ExperimentReport.Paired(overall));
-                Console.WriteLine($"\nranking: gain over {baseline.Experiment} at the last round, best first, with what each strategy's selection and training cost per round:\n");
+                Console.WriteLine($"\nranking: gain over {baseline.Experiment} at the last round, best first, with each strategy's median selection and training " +
+                    "seconds per round (selection over the rounds that scored their own candidates; cached: it always read another strategy's scores):\n");
                 Console.WriteLine(ArenaRankingOutput.Table(ranking));
                 Console.WriteLine($"\nranking by the curve: each seed's mean over rounds 1..R (R: the round column) against {curveBaseline.Experiment}'s:\n");
                 Console.WriteLine(ArenaRankingOutput.Table(curveRanking));

@@ -70,6 +70,7 @@ internal sealed class ExperimentCompareCommand : Command
                 baseline_members = baseline.Members,
                 endpoint,
                 paired,
+                ranking = ArenaRanking.Of(experiments, paired, baseline),
             }, Json.Options));
             return ExitCodes.Success;
         }
@@ -88,6 +89,9 @@ internal sealed class ExperimentCompareCommand : Command
                 "sd: spread of the per-seed differences; detectable: the smallest true difference these seeds find with 80 % power " +
                 "(5 % two-sided) at that spread (`activeit experiment plan` for other seed counts)\n");
             Console.WriteLine(ExperimentReport.Paired(paired));
+            Console.WriteLine($"\nranking: gain over {against} at one round all share, best first, with the median selection and training seconds per round " +
+                "(selection over the rounds that scored their own candidates; cached: always read another strategy's scores)\n");
+            Console.WriteLine(ArenaRankingOutput.Table(ArenaRanking.Of(experiments, paired, baseline)));
         }
         return ExitCodes.Success;
     });

@@ -13,8 +13,9 @@ internal static class ArenaRankingOutput
         foreach (var (r, i) in rows.Select((r, i) => (r, i + 1)))
         {
             table.Add(i, r.Strategy, r.Round, r.Seeds, r.Gain.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture),
-                double.IsNaN(r.Low) ? "(baseline)" : $"[{r.Low:F2}, {r.High:F2}]", double.IsNaN(r.MinimumDetectable) ? "-" : $"±{r.MinimumDetectable:F2}",
-                $"{r.SelectSecondsPerRound:F1}", $"{r.TrainSecondsPerRound:F1}");
+                r.IsBaseline ? "(baseline)" : double.IsNaN(r.Low) ? "-" : $"[{r.Low:F2}, {r.High:F2}]",
+                double.IsNaN(r.MinimumDetectable) ? "-" : $"±{r.MinimumDetectable:F2}",
+                double.IsNaN(r.SelectSecondsPerRound) ? "cached" : $"{r.SelectSecondsPerRound:F1}", $"{r.TrainSecondsPerRound:F1}");
         }
         table.FitToRows();
         return table;

@@ -11,7 +11,7 @@ namespace ActiveIT.Client.Experiments;
 internal sealed record PowerPlan(string Experiment, string Baseline, int Round, int PilotSeeds, double Mean, double Sd, double SdUpper,
     IReadOnlyDictionary<int, double> DetectableBySeeds, double Target, int? SeedsNeeded, int? SeedsNeededAtSdUpper)
 {
-    /// <param name="round">The round to plan for; null: the last round each experiment shares with the baseline.</param>
+    /// <param name="round">The round to plan for; null: the ranking's round (<see cref="ArenaRanking.CommonRound"/>).</param>
     public static IReadOnlyList<PowerPlan> Of(IReadOnlyList<SeedScores> experiments, SeedScores baseline, int? round, IReadOnlyList<int> plannedSeeds, double target)
     {
         var overall = PairedDifference.Of(experiments, baseline).Where(r => r.Category == PairedDifference.Overall).ToArray();
@@ -19,7 +19,9 @@ internal sealed record PowerPlan(string Experiment, string Baseline, int Round, 
         {
             throw new ArgumentException($"--round {wanted}: no experiment has that round evaluated beside {baseline.Experiment}'s");
         }
-        return [.. overall.GroupBy(r => r.Experiment).Select(g => round is { } r ? g.SingleOrDefault(x => x.Round == r) : g.MaxBy(x => x.Round)).OfType<PairedDifference>()
+        var at = round ?? ArenaRanking.CommonRound(overall);
+        return [.. overall.GroupBy(r => r.Experiment)
+            .Select(g => at is { } r ? g.SingleOrDefault(x => x.Round == r) : g.Where(x => x.Seeds == g.Max(y => y.Seeds)).MaxBy(x => x.Round)).OfType<PairedDifference>()
             .Select(r =>
             {
                 var upper = PairedPower.SdUpperBound(r.Sd, r.Seeds);

@@ -44,17 +44,14 @@ public static class PairedPower
 
     /// <summary>
     /// The smallest true difference detected with <paramref name="power"/> by a comparison of <paramref name="pairs"/>
-    /// pairs whose differences spread by <paramref name="sd"/>: NaN below two pairs or without a spread estimate.
+    /// pairs whose differences spread by <paramref name="sd"/>: NaN below two pairs or without a spread estimate, and
+    /// NaN for a spread of 0 (identical runs, such as round 0 shared by every strategy: there is nothing to test).
     /// </summary>
     public static double MinimumDetectableDifference(double sd, int pairs, double alpha = Alpha, double power = WantedPower)
     {
-        if (pairs < 2 || double.IsNaN(sd))
+        if (pairs < 2 || double.IsNaN(sd) || sd <= 0)
         {
             return double.NaN;
-        }
-        if (sd <= 0)
-        {
-            return 0;
         }
         var (low, high) = (0.0, sd);
         while (Power(high, sd, pairs, alpha) < power)
@@ -70,16 +67,12 @@ public static class PairedPower
     }
 
     /// <summary>The fewest pairs (at least 2) that detect <paramref name="difference"/> with <paramref name="power"/>; null when
-    /// more than <paramref name="limit"/> would be needed, and NaN inputs give null too.</summary>
+    /// more than <paramref name="limit"/> would be needed; NaN inputs and a spread of 0 give null too.</summary>
     public static int? PairsNeeded(double difference, double sd, double alpha = Alpha, double power = WantedPower, int limit = 1_000_000)
     {
-        if (double.IsNaN(sd) || double.IsNaN(difference) || difference == 0)
+        if (double.IsNaN(sd) || double.IsNaN(difference) || difference == 0 || sd <= 0)
         {
             return null;
-        }
-        if (sd <= 0)
-        {
-            return 2;
         }
         bool Enough(int n) => Power(difference, sd, n, alpha) >= power;
         if (Enough(2))
