@@ -45,6 +45,26 @@ public static class ClusterFaults
         }
     }
 
+    /// <summary>
+    /// A runner's claim on a run: when its answer is lost to a cluster fault, the claim may still have been stored (the
+    /// grain's silo wrote it, then died before answering). Then <paramref name="letGo"/> (the run paused under this
+    /// runner's lease, which the grain ignores if the claim never landed) is retried before the fault goes on to the
+    /// caller; otherwise the run would stay "running" under the lease of a live silo that runs nothing, and every start
+    /// and re-queue would be refused while that silo lives.
+    /// </summary>
+    public static async Task<T> ClaimAsync<T>(Func<Task<T>> claim, Func<Task> letGo)
+    {
+        try
+        {
+            return await claim();
+        }
+        catch (Exception e) when (IsTransient(e))
+        {
+            await RetryAsync(letGo, RecoveryBudget);
+            throw;
+        }
+    }
+
     /// <summary>How long a run's own stop (its pause) and its re-queue are retried after a cluster fault.</summary>
     public static readonly TimeSpan RecoveryBudget = TimeSpan.FromSeconds(90);
 }

@@ -52,8 +52,9 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         var now = DateTimeOffset.UtcNow;
         var lease = RunnerLease.ForThisProcess(now, Silo?.Cluster, Silo?.Silo);
         var info = EngineRuntime.Info;
-        var experiment = await grain.ClaimAsync(lease, new RunSession(lease.Id, now, codeVersion, info.TorchVersion, device, info.Threads,
-            RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription, EngineRuntime.DefaultPrecision.Name()), FromQueue);
+        var session = new RunSession(lease.Id, now, codeVersion, info.TorchVersion, device, info.Threads,
+            RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription, EngineRuntime.DefaultPrecision.Name());
+        var experiment = await ClusterFaults.ClaimAsync(() => grain.ClaimAsync(lease, session, FromQueue), () => grain.FinishAsync(lease.Id, RunStatus.Paused, null));
         try
         {
             var execution = new Execution(this, grain, experiment, lease.Id, progress, cancellationToken);
@@ -63,7 +64,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         catch (OperationCanceledException)
         {
             // Ctrl+C or shutdown pauses; a cancel from a user has set the status already and is kept.
-            await grain.FinishAsync(lease.Id, RunStatus.Paused, null);
+            await ClusterFaults.RetryAsync(() => grain.FinishAsync(lease.Id, RunStatus.Paused, null), ClusterFaults.RecoveryBudget);
             throw;
         }
         catch (Exception e) when (ClusterFaults.IsTransient(e))
@@ -75,7 +76,7 @@ public sealed class CurriculumRunner(IGrainFactory grains, string experimentsDir
         }
         catch (Exception e)
         {
-            await grain.FinishAsync(lease.Id, RunStatus.Failed, e.Message);
+            await ClusterFaults.RetryAsync(() => grain.FinishAsync(lease.Id, RunStatus.Failed, e.Message), ClusterFaults.RecoveryBudget);
             throw;
         }
         return (await grain.GetAsync())!;

@@ -23,7 +23,7 @@ public abstract class GenericExecutor<TConfig>(IGrainFactory grains, RunSessions
         var stored = await grain.GetAsync() ?? throw new RunStateException($"no {Kind} run '{name}'");
         var config = JsonSerializer.Deserialize<TConfig>(stored.Config, RunJson.Options)!;
         var (lease, session) = sessions.Start(silo);
-        var claimed = await grain.ClaimAsync(lease, session);
+        var claimed = await ClusterFaults.ClaimAsync(() => grain.ClaimAsync(lease, session), () => grain.FinishAsync(lease.Id, RunStatus.Paused, null, null, 0));
         using var refused = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = Stopwatch.StartNew();
         var reported = Stopwatch.StartNew();
@@ -49,7 +49,8 @@ public abstract class GenericExecutor<TConfig>(IGrainFactory grains, RunSessions
         catch (OperationCanceledException)
         {
             // A user's cancel (kept as it is), a shutdown or a lost claim: the run is let go, so a later start can claim it.
-            await grain.FinishAsync(lease.Id, RunStatus.Paused, null, null, watch.Elapsed.TotalSeconds);
+            var seconds = watch.Elapsed.TotalSeconds;
+            await ClusterFaults.RetryAsync(() => grain.FinishAsync(lease.Id, RunStatus.Paused, null, null, seconds), ClusterFaults.RecoveryBudget);
             throw;
         }
         catch (Exception e) when (ClusterFaults.IsTransient(e))
@@ -61,7 +62,9 @@ public abstract class GenericExecutor<TConfig>(IGrainFactory grains, RunSessions
         }
         catch (Exception e)
         {
-            await grain.FinishAsync(lease.Id, RunStatus.Failed, null, e.Message, watch.Elapsed.TotalSeconds);
+            // Retried like a pause: a failure left unrecorded would leave the run held by this live silo's lease.
+            var seconds = watch.Elapsed.TotalSeconds;
+            await ClusterFaults.RetryAsync(() => grain.FinishAsync(lease.Id, RunStatus.Failed, null, e.Message, seconds), ClusterFaults.RecoveryBudget);
             return RunStatus.Failed.ToString();
         }
         finally

@@ -19,7 +19,7 @@ public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends 
         var request = JsonSerializer.Deserialize<TransferRequest>(stored.Request ?? throw new RunStateException($"transfer '{name}' has no stored request"),
             RunJson.Options)!;
         var (lease, session) = sessions.Start(silo);
-        await grain.ClaimAsync(lease, session);
+        await ClusterFaults.ClaimAsync(async () => { await grain.ClaimAsync(lease, session); return true; }, () => grain.FinishAsync(lease.Id, RunStatus.Paused, null, 0));
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -29,7 +29,8 @@ public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends 
         catch (OperationCanceledException)
         {
             // A user's cancel (kept as it is), a shutdown or a lost claim: the run is let go, so a later start can claim it.
-            await grain.FinishAsync(lease.Id, RunStatus.Paused, null, watch.Elapsed.TotalSeconds);
+            var seconds = watch.Elapsed.TotalSeconds;
+            await ClusterFaults.RetryAsync(() => grain.FinishAsync(lease.Id, RunStatus.Paused, null, seconds), ClusterFaults.RecoveryBudget);
             throw;
         }
         catch (Exception e) when (ClusterFaults.IsTransient(e))
@@ -41,7 +42,8 @@ public sealed class TransferExecutor(IGrainFactory grains, SiloTransferBackends 
         catch (Exception e)
         {
             logger.LogWarning(e, "transfer {Name} failed", name);
-            await grain.FinishAsync(lease.Id, RunStatus.Failed, e.Message, watch.Elapsed.TotalSeconds);
+            var seconds = watch.Elapsed.TotalSeconds;
+            await ClusterFaults.RetryAsync(() => grain.FinishAsync(lease.Id, RunStatus.Failed, e.Message, seconds), ClusterFaults.RecoveryBudget);
             return RunStatus.Failed.ToString();
         }
     }
