@@ -73,6 +73,9 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Matches(@"rank\s+strategy\s+round\s+seeds\s+gain\s+95 % interval\s+detectable\s+select s/round\s+train s/round", compare.Stdout);
         Assert.Matches(@"\d\s+random\s+2\s+2\s+0\.00\s+\(baseline\)", compare.Stdout);
         Assert.Equal(2, paired.GetProperty("ranking").GetArrayLength());
+        var rankingSvg = Path.Combine(_dir, "ranking.svg");
+        Assert.Equal(0, CliRunner.Run($"experiment compare rnd pu --ranking-svg {rankingSvg} {Data}").ExitCode);
+        Assert.Equal(2, XDocument.Load(rankingSvg).Descendants().Count(e => e.Name.LocalName == "circle"));  // the baseline's row and pu's
         // The stored experiments as a pilot: the last round's spread and what it implies.
         var plan = CliRunner.Run($"experiment plan rnd pu --seeds 4 --json {Data}");
         Assert.True(plan.ExitCode == 0, plan.Stderr);

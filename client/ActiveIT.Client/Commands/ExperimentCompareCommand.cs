@@ -14,6 +14,7 @@ internal sealed class ExperimentCompareCommand : Command
     private readonly Option<string?> _svg = new("--svg") { Description = "Write the learning curves as an SVG plot to this file" };
     private readonly Option<string?> _csv = new("--csv") { Description = "Write every seed's rounds of every experiment as CSV to this file" };
     private readonly Option<string?> _pairedSvg = new("--paired-svg") { Description = "Write each experiment's paired difference to the baseline (95 % interval bars) as an SVG plot" };
+    private readonly Option<string?> _rankingSvg = new("--ranking-svg") { Description = "Write the ranking (each experiment's gain over the baseline with its 95 % interval, best first) as an SVG plot" };
     private readonly Option<string?> _baseline = new("--baseline") { Description = "Experiment the others are paired against (default: the first random one); several, comma-separated (draws of random): their mean per seed" };
     private readonly Option<string> _endpoint = new("--endpoint")
     {
@@ -28,6 +29,7 @@ internal sealed class ExperimentCompareCommand : Command
         Options.Add(_svg);
         Options.Add(_csv);
         Options.Add(_pairedSvg);
+        Options.Add(_rankingSvg);
         Options.Add(_baseline);
         _endpoint.AcceptOnlyFromAmong(SeedScores.Endpoints);
         Options.Add(_endpoint);
@@ -58,6 +60,12 @@ internal sealed class ExperimentCompareCommand : Command
         {
             await File.WriteAllTextAsync(pairedSvg, ExperimentReport.PairedSvg(experiments, paired), cancellationToken);
         }
+        var ranking = ArenaRanking.Of(experiments, paired, baseline);
+        if (parse.GetValue(_rankingSvg) is { } rankingSvg)
+        {
+            await File.WriteAllTextAsync(rankingSvg, ArenaRankingOutput.Svg(ranking, baseline.Experiment, endpoint == "curve" ? "the mean over rounds 1..R" : $"round {ranking.Select(r => r.Round).DefaultIfEmpty(0).Max()}"),
+                cancellationToken);
+        }
         if (parse.GetValue(_connection.Json))
         {
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -70,7 +78,7 @@ internal sealed class ExperimentCompareCommand : Command
                 baseline_members = baseline.Members,
                 endpoint,
                 paired,
-                ranking = ArenaRanking.Of(experiments, paired, baseline),
+                ranking,
             }, Json.Options));
             return ExitCodes.Success;
         }
@@ -91,7 +99,7 @@ internal sealed class ExperimentCompareCommand : Command
             Console.WriteLine(ExperimentReport.Paired(paired));
             Console.WriteLine($"\nranking: gain over {against} at one round all share, best first, with the median selection and training seconds per round " +
                 "(selection over the rounds that scored their own candidates; cached: always read another strategy's scores)\n");
-            Console.WriteLine(ArenaRankingOutput.Table(ArenaRanking.Of(experiments, paired, baseline)));
+            Console.WriteLine(ArenaRankingOutput.Table(ranking));
         }
         return ExitCodes.Success;
     });
