@@ -80,8 +80,9 @@ public sealed class LlamaExperimentTests : IDisposable
         var merged = Path.Combine(_dir, "merged.safetensors");
         var merge = CliRunner.Run($"model merge {adapter} --out {merged}");
         Assert.True(merge.ExitCode == 0, merge.Stderr);
-        using var adapted = GptModel.Load(adapter);
-        using var plain = GptModel.Load(merged);
+        // float32 by name: the default is process-wide, and another class's CLI run may hold bf16 while this one loads.
+        using var adapted = GptModel.Load(adapter, precision: Precision.Fp32);
+        using var plain = GptModel.Load(merged, precision: Precision.Fp32);
         Assert.False(plain.HasAdapter);
         int[] row = [298, 5, 70, 260, 12, 40];
         var (a, b) = (adapted.NextLogits([row])[0], plain.NextLogits([row])[0]);

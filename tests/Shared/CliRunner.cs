@@ -7,7 +7,9 @@ namespace ActiveIT.Testing;
 /// <summary>
 /// Runs the real command tree in-process, capturing stdout and stderr. Runs are serialised; <paramref name="environment"/>
 /// variables hold for one run only (restored after it), so a test that needs, say, a wrong API key cannot leak it into
-/// another test class's run.
+/// another test class's run. The engine's default precision is process-wide and `--precision` sets it, so it is
+/// restored too: a `--precision bf16` run must not turn another test's in-process model loads into bf16 ones (a LoRA
+/// merge test once compared bf16 logits that way, one rounding step apart, with a float32 tolerance).
 /// </summary>
 internal static class CliRunner
 {
@@ -23,7 +25,7 @@ internal static class CliRunner
             {
                 Environment.SetEnvironmentVariable(name, value);
             }
-            var (oldOut, oldErr) = (Console.Out, Console.Error);
+            var (oldOut, oldErr, precision) = (Console.Out, Console.Error, ActiveIT.Engine.EngineRuntime.DefaultPrecision);
             var (stdout, stderr) = (new StringWriter(), new StringWriter());
             Console.SetOut(stdout);
             Console.SetError(stderr);
@@ -36,6 +38,7 @@ internal static class CliRunner
             {
                 Console.SetOut(oldOut);
                 Console.SetError(oldErr);
+                ActiveIT.Engine.EngineRuntime.DefaultPrecision = precision;
                 foreach (var (name, value) in saved)
                 {
                     Environment.SetEnvironmentVariable(name, value);
