@@ -21,6 +21,9 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id, which a run session's runner id carries ("MACHINE:PID:…").</summary>
+    public int ProcessId => _process.Id;
+
     public static async Task<SiloProcess> StartAsync(params string[] args)
     {
         var port = InfraScript.FreePort();

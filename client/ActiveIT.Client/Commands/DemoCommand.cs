@@ -50,6 +50,11 @@ internal sealed class DemoCommand : Command
         Description = "Bring over the seeds every experiment finished from the records.json of an earlier run of this scale (its --out, kept on this or " +
                       "another machine) before running: they are not run again, and the run goes on with the next seed",
     };
+    private readonly Option<string?> _silo = new("--silo")
+    {
+        Description = "Run on this silo (URL; key in $ACTIVEIT_API_KEY; default: $ACTIVEIT_SILO; none: the local silo of --out): pools, bases and experiments " +
+                      "become the silo's, and every silo of its cluster takes experiments from the shared queue. The silo's engine settings apply, not --threads/--device/--precision",
+    };
     private readonly EngineOptions _engine = new(fastDefault: true);
 
     public DemoCommand() : base("demo", "The main job at demo scale: active instruction tuning on a task-families pool, selection strategies compared with paired statistics")
@@ -61,6 +66,7 @@ internal sealed class DemoCommand : Command
         Options.Add(_strategies);
         Options.Add(_poolSeed);
         Options.Add(_restore);
+        Options.Add(_silo);
         _engine.AddTo(this);
         SetAction(RunAsync);
     }
@@ -84,24 +90,20 @@ internal sealed class DemoCommand : Command
             Console.Error.WriteLine($"activeit demo: --pool-seed: {demo.PoolSeed} is {(demo.PoolSeed == 0 ? "not a seed (1 or more)" : $"the seed of scale '{demo.Scale}''s evaluation pool")}");
             return ExitCodes.InvalidInput;
         }
-        var device = _engine.Apply(parse);
         var json = parse.GetValue(_json);
         var outDir = Directory.CreateDirectory(parse.GetValue(_out)!).FullName;
+        if (SiloHttp.Url(parse.GetValue(_silo)) is { } url)
+        {
+            return await OnSiloAsync(parse, demo, url, outDir, json, wall, cancellationToken);
+        }
+        var device = _engine.Apply(parse);
         var dataDir = Path.Combine(outDir, "data");
         await using var silo = await Local.LocalCluster.ConnectAsync(dataDir, cancellationToken);
         var experimentsDir = Path.Combine(dataDir, "experiments");
         var service = new ExperimentService(silo.Grains, experimentsDir);
         var t = demo.Template;
         var p = demo.Pretrain;
-        Console.Error.WriteLine($"ActiveIT demo, scale '{demo.Scale}' (measured: {demo.Measured}); device {device}, {EngineRuntime.DefaultPrecision.Name()}\n" +
-                                $"pool{(demo.PoolSeed == 1 ? "" : $" (drawn from seed {demo.PoolSeed})")}: {demo.Pool.Tasks} tasks × {demo.Pool.InstancesPerTask} instances from {CurriculumDemo.Families.Length} families " +
-                                $"({demo.Pool.ClassificationShare:P1} classification, {demo.Pool.AmbiguousShare:P0} ambiguous, {demo.Pool.NoisyShare:P0} noisy); " +
-                                $"held out whole: {string.Join(", ", demo.HeldOutFamilies)}\n" +
-                                $"base per seed: {p.Layers}/{p.Heads}/{p.DModel}, {p.Steps} steps × {p.BatchSize} documents without instructions\n" +
-                                $"rounds: {t.InitialTasks} initial tasks + {t.Rounds} × {t.TasksPerRound}, {t.InstancesPerTask} instances each, {t.Training.Epochs} epochs from the base; " +
-                                $"evaluated on {t.Evaluation.Tasks} unseen tasks{(demo.EvaluationPool is { } e ? $" (of an evaluation pool of {e.Tasks})" : "")} × {t.Evaluation.InstancesPerTask} " +
-                                $"+ {t.Evaluation.HeldOutCategoryTasks} tasks of unseen families; {(demo.RandomDraws > 1 ? $"random × {demo.RandomDraws} draws; " : "")}" +
-                                $"strategies {string.Join(", ", demo.Strategies)}; seeds {string.Join(",", t.Seeds)}");
+        Describe(demo, $"device {device}, {EngineRuntime.DefaultPrecision.Name()}");
         var pools = new PoolService(silo.Grains);
         if ((await pools.GetStatsAsync(demo.PoolName, cancellationToken)).Tasks == 0)
         {
@@ -201,6 +203,77 @@ internal sealed class DemoCommand : Command
         {
             experiments.Add((await service.GetAsync(name, cancellationToken))!);
         }
+        var map = await MapCheckAsync(silo.Grains, pools, demo, experiments, device, cancellationToken);
+        return await ReportAsync(demo, experiments, map, pretraining.Select(x => new { x.Seed, x.Result }), pretraining.Where(x => !x.Result.Cached).Sum(x => x.Result.Seconds),
+            outDir, json, wall);
+    }
+
+    /// <summary>What the run will do, on stderr: the scale, the pool, the bases, the rounds, the strategies and seeds.</summary>
+    private static void Describe(CurriculumDemo demo, string engine)
+    {
+        var t = demo.Template;
+        var p = demo.Pretrain;
+        Console.Error.WriteLine($"ActiveIT demo, scale '{demo.Scale}' (measured: {demo.Measured}); {engine}\n" +
+                                $"pool{(demo.PoolSeed == 1 ? "" : $" (drawn from seed {demo.PoolSeed})")}: {demo.Pool.Tasks} tasks × {demo.Pool.InstancesPerTask} instances from {CurriculumDemo.Families.Length} families " +
+                                $"({demo.Pool.ClassificationShare:P1} classification, {demo.Pool.AmbiguousShare:P0} ambiguous, {demo.Pool.NoisyShare:P0} noisy); " +
+                                $"held out whole: {string.Join(", ", demo.HeldOutFamilies)}\n" +
+                                $"base per seed: {p.Layers}/{p.Heads}/{p.DModel}, {p.Steps} steps × {p.BatchSize} documents without instructions\n" +
+                                $"rounds: {t.InitialTasks} initial tasks + {t.Rounds} × {t.TasksPerRound}, {t.InstancesPerTask} instances each, {t.Training.Epochs} epochs from the base; " +
+                                $"evaluated on {t.Evaluation.Tasks} unseen tasks{(demo.EvaluationPool is { } e ? $" (of an evaluation pool of {e.Tasks})" : "")} × {t.Evaluation.InstancesPerTask} " +
+                                $"+ {t.Evaluation.HeldOutCategoryTasks} tasks of unseen families; {(demo.RandomDraws > 1 ? $"random × {demo.RandomDraws} draws; " : "")}" +
+                                $"strategies {string.Join(", ", demo.Strategies)}; seeds {string.Join(",", t.Seeds)}");
+    }
+
+    /// <summary>
+    /// The same experiments as runs of a silo (<see cref="DemoOnSilo"/>), and the same report from their records. The task
+    /// map check is left out: it reads the task grains' scores and trains the base again, which are the silo's.
+    /// </summary>
+    private async Task<int> OnSiloAsync(ParseResult parse, CurriculumDemo demo, string url, string outDir, bool json, Stopwatch wall, CancellationToken cancellationToken)
+    {
+        if (parse.GetValue(_restore) is not null)
+        {
+            Console.Error.WriteLine("activeit demo: --restore brings records into the local data directory of --out; with --silo the silo keeps the experiments, " +
+                                    "and the same command again goes on where they stand");
+            return ExitCodes.InvalidInput;
+        }
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            Console.Error.WriteLine($"activeit demo: --silo '{url}': an http(s) URL, e.g. http://127.0.0.1:5080");
+            return ExitCodes.InvalidInput;
+        }
+        Describe(demo, $"on the silo {url} (its engine settings)");
+        try
+        {
+            using var http = SiloHttp.CreateClient(url);
+            if (await DemoOnSilo.RunAsync(http, demo, outDir, json, cancellationToken) is not { } done)
+            {
+                return ExitCodes.Failure;
+            }
+            Console.Error.WriteLine("task map check: left out on a silo (it reads the task grains' scores there); `activeit map --silo` shows the map");
+            return await ReportAsync(demo, done.Experiments, null, done.Bases, done.Bases.Where(b => !b.Cached).Sum(b => b.Seconds), outDir, json, wall);
+        }
+        catch (ArgumentException bad)
+        {
+            Console.Error.WriteLine($"activeit demo: {bad.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"activeit demo: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("activeit demo: stopped following; the experiments go on on the silo, and the same command again follows them");
+            return ExitCodes.Cancelled;
+        }
+    }
+
+    /// <summary>The comparison of the finished experiments: tables on stdout (unless --json), plots, results.csv and results.json in <paramref name="outDir"/>.</summary>
+    private static async Task<int> ReportAsync(CurriculumDemo demo, IReadOnlyList<Experiment> experiments, MapCheck? map, object pretraining, double pretrainSeconds,
+        string outDir, bool json, Stopwatch wall)
+    {
+        var t = demo.Template;
 
         // The baseline: random, or the mean of its draws per seed; ranked at the last round and by the curve's mean (rounds 1..R).
         var draws = experiments.Where(e => e.Config.Strategy == "random").Select(e => e.Name).ToArray();
@@ -212,7 +285,6 @@ internal sealed class DemoCommand : Command
         var curveBaseline = PairedDifference.ChooseBaseline(curveScores, draws.Length > 0 ? string.Join(",", draws) : null);
         var curvePaired = PairedDifference.Of(curveScores, curveBaseline);
         var curveRanking = ArenaRanking.Of(experiments, curvePaired, curveBaseline);
-        var map = await MapCheckAsync(silo.Grains, pools, demo, experiments, device, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(outDir, "curves.svg"), ExperimentReport.Svg(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "paired.svg"), ExperimentReport.PairedSvg(experiments, paired), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "ranking.svg"), ArenaRankingOutput.Svg(ranking, baseline.Experiment), CancellationToken.None);
@@ -221,7 +293,7 @@ internal sealed class DemoCommand : Command
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.csv"), ExperimentReport.Csv(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(new
         {
-            scale = demo.Scale, pool_seed = demo.PoolSeed, pretraining = pretraining.Select(x => new { x.Seed, x.Result }), experiments, baseline = baseline.Members, paired, ranking,
+            scale = demo.Scale, pool_seed = demo.PoolSeed, pretraining, experiments, baseline = baseline.Members, paired, ranking,
             curve_paired = curvePaired, curve_ranking = curveRanking, map_check = map,
             wall_seconds = wall.Elapsed.TotalSeconds, code_version = RunEnvironment.Version,
         }, Json.Indented), CancellationToken.None);
@@ -262,7 +334,7 @@ internal sealed class DemoCommand : Command
                 ranks.FitToRows();
                 Console.WriteLine(ranks);
             }
-            Console.WriteLine($"\n{wall.Elapsed.TotalMinutes:F1} min wall (base pretraining {pretraining.Where(x => !x.Result.Cached).Sum(x => x.Result.Seconds) / 60:F1} min); " +
+            Console.WriteLine($"\n{wall.Elapsed.TotalMinutes:F1} min wall (base pretraining {pretrainSeconds / 60:F1} min); " +
                               $"curves.svg, paired.svg, ranking.svg, ranking-curve.svg, results.csv and results.json in {outDir}");
         }
         return ExitCodes.Success;

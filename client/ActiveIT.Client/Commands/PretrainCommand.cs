@@ -118,7 +118,7 @@ internal sealed class PretrainCommand : Command
                 ? JsonSerializer.Serialize(new { b.Seed, request.Spec.Key, b.File, b.Cached, b.Seconds, b.FinalLoss, b.TokensPerSecond, b.Tokens, request.Spec }, Json.Options)
                 : $"seed {b.Seed}: {b.File} in the silo's model folder{(b.Cached ? " (cached)" : "")} · loss {b.FinalLoss:F3} · {b.Tokens / 1e6:F1} M tokens in {b.Seconds:F0} s");
         }
-        Console.Error.WriteLine($"use on that silo: --base-checkpoint {BasePretraining.PathPattern("MODEL_DIR", request.Spec)} (MODEL_DIR: its ActiveIT:ModelDir)");
+        Console.Error.WriteLine($"use on that silo: --base-checkpoint {BasePretraining.PathPattern("", request.Spec)} (relative: in its model folder)");
         return ExitCodes.Success;
     }
 

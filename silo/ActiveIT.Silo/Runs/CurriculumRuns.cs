@@ -12,6 +12,15 @@ public sealed class CurriculumRuns(IExperimentService experiments, IOptions<Silo
     public override RunHeader Header(Experiment record) => new(record.Name, record.Owner, record.Status);
 
     /// <summary>
+    /// A relative base checkpoint names a file in the model folder, where `pretrain --silo` writes its bases: the caller
+    /// need not know where that folder lies on the silo's disk. The stored config holds the whole path.
+    /// </summary>
+    public override ExperimentConfig Resolve(ExperimentConfig config) =>
+        config.Model.BaseCheckpoint is { } path && !Path.IsPathRooted(path) && options.Value.ModelDir is { } models
+            ? config with { Model = config.Model with { BaseCheckpoint = Path.Combine(Path.GetFullPath(models), path) } }
+            : config;
+
+    /// <summary>
     /// A base checkpoint is a file the silo's worker will read: the same rule as import-path, before anything is said
     /// about the file — it must lie below the model folder or an import root.
     /// </summary>

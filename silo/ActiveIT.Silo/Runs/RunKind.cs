@@ -16,6 +16,9 @@ public abstract class RunKind<TConfig, TRecord> where TRecord : class
 
     public abstract RunHeader Header(TRecord record);
 
+    /// <summary>The config as this silo stores it: paths the caller may give relative to a folder of the silo's, made whole (before <see cref="Refuse"/>).</summary>
+    public virtual TConfig Resolve(TConfig config) => config;
+
     /// <summary>A config this silo refuses before anything is stored (a file outside the allowed folders, a backend not allowed): the problem, or null.</summary>
     public virtual IResult? Refuse(TConfig config) => null;
 

@@ -74,6 +74,7 @@ public static class RunsApi
     private static async Task<IResult> CreateAsync<TConfig, TRecord>(RunKind<TConfig, TRecord> kind, TConfig config, HttpContext http, CancellationToken ct)
         where TRecord : class
     {
+        config = kind.Resolve(config);
         if (kind.Refuse(config) is { } refused)
         {
             return refused;
