@@ -15,7 +15,8 @@ public sealed class SiloApiTests : IAsyncLifetime
     {
         Directory.CreateDirectory(Roots);
         _silo = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/data", $"--ActiveIT:AdminKeys:0={SiloServer.Key}",
-            "--ActiveIT:ApiKeys:1=plain-key", $"--ActiveIT:ImportRoots:0={SharedData.Path("self_instruct")}", $"--ActiveIT:ImportRoots:1={Roots}");
+            "--ActiveIT:ApiKeys:1=plain-key", $"--ActiveIT:ImportRoots:0={SharedData.Path("self_instruct")}", $"--ActiveIT:ImportRoots:1={Roots}",
+            $"--ActiveIT:ModelDir={Directory.CreateDirectory(Path.Combine(_dir, "models")).FullName}");
     }
 
     [Fact]
@@ -99,6 +100,11 @@ public sealed class SiloApiTests : IAsyncLifetime
             new { name = "x", pool = "r", model = new { base_checkpoint = Path.Combine(_dir, "secret.jsonl") } });
         Assert.Equal(HttpStatusCode.Forbidden, experiment.StatusCode);
         Assert.Contains("must lie below ActiveIT:ModelDir or an ActiveIT:ImportRoots folder", await experiment.Content.ReadAsStringAsync());
+        // A relative one names a file in the model folder, and may not climb out of it.
+        using var climbing = await _silo.Client.PostAsJsonAsync("v1/runs/curriculum",
+            new { name = "y", pool = "r", model = new { base_checkpoint = "../secret.jsonl" } });
+        Assert.Equal(HttpStatusCode.Forbidden, climbing.StatusCode);
+        Assert.Contains($"model.base_checkpoint '{Path.Combine(_dir, "secret.jsonl")}' must lie below", await climbing.Content.ReadAsStringAsync());
 
         await using var closed = await SiloServer.StartAsync("--ActiveIT:Storage=sqlite", $"--ActiveIT:DataDir={_dir}/closed", $"--ActiveIT:AdminKeys:0={SiloServer.Key}");
         using var off = await closed.Client.PostAsJsonAsync("v1/pools/r/import-path", new { path = Path.Combine(inside, "seed.jsonl") });

@@ -17,7 +17,7 @@ public sealed class CurriculumRuns(IExperimentService experiments, IOptions<Silo
     /// </summary>
     public override ExperimentConfig Resolve(ExperimentConfig config) =>
         config.Model.BaseCheckpoint is { } path && !Path.IsPathRooted(path) && options.Value.ModelDir is { } models
-            ? config with { Model = config.Model with { BaseCheckpoint = Path.Combine(Path.GetFullPath(models), path) } }
+            ? config with { Model = config.Model with { BaseCheckpoint = Path.GetFullPath(Path.Combine(models, path)) } }
             : config;
 
     /// <summary>
