@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using ActiveIT.Grains.Runs;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -13,7 +14,7 @@ namespace ActiveIT.Silo.Tests;
 /// each with its own Orleans ports, data directory and HTTP endpoint; some are killed with SIGKILL.
 /// </summary>
 [Collection(nameof(PostgresCollection))]
-public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
+public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("activeit-cluster-").FullName;
 
@@ -414,7 +415,9 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         var silos = await StartServingClusterAsync();
         try
         {
-            var tasks = Tasks(24, 11);
+            // Four engine calls of 16 tasks: the run is mid-way for three of them, time enough to see it there on a loaded
+            // machine (with two calls, a fresh-clone run once polled past the one window and saw it completed).
+            var tasks = Tasks(64, 11);
             (await silos[0].Client.PostAsJsonAsync("v1/pools/src/tasks", tasks, Json.Options)).EnsureSuccessStatusCode();
             var request = new { pool = "src", model = "tiny", instances = 4, perturbations = 4, max_new_tokens = 24, name = "killed" };
             (await silos[0].Client.PostAsJsonAsync("v1/runs/scoring", request)).EnsureSuccessStatusCode();
@@ -576,6 +579,7 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
                 return run;
             }
             Assert.True(run.Status is not RunStatus.Failed, run.Error);
+            Assert.True(run.Status is not RunStatus.Completed, $"run {kindAndName} completed before the state waited for: {run.Progress}");
             Assert.True(DateTime.UtcNow < deadline, $"run {kindAndName} stuck: {run.Status}, {run.Progress}");
             await Task.Delay(20);
         }
@@ -607,11 +611,13 @@ public sealed class ClusterTests(PostgresFixture postgres) : IDisposable
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task DisposeAllAsync(IEnumerable<SiloProcess> silos)
+    /// <summary>Stops every silo (the killed ones are gone already) and writes their last lines to the test's output, which a failing test shows.</summary>
+    private async Task DisposeAllAsync(IEnumerable<SiloProcess> silos)
     {
         foreach (var silo in silos)
         {
             await silo.DisposeAsync();
+            output.WriteLine(silo.RecentOutput(200));
         }
     }
 

@@ -59,6 +59,9 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
         var cluster = TestCluster.NewClusterId();
         string[] Args(int i) => TestCluster.SiloArgs(connection, cluster, _dir, i, $"--ActiveIT:ModelDir={models}", "--ActiveIT:EngineThreads=1");
         var silos = new[] { await SiloProcess.StartAsync(Args(0)), await SiloProcess.StartAsync(Args(1)) };
+        // Every silo process of the test, the killed one too: their last log lines go into a failure's message.
+        var everyone = new ConcurrentQueue<SiloProcess>(silos);
+        string Logs() => string.Join("\n", everyone.Select(x => x.RecentOutput()));
         var urls = silos.Select(s => s.Client.BaseAddress!).ToArray();  // a restarted silo listens elsewhere: clients read this
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", SiloServer.Key);
@@ -84,6 +87,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
             await silos[1].DisposeAsync();
             await Task.Delay(TimeSpan.FromSeconds(2));
             silos[1] = await SiloProcess.StartAsync(Args(1));
+            everyone.Enqueue(silos[1]);
             urls[1] = silos[1].Client.BaseAddress!;
             var restartedAt = DateTime.UtcNow;
             await Task.WhenAll(clients);
@@ -162,7 +166,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
                         break;
                     }
                     // Paused: let go after a cluster fault, between its silo's worker and the queue's next claim.
-                    Assert.True(status is "queued" or "running" or "paused", $"scoring run load-{pool}: {view}");
+                    Assert.True(status is "queued" or "running" or "paused", $"scoring run load-{pool}: {view}\n{Logs()}");
                     await Task.Delay(100);
                 }
                 using var scores = await http.GetAsync(new Uri(url, $"v1/pools/load-{pool}/scores?model=tiny&instances=2&perturbations=2&maxNewTokens=4"));
@@ -222,7 +226,7 @@ public sealed class LoadFaultTests(PostgresFixture postgres, ITestOutputHelper o
                         // SocketException from HttpClient's connection pool)
                         tries.Add($"silo {(c + n) % 2}: {e.GetType().Name} after {sent.Elapsed.TotalSeconds:0.0} s");
                     }
-                    Assert.True(DateTime.UtcNow < deadline, $"client {c}: {what} was not answered in 2 minutes ({n + 1} attempts: {string.Join("; ", tries)})");
+                    Assert.True(DateTime.UtcNow < deadline, $"client {c}: {what} was not answered in 2 minutes ({n + 1} attempts: {string.Join("; ", tries)})\n{Logs()}");
                     await Task.Delay(100);
                 }
             }

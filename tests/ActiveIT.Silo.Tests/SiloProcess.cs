@@ -6,10 +6,12 @@ namespace ActiveIT.Silo.Tests;
 internal sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
 
-    private SiloProcess(Process process, HttpClient client, int siloPort)
+    private SiloProcess(Process process, System.Collections.Concurrent.ConcurrentQueue<string> output, HttpClient client, int siloPort)
     {
         _process = process;
+        _output = output;
         Client = client;
         SiloPort = siloPort;
     }
@@ -37,8 +39,21 @@ internal sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // The last lines it wrote, kept for a failing test's message: a silo's log is the only account of what it did.
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+            output.Enqueue(line);
+            while (output.Count > KeptLines && output.TryDequeue(out _))
+            {
+            }
+        }
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(2) };
@@ -50,7 +65,7 @@ internal sealed class SiloProcess : IAsyncDisposable
                 using var response = await client.GetAsync("v1/pools/ping/stats");
                 if (response.IsSuccessStatusCode)
                 {
-                    return new SiloProcess(process, client, siloPort);
+                    return new SiloProcess(process, output, client, siloPort);
                 }
                 // A silo joining a cluster that has just lost a member may answer 503 until membership settles.
                 if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && attempt < 600)
@@ -64,9 +79,15 @@ internal sealed class SiloProcess : IAsyncDisposable
                 await Task.Delay(100);
                 continue;
             }
-            throw new InvalidOperationException($"silo did not start (exit {(process.HasExited ? process.ExitCode : -1)})");
+            throw new InvalidOperationException($"silo did not start (exit {(process.HasExited ? process.ExitCode : -1)}):\n{string.Join("\n", output)}");
         }
     }
+
+    private const int KeptLines = 400;
+
+    /// <summary>The last lines the silo wrote (stdout and stderr), at most <paramref name="lines"/>, headed by its port and process id.</summary>
+    public string RecentOutput(int lines = 80) =>
+        $"--- silo 127.0.0.1:{SiloPort}, pid {_process.Id}, last {lines} lines ---\n{string.Join("\n", _output.TakeLast(lines))}";
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing — a crash.</summary>
     public void Kill()

@@ -21,7 +21,7 @@ internal sealed record PowerPlan(string Experiment, string Baseline, int Round, 
         }
         var at = round ?? ArenaRanking.CommonRound(overall);
         return [.. overall.GroupBy(r => r.Experiment)
-            .Select(g => at is { } r ? g.SingleOrDefault(x => x.Round == r) : g.Where(x => x.Seeds == g.Max(y => y.Seeds)).MaxBy(x => x.Round)).OfType<PairedDifference>()
+            .Select(g => ArenaRanking.RowAt([.. g], at)).OfType<PairedDifference>()
             .Select(r =>
             {
                 var upper = PairedPower.SdUpperBound(r.Sd, r.Seeds);

@@ -32,7 +32,7 @@ public sealed record ArenaRanking(string Experiment, string Strategy, int Round,
             {
                 continue;
             }
-            var at = round is { } r ? own.Single(p => p.Round == r) : own.Where(p => p.Seeds == own.Max(x => x.Seeds)).MaxBy(p => p.Round)!;
+            var at = RowAt(own, round)!;  // the common round is shared by every experiment
             var (select, train) = Costs([e]);
             rows.Add(new(e.Name, e.Config.Strategy, at.Round, at.Seeds, at.Mean, at.Low, at.High, at.Sd, at.MinimumDetectable, select, train));
         }
@@ -55,6 +55,13 @@ public sealed record ArenaRanking(string Experiment, string Strategy, int Round,
             .OrderByDescending(x => x.Seeds).ThenByDescending(x => x.Round)
             .Select(x => (int?)x.Round).FirstOrDefault();
     }
+
+    /// <summary>
+    /// One experiment's overall difference at <paramref name="round"/> (the <see cref="CommonRound"/>); without one, at
+    /// its own latest round with the most seeds. Null when it has no row at that round.
+    /// </summary>
+    public static PairedDifference? RowAt(IReadOnlyList<PairedDifference> own, int? round) =>
+        round is { } r ? own.SingleOrDefault(p => p.Round == r) : own.Where(p => p.Seeds == own.Max(x => x.Seeds)).MaxBy(p => p.Round);
 
     /// <summary>
     /// Seconds per round after round 0, the median over every run's rounds (a run paused or slowed by another job
