@@ -12,6 +12,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     {
         _process = process;
         _output = output;
+        ProcessId = process.Id;
         Client = client;
         SiloPort = siloPort;
     }
@@ -24,7 +25,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>The process id, which a run session's runner id carries ("MACHINE:PID:…").</summary>
-    public int ProcessId => _process.Id;
+    public int ProcessId { get; }
 
     public static async Task<SiloProcess> StartAsync(params string[] args)
     {
@@ -84,10 +85,11 @@ internal sealed class SiloProcess : IAsyncDisposable
     }
 
     private const int KeptLines = 400;
+    private bool _disposed;
 
     /// <summary>The last lines the silo wrote (stdout and stderr), at most <paramref name="lines"/>, headed by its port and process id.</summary>
     public string RecentOutput(int lines = 80) =>
-        $"--- silo 127.0.0.1:{SiloPort}, pid {_process.Id}, last {lines} lines ---\n{string.Join("\n", _output.TakeLast(lines))}";
+        $"--- silo 127.0.0.1:{SiloPort}, pid {ProcessId}, last {lines} lines ---\n{string.Join("\n", _output.TakeLast(lines))}";
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing — a crash.</summary>
     public void Kill()
@@ -98,6 +100,11 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return ValueTask.CompletedTask;  // a test may dispose a killed silo early and again with the rest
+        }
+        _disposed = true;
         if (!_process.HasExited)
         {
             Kill();
