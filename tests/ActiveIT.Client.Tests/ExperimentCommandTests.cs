@@ -409,6 +409,8 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Matches(@"ambiguous\s+\d+\s+Ambiguous", run.Stdout);
         Assert.Matches(@"noisy\s+label loss \(high first\)\s+\d+\s+\d+\s+\d+", run.Stdout);
         Assert.Equal(2, Regex.Matches(run.Stderr, @"base for seed \d: loss \d").Count);
+        Assert.DoesNotContain("training dynamics", run.Stderr);  // off at this scale unless asked for (below)
+        Assert.DoesNotContain("training confidence", run.Stdout);
         Assert.Equal(13, File.ReadAllLines(Path.Combine(_dir, "results.csv")).Length);  // 2 strategies × 2 seeds × 3 rounds
         using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "results.json"))))
         {
@@ -449,8 +451,10 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Equal(Tables(run.Stdout), Tables(again.Stdout));
 
         // A second pool draw beside the first, to check a result on another pool: its own pool and experiments, the same bases.
-        var other = CliRunner.Run($"demo --scale smoke --threads 2 --pool-seed 3 --out {_dir}");
+        var other = CliRunner.Run($"demo --scale smoke --threads 2 --pool-seed 3 --map-dynamics --out {_dir}");
         Assert.True(other.ExitCode == 0, other.Stderr);
+        Assert.Contains("task map: training dynamics, seed 1's base trained on the", other.Stderr);
+        Assert.Matches(@"noisy\s+training confidence \(low first\)\s+\d+", other.Stdout);
         Assert.Contains("pool (drawn from seed 3): 40 tasks", other.Stderr);
         Assert.Matches(@"round\s+tasks\s+smoke-pool3-random\s+smoke-pool3-prompt-uncertainty", other.Stdout);
         Assert.Contains("task map under smoke-pool3-prompt-uncertainty seed 1's round-0 model", other.Stdout);

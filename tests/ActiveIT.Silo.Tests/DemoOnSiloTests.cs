@@ -71,6 +71,7 @@ public sealed class DemoOnSiloTests(PostgresFixture postgres) : IAsyncLifetime
         {
             Assert.Equal(2, results.RootElement.GetProperty("pretraining").GetArrayLength());
             Assert.Equal(JsonValueKind.Null, results.RootElement.GetProperty("map_check").ValueKind);
+            Assert.Equal(url, results.RootElement.GetProperty("silo").GetString());
             var ranked = results.RootElement.GetProperty("ranking").EnumerateArray().Select(r => r.GetProperty("experiment").GetString()).ToArray();
             Assert.Contains("smoke-prompt-uncertainty", ranked);
         }

@@ -50,6 +50,11 @@ internal sealed class DemoCommand : Command
         Description = "Bring over the seeds every experiment finished from the records.json of an earlier run of this scale (its --out, kept on this or " +
                       "another machine) before running: they are not run again, and the run goes on with the next seed",
     };
+    private readonly Option<bool?> _mapDynamics = new("--map-dynamics")
+    {
+        Description = "Whether the task map check also trains the first seed's base on the candidates to read their training dynamics " +
+                      "(default: on for report and arena, off for demo and smoke, where it would add about 2.5 minutes)",
+    };
     private readonly Option<string?> _silo = new("--silo")
     {
         Description = "Run on this silo (URL; key in $ACTIVEIT_API_KEY; default: $ACTIVEIT_SILO; none: the local silo of --out): pools, bases and experiments " +
@@ -67,6 +72,7 @@ internal sealed class DemoCommand : Command
         Options.Add(_poolSeed);
         Options.Add(_restore);
         Options.Add(_silo);
+        Options.Add(_mapDynamics);
         _engine.AddTo(this);
         SetAction(RunAsync);
     }
@@ -84,7 +90,7 @@ internal sealed class DemoCommand : Command
             }
             demo = demo with { Strategies = [.. demo.Strategies.Where(only.Contains)] };
         }
-        demo = demo with { PoolSeed = parse.GetValue(_poolSeed) };
+        demo = demo with { PoolSeed = parse.GetValue(_poolSeed), MapDynamics = parse.GetValue(_mapDynamics) ?? demo.MapDynamics };
         if (demo.PoolSeed == 0 || (demo.EvaluationPool is not null && demo.PoolSeed == CurriculumDemo.EvaluationPoolSeed))
         {
             Console.Error.WriteLine($"activeit demo: --pool-seed: {demo.PoolSeed} is {(demo.PoolSeed == 0 ? "not a seed (1 or more)" : $"the seed of scale '{demo.Scale}''s evaluation pool")}");
@@ -205,7 +211,7 @@ internal sealed class DemoCommand : Command
         }
         var map = await MapCheckAsync(silo.Grains, pools, demo, experiments, device, cancellationToken);
         return await ReportAsync(demo, experiments, map, pretraining.Select(x => new { x.Seed, x.Result }), pretraining.Where(x => !x.Result.Cached).Sum(x => x.Result.Seconds),
-            outDir, json, wall);
+            outDir, json, wall, silo: null);
     }
 
     /// <summary>What the run will do, on stderr: the scale, the pool, the bases, the rounds, the strategies and seeds.</summary>
@@ -250,7 +256,7 @@ internal sealed class DemoCommand : Command
                 return ExitCodes.Failure;
             }
             Console.Error.WriteLine("task map check: left out on a silo (it reads the task grains' scores there); `activeit map --silo` shows the map");
-            return await ReportAsync(demo, done.Experiments, null, done.Bases, done.Bases.Where(b => !b.Cached).Sum(b => b.Seconds), outDir, json, wall);
+            return await ReportAsync(demo, done.Experiments, null, done.Bases, done.Bases.Where(b => !b.Cached).Sum(b => b.Seconds), outDir, json, wall, url);
         }
         catch (ArgumentException bad)
         {
@@ -270,8 +276,9 @@ internal sealed class DemoCommand : Command
     }
 
     /// <summary>The comparison of the finished experiments: tables on stdout (unless --json), plots, results.csv and results.json in <paramref name="outDir"/>.</summary>
+    /// <param name="silo">Where the experiments ran: a silo's URL, or null for the local silo of <paramref name="outDir"/>.</param>
     private static async Task<int> ReportAsync(CurriculumDemo demo, IReadOnlyList<Experiment> experiments, MapCheck? map, object pretraining, double pretrainSeconds,
-        string outDir, bool json, Stopwatch wall)
+        string outDir, bool json, Stopwatch wall, string? silo)
     {
         var t = demo.Template;
 
@@ -293,7 +300,7 @@ internal sealed class DemoCommand : Command
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.csv"), ExperimentReport.Csv(experiments), CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(new
         {
-            scale = demo.Scale, pool_seed = demo.PoolSeed, pretraining, experiments, baseline = baseline.Members, paired, ranking,
+            scale = demo.Scale, pool_seed = demo.PoolSeed, silo, pretraining, experiments, baseline = baseline.Members, paired, ranking,
             curve_paired = curvePaired, curve_ranking = curveRanking, map_check = map,
             wall_seconds = wall.Elapsed.TotalSeconds, code_version = RunEnvironment.Version,
         }, Json.Indented), CancellationToken.None);
@@ -380,7 +387,7 @@ internal sealed class DemoCommand : Command
         var ranks = TaskMapTruth.RankAxes(points, labelLoss, truth).ToList();
         var seed = pu!.Runs[0].Seed;
         var source = $"{pu.Name} seed {seed}'s round-0 model ({points.Count} candidates)";
-        if (pu.Config.Model.BaseCheckpointFor(seed) is { } basePath)
+        if (demo.MapDynamics && pu.Config.Model.BaseCheckpointFor(seed) is { } basePath)
         {
             // Training dynamics: the seed's base trained on the candidates themselves, as a round would train on them.
             var c = pu.Config;

@@ -25,6 +25,13 @@ internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IRea
     /// <summary>Independent draws of random per seed, averaged into the baseline (1: one draw, the baseline itself).</summary>
     public int RandomDraws { get; init; } = 1;
 
+    /// <summary>
+    /// Whether the map check trains the first seed's base on the candidates to read their training dynamics (about 2.5
+    /// minutes on the 2-core machine at the demo's pool): on for the long scales, off where the scale must stay short
+    /// (`demo --map-dynamics` turns it on).
+    /// </summary>
+    public bool MapDynamics { get; init; }
+
     public static IReadOnlyList<string> Names => ["smoke", "demo", "report", "arena"];
 
     /// <summary>The seed the pool is drawn from: 1 for every measured run; another (`demo --pool-seed`) draws another pool of
@@ -55,7 +62,10 @@ internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IRea
             ["random", "prompt-uncertainty"], "3.4 min on the 2-core build machine in bf16, base pretraining 1.0 min of it"),
         "report" => new(scale, Strings with { Tasks = 160, InstancesPerTask = 32 }, HeldOut, Spec(steps: 800, batch: 32),
             Config(initial: 10, perRound: 10, rounds: 4, instances: 16, evalTasks: 30, evalInstances: 8, heldOutTasks: 20, epochs: 6, seeds: [1, 2, 3, 4, 5]),
-            ["random", "prompt-uncertainty", "high-perplexity", "low-perplexity"], "44.8 min on the 2-core build machine in bf16 beside builds and tests, about 36 min alone"),
+            ["random", "prompt-uncertainty", "high-perplexity", "low-perplexity"], "44.8 min on the 2-core build machine in bf16 beside builds and tests, about 36 min alone")
+        {
+            MapDynamics = true,
+        },
         "arena" => new(scale, Strings with { Tasks = 160, InstancesPerTask = 32 }, HeldOut, Spec(steps: 800, batch: 32), ArenaConfig(),
             ["random", "prompt-uncertainty", "high-perplexity", "low-perplexity", "ambiguous", "easy", "difficult", "ifd", "longest-response",
              "gradient-similarity", "hidden-similarity", "diverse-uncertainty"],
@@ -63,6 +73,7 @@ internal sealed record CurriculumDemo(string Scale, FamilyPoolOptions Pool, IRea
         {
             EvaluationPool = Strings with { Tasks = 400, InstancesPerTask = 32 },
             RandomDraws = 3,
+            MapDynamics = true,
         },
         _ => throw new ArgumentException($"unknown scale '{scale}' (smoke, demo, report, arena)"),
     };
