@@ -93,11 +93,28 @@ internal sealed class PretrainCommand : Command
     private ulong[] Seeds(ParseResult parse) =>
         [.. parse.GetValue(_seeds)!.Select(s => ulong.TryParse(s, out var v) ? v : throw new ArgumentException($"--seeds: '{s}' is not a seed"))];
 
-    /// <summary>A pretraining run on the silo, followed to its end; the bases are in its model folder.</summary>
+    /// <summary>`pretrain --silo`: the run on the silo, and a line per base it wrote to the silo's model folder.</summary>
     private async Task<int> OnSiloAsync(ParseResult parse, string silo, CancellationToken cancellationToken)
     {
         var request = new PretrainRequest(Spec(parse), Seeds(parse));
         using var http = SiloHttp.CreateClient(silo);
+        foreach (var b in await RunOnSiloAsync(http, request, cancellationToken))
+        {
+            Console.WriteLine(parse.GetValue(_json)
+                ? JsonSerializer.Serialize(new { b.Seed, request.Spec.Key, b.File, b.Cached, b.Seconds, b.FinalLoss, b.TokensPerSecond, b.Tokens, request.Spec }, Json.Options)
+                : $"seed {b.Seed}: {b.File} in the silo's model folder{(b.Cached ? " (cached)" : "")} · loss {b.FinalLoss:F3} · {b.Tokens / 1e6:F1} M tokens in {b.Seconds:F0} s");
+        }
+        Console.Error.WriteLine($"use on that silo: --base-checkpoint {BasePretraining.PathPattern("", request.Spec)} (relative: in its model folder)");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// A pretraining run on the silo (created, or found when made before; started), followed to its end with a progress
+    /// line on stderr; the bases, each a file in the silo's model folder. `pretrain --silo` and `demo --silo` use it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The run ended other than completed (its status and error named).</exception>
+    public static async Task<IReadOnlyList<PretrainedBase>> RunOnSiloAsync(HttpClient http, PretrainRequest request, CancellationToken cancellationToken)
+    {
         var line = new ProgressLine();
         var run = await SiloHttp.RunAsync<RunView>(http, RunKinds.Pretrain, request.RunName, request, r =>
         {
@@ -107,19 +124,9 @@ internal sealed class PretrainCommand : Command
             }
         }, cancellationToken);
         line.Clear();
-        if (run is not { Status: RunStatus.Completed, Result: { } result })
-        {
-            Console.Error.WriteLine($"activeit pretrain: run '{run.Name}' ended {run.Status.ToString().ToLowerInvariant()}{(run.Error is { } e ? $": {e}" : "")}");
-            return ExitCodes.Failure;
-        }
-        foreach (var b in result.Deserialize<List<PretrainedBase>>(Json.Options)!)
-        {
-            Console.WriteLine(parse.GetValue(_json)
-                ? JsonSerializer.Serialize(new { b.Seed, request.Spec.Key, b.File, b.Cached, b.Seconds, b.FinalLoss, b.TokensPerSecond, b.Tokens, request.Spec }, Json.Options)
-                : $"seed {b.Seed}: {b.File} in the silo's model folder{(b.Cached ? " (cached)" : "")} · loss {b.FinalLoss:F3} · {b.Tokens / 1e6:F1} M tokens in {b.Seconds:F0} s");
-        }
-        Console.Error.WriteLine($"use on that silo: --base-checkpoint {BasePretraining.PathPattern("", request.Spec)} (relative: in its model folder)");
-        return ExitCodes.Success;
+        return run is { Status: RunStatus.Completed, Result: { } result }
+            ? result.Deserialize<List<PretrainedBase>>(Json.Options)!
+            : throw new InvalidOperationException($"pretraining run '{run.Name}' ended {run.Status.ToString().ToLowerInvariant()}{(run.Error is { } e ? $": {e}" : "")}");
     }
 
     private int Run(ParseResult parse, CancellationToken cancellationToken)

@@ -20,6 +20,7 @@ internal static class DemoOnSilo
     public sealed record Outcome(IReadOnlyList<Experiment> Experiments, IReadOnlyList<PretrainedBase> Bases);
 
     /// <summary>The experiments once none is queued or running; null (with the reason on stderr) when one failed or was cancelled.</summary>
+    /// <exception cref="InvalidOperationException">The bases' pretraining run did not complete.</exception>
     public static async Task<Outcome?> RunAsync(HttpClient http, CurriculumDemo demo, string outDir, bool json, CancellationToken cancellationToken)
     {
         var t = demo.Template;
@@ -34,22 +35,7 @@ internal static class DemoOnSilo
             }
         }
 
-        var request = new PretrainRequest(demo.Pretrain, t.Seeds);
-        var line = new ProgressLine();
-        var pretrained = await SiloHttp.RunAsync<RunView>(http, RunKinds.Pretrain, request.RunName, request, r =>
-        {
-            if (r.Progress is { } p)
-            {
-                line.Update($"bases on the silo: {p.Step} · step {p.Done}/{p.Total}");
-            }
-        }, cancellationToken);
-        line.Clear();
-        if (pretrained is not { Status: RunStatus.Completed, Result: { } result })
-        {
-            Console.Error.WriteLine($"activeit demo: pretraining run '{pretrained.Name}' ended {pretrained.Status.ToString().ToLowerInvariant()}{(pretrained.Error is { } e ? $": {e}" : "")}");
-            return null;
-        }
-        var bases = result.Deserialize<List<PretrainedBase>>(Json.Options)!;
+        var bases = await ActiveIT.Client.Commands.PretrainCommand.RunOnSiloAsync(http, new PretrainRequest(demo.Pretrain, t.Seeds), cancellationToken);
         foreach (var b in bases)
         {
             Console.Error.WriteLine($"base for seed {b.Seed}: loss {b.FinalLoss:F3}, {b.Seconds:F0} s{(b.Cached ? " (cached)" : "")}, {b.File} in the silo's model folder");
