@@ -48,11 +48,29 @@ public static class ErrorHandling
 
     private static IResult Unavailable(HttpContext context, Exception error)
     {
-        Log(context, error, "a silo of the cluster was unreachable");
         context.Response.Headers.RetryAfter = "5";
+        if (Inner<System.Data.Common.DbException>(error) is not null)
+        {
+            Log(context, error, "the database asked to try again");
+            return Results.Problem(statusCode: 503, title: "The database is busy",
+                detail: $"the cluster's database refused this request for now (e.g. no free connection); nothing was half-done; retry shortly (trace {context.TraceIdentifier})");
+        }
+        Log(context, error, "a silo of the cluster was unreachable");
         return Results.Problem(statusCode: 503, title: "A silo of the cluster is unreachable",
             detail: $"a silo holding part of this request's data went away; the cluster recovers once membership declares it dead; retry shortly " +
                 $"(trace {context.TraceIdentifier})");
+    }
+
+    private static T? Inner<T>(Exception? error) where T : Exception
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+        return null;
     }
 
     private static IResult Internal(HttpContext context, Exception? error)

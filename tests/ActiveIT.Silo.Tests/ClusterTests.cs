@@ -617,7 +617,7 @@ public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper out
         foreach (var silo in silos)
         {
             await silo.DisposeAsync();
-            output.WriteLine(silo.RecentOutput(200));
+            output.WriteLine(silo.RecentOutput());
         }
     }
 

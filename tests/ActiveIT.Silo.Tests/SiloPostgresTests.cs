@@ -31,4 +31,37 @@ public sealed class SiloPostgresTests(PostgresFixture postgres)
         var members = await silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/shared/tasks?limit=1000");
         Assert.Equal(all.Select(t => t.Id).Order(StringComparer.Ordinal), members.EnumerateArray().Select(m => m.GetProperty("task_id").GetString()));
     }
+
+    [Theory]
+    [InlineData("", 30)]                           // the silo's own cap when the connection string names none
+    [InlineData(";Maximum Pool Size=4", 4)]        // the operator's, when it does
+    public async Task ALargeImport_WaitsForFreeConnections_NeverOpeningMoreThanThePoolAllows(string suffix, int cap)
+    {
+        var connection = await postgres.CreateDatabaseAsync();
+        await using var silo = await SiloServer.StartAsync("--ActiveIT:Storage=postgres", $"--ActiveIT:ConnectionString={connection}{suffix}");
+        var tasks = RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo with { AlphabetSize = 12 }), 1500, 2, seed: 4);
+
+        // Watch the database's connections (other than the watcher's own) while one request imports 1,500 tasks,
+        // which stores them through many grains at once: each grain would take a connection of its own if it could.
+        using var watching = new CancellationTokenSource();
+        var peak = 0L;
+        var watcher = Task.Run(async () =>
+        {
+            await using var db = new Npgsql.NpgsqlConnection(connection);
+            await db.OpenAsync();
+            await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", db);
+            while (!watching.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, (long)(await count.ExecuteScalarAsync())!);
+                await Task.Delay(5);
+            }
+        });
+        using var import = await silo.Client.PostAsJsonAsync("v1/pools/wide/tasks", tasks, Json.Options);
+        await watching.CancelAsync();
+        await watcher;
+
+        Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
+        Assert.Equal(1500, (await silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/wide/stats")).GetProperty("tasks").GetInt32());
+        Assert.InRange(peak, 2, cap);
+    }
 }

@@ -6,9 +6,9 @@ namespace ActiveIT.Silo.Tests;
 internal sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
+    private readonly SiloLog _output;
 
-    private SiloProcess(Process process, System.Collections.Concurrent.ConcurrentQueue<string> output, HttpClient client, int siloPort)
+    private SiloProcess(Process process, SiloLog output, HttpClient client, int siloPort)
     {
         _process = process;
         _output = output;
@@ -40,21 +40,10 @@ internal sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         var process = Process.Start(info)!;
-        // The last lines it wrote, kept for a failing test's message: a silo's log is the only account of what it did.
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        void Keep(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-            output.Enqueue(line);
-            while (output.Count > KeptLines && output.TryDequeue(out _))
-            {
-            }
-        }
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        // Kept for a failing test's message: a silo's log is the only account of what it did.
+        var output = new SiloLog();
+        process.OutputDataReceived += (_, e) => output.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => output.Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(2) };
@@ -80,16 +69,20 @@ internal sealed class SiloProcess : IAsyncDisposable
                 await Task.Delay(100);
                 continue;
             }
-            throw new InvalidOperationException($"silo did not start (exit {(process.HasExited ? process.ExitCode : -1)}):\n{string.Join("\n", output)}");
+            throw new InvalidOperationException($"silo did not start (exit {(process.HasExited ? process.ExitCode : -1)}):\n{output.Tail(KeptLines)}");
         }
     }
 
     private const int KeptLines = 400;
     private bool _disposed;
 
-    /// <summary>The last lines the silo wrote (stdout and stderr), at most <paramref name="lines"/>, headed by its port and process id.</summary>
-    public string RecentOutput(int lines = 80) =>
-        $"--- silo 127.0.0.1:{SiloPort}, pid {ProcessId}, last {lines} lines ---\n{string.Join("\n", _output.TakeLast(lines))}";
+    /// <summary>
+    /// What the silo logged at error level (every such entry, with its exception) and its last <paramref name="lines"/>
+    /// lines, headed by its port and process id: short enough that a failing test's message stays readable in CI's tail.
+    /// </summary>
+    public string RecentOutput(int lines = 30) =>
+        $"--- silo 127.0.0.1:{SiloPort}, pid {ProcessId}: errors logged ---\n{_output.Errors()}\n" +
+        $"--- silo 127.0.0.1:{SiloPort}, pid {ProcessId}: last {lines} lines ---\n{_output.Tail(lines)}";
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing — a crash.</summary>
     public void Kill()

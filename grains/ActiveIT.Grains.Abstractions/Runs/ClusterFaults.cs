@@ -4,8 +4,10 @@ namespace ActiveIT.Grains.Runs;
 
 /// <summary>
 /// Failures of the cluster rather than of the request or run: a silo died under a call, a message was rejected while
-/// its grain moved, or a storage error crossed silos while a killed silo's grains reactivated. The data stays
-/// consistent; the same call succeeds once membership has declared the dead silo dead (seconds).
+/// its grain moved, a storage error crossed silos while a killed silo's grains reactivated, or the database said to
+/// try again (its driver marks the error transient: no free connection, a deadlock, a serialization failure). The data
+/// stays consistent; the same call succeeds once membership has declared the dead silo dead or the database has room
+/// (seconds). The cause may arrive wrapped (Orleans' storage errors carry the driver's exception inside).
 /// </summary>
 public static class ClusterFaults
 {
@@ -15,7 +17,9 @@ public static class ClusterFaults
         SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException => true,
         // A storage error raised in a grain on another silo arrives as "no codec for Npgsql.PostgresException" (seen in ClusterTests).
         Orleans.Serialization.CodecNotFoundException e => e.Message.Contains("Npgsql", StringComparison.Ordinal),
+        System.Data.Common.DbException { IsTransient: true } => true,
         AggregateException e => e.InnerExceptions.Count > 0 && e.InnerExceptions.All(IsTransient),
+        { InnerException: { } inner } => IsTransient(inner),
         _ => false,
     };
 

@@ -17,7 +17,21 @@ public sealed record SiloStorage(string Kind, string ConnectionString)
     public static SiloStorage Sqlite(string databasePath) =>
         new("sqlite", $"Data Source={Path.GetFullPath(databasePath)};Default Timeout=60;Pooling=True");
 
-    public static SiloStorage Postgres(string connectionString) => new("postgres", connectionString);
+    /// <summary>
+    /// Connections one silo process opens to PostgreSQL at most, when the connection string does not say: Npgsql's own
+    /// default (100 per process) lets two or three silos importing at once exhaust a server's <c>max_connections</c>
+    /// (100 by default), and then requests fail with "too many clients" instead of waiting for a free connection.
+    /// </summary>
+    public const int DefaultPostgresPoolSize = 30;
+
+    public static SiloStorage Postgres(string connectionString) => new("postgres", WithPoolLimit(connectionString));
+
+    private static string WithPoolLimit(string connectionString)
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var named = builder.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant() is "maxpoolsize" or "maximumpoolsize");
+        return named ? connectionString : $"{connectionString.TrimEnd(';')};Maximum Pool Size={DefaultPostgresPoolSize}";
+    }
 
     public static SiloStorage Azure(string connectionString) => new("azure", connectionString);
 
