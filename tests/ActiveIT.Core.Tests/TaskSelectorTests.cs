@@ -74,10 +74,28 @@ public sealed class TaskSelectorTests
     public void MapStrategies_PickTheirCategoryFirst()
     {
         // Thirds: t6-t8 ambiguous; of t0-t5, t0-t2 (higher PP) easy and t3-t5 difficult.
-        Assert.Equal(["t8", "t7", "t6"], Select("ambiguous", 3));
+        Assert.Equal(["t6", "t7", "t8"], Select("ambiguous", 3).Order());
         Assert.Equal(["t0", "t1", "t2"], Select("easy", 3));
         Assert.Equal(["t5", "t4", "t3"], Select("difficult", 3));
         Assert.Equal(["t5", "t4", "t3", "t8"], Select("difficult", 4));  // then the rest, by the same ranking (lowest PP)
+    }
+
+    [Fact]
+    public void Ambiguous_DrawsItsCategoryAtRandom_NotThePromptUncertaintyRanking()
+    {
+        // 30 tasks, PU rising with the index: the ambiguous third is t20-t29; prompt uncertainty takes its top five.
+        var pool = Enumerable.Range(0, 30).Select(i => new SelectionCandidate($"t{i:D2}", false, PromptUncertainty: i / 30.0, PredictionProbability: 0.5)).ToArray();
+        string[] Draw(ulong seed, int count) => [.. TaskSelector.Select(pool, SelectionStrategy.Ambiguous, count, false, SeededRandom.For(seed, "round"))];
+        var third = Enumerable.Range(20, 10).Select(i => $"t{i:D2}").ToArray();
+
+        var draws = Enumerable.Range(1, 20).Select(seed => Draw((ulong)seed, 5)).ToArray();
+        Assert.All(draws, d => Assert.Subset(third.ToHashSet(), d.ToHashSet()));
+        Assert.Equal(Draw(3, 5), Draw(3, 5));  // seeded
+        Assert.Equal(third, draws.SelectMany(d => d).Distinct().Order());  // over 20 seeds every ambiguous task is drawn
+        var uncertain = TaskSelector.Select(pool, SelectionStrategy.PromptUncertainty, 5, false, SeededRandom.For(1, "round"));
+        Assert.Contains(draws, d => !d.Order().SequenceEqual(uncertain.Order()));
+        // A round larger than the category takes all of it first, then others.
+        Assert.Equal(third, Draw(1, 12).Take(10).Order());
     }
 
     [Fact]

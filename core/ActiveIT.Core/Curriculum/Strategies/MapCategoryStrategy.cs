@@ -3,8 +3,11 @@ using ActiveIT.Core.Uncertainty;
 namespace ActiveIT.Core.Curriculum.Strategies;
 
 /// <summary>
-/// Tasks of one task-map category first — ambiguous by descending PU, easy by descending PP, difficult by ascending PP —
-/// then, when the category has fewer tasks than a round needs, the rest in the same order.
+/// Tasks of one task-map category first, then, when the category has fewer tasks than a round needs, the rest.
+/// Easy by descending PP, difficult by ascending PP (the most and least confident of their category). Ambiguous tasks
+/// are drawn at random from their category, the rest after them at random too: the category is the top of the PU
+/// ranking, so ordering it by PU would take exactly what <c>prompt-uncertainty</c> takes (the first arena found the two
+/// arms identical); the draw asks the task map's question instead — does training on ambiguous tasks, as a set, help.
 /// </summary>
 internal sealed class MapCategoryStrategy(TaskMapCategory wanted) : SelectionStrategy
 {
@@ -21,12 +24,19 @@ internal sealed class MapCategoryStrategy(TaskMapCategory wanted) : SelectionStr
     {
         var map = TaskMap.Categorize([.. byId.Select(c => new TaskMap.Point(c.TaskId, c.PromptUncertainty, c.PredictionProbability))], context.AmbiguousShare)
             .ToDictionary(e => e.TaskId, e => e.Category);
-        var ordered = wanted switch
+        IEnumerable<SelectionCandidate> ordered = wanted switch
         {
-            TaskMapCategory.Ambiguous => byId.OrderByDescending(c => c.PromptUncertainty),
+            TaskMapCategory.Ambiguous => Shuffled(byId, context.Random),
             TaskMapCategory.Easy => byId.OrderByDescending(c => c.PredictionProbability),
             _ => byId.OrderBy(c => c.PredictionProbability),
         };
         return ordered.OrderBy(c => map[c.TaskId] == wanted ? 0 : 1).Select(c => c.TaskId);
+    }
+
+    private static SelectionCandidate[] Shuffled(IReadOnlyList<SelectionCandidate> byId, SeededRandom random)
+    {
+        var shuffled = byId.ToArray();
+        random.Shuffle(shuffled);
+        return shuffled;
     }
 }
