@@ -10,19 +10,15 @@ public sealed class ArenaPresetTests
     public void Arena_RunsEveryStrategyOnce_AndRandomThreeTimes_OnOneSplitPerSeed()
     {
         var demo = CurriculumDemo.Preset("arena");
-        var experiments = demo.Experiments();
+        var experiments = demo.Configs("bases/seed-{seed}.safetensors");
         Assert.Equal(demo.Strategies.Count + 2, experiments.Count);
         Assert.Equal([("arena-random", 0), ("arena-random-draw2", 1), ("arena-random-draw3", 2)],
-            experiments.Where(e => e.Strategy == "random").Select(e => (e.Name, e.Draw)));
+            experiments.Where(e => e.Strategy == "random").Select(e => (e.Name, e.SelectionDraw)));
         Assert.Equal(experiments.Count, experiments.Select(e => e.Name).Distinct().Count());
-        foreach (var (name, strategy, draw) in experiments)
-        {
-            var config = demo.Template with { Name = name, Pool = demo.PoolName, Strategy = strategy, SelectionDraw = draw };
-            Assert.Empty(config.Validate());
-        }
+        Assert.All(experiments, config => Assert.Empty(config.Validate()));
         // One-draw presets keep their single random experiment under its old name.
         Assert.Equal(["report-random", "report-prompt-uncertainty", "report-high-perplexity", "report-low-perplexity"],
-            CurriculumDemo.Preset("report").Experiments().Select(e => e.Name));
+            CurriculumDemo.Preset("report").Configs("b").Select(e => e.Name));
     }
 
     [Fact]
@@ -40,5 +36,31 @@ public sealed class ArenaPresetTests
         Assert.Equal(9, trained.Length);
         Assert.All(trained, g => Assert.True(g.Count() >= 14, $"{g.Key}: {g.Count()} tasks"));
         Assert.Equal(120, demo.Template.Evaluation.Tasks);
+    }
+
+    [Fact]
+    public void TheArenasCommittedRecords_RestoreIntoThisCodesArena_ButNotAnArmWhoseStrategyChangedSince()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "ActiveIT.sln")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new DirectoryNotFoundException("no ActiveIT.sln above the test");
+        }
+        var records = DemoRecords.Read(Path.Combine(root, "docs", "selection-arena-records.json.gz"));
+        var demo = CurriculumDemo.Preset("arena");
+        var configs = demo.Configs("here/seed-{seed}.safetensors");
+
+        // Every arm but one: the settings this code would run, with the ten recorded seeds, on this directory's bases.
+        foreach (var config in configs.Where(c => c.Strategy != "ambiguous"))
+        {
+            var restored = records.Restorable(config, demo);
+            Assert.Equal(Enumerable.Range(1, 10).Select(s => (ulong)s), restored.Runs.Select(r => r.Seed));
+            Assert.Equal("here/seed-{seed}.safetensors", restored.Config.Model.BaseCheckpoint);
+        }
+        // `ambiguous` ranked its category by PU when the arena ran (the same picks as prompt-uncertainty); it draws now.
+        var ambiguous = configs.Single(c => c.Strategy == "ambiguous");
+        var refused = Assert.Throws<ArgumentException>(() => records.Restorable(ambiguous, demo));
+        Assert.Contains("experiment 'arena-ambiguous' ran strategy 'ambiguous' as it was defined before 2026-12-07", refused.Message);
+        Assert.Contains("leave it out with --strategies", refused.Message);
     }
 }

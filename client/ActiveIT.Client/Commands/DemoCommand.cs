@@ -141,12 +141,8 @@ internal sealed class DemoCommand : Command
             return ExitCodes.InvalidInput;
         }
         var names = new List<string>();
-        foreach (var (name, strategy, draw) in demo.Experiments())
+        foreach (var config in demo.Configs(baseCheckpoint))
         {
-            var config = t with
-            {
-                Name = name, Pool = demo.PoolName, Strategy = strategy, SelectionDraw = draw, Model = t.Model with { BaseCheckpoint = baseCheckpoint },
-            };
             if (restore is not null && await service.GetAsync(config.Name, cancellationToken) is null)
             {
                 Experiment restored;

@@ -45,12 +45,9 @@ internal static class DemoOnSilo
 
         var service = new RemoteExperimentService(http);
         var names = new List<string>();
-        foreach (var (name, strategy, draw) in demo.Experiments())
+        foreach (var config in demo.Configs(baseCheckpoint))
         {
-            var config = t with
-            {
-                Name = name, Pool = demo.PoolName, Strategy = strategy, SelectionDraw = draw, Model = t.Model with { BaseCheckpoint = baseCheckpoint },
-            };
+            var name = config.Name;
             if (await service.GetAsync(name, cancellationToken) is { } existing)
             {
                 if (!SameSettings(existing.Config, config))

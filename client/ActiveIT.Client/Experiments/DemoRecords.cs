@@ -65,6 +65,12 @@ internal sealed record DemoRecords(string Scale, ulong PoolSeed, string CodeVers
         }
         var recorded = Experiments.FirstOrDefault(e => e.Name == config.Name)
             ?? throw new ArgumentException($"{Path}: no experiment '{config.Name}' (it has {string.Join(", ", Experiments.Select(e => e.Name))})");
+        if (ActiveIT.Core.Curriculum.SelectionStrategies.TryParse(config.Strategy, out var strategy) && strategy.DefinedSince is { } since && recorded.CreatedAt < since)
+        {
+            throw new ArgumentException($"{Path}: experiment '{config.Name}' ran strategy '{strategy.Name}' as it was defined before {since:yyyy-MM-dd HH:mm} UTC " +
+                $"(code {CodeVersion}); this code's '{strategy.Name}' selects otherwise (docs/selection.md), so its seeds would mix two definitions: " +
+                $"leave it out with --strategies, or run it again");
+        }
         var here = recorded.Config with { Model = recorded.Config.Model with { BaseCheckpoint = config.Model.BaseCheckpoint } };
         if (JsonSerializer.Serialize(here with { Pins = [] }) != JsonSerializer.Serialize(config with { Pins = [] }))
         {

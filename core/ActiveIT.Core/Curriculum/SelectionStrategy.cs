@@ -23,6 +23,12 @@ public abstract class SelectionStrategy
     /// <summary>Selects toward a target set: the experiment's dev tasks.</summary>
     public virtual bool NeedsTarget => false;
 
+    /// <summary>
+    /// When the strategy's present definition landed, if it changed since it was first released: an experiment created
+    /// before then selected by the earlier definition, so its records are not restored into this code's runs.
+    /// </summary>
+    public virtual DateTimeOffset? DefinedSince => null;
+
     /// <summary>Whether the selection is decided by the previous round's model (scores or features).</summary>
     public bool UsesModel => NeedsScores || NeedsFeatures;
 

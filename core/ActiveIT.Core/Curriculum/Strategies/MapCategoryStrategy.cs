@@ -20,6 +20,9 @@ internal sealed class MapCategoryStrategy(TaskMapCategory wanted) : SelectionStr
 
     public override bool NeedsScores => true;
 
+    /// <summary>Ambiguous ranked its category by PU until this change.</summary>
+    public override DateTimeOffset? DefinedSince => wanted == TaskMapCategory.Ambiguous ? new DateTimeOffset(2026, 12, 7, 1, 30, 0, TimeSpan.Zero) : null;
+
     public override IEnumerable<string> Rank(IReadOnlyList<SelectionCandidate> byId, SelectionContext context, int count)
     {
         var map = TaskMap.Categorize([.. byId.Select(c => new TaskMap.Point(c.TaskId, c.PromptUncertainty, c.PredictionProbability))], context.AmbiguousShare)
