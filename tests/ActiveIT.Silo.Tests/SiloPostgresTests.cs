@@ -64,4 +64,53 @@ public sealed class SiloPostgresTests(PostgresFixture postgres)
         Assert.Equal(1500, (await silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/wide/stats")).GetProperty("tasks").GetInt32());
         Assert.InRange(peak, 2, cap);
     }
+
+    [Fact]
+    public async Task ServerOutOfConnections_AnImportAnswers503DatabaseBusy_WithNothingHalfDone_AndTheRetrySucceeds()
+    {
+        var connection = await postgres.CreateDatabaseAsync();
+        await using var silo = await SiloServer.StartAsync("--ActiveIT:Storage=postgres", $"--ActiveIT:ConnectionString={connection}");
+        var tasks = RewriteTaskSource.Tasks(new RewriteGenerator(RewriteGeneratorOptions.Demo with { AlphabetSize = 12 }), 1500, 2, seed: 5);
+
+        // Take every connection the server has left (the silo keeps the few it holds), as other clients of a shared
+        // server might: new connections are refused with 53300, "too many clients".
+        var hogs = new List<Npgsql.NpgsqlConnection>();
+        try
+        {
+            while (true)
+            {
+                var hog = new Npgsql.NpgsqlConnection(connection + ";Pooling=false");
+                try
+                {
+                    await hog.OpenAsync();
+                }
+                catch (Npgsql.PostgresException e) when (e.SqlState == "53300")
+                {
+                    await hog.DisposeAsync();
+                    break;
+                }
+                hogs.Add(hog);
+                Assert.True(hogs.Count < 1000, "the server never refused a connection");
+            }
+            using var refused = await silo.Client.PostAsJsonAsync("v1/pools/busy/tasks", tasks, Json.Options);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal((System.Net.HttpStatusCode.ServiceUnavailable, "The database is busy"), (refused.StatusCode, problem.GetProperty("title").GetString()));
+            Assert.Equal("5", refused.Headers.GetValues("Retry-After").Single());
+            Assert.DoesNotContain("53300", problem.ToString());  // the cause stays in the silo's log
+        }
+        finally
+        {
+            foreach (var hog in hogs)
+            {
+                await hog.DisposeAsync();
+            }
+        }
+
+        // The import was all or nothing; retried with the connections back, it is whole.
+        var before = (await silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/busy/stats")).GetProperty("tasks").GetInt32();
+        Assert.True(before is 0 or 1500, $"a partial import is visible: {before} tasks");
+        using var retry = await silo.Client.PostAsJsonAsync("v1/pools/busy/tasks", tasks, Json.Options);
+        Assert.True(retry.IsSuccessStatusCode, await retry.Content.ReadAsStringAsync());
+        Assert.Equal(1500, (await silo.Client.GetFromJsonAsync<JsonElement>("v1/pools/busy/stats")).GetProperty("tasks").GetInt32());
+    }
 }
