@@ -98,6 +98,49 @@ public sealed class DemoOnSiloTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Contains("--silo '127.0.0.1:5': an http(s) URL", notUrl.Stderr);
     }
 
+    [Fact]
+    public async Task TheCliKilledWhileTheSilosRun_TheRunsGoOn_AndTheSameCommandAgainFollowsThemToTheReport_StartingNothingTwice()
+    {
+        var url = _silos[0].Client.BaseAddress!.ToString();
+        using var cli = CliRunner.Start(Key, "demo", "--scale", "smoke", "--silo", url, "--out", $"{_dir}/k");
+        // Kill the CLI (SIGKILL) once it has started both experiments on the silo: from then on it only follows them.
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        Experiment?[] seen;
+        while (true)
+        {
+            seen = await Task.WhenAll(new[] { "smoke-random", "smoke-prompt-uncertainty" }.Select(Get));
+            if (seen.All(e => e is { Status: RunStatus.Queued or RunStatus.Running or RunStatus.Completed }))
+            {
+                break;
+            }
+            Assert.False(cli.HasExited, $"the CLI ended (exit {(cli.HasExited ? cli.ExitCode : 0)}) before both experiments were seen started");
+            Assert.True(DateTime.UtcNow < deadline, "the experiments were never started");
+            await Task.Delay(20);
+        }
+        cli.Kill(entireProcessTree: true);
+        await cli.WaitForExitAsync();
+        Assert.False(seen.All(e => e!.Status is RunStatus.Completed), "both finished before the kill: nothing was left to follow");
+
+        var again = CliRunner.Run($"demo --scale smoke --silo {url} --out {_dir}/k", Key);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("2 experiments on the silo, 0 started now", again.Stderr);  // started by the killed CLI, and still queued or running
+        Assert.Contains("ranking: gain over smoke-random", again.Stdout);
+        foreach (var name in new[] { "smoke-random", "smoke-prompt-uncertainty" })
+        {
+            var e = (await Get(name))!;
+            Assert.Equal(RunStatus.Completed, e.Status);
+            Assert.Equal([1UL, 2UL], e.Runs.Select(r => r.Seed));
+        }
+        using var records = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "k", "records.json")));
+        Assert.Equal([1UL, 2UL], records.RootElement.GetProperty("seeds").EnumerateArray().Select(x => x.GetUInt64()));
+
+        async Task<Experiment?> Get(string name)
+        {
+            using var response = await _silos[1].Client.GetAsync($"v1/runs/curriculum/{name}");
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<Experiment>(Json.Options) : null;
+        }
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var silo in _silos)
