@@ -27,19 +27,12 @@ internal sealed class MapCategoryStrategy(TaskMapCategory wanted) : SelectionStr
     {
         var map = TaskMap.Categorize([.. byId.Select(c => new TaskMap.Point(c.TaskId, c.PromptUncertainty, c.PredictionProbability))], context.AmbiguousShare)
             .ToDictionary(e => e.TaskId, e => e.Category);
-        IEnumerable<SelectionCandidate> ordered = wanted switch
+        var ordered = wanted switch
         {
-            TaskMapCategory.Ambiguous => Shuffled(byId, context.Random),
-            TaskMapCategory.Easy => byId.OrderByDescending(c => c.PredictionProbability),
-            _ => byId.OrderBy(c => c.PredictionProbability),
+            TaskMapCategory.Ambiguous => Random.Rank(byId, context, count),
+            TaskMapCategory.Easy => byId.OrderByDescending(c => c.PredictionProbability).Select(c => c.TaskId),
+            _ => byId.OrderBy(c => c.PredictionProbability).Select(c => c.TaskId),
         };
-        return ordered.OrderBy(c => map[c.TaskId] == wanted ? 0 : 1).Select(c => c.TaskId);
-    }
-
-    private static SelectionCandidate[] Shuffled(IReadOnlyList<SelectionCandidate> byId, SeededRandom random)
-    {
-        var shuffled = byId.ToArray();
-        random.Shuffle(shuffled);
-        return shuffled;
+        return ordered.OrderBy(id => map[id] == wanted ? 0 : 1);
     }
 }
